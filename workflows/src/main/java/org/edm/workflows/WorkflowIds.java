@@ -1,0 +1,20 @@
+package org.edm.workflows;
+
+/** Workflow ids are business ids, so the Web UI and signals address runs by what they are. */
+public final class WorkflowIds {
+
+    private WorkflowIds() {
+    }
+
+    public static String campaign(long campaignId) {
+        return "campaign-" + campaignId;
+    }
+
+    public static String task(long taskId) {
+        return "task-" + taskId;
+    }
+
+    public static String senderService(long senderServiceId) {
+        return "sender-service-" + senderServiceId;
+    }
+}

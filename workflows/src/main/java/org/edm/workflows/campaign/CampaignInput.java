@@ -1,0 +1,4 @@
+package org.edm.workflows.campaign;
+
+public record CampaignInput(long campaignId) {
+}

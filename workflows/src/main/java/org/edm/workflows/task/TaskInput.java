@@ -1,0 +1,4 @@
+package org.edm.workflows.task;
+
+public record TaskInput(long taskId, long campaignId) {
+}
