@@ -1,0 +1,143 @@
+package org.edm.workflows.sender;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.task.TaskWorkflow;
+import org.slf4j.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
+
+    private static final Logger log = Workflow.getLogger(SenderServiceWorkflowImpl.class);
+
+    private final DeliveryActivities deliveries = Workflow.newActivityStub(DeliveryActivities.class,
+            ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofMinutes(10))
+                    // a killed worker is noticed within this; the retry turns its in-flight send into UNKNOWN
+                    .setHeartbeatTimeout(Duration.ofSeconds(20))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofSeconds(1))
+                            .setMaximumInterval(Duration.ofMinutes(1))
+                            .build())
+                    .build());
+
+    private final long senderServiceId;
+    private final Map<Long, TaskDemand> demands = new LinkedHashMap<>();
+    private final Map<Long, Long> lastServedByOwner = new HashMap<>();
+    private long servingClock;
+    private boolean configurationChanged = true;
+    private ServicePace pace;
+    private String state = "STARTING";
+    private long sentByThisRun;
+    private Long sleepingUntil;
+
+    @WorkflowInit
+    public SenderServiceWorkflowImpl(SenderServiceState carried) {
+        senderServiceId = carried.senderServiceId();
+        carried.demands().forEach(d -> demands.put(d.taskId(), d));
+        lastServedByOwner.putAll(carried.lastServedByOwner());
+        servingClock = carried.servingClock();
+    }
+
+    @Override
+    public void run(SenderServiceState carried) {
+        while (true) {
+            if (configurationChanged) {
+                configurationChanged = false;
+                pace = deliveries.loadServicePace(senderServiceId);
+            }
+            if (!pace.usable()) {
+                state = "UNUSABLE";
+                Workflow.await(() -> configurationChanged);
+                continue;
+            }
+            state = "IDLE";
+            Workflow.await(() -> !demands.isEmpty() || configurationChanged);
+            if (configurationChanged) {
+                continue;
+            }
+            serve(nextTaskFairly());
+            if (Workflow.getInfo().isContinueAsNewSuggested()) {
+                Workflow.await(Workflow::isEveryHandlerFinished);
+                Workflow.continueAsNew(new SenderServiceState(senderServiceId, new ArrayList<>(demands.values()),
+                        new HashMap<>(lastServedByOwner), servingClock));
+            }
+        }
+    }
+
+    private void serve(TaskDemand demand) {
+        state = "SENDING";
+        DeliveryBatchResult result = deliveries.deliverBatch(
+                new DeliveryBatch(senderServiceId, demand.taskId(), pace.batchSize(), pace.throttleMillis()));
+        sentByThisRun += result.sent();
+        lastServedByOwner.put(demand.ownerId(), ++servingClock);
+        if (result.serviceUnusable()) {
+            configurationChanged = true;
+            return;
+        }
+        if (result.taskDrained()) {
+            demands.remove(demand.taskId());
+            tellTaskDrained(demand.taskId());
+        }
+        if (result.quotaExhausted()) {
+            state = "QUOTA_EXHAUSTED";
+            sleepingUntil = result.quotaResetsAtEpochMillis();
+            Duration untilReset = Duration.ofMillis(Math.max(1, sleepingUntil - Workflow.currentTimeMillis()));
+            Workflow.await(untilReset, () -> configurationChanged);
+            sleepingUntil = null;
+            return;
+        }
+        if (pace.throttleMillis() > 0 && result.claimed() > 0) {
+            // INV-2: the next batch's first send comes at least one throttle after this batch's last send.
+            state = "COOLING";
+            Workflow.sleep(Duration.ofMillis(pace.throttleMillis()));
+        }
+    }
+
+    /** The user served least recently first; within a user, the oldest task first (F21). */
+    private TaskDemand nextTaskFairly() {
+        return demands.values().stream()
+                .min(Comparator.<TaskDemand>comparingLong(d -> lastServedByOwner.getOrDefault(d.ownerId(), 0L))
+                        .thenComparingLong(TaskDemand::ownerId)
+                        .thenComparingLong(TaskDemand::taskCreatedAtEpochMillis)
+                        .thenComparingLong(TaskDemand::taskId))
+                .orElseThrow();
+    }
+
+    private void tellTaskDrained(long taskId) {
+        try {
+            Workflow.newExternalWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId))
+                    .serviceDrained(senderServiceId);
+        } catch (ApplicationFailure | io.temporal.workflow.SignalExternalWorkflowException e) {
+            // the task has already finished (or was never started by a workflow): nothing to tell
+            log.info("task {} did not take the drained signal: {}", taskId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void demand(TaskDemand demand) {
+        demands.put(demand.taskId(), demand);
+    }
+
+    @Override
+    public void configurationChanged() {
+        configurationChanged = true;
+    }
+
+    @Override
+    public SenderServiceStatus status() {
+        return new SenderServiceStatus(senderServiceId, state, List.copyOf(demands.keySet()), sentByThisRun,
+                sleepingUntil);
+    }
+}

@@ -1,0 +1,23 @@
+package org.edm.workflows;
+
+import io.temporal.testing.WorkflowReplayer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Replays stored histories (src/test/resources/histories, recorded by the workflow tests with
+ * -Dedm.record-histories=true) against today's code: a change that would break a running workflow fails here
+ * and has to go behind Workflow.getVersion.
+ */
+class ReplayTests {
+
+    @ParameterizedTest
+    @CsvSource({
+            "histories/campaign.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
+            "histories/task.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-without-audience.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl"})
+    void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
+        WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
+    }
+}

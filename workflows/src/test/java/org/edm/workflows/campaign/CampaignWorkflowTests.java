@@ -1,0 +1,105 @@
+package org.edm.workflows.campaign;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.campaign.CampaignPlan.PlannedTask;
+import org.edm.workflows.task.FakeTaskActivities;
+import org.edm.workflows.task.TaskWorkflowImpl;
+import org.edm.workflows.testing.WorkflowTestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CampaignWorkflowTests {
+
+    private static final long CAMPAIGN = 42;
+    private static final Instant T = WorkflowTestEnvironments.START.plus(Duration.ofHours(1));
+
+    private TestWorkflowEnvironment env;
+    private FakeTaskActivities tasks;
+    private FakeCampaignActivities campaigns;
+
+    @BeforeEach
+    void setUp() {
+        env = WorkflowTestEnvironments.newEnvironment();
+        tasks = new FakeTaskActivities(env::currentTimeMillis, 0);
+        // three tasks at T + n * 2 days
+        campaigns = new FakeCampaignActivities(new CampaignPlan(CAMPAIGN, 7, List.of(
+                new PlannedTask(1, T.toEpochMilli()),
+                new PlannedTask(2, T.plus(Duration.ofDays(2)).toEpochMilli()),
+                new PlannedTask(3, T.plus(Duration.ofDays(4)).toEpochMilli()))));
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(CampaignWorkflowImpl.class, TaskWorkflowImpl.class);
+        worker.registerActivitiesImplementations(campaigns, tasks);
+        env.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    private CampaignWorkflow campaign() {
+        return env.getWorkflowClient().newWorkflowStub(CampaignWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("campaign-" + CAMPAIGN).setTaskQueue(TaskQueues.EDM).build());
+    }
+
+    @Test
+    void eachTaskStartsAtItsPlanTimeAndNotAMinuteBefore() {
+        CampaignWorkflow campaign = campaign();
+        WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
+
+        env.sleep(Duration.between(WorkflowTestEnvironments.START, T).minusMinutes(1));
+        assertThat(tasks.startOrder).isEmpty();
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(tasks.startOrder).containsExactly(1L);
+
+        env.sleep(Duration.ofDays(2).minusMinutes(2));
+        assertThat(tasks.startOrder).as("task 2 one minute before T+2d").containsExactly(1L);
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(tasks.startOrder).containsExactly(1L, 2L);
+
+        env.sleep(Duration.ofDays(2).minusMinutes(2));
+        assertThat(tasks.startOrder).as("task 3 one minute before T+4d").containsExactly(1L, 2L);
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(tasks.startOrder).containsExactly(1L, 2L, 3L);
+
+        WorkflowStub.fromTyped(campaign).getResult(Void.class);
+        assertThat(tasks.startedAt.get(2L) - T.toEpochMilli()).isBetween(
+                Duration.ofDays(2).toMillis(), Duration.ofDays(2).plusMinutes(1).toMillis());
+        assertThat(tasks.startedAt.get(3L) - T.toEpochMilli()).isBetween(
+                Duration.ofDays(4).toMillis(), Duration.ofDays(4).plusMinutes(1).toMillis());
+        assertThat(tasks.finished).containsExactlyInAnyOrder(1L, 2L, 3L);
+        assertThat(campaigns.completions).containsExactly(false);
+        assertThat(campaign.progress().state()).isEqualTo("COMPLETED");
+
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "campaign-" + CAMPAIGN, "campaign.json");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-2", "task-without-audience.json");
+    }
+
+    @Test
+    void cancelWhileSleepingStartsNoFurtherTask() {
+        CampaignWorkflow campaign = campaign();
+        WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
+        env.sleep(Duration.ofDays(1));
+        assertThat(tasks.startOrder).containsExactly(1L);
+        assertThat(campaign.progress().nextTaskId()).isEqualTo(2L);
+
+        campaign.cancel("operator stopped it");
+        WorkflowStub.fromTyped(campaign).getResult(Void.class);
+        env.sleep(Duration.ofDays(5));
+
+        assertThat(tasks.startOrder).containsExactly(1L);
+        assertThat(campaigns.completions).containsExactly(true);
+    }
+}

@@ -1,0 +1,106 @@
+package org.edm.workflows.sender;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.testing.WorkflowTestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SenderServiceWorkflowTests {
+
+    private static final long SERVICE = 3;
+    private static final long USER_A = 10;
+    private static final long USER_B = 20;
+
+    private TestWorkflowEnvironment env;
+    private FakeDeliveryActivities deliveries;
+
+    private SenderServiceWorkflow start(long throttleMillis, int batchSize) {
+        env = WorkflowTestEnvironments.newEnvironment();
+        deliveries = new FakeDeliveryActivities(env::currentTimeMillis, throttleMillis, batchSize);
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(SenderServiceWorkflowImpl.class);
+        worker.registerActivitiesImplementations(deliveries);
+        env.start();
+        SenderServiceWorkflow service = env.getWorkflowClient().newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("sender-service-" + SERVICE)
+                        .setTaskQueue(TaskQueues.EDM).build());
+        WorkflowClient.start(service::run, SenderServiceState.fresh(SERVICE));
+        return service;
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    @Test
+    void usersTakeTurnsWhateverTheirNumberOfTasks() {
+        SenderServiceWorkflow service = start(1_000, 1);
+        deliveries.pending.put(1L, 30);
+        for (long task = 2; task <= 6; task++) {
+            deliveries.pending.put(task, 30);
+        }
+        service.demand(new TaskDemand(1, USER_A, 100));
+        for (long task = 2; task <= 6; task++) {
+            service.demand(new TaskDemand(task, USER_B, 100 + task));
+        }
+
+        env.sleep(Duration.ofSeconds(40));
+
+        List<FakeDeliveryActivities.Batch> first40 = List.copyOf(deliveries.batches).subList(0, 40);
+        Map<Boolean, Long> byUser = first40.stream()
+                .collect(Collectors.partitioningBy(b -> b.taskId() == 1, Collectors.counting()));
+        assertThat(byUser.get(true)).as("user A's share of 40 sends").isEqualTo(20);
+        assertThat(byUser.get(false)).as("user B's share of 40 sends").isEqualTo(20);
+        assertThat(first40.stream().filter(b -> b.taskId() != 1).map(FakeDeliveryActivities.Batch::taskId).distinct())
+                .as("user B's oldest task first").containsExactly(2L);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "sender-service-" + SERVICE,
+                "sender-service.json");
+    }
+
+    @Test
+    void keepsTheThrottleBetweenBatches() {
+        SenderServiceWorkflow service = start(1_500, 2);
+        deliveries.pending.put(1L, 20);
+        service.demand(new TaskDemand(1, USER_A, 100));
+
+        env.sleep(Duration.ofMinutes(1));
+
+        List<FakeDeliveryActivities.Batch> batches = List.copyOf(deliveries.batches);
+        assertThat(batches).hasSize(10);
+        for (int i = 1; i < batches.size(); i++) {
+            assertThat(batches.get(i).atMillis() - batches.get(i - 1).atMillis()).isGreaterThanOrEqualTo(1_500);
+        }
+        assertThat(service.status().waitingTaskIds()).as("drained task leaves the queue").isEmpty();
+    }
+
+    @Test
+    void sleepsUntilTheQuotaResetsThenCarriesOn() {
+        SenderServiceWorkflow service = start(0, 10);
+        deliveries.quotaPerDay = 25;
+        deliveries.quotaLeft = 25;
+        deliveries.quotaResetsAt = WorkflowTestEnvironments.START.plus(Duration.ofHours(16)).toEpochMilli();
+        deliveries.pending.put(1L, 40);
+        service.demand(new TaskDemand(1, USER_A, 100));
+
+        env.sleep(Duration.ofHours(15).plusMinutes(59));
+        assertThat(deliveries.pending.get(1L)).as("quota of 25 used, 15 wait for tomorrow").isEqualTo(15);
+        assertThat(service.status().state()).isEqualTo("QUOTA_EXHAUSTED");
+
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(deliveries.pending.get(1L)).isZero();
+        assertThat(deliveries.batches.get(deliveries.batches.size() - 1).atMillis())
+                .isGreaterThanOrEqualTo(deliveries.quotaResetsAt - Duration.ofDays(1).toMillis());
+    }
+}

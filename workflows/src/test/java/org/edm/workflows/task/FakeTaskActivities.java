@@ -1,0 +1,54 @@
+package org.edm.workflows.task;
+
+import org.edm.workflows.sender.TaskDemand;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/** In-memory task activities: records when each task started and what it published. */
+public class FakeTaskActivities implements TaskActivities {
+
+    private final LongSupplier clock;
+    private final int audiencePerTask;
+    public final Map<Long, Long> startedAt = new ConcurrentHashMap<>();
+    public final List<Long> startOrder = Collections.synchronizedList(new ArrayList<>());
+    public final List<TaskDemand> published = Collections.synchronizedList(new ArrayList<>());
+    public final List<Long> finished = Collections.synchronizedList(new ArrayList<>());
+    /** Deliveries still outstanding per task; tests decrease it to simulate sending. */
+    public final Map<Long, Long> outstanding = new ConcurrentHashMap<>();
+
+    public FakeTaskActivities(LongSupplier clock, int audiencePerTask) {
+        this.clock = clock;
+        this.audiencePerTask = audiencePerTask;
+    }
+
+    @Override
+    public TaskAudience materializeDeliveries(long taskId) {
+        if (startedAt.putIfAbsent(taskId, clock.getAsLong()) == null) {
+            startOrder.add(taskId);
+            outstanding.put(taskId, (long) audiencePerTask);
+        }
+        return new TaskAudience(taskId, 7, 1_000 + taskId, audiencePerTask, audiencePerTask);
+    }
+
+    @Override
+    public int publishDemand(TaskDemand demand) {
+        published.add(demand);
+        return 1;
+    }
+
+    @Override
+    public DeliveryCounts countDeliveries(long taskId) {
+        long left = outstanding.getOrDefault(taskId, 0L);
+        return new DeliveryCounts(left, 0, audiencePerTask - left, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void finishTask(long taskId) {
+        finished.add(taskId);
+    }
+}

@@ -1,0 +1,82 @@
+package org.edm.workflows.task;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.testing.WorkflowTestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TaskWorkflowTests {
+
+    private TestWorkflowEnvironment env;
+    private FakeTaskActivities activities;
+
+    @BeforeEach
+    void setUp() {
+        env = WorkflowTestEnvironments.newEnvironment();
+        activities = new FakeTaskActivities(env::currentTimeMillis, 50);
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    private TaskWorkflow task(long id) {
+        return env.getWorkflowClient().newWorkflowStub(TaskWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("task-" + id).setTaskQueue(TaskQueues.EDM).build());
+    }
+
+    @Test
+    void finishesOnlyWhenEveryDeliveryIsDecided() {
+        TaskWorkflow task = task(5);
+        WorkflowClient.start(task::run, new TaskInput(5, 1));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.published).hasSize(1);
+        assertThat(activities.published.get(0).ownerId()).isEqualTo(7);
+
+        // a service says it is drained but another is still sending: the task keeps waiting
+        activities.outstanding.put(5L, 3L);
+        task.serviceDrained(1);
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.finished).isEmpty();
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+
+        activities.outstanding.put(5L, 0L);
+        task.serviceDrained(2);
+        TaskOutcome outcome = WorkflowStub.fromTyped(task).getResult(TaskOutcome.class);
+
+        assertThat(outcome.status()).isEqualTo("FINISHED");
+        assertThat(outcome.counts().sent()).isEqualTo(50);
+        assertThat(activities.finished).containsExactly(5L);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-5", "task.json");
+    }
+
+    @Test
+    void publishesDemandAgainWhenNoServiceAnswers() {
+        TaskWorkflow task = task(6);
+        WorkflowClient.start(task::run, new TaskInput(6, 1));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.published).hasSize(1);
+
+        env.sleep(TaskWorkflowImpl.FIRST_RECHECK);
+        assertThat(activities.published).as("re-published after the first silent minute").hasSize(2);
+
+        activities.outstanding.put(6L, 0L);
+        env.sleep(TaskWorkflowImpl.MAX_RECHECK);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+    }
+}
