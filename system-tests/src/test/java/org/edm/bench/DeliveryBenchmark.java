@@ -1,0 +1,218 @@
+package org.edm.bench;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.testing.TestDatabase;
+import org.edm.system.harness.AppProcess;
+import org.edm.system.harness.FreePorts;
+import org.edm.system.harness.TemporalDevServer;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.campaign.CampaignInput;
+import org.edm.workflows.campaign.CampaignWorkflow;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmark program (not a test): one task to N contacts through K SMTP services with throttle 0 into a local
+ * SMTP sink (GreenMail), through the real stack — PostgreSQL, the Temporal dev server, the packaged worker JVM —
+ * and, in the same run, a plain Jakarta Mail loop with the same concurrency into the same sink. Prints both
+ * rates, their ratio and the worker's peak heap (from its GC log).
+ *
+ * <p>Run with {@code bin/bench [contacts] [services] [concurrency-per-service]}.
+ */
+public final class DeliveryBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int services = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        Path work = Files.createTempDirectory("edm-bench");
+        System.out.printf("EDM delivery benchmark: %,d contacts, %d SMTP services, concurrency %d per service%n",
+                contacts, services, concurrency);
+
+        GreenMail sink = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        sink.start();
+        int smtpPort = sink.getSmtp().getPort();
+        TestDatabase.Database db = TestDatabase.freshDatabase();
+        try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
+            long taskId = seed(db.dataSource(), contacts, services, smtpPort);
+            Path gcLog = work.resolve("worker-gc.log");
+            try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), Map.of(
+                    "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
+                    "TEMPORAL_ADDRESS", temporal.address(),
+                    "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
+                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)),
+                    work.resolve("logs"), "-Xlog:gc:file=" + gcLog)) {
+                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+                double edmRate = runCampaign(db.dataSource(), temporal.address(), taskId, contacts);
+                worker.stop();
+                int delivered = sink.getReceivedMessages().length;
+                sink.reset();
+
+                double plainRate = plainJakartaMailLoop(smtpPort, contacts, services * concurrency);
+                System.out.println();
+                System.out.printf("EDM Orchestrator     : %,10.1f mails/s  (%,d delivered to the sink)%n",
+                        edmRate, delivered);
+                System.out.printf("plain Jakarta Mail   : %,10.1f mails/s  (%d threads, one connection each)%n",
+                        plainRate, services * concurrency);
+                System.out.printf("ratio EDM / plain    : %10.2f%n", edmRate / plainRate);
+                System.out.printf("worker peak heap used: %10s%n", peakHeap(gcLog));
+            }
+        } finally {
+            sink.stop();
+        }
+    }
+
+    /** Everything the task needs, written straight to the tables (the api is not what is measured here). */
+    private static long seed(DataSource ds, int contacts, int services, int smtpPort) throws SQLException {
+        SecretBox box = SecretBox.fromBase64Key(TestDatabase.TEST_CREDENTIALS_KEY);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (int i = 1; i <= services; i++) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO sender_services (name, provider, domain, settings, secret_ciphertext,
+                          secret_key_version, daily_quota, throttle_seconds)
+                        VALUES (?, 'SMTP', 'bench.example', ?::jsonb, ?, 1, 1000000000, 0)""")) {
+                    ps.setString(1, "sink-" + i);
+                    ps.setString(2, "{\"host\":\"127.0.0.1\",\"port\":" + smtpPort + ",\"tls\":false}");
+                    ps.setBytes(3, box.seal("{\"password\":\"\"}"));
+                    ps.executeUpdate();
+                }
+            }
+            s.execute("INSERT INTO user_sender_service_access (user_id, sender_service_id) "
+                    + "SELECT 1, id FROM sender_services");
+            s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'c' || g || '@sink.example', "
+                    + "'Reader ' || g, ARRAY['bench'] FROM generate_series(1, " + contacts + ") g");
+            s.execute("INSERT INTO templates (owner_id, name, subject, body_html) VALUES (1, 'bench', "
+                    + "'Hello {{nickname}}', '<p>Hi {{nickname}},</p><p>news of the week.</p>"
+                    + "<a href=\"{{unsubscribe_url}}\">unsubscribe</a>')");
+            s.execute("INSERT INTO template_sets (owner_id, name) VALUES (1, 'bench')");
+            s.execute("INSERT INTO template_set_items (template_set_id, template_id) SELECT 1, 1");
+            s.execute("INSERT INTO campaigns (owner_id, name, start_time, status) VALUES (1, 'bench', now(), 'ACTIVE')");
+            try (ResultSet rs = s.executeQuery("""
+                    INSERT INTO tasks (campaign_id, owner_id, seq, name, plan_time, recipient_rule, template_set_id,
+                      sender_name, status)
+                    VALUES (1, 1, 0, 'bench', now(), '{"include_tags":["bench"]}', 1, 'news', 'DRAFT')
+                    RETURNING id""")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static double runCampaign(DataSource ds, String temporalAddress, long taskId, int contacts)
+            throws Exception {
+        WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+                WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build());
+        WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().build());
+        CampaignWorkflow campaign = client.newWorkflowStub(CampaignWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.campaign(1)).setTaskQueue(TaskQueues.EDM).build());
+        long started = System.nanoTime();
+        WorkflowClient.start(campaign::run, new CampaignInput(1));
+        long done;
+        while (true) {
+            long decided = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId
+                    + " AND status IN ('SENT','FAILED','UNKNOWN','SKIPPED','CANCELLED')");
+            if (decided >= contacts) {
+                done = System.nanoTime();
+                break;
+            }
+            if (Duration.ofNanos(System.nanoTime() - started).toMinutes() > 30) {
+                throw new IllegalStateException("gave up after 30 minutes with " + decided + " decided");
+            }
+            Thread.sleep(100);
+        }
+        long sent = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId + " AND status = 'SENT'");
+        stubs.shutdown();
+        double seconds = (done - started) / 1e9;
+        System.out.printf("EDM: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",
+                sent, contacts, seconds);
+        return sent / seconds;
+    }
+
+    private static long count(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double plainJakartaMailLoop(int smtpPort, int messages, int threads) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(smtpPort));
+        Session session = Session.getInstance(props);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long started = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            futures.add(pool.submit(() -> {
+                try (Transport transport = session.getTransport("smtp")) {
+                    transport.connect();
+                    for (int i = first; i < messages; i += threads) {
+                        MimeMessage m = new MimeMessage(session);
+                        m.setFrom(new InternetAddress("news@bench.example"));
+                        m.setRecipient(Message.RecipientType.TO, new InternetAddress("c" + i + "@sink.example"));
+                        m.setSubject("Hello Reader " + i, "UTF-8");
+                        m.setContent("<p>Hi Reader " + i + ",</p><p>news of the week.</p>", "text/html; charset=UTF-8");
+                        m.saveChanges();
+                        transport.sendMessage(m, m.getAllRecipients());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        pool.shutdown();
+        System.out.printf("plain: %,d sent in %.1f s%n", messages, seconds);
+        return messages / seconds;
+    }
+
+    /** Largest heap occupancy before any collection, from -Xlog:gc lines such as "...) 120M->30M(256M) ...". */
+    private static String peakHeap(Path gcLog) throws Exception {
+        if (!Files.exists(gcLog)) {
+            return "n/a";
+        }
+        Pattern before = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        long peak = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = before.matcher(line);
+            if (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(1)));
+            }
+        }
+        return peak == 0 ? "no GC ran" : peak + " MB";
+    }
+}

@@ -1,0 +1,91 @@
+package org.edm.system.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.edm.domain.testing.TestDatabase;
+import org.edm.system.harness.AppProcess;
+import org.edm.system.harness.FreePorts;
+import org.edm.system.harness.TemporalDevServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The whole system as in production, on this machine: PostgreSQL, the real Temporal dev server, an SMTP server
+ * (GreenMail), the api JVM and worker JVMs started from their packaged jars.
+ */
+final class EndToEndStack implements AutoCloseable {
+
+    final TestDatabase.Database db = TestDatabase.freshDatabase();
+    final GreenMail smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    final TemporalDevServer temporal;
+    final int apiPort = FreePorts.next();
+    final Path logs;
+    final AppProcess api;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private int workers;
+
+    EndToEndStack(String name) throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "e2e", name + "-" + System.currentTimeMillis()));
+        logs = work.resolve("logs");
+        smtp.start();
+        temporal = TemporalDevServer.start(work.resolve("temporal"));
+        api = AppProcess.start("api", AppProcess.jar("api"), env(Map.of("EDM_API_PORT", String.valueOf(apiPort))), logs);
+        api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+    }
+
+    AppProcess startWorker() throws Exception {
+        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(Map.of()), logs);
+        worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+        return worker;
+    }
+
+    private Map<String, String> env(Map<String, String> extra) {
+        var env = new java.util.HashMap<>(Map.of(
+                "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
+                "TEMPORAL_ADDRESS", temporal.address(),
+                "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
+                "EDM_PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort));
+        env.putAll(extra);
+        return env;
+    }
+
+    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build());
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " -> " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
+    }
+
+    @Override
+    public void close() throws Exception {
+        api.close();
+        temporal.close();
+        smtp.stop();
+    }
+}
