@@ -1,0 +1,80 @@
+package org.edm.activities.campaign;
+
+import io.temporal.failure.ApplicationFailure;
+import org.edm.activities.task.TaskTransitions;
+import org.edm.workflows.campaign.CampaignActivities;
+import org.edm.workflows.campaign.CampaignPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+import java.util.Map;
+
+@Component("campaignActivities")
+public class CampaignActivitiesImpl implements CampaignActivities {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignActivitiesImpl.class);
+    private static final List<String> NOT_STARTED = List.of("DRAFT", "SCHEDULED");
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final TaskTransitions transitions;
+
+    public CampaignActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
+                                  TaskTransitions transitions) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.transitions = transitions;
+    }
+
+    /**
+     * The plan is the tasks still to run: ended tasks (finished, failed, cancelled) are left out, so a campaign
+     * workflow started again for the same campaign does not redo them.
+     */
+    @Override
+    public CampaignPlan loadCampaignPlan(long campaignId) {
+        return tx.execute(status -> {
+            List<Long> owner = jdbc.queryForList("SELECT owner_id FROM campaigns WHERE id = :id FOR UPDATE",
+                    Map.of("id", campaignId), Long.class);
+            if (owner.isEmpty()) {
+                throw ApplicationFailure.newNonRetryableFailure("campaign " + campaignId + " does not exist",
+                        "CampaignNotFound");
+            }
+            jdbc.update("""
+                    UPDATE campaigns SET status = 'ACTIVE', activated_at = coalesce(activated_at, now()),
+                                         updated_at = now()
+                     WHERE id = :id AND status = 'DRAFT'
+                    """, Map.of("id", campaignId));
+            transitions.moveCampaignTasks(campaignId, List.of("DRAFT"), "SCHEDULED", "campaign started");
+            List<CampaignPlan.PlannedTask> tasks = jdbc.query("""
+                    SELECT id, plan_time FROM tasks
+                     WHERE campaign_id = :id AND status NOT IN ('FINISHED', 'FAILED', 'CANCELLED')
+                     ORDER BY plan_time, seq
+                    """, Map.of("id", campaignId), (rs, i) -> new CampaignPlan.PlannedTask(rs.getLong("id"),
+                    rs.getTimestamp("plan_time").getTime()));
+            log.info("campaign {}: {} task(s) planned", campaignId, tasks.size());
+            return new CampaignPlan(campaignId, owner.get(0), tasks);
+        });
+    }
+
+    @Override
+    public void completeCampaign(long campaignId, boolean cancelled) {
+        tx.executeWithoutResult(status -> {
+            String to = cancelled ? "CANCELLED" : "COMPLETED";
+            int changed = jdbc.update("""
+                    UPDATE campaigns SET status = :to, completed_at = now(), updated_at = now()
+                     WHERE id = :id AND status NOT IN ('COMPLETED', 'CANCELLED')
+                    """, Map.of("id", campaignId, "to", to));
+            if (cancelled) {
+                // Tasks that never started never will; running ones are cancelled by their own workflows.
+                transitions.moveCampaignTasks(campaignId, NOT_STARTED, "CANCELLED", "campaign cancelled");
+            }
+            if (changed > 0) {
+                log.info("campaign {} {}", campaignId, to.toLowerCase());
+            }
+        });
+    }
+}

@@ -1,0 +1,396 @@
+package org.edm.activities.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import org.edm.workflows.sender.DeliveryActivities;
+import org.edm.workflows.sender.DeliveryBatch;
+import org.edm.workflows.sender.DeliveryBatchResult;
+import org.edm.workflows.sender.ServicePace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The send path. One call claims a batch of one task's deliveries for one service and sends them; the
+ * sender-service workflow decides when the next call happens.
+ *
+ * <p>At most once (INV-3) rests on one ordering: a delivery's {@code attempted_at} is committed before its
+ * provider call, and its outcome after. Whatever kills the activity in between (worker crash, timeout, a
+ * provider error of unknown effect), the retry finds the delivery attempted without an outcome and records it
+ * UNKNOWN instead of sending it again. Deliveries of the claim that were never attempted are sent by the retry.
+ */
+@Component("deliveryActivities")
+public class DeliveryActivitiesImpl implements DeliveryActivities {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryActivitiesImpl.class);
+    /** Long pauses between throttled sends are cut into slices with a heartbeat each, so they do not look hung. */
+    private static final long PACE_SLICE_MILLIS = 1_000;
+
+    private final DeliveryClaims claims;
+    private final MailProviders providers;
+    private final MessageRenderer renderer;
+    private final ServiceHealth health;
+    private final DeliveryProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public DeliveryActivitiesImpl(DeliveryClaims claims, MailProviders providers, MessageRenderer renderer,
+                                  ServiceHealth health, DeliveryProperties properties, Clock clock,
+                                  MeterRegistry meters) {
+        this.claims = claims;
+        this.providers = providers;
+        this.renderer = renderer;
+        this.health = health;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    @Override
+    public ServicePace loadServicePace(long senderServiceId) {
+        Optional<DeliveryClaims.ServiceRow> service = claims.service(senderServiceId);
+        if (service.isEmpty()) {
+            return new ServicePace(senderServiceId, false, 0, properties.batchSize());
+        }
+        long throttleMillis = throttleMillis(service.get().throttleSeconds());
+        return new ServicePace(senderServiceId, service.get().usable(providers), throttleMillis,
+                batchSize(throttleMillis, properties.batchSize()));
+    }
+
+    static long throttleMillis(BigDecimal throttleSeconds) {
+        // rounded up: a pause a fraction of a millisecond short would break INV-2
+        return throttleSeconds == null ? 0
+                : throttleSeconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /** A throttled batch lasts about 30 s at most, so pausing a task or changing a service never waits long. */
+    static int batchSize(long throttleMillis, int unthrottledBatchSize) {
+        return throttleMillis > 0 ? (int) Math.max(1, Math.min(100, 30_000 / throttleMillis)) : unthrottledBatchSize;
+    }
+
+    @Override
+    public DeliveryBatchResult deliverBatch(DeliveryBatch batch) {
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        ActivityInfo info = context.getInfo();
+        String claim = info.getWorkflowId() + "/" + info.getWorkflowRunId() + "/" + info.getActivityId();
+        long serviceId = batch.senderServiceId();
+
+        int interrupted = claims.markInterruptedAsUnknown(claim);
+        if (interrupted > 0) {
+            log.warn("service {} task {}: {} delivery(ies) interrupted mid-send by attempt {} are UNKNOWN, not resent",
+                    serviceId, batch.taskId(), interrupted, info.getAttempt() - 1);
+            counter("unknown", serviceId).increment(interrupted);
+        }
+
+        Optional<DeliveryClaims.ServiceRow> service = claims.service(serviceId);
+        if (service.isEmpty() || !service.get().usable(providers)) {
+            claims.releaseUnattempted(claim, serviceId, null);
+            claims.recordSendEvents(claim);
+            return result(claim, batch, true);
+        }
+        // Claim once per activity: a retry finishes what its earlier attempts claimed instead of taking more.
+        LocalDate claimDay = null;
+        if (!claims.hasClaim(claim)) {
+            DeliveryClaims.Claim taken = claims.claim(serviceId, batch.taskId(), batch.maxDeliveries(), claim,
+                    clock.instant(), providers);
+            if (taken.serviceUnusable()) {
+                return result(claim, batch, true);
+            }
+            claimDay = taken.day();
+        }
+
+        List<DeliveryClaims.Unsent> work = claims.unattempted(claim);
+        ServiceHealth.Tally tally = new ServiceHealth.Tally();
+        if (!work.isEmpty()) {
+            Send send = new Send(claim, service.get(), providers.forService(service.get().account()),
+                    renderer.templates(work.stream().map(DeliveryClaims.Unsent::templateId)
+                            .filter(Objects::nonNull).distinct().toList()),
+                    tally, context);
+            try {
+                if (batch.throttleMillis() > 0) {
+                    // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
+                    sendPaced(work, send, batch.throttleMillis(), info.getAttempt() > 1);
+                } else {
+                    sendConcurrently(work, send);
+                }
+            } catch (ActivityCompletionException stopped) {
+                // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
+                int released = claims.releaseUnattempted(claim, serviceId, claimDay);
+                log.info("service {} task {}: batch stopped ({}), {} unsent delivery(ies) released",
+                        serviceId, batch.taskId(), stopped.getClass().getSimpleName(), released);
+                throw stopped;
+            } catch (MailSendException failure) {
+                throw providerFailure(failure, claim, serviceId, claimDay, info);
+            } catch (RuntimeException unexpected) {
+                settleIfLastAttempt(claim, serviceId, claimDay, info);
+                throw unexpected;
+            } finally {
+                bookkeeping(serviceId, tally, claim);
+            }
+        }
+        return result(claim, batch, false);
+    }
+
+    private DeliveryBatchResult result(String claim, DeliveryBatch batch, boolean serviceUnusable) {
+        DeliveryClaims.ClaimCounts counts = claims.counts(claim);
+        Optional<DeliveryClaims.ServiceRow> service = claims.service(batch.senderServiceId());
+        boolean unusable = serviceUnusable || service.isEmpty() || !service.get().usable(providers);
+        Instant now = clock.instant();
+        boolean quotaExhausted = service.isPresent() && service.get().remainingAt(now) == 0;
+        long resetsAt = quotaExhausted ? service.get().nextResetAfter(now).toEpochMilli() : 0;
+        boolean drained = !unusable && !claims.hasClaimablePending(batch.taskId());
+        return new DeliveryBatchResult(counts.claimed(), counts.sent(), counts.failed(), counts.unknown(), drained,
+                quotaExhausted, resetsAt, unusable);
+    }
+
+    /** Throttled: one at a time, at least {@code throttleMillis} from the end of one send to the start of the next. */
+    private void sendPaced(List<DeliveryClaims.Unsent> work, Send send, long throttleMillis, boolean waitFirst) {
+        long nextStart = waitFirst ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMillis) : 0;
+        int done = 0;
+        for (DeliveryClaims.Unsent delivery : work) {
+            OutgoingMail mail = send.render(delivery);
+            if (mail == null) {
+                continue;
+            }
+            awaitTurn(nextStart, send.context());
+            try {
+                send.deliver(mail);
+            } finally {
+                nextStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMillis);
+            }
+            send.context().heartbeat(++done);
+        }
+    }
+
+    private static void awaitTurn(long startNanos, ActivityExecutionContext context) {
+        long wait;
+        while ((wait = startNanos - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(PACE_SLICE_MILLIS)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MailSendException(MailSendException.Kind.NOT_SENT, "interrupted while pacing", e);
+            }
+            if (startNanos - System.nanoTime() > 0) {
+                context.heartbeat("pacing");
+            }
+        }
+    }
+
+    /**
+     * No throttle: {@code edm.delivery.concurrency} sends at a time over the provider's pooled connections. The
+     * first failure that stops the batch lets the sends already in flight finish and keeps queued ones from
+     * starting; the activity thread alone heartbeats (the context belongs to it).
+     */
+    private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
+        int threads = Math.min(properties.concurrency(), work.size());
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "edm-send-" + send.service().id() + "-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicReference<RuntimeException> stop = new AtomicReference<>();
+        CompletionService<Void> completions = new ExecutorCompletionService<>(pool);
+        try {
+            for (DeliveryClaims.Unsent delivery : work) {
+                completions.submit(() -> {
+                    if (stop.get() == null) {
+                        OutgoingMail mail = send.render(delivery);
+                        if (mail != null && stop.get() == null) {
+                            send.deliver(mail);
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (int done = 0; done < work.size(); done++) {
+                Future<Void> finished = completions.take();
+                try {
+                    finished.get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new MailSendException(MailSendException.Kind.UNCERTAIN, "send failed", e.getCause());
+                    stop.compareAndSet(null, cause);
+                }
+                if (stop.get() == null) {
+                    try {
+                        send.context().heartbeat(done + 1);
+                    } catch (ActivityCompletionException e) {
+                        stop.compareAndSet(null, e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN, "interrupted", e));
+        } finally {
+            pool.shutdown();
+            awaitQuietly(pool);
+        }
+        if (stop.get() != null) {
+            throw stop.get();
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+                log.warn("sends still running after 2 minutes; their deliveries stay attempted and become UNKNOWN");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The batch stops and Temporal retries it after a backoff. On the last attempt nobody comes back, so the
+     * claim is settled here: the delivery in flight is UNKNOWN, the unsent ones go back to the task.
+     */
+    private ApplicationFailure providerFailure(MailSendException failure, String claim, long serviceId,
+                                               LocalDate claimDay, ActivityInfo info) {
+        String message = "service " + serviceId + ": " + failure.kind() + ": " + Redact.addresses(failure.getMessage());
+        log.warn("send batch {} attempt {} stopped: {}", claim, info.getAttempt(), message);
+        settleIfLastAttempt(claim, serviceId, claimDay, info);
+        // no cause attached: SMTP replies quote addresses, and the failure lands in workflow history
+        return ApplicationFailure.newFailure(message,
+                failure.kind() == MailSendException.Kind.NOT_SENT ? "ProviderUnavailable" : "SendOutcomeUncertain");
+    }
+
+    private void settleIfLastAttempt(String claim, long serviceId, LocalDate claimDay, ActivityInfo info) {
+        RetryOptions retry = info.getRetryOptions();
+        if (retry != null && retry.getMaximumAttempts() > 0 && info.getAttempt() >= retry.getMaximumAttempts()) {
+            int unknown = claims.markInterruptedAsUnknown(claim);
+            int released = claims.releaseUnattempted(claim, serviceId, claimDay);
+            log.warn("send batch {} failed for the last time: {} UNKNOWN, {} released to the task",
+                    claim, unknown, released);
+        }
+    }
+
+    /** Best effort: failing here must not hide why the batch stopped; a retry or the next batch catches up. */
+    private void bookkeeping(long serviceId, ServiceHealth.Tally tally, String claim) {
+        try {
+            health.apply(serviceId, tally);
+            claims.recordSendEvents(claim);
+        } catch (RuntimeException e) {
+            log.warn("send batch {}: health and event bookkeeping failed: {}", claim, e.toString());
+        }
+    }
+
+    private Counter counter(String outcome, long serviceId) {
+        return Counter.builder("edm.deliveries")
+                .description("Deliveries settled by the send path, by outcome")
+                .tag("outcome", outcome)
+                .tag("sender_service", Long.toString(serviceId))
+                .register(meters);
+    }
+
+    /** One batch's sending: everything a single delivery needs, shared by the paced and the parallel loop. */
+    private final class Send {
+        private final String claim;
+        private final DeliveryClaims.ServiceRow service;
+        private final MailProvider provider;
+        private final Map<Long, MessageRenderer.CompiledTemplate> templates;
+        private final ServiceHealth.Tally tally;
+        private final ActivityExecutionContext context;
+        private final Counter sent;
+        private final Counter failed;
+
+        Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
+             Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
+             ActivityExecutionContext context) {
+            this.claim = claim;
+            this.service = service;
+            this.provider = provider;
+            this.templates = templates;
+            this.tally = tally;
+            this.context = context;
+            this.sent = counter("sent", service.id());
+            this.failed = counter("failed", service.id());
+        }
+
+        DeliveryClaims.ServiceRow service() {
+            return service;
+        }
+
+        ActivityExecutionContext context() {
+            return context;
+        }
+
+        /** The message, or null when the delivery was settled without sending (no contact, broken template). */
+        OutgoingMail render(DeliveryClaims.Unsent delivery) {
+            MessageRenderer.Recipient recipient = delivery.recipient();
+            if (recipient.email() == null) {
+                claims.recordSkipped(recipient.deliveryId(), claim, "CONTACT_DELETED");
+                return null;
+            }
+            try {
+                return renderer.render(recipient,
+                        delivery.templateId() == null ? null : templates.get(delivery.templateId()),
+                        service.domain(), service.zone(), clock.instant());
+            } catch (MailSendException e) {
+                claims.recordFailed(recipient.deliveryId(), claim, e.getMessage());
+                failed.increment();
+                return null;
+            }
+        }
+
+        /** Attempt, send, record; throws when the batch must stop (see {@link MailSendException.Kind}). */
+        void deliver(OutgoingMail mail) {
+            long id = mail.deliveryId();
+            if (!claims.markAttempted(id, claim)) {
+                return;
+            }
+            try {
+                String providerMessageId = provider.send(mail);
+                claims.recordSent(id, claim, mail.messageId(), providerMessageId);
+                sent.increment();
+                tally.success();
+            } catch (MailSendException e) {
+                if (!e.recipientFault()) {
+                    tally.failure(Redact.addresses(e.getMessage()));
+                }
+                switch (e.kind()) {
+                    case REJECTED -> {
+                        claims.recordFailed(id, claim, e.getMessage());
+                        failed.increment();
+                    }
+                    case NOT_SENT -> {
+                        claims.unmarkAttempted(id, claim);
+                        throw e;
+                    }
+                    case UNCERTAIN -> throw e;
+                }
+            } catch (RuntimeException e) {
+                // a provider bug is no proof that nothing left: treat as uncertain
+                tally.failure(Redact.addresses(String.valueOf(e.getMessage())));
+                throw new MailSendException(MailSendException.Kind.UNCERTAIN, e.toString(), e);
+            }
+        }
+    }
+}

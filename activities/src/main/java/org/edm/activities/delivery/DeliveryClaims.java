@@ -1,0 +1,343 @@
+package org.edm.activities.delivery;
+
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The send path's SQL. A claim is the set of deliveries one send activity took; it is named by the activity
+ * execution ({@code workflowId/runId/activityId}), which stays the same across retries, so a retry finds exactly
+ * what its earlier attempts left behind. Every write to a claimed delivery is conditional on the claim, so a
+ * stale worker can never act on a delivery that is no longer its own.
+ */
+@Component
+public class DeliveryClaims {
+
+    static final String UNKNOWN_OUTCOME = "outcome unknown: the provider was called but no result was recorded";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    public Optional<ServiceRow> service(long serviceId) {
+        return service(serviceId, "");
+    }
+
+    private Optional<ServiceRow> service(long serviceId, String lock) {
+        return jdbc.query("""
+                SELECT id, provider, domain, settings::text AS settings, secret_ciphertext, enabled, health_status,
+                       throttle_seconds, daily_quota, used_today, quota_day, reset_time, time_zone
+                  FROM sender_services WHERE id = :id
+                """ + lock, Map.of("id", serviceId), DeliveryClaims::serviceRow).stream().findFirst();
+    }
+
+    private static ServiceRow serviceRow(ResultSet rs, int i) throws SQLException {
+        Date quotaDay = rs.getDate("quota_day");
+        return new ServiceRow(rs.getLong("id"), rs.getString("provider"), rs.getString("domain"),
+                rs.getString("settings"), rs.getBytes("secret_ciphertext"), rs.getBoolean("enabled"),
+                rs.getString("health_status"), rs.getBigDecimal("throttle_seconds"), rs.getInt("daily_quota"),
+                rs.getInt("used_today"), quotaDay == null ? null : quotaDay.toLocalDate(),
+                rs.getObject("reset_time", LocalTime.class), QuotaDay.zone(rs.getString("time_zone")));
+    }
+
+    /**
+     * Takes up to {@code max} pending deliveries of the task for the service, within the service's remaining
+     * daily quota, in one transaction holding the service row: two workers can never both spend the last unit of
+     * quota (INV-1), and SKIP LOCKED lets services claim from one task side by side without waiting on each
+     * other. Deliveries whose address got suppressed since the task started are skipped here, at the last moment
+     * before sending (INV-7), and cost no quota.
+     */
+    public Claim claim(long serviceId, long taskId, int max, String claimToken, Instant now,
+                       MailProviders providers) {
+        return tx.execute(status -> {
+            Optional<ServiceRow> found = service(serviceId, "FOR UPDATE");
+            if (found.isEmpty() || !found.get().usable(providers)) {
+                return Claim.UNUSABLE;
+            }
+            ServiceRow service = found.get();
+            String taskStatus = jdbc.query("SELECT status FROM tasks WHERE id = :id",
+                    Map.of("id", taskId), (rs, i) -> rs.getString(1)).stream().findFirst().orElse("GONE");
+            LocalDate today = QuotaDay.max(service.quotaDay(),
+                    QuotaDay.of(now, service.resetTime(), service.zone()));
+            int used = today.equals(service.quotaDay()) ? service.usedToday() : 0;
+            int remaining = Math.max(0, service.dailyQuota() - used);
+            int limit = Math.min(Math.max(0, max), remaining);
+            // a paused, cancelled or finished task has nothing to claim; its workflow republishes demand on resume
+            if (!taskStatus.equals("SENDING") || limit == 0) {
+                rollOver(service, today, used);
+                return new Claim(false, 0, 0, today);
+            }
+            List<String> statuses = jdbc.queryForList("""
+                    WITH claimable AS (
+                        SELECT id FROM deliveries
+                         WHERE task_id = :taskId AND status = 'PENDING'
+                         ORDER BY id
+                         LIMIT :limit
+                           FOR UPDATE SKIP LOCKED
+                    ), verdict AS (
+                        SELECT cl.id,
+                               CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
+                                    WHEN EXISTS (SELECT 1 FROM suppressions s
+                                                  WHERE s.owner_id = c.owner_id
+                                                    AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8')))
+                                    THEN 'SUPPRESSED'
+                               END AS skip_reason
+                          FROM claimable cl
+                          JOIN deliveries d ON d.id = cl.id
+                          LEFT JOIN contacts c ON c.id = d.contact_id
+                    )
+                    UPDATE deliveries d
+                       SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
+                           skip_reason = v.skip_reason,
+                           sender_service_id = CASE WHEN v.skip_reason IS NULL THEN :serviceId END,
+                           claim_token = :claim,
+                           updated_at = now()
+                      FROM verdict v
+                     WHERE d.id = v.id
+                    RETURNING d.status
+                    """, new MapSqlParameterSource()
+                    .addValue("taskId", taskId)
+                    .addValue("limit", limit)
+                    .addValue("serviceId", serviceId)
+                    .addValue("claim", claimToken), String.class);
+            int sending = (int) statuses.stream().filter("SENDING"::equals).count();
+            rollOver(service, today, used + sending);
+            return new Claim(false, sending, statuses.size() - sending, today);
+        });
+    }
+
+    private void rollOver(ServiceRow service, LocalDate day, int usedToday) {
+        if (day.equals(service.quotaDay()) && usedToday == service.usedToday()) {
+            return;
+        }
+        // updated_at is left alone: it marks admin changes, not sending
+        jdbc.update("UPDATE sender_services SET used_today = :used, quota_day = :day WHERE id = :id",
+                new MapSqlParameterSource()
+                        .addValue("used", usedToday)
+                        .addValue("day", Date.valueOf(day))
+                        .addValue("id", service.id()));
+    }
+
+    /** Whether an earlier attempt of this activity already claimed (a retry must not claim a second batch). */
+    public boolean hasClaim(String claimToken) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE claim_token = :claim)",
+                Map.of("claim", claimToken), Boolean.class));
+    }
+
+    /**
+     * INV-3: a delivery of this claim that was handed to the provider without a recorded outcome may have been
+     * sent; it becomes UNKNOWN and is never sent again automatically.
+     */
+    public int markInterruptedAsUnknown(String claimToken) {
+        return jdbc.update("""
+                UPDATE deliveries SET status = 'UNKNOWN', error = :error, updated_at = now()
+                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NOT NULL
+                """, Map.of("claim", claimToken, "error", UNKNOWN_OUTCOME));
+    }
+
+    /** The claim's deliveries not yet handed to a provider, with what rendering needs, in id order. */
+    public List<Unsent> unattempted(String claimToken) {
+        return jdbc.query("""
+                SELECT d.id, d.token, d.template_id, c.email, c.nickname, t.sender_name, t.name AS task_name,
+                       cp.name AS campaign_name
+                  FROM deliveries d
+                  JOIN tasks t ON t.id = d.task_id
+                  JOIN campaigns cp ON cp.id = t.campaign_id
+                  LEFT JOIN contacts c ON c.id = d.contact_id
+                 WHERE d.claim_token = :claim AND d.status = 'SENDING' AND d.attempted_at IS NULL
+                 ORDER BY d.id
+                """, Map.of("claim", claimToken), (rs, i) -> new Unsent(
+                new MessageRenderer.Recipient(rs.getLong("id"), rs.getString("token"), rs.getString("email"),
+                        rs.getString("nickname"), rs.getString("sender_name"), rs.getString("task_name"),
+                        rs.getString("campaign_name")),
+                (Long) rs.getObject("template_id", Long.class)));
+    }
+
+    /**
+     * The point of no return, committed before the provider is called: from here on a crash leaves evidence that
+     * the delivery may have been sent. False when the delivery is no longer this claim's to send.
+     */
+    public boolean markAttempted(long deliveryId, String claimToken) {
+        return jdbc.update("""
+                UPDATE deliveries SET attempted_at = now(), updated_at = now()
+                 WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                """, Map.of("id", deliveryId, "claim", claimToken)) == 1;
+    }
+
+    /** The provider said for certain that nothing left: the delivery may be sent by a later attempt. */
+    public void unmarkAttempted(long deliveryId, String claimToken) {
+        jdbc.update("""
+                UPDATE deliveries SET attempted_at = NULL, updated_at = now()
+                 WHERE id = :id AND claim_token = :claim AND status = 'SENDING'
+                """, Map.of("id", deliveryId, "claim", claimToken));
+    }
+
+    /**
+     * UNKNOWN may still become SENT: a worker that outlived its timeout knows better than the retry that
+     * gave up on it.
+     */
+    public void recordSent(long deliveryId, String claimToken, String messageId, String providerMessageId) {
+        jdbc.update("""
+                UPDATE deliveries SET status = 'SENT', sent_at = now(), message_id = :messageId,
+                                      provider_message_id = :providerMessageId, error = NULL, updated_at = now()
+                 WHERE id = :id AND claim_token = :claim AND status IN ('SENDING', 'UNKNOWN')
+                """, new MapSqlParameterSource()
+                .addValue("id", deliveryId)
+                .addValue("claim", claimToken)
+                .addValue("messageId", truncate(messageId, 255))
+                .addValue("providerMessageId", truncate(providerMessageId, 255)));
+    }
+
+    public void recordFailed(long deliveryId, String claimToken, String error) {
+        jdbc.update("""
+                UPDATE deliveries SET status = 'FAILED', error = :error, updated_at = now()
+                 WHERE id = :id AND claim_token = :claim AND status IN ('SENDING', 'UNKNOWN')
+                """, Map.of("id", deliveryId, "claim", claimToken, "error", truncate(error, 2000)));
+    }
+
+    public void recordSkipped(long deliveryId, String claimToken, String reason) {
+        jdbc.update("""
+                UPDATE deliveries SET status = 'SKIPPED', skip_reason = :reason, updated_at = now()
+                 WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                """, Map.of("id", deliveryId, "claim", claimToken, "reason", reason));
+    }
+
+    /**
+     * Gives the claim's never-attempted deliveries back to the task (PENDING, unowned) when this activity will not
+     * send them: it was cancelled, its service became unusable, or it is failing for the last time. The quota
+     * they held is refunded only when it was taken on the service's current quota day ({@code claimDay}); when in
+     * doubt it stays spent, which can only make a service send less, never more (INV-1).
+     */
+    public int releaseUnattempted(String claimToken, long serviceId, LocalDate claimDay) {
+        Integer released = tx.execute(status -> {
+            int n = jdbc.update("""
+                    UPDATE deliveries SET status = 'PENDING', claim_token = NULL, sender_service_id = NULL,
+                                          updated_at = now()
+                     WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                    """, Map.of("claim", claimToken));
+            if (n > 0 && claimDay != null) {
+                jdbc.update("""
+                        UPDATE sender_services SET used_today = greatest(0, used_today - :n)
+                         WHERE id = :id AND quota_day = :day
+                        """, new MapSqlParameterSource()
+                        .addValue("n", n)
+                        .addValue("id", serviceId)
+                        .addValue("day", Date.valueOf(claimDay)));
+            }
+            return n;
+        });
+        return released == null ? 0 : released;
+    }
+
+    public ClaimCounts counts(String claimToken) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
+                       count(*) FILTER (WHERE status = 'SENT')     AS sent,
+                       count(*) FILTER (WHERE status = 'FAILED')   AS failed,
+                       count(*) FILTER (WHERE status = 'UNKNOWN')  AS unknown
+                  FROM deliveries WHERE claim_token = :claim
+                """, Map.of("claim", claimToken), (rs, i) -> new ClaimCounts(rs.getInt("claimed"),
+                rs.getInt("sent"), rs.getInt("failed"), rs.getInt("unknown")));
+    }
+
+    /** Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer). */
+    public boolean hasClaimablePending(long taskId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
+                                WHERE d.task_id = :taskId AND d.status = 'PENDING' AND t.status = 'SENDING')
+                """, Map.of("taskId", taskId), Boolean.class));
+    }
+
+    /**
+     * Writes each settled delivery's send event once (the tracking side reads engagement from event_log) and the
+     * campaign-level "sent" fact the system labels of later tasks select on. Set-based and idempotent, so a retry
+     * simply fills in what a crashed attempt did not.
+     */
+    public void recordSendEvents(String claimToken) {
+        jdbc.update("""
+                INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
+                                       machine, occurred_at, details)
+                SELECT d.id, d.task_id, t.campaign_id, d.contact_id, d.sender_service_id,
+                       CASE WHEN d.status = 'SENT' THEN 'SEND_SUCCESS' ELSE 'SEND_FAIL' END,
+                       TRUE, coalesce(d.sent_at, d.updated_at),
+                       CASE WHEN d.status = 'SENT' THEN jsonb_build_object('message_id', d.message_id)
+                            ELSE jsonb_build_object('status', d.status, 'error', d.error) END
+                  FROM deliveries d
+                  JOIN tasks t ON t.id = d.task_id
+                 WHERE d.claim_token = :claim AND d.status IN ('SENT', 'FAILED')
+                   AND NOT EXISTS (SELECT 1 FROM event_log e
+                                    WHERE e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL'))
+                """, Map.of("claim", claimToken));
+        jdbc.update("""
+                INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
+                SELECT t.campaign_id, d.contact_id, min(d.sent_at)
+                  FROM deliveries d
+                  JOIN tasks t ON t.id = d.task_id
+                 WHERE d.claim_token = :claim AND d.status = 'SENT' AND d.contact_id IS NOT NULL
+                 GROUP BY t.campaign_id, d.contact_id
+                ON CONFLICT (campaign_id, contact_id)
+                DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
+                """, Map.of("claim", claimToken));
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    public record ServiceRow(long id, String provider, String domain, String settingsJson, byte[] secretCiphertext,
+                             boolean enabled, String healthStatus, java.math.BigDecimal throttleSeconds,
+                             int dailyQuota, int usedToday, LocalDate quotaDay, LocalTime resetTime, ZoneId zone) {
+
+        public boolean usable(MailProviders providers) {
+            return enabled && "ACTIVE".equals(healthStatus) && providers.supports(provider);
+        }
+
+        public SenderServiceAccount account() {
+            return new SenderServiceAccount(id, provider, domain, settingsJson, secretCiphertext);
+        }
+
+        /** Quota left on the quota day that contains {@code now}. */
+        public int remainingAt(Instant now) {
+            LocalDate today = QuotaDay.max(quotaDay, QuotaDay.of(now, resetTime, zone));
+            int used = today.equals(quotaDay) ? usedToday : 0;
+            return Math.max(0, dailyQuota - used);
+        }
+
+        public Instant nextResetAfter(Instant now) {
+            return QuotaDay.endOf(QuotaDay.max(quotaDay, QuotaDay.of(now, resetTime, zone)), resetTime, zone);
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceRow[id=" + id + ", provider=" + provider + "]";
+        }
+    }
+
+    /** {@code day}: the quota day the claim was counted on. */
+    public record Claim(boolean serviceUnusable, int sending, int skipped, LocalDate day) {
+        static final Claim UNUSABLE = new Claim(true, 0, 0, null);
+    }
+
+    public record Unsent(MessageRenderer.Recipient recipient, Long templateId) {
+    }
+
+    public record ClaimCounts(int claimed, int sent, int failed, int unknown) {
+    }
+}

@@ -1,0 +1,17 @@
+package org.edm.activities.delivery;
+
+import java.util.Map;
+
+/**
+ * A rendered message ready for a provider. {@code messageId} is the full Message-ID header value, including the
+ * angle brackets; {@code headers} are extra headers (List-Unsubscribe...).
+ */
+public record OutgoingMail(long deliveryId, String from, String to, String subject, String htmlBody,
+                           String messageId, Map<String, String> headers) {
+
+    @Override
+    public String toString() {
+        // addresses stay out of logs and failure messages
+        return "OutgoingMail[delivery=" + deliveryId + ", messageId=" + messageId + "]";
+    }
+}

@@ -1,0 +1,107 @@
+package org.edm.activities.delivery;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+
+/**
+ * Freezes a sender service that keeps failing (seeds: 10 consecutive failures by default; with
+ * {@code failure_window_minutes} set, {@code failure_threshold} failures in a row within that many minutes).
+ * Only an admin unfreezes. Failures that are about one recipient (unknown mailbox) do not count: a bad list must
+ * not take a healthy service down.
+ */
+@Component
+public class ServiceHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceHealth.class);
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /** Applies one batch's outcomes; returns true when this batch froze the service. */
+    public boolean apply(long serviceId, Tally tally) {
+        Tally.Snapshot s = tally.snapshot();
+        if (!s.anySuccess() && s.trailingFailures() == 0) {
+            return false;
+        }
+        Boolean frozen = tx.execute(status -> {
+            List<Boolean> rows = jdbc.query("""
+                    UPDATE sender_services
+                       SET consecutive_failures = CASE
+                               WHEN :reset OR (failure_window_minutes IS NOT NULL AND failure_streak_started_at
+                                               < now() - make_interval(mins => failure_window_minutes))
+                                   THEN :trailing
+                               ELSE consecutive_failures + :trailing END,
+                           failure_streak_started_at = CASE
+                               WHEN :trailing = 0 THEN NULL
+                               WHEN :reset OR failure_streak_started_at IS NULL THEN now()
+                               -- a streak older than the window starts over: only failures close together count
+                               WHEN failure_window_minutes IS NOT NULL AND failure_streak_started_at
+                                    < now() - make_interval(mins => failure_window_minutes) THEN now()
+                               ELSE failure_streak_started_at END
+                     WHERE id = :id
+                    RETURNING consecutive_failures >= failure_threshold AND health_status = 'ACTIVE'
+                    """,
+                    new MapSqlParameterSource()
+                            .addValue("reset", s.anySuccess())
+                            .addValue("trailing", s.trailingFailures())
+                            .addValue("id", serviceId), (rs, i) -> rs.getBoolean(1));
+            if (s.lastError() != null) {
+                jdbc.update("UPDATE sender_services SET last_error = :error, last_error_at = now() WHERE id = :id",
+                        new MapSqlParameterSource("error", s.lastError()).addValue("id", serviceId));
+            }
+            if (rows.isEmpty() || !rows.get(0)) {
+                return false;
+            }
+            String reason = "frozen automatically after repeated send failures; last error: " + s.lastError();
+            jdbc.update("""
+                    UPDATE sender_services SET health_status = 'FROZEN', frozen_reason = :reason, frozen_at = now()
+                     WHERE id = :id
+                    """, new MapSqlParameterSource("reason", reason).addValue("id", serviceId));
+            jdbc.update("""
+                    INSERT INTO alerts (kind, subject, message) VALUES ('SENDER_SERVICE_FROZEN', :subject, :message)
+                    """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
+                    .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
+                            + ". An admin must unfreeze it."));
+            return true;
+        });
+        if (Boolean.TRUE.equals(frozen)) {
+            log.warn("sender service {} frozen after repeated failures", serviceId);
+        }
+        return Boolean.TRUE.equals(frozen);
+    }
+
+    /** Outcomes of one batch in the order they happened; safe to feed from the parallel senders. */
+    public static final class Tally {
+        private boolean anySuccess;
+        private int trailingFailures;
+        private String lastError;
+
+        public synchronized void success() {
+            anySuccess = true;
+            trailingFailures = 0;
+        }
+
+        public synchronized void failure(String error) {
+            trailingFailures++;
+            lastError = error;
+        }
+
+        synchronized Snapshot snapshot() {
+            return new Snapshot(anySuccess, trailingFailures, lastError);
+        }
+
+        record Snapshot(boolean anySuccess, int trailingFailures, String lastError) {
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package org.edm.activities.provider.smtp;
+
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.edm.activities.delivery.MailProvider;
+import org.edm.activities.delivery.MailSendException;
+import org.edm.activities.delivery.MailSendException.Kind;
+import org.edm.activities.delivery.OutgoingMail;
+
+import java.util.Date;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sends through one SMTP server with a small pool of logged-in connections, so a batch pays the TCP, TLS and
+ * AUTH handshakes once rather than per message.
+ *
+ * <p>How failures are classified decides between "failed", "send again" and "unknown" (INV-3):
+ * <ul>
+ *   <li>cannot connect or log in, or the server says 421 (service unavailable): nothing left, {@code NOT_SENT};</li>
+ *   <li>the server answered the message with a reply code: it refused it, {@code REJECTED} (for the recipient
+ *       alone when the RCPT was refused);</li>
+ *   <li>the connection broke during the exchange: the server may have queued it, {@code UNCERTAIN}.</li>
+ * </ul>
+ * A pooled connection is checked with NOOP before use, because a connection the server dropped while idle would
+ * otherwise fail mid-send and turn a perfectly sendable message into an unknown one.
+ */
+public final class SmtpMailProvider implements MailProvider, AutoCloseable {
+
+    private static final Pattern QUEUE_ID = Pattern.compile("queued as\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
+
+    private final SmtpSettings settings;
+    private final String password;
+    private final Session session;
+    private final BlockingQueue<SMTPTransport> idle;
+
+    public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections) {
+        this.settings = settings;
+        this.password = password;
+        this.idle = new ArrayBlockingQueue<>(Math.max(1, maxIdleConnections));
+        Properties props = new Properties();
+        props.put("mail.smtp.host", settings.host());
+        props.put("mail.smtp.port", Integer.toString(settings.port()));
+        props.put("mail.smtp.auth", Boolean.toString(settings.username() != null));
+        props.put("mail.smtp.connectiontimeout", "10000");
+        props.put("mail.smtp.timeout", "30000");
+        props.put("mail.smtp.writetimeout", "30000");
+        if (settings.heloName() != null) {
+            props.put("mail.smtp.localhost", settings.heloName());
+        }
+        if (settings.ssl()) {
+            props.put("mail.smtp.ssl.enable", "true");
+            props.put("mail.smtp.ssl.checkserveridentity", "true");
+        } else if (settings.tls()) {
+            props.put("mail.smtp.starttls.enable", "true");
+            props.put("mail.smtp.starttls.required", "true");
+            props.put("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        this.session = Session.getInstance(props);
+    }
+
+    @Override
+    public String send(OutgoingMail mail) {
+        MimeMessage message = build(mail);
+        SMTPTransport transport = borrow();
+        boolean reusable = false;
+        try {
+            transport.sendMessage(message, message.getAllRecipients());
+            reusable = true;
+            return providerMessageId(transport.getLastServerResponse(), mail.messageId());
+        } catch (SendFailedException e) {
+            throw classify(e);
+        } catch (MessagingException e) {
+            throw new MailSendException(Kind.UNCERTAIN,
+                    "SMTP connection to " + settings.host() + " broke while sending: " + e.getMessage(), e);
+        } finally {
+            if (reusable) {
+                giveBack(transport);
+            } else {
+                closeQuietly(transport);
+            }
+        }
+    }
+
+    private MimeMessage build(OutgoingMail mail) {
+        try {
+            MimeMessage message = new MimeMessage(session) {
+                @Override
+                protected void updateMessageID() throws MessagingException {
+                    // our Message-ID carries the delivery token, so replies and bounces find their delivery
+                    setHeader("Message-ID", mail.messageId());
+                }
+            };
+            message.setFrom(new InternetAddress(mail.from(), true));
+            message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
+            message.setSubject(mail.subject(), "UTF-8");
+            message.setText(mail.htmlBody(), "UTF-8", "html");
+            message.setSentDate(new Date());
+            for (var header : mail.headers().entrySet()) {
+                message.setHeader(header.getKey(), header.getValue());
+            }
+            message.saveChanges();
+            return message;
+        } catch (AddressException e) {
+            throw new MailSendException(Kind.REJECTED, true, "invalid address: " + e.getMessage(), e);
+        } catch (MessagingException e) {
+            throw new MailSendException(Kind.REJECTED, "cannot build the message: " + e.getMessage(), e);
+        }
+    }
+
+    private static MailSendException classify(SendFailedException e) {
+        if (e instanceof SMTPSendFailedException refused) {
+            return refused(refused.getReturnCode(), false, e);
+        }
+        for (Exception next = e.getNextException(); next != null;
+             next = next instanceof MessagingException m ? m.getNextException() : null) {
+            if (next instanceof SMTPAddressFailedException rcpt) {
+                return refused(rcpt.getReturnCode(), true, rcpt);
+            }
+            if (next instanceof SMTPSendFailedException refused) {
+                return refused(refused.getReturnCode(), false, refused);
+            }
+        }
+        Address[] invalid = e.getInvalidAddresses();
+        return new MailSendException(Kind.REJECTED, invalid != null && invalid.length > 0,
+                "SMTP server refused the message: " + e.getMessage(), e);
+    }
+
+    private static MailSendException refused(int code, boolean recipient, MessagingException e) {
+        if (code == 421) {
+            return new MailSendException(Kind.NOT_SENT, "SMTP service unavailable: " + e.getMessage(), e);
+        }
+        return new MailSendException(Kind.REJECTED, recipient,
+                (recipient ? "recipient refused: " : "message refused: ") + e.getMessage().trim(), e);
+    }
+
+    private SMTPTransport borrow() {
+        SMTPTransport transport;
+        while ((transport = idle.poll()) != null) {
+            if (transport.isConnected()) {
+                return transport;
+            }
+            closeQuietly(transport);
+        }
+        try {
+            transport = (SMTPTransport) session.getTransport("smtp");
+            transport.connect(settings.host(), settings.port(), settings.username(), password);
+            return transport;
+        } catch (MessagingException e) {
+            // no address and no password in here: the server's greeting or auth reply at most
+            throw new MailSendException(Kind.NOT_SENT,
+                    "cannot connect or log in to SMTP " + settings.host() + ":" + settings.port() + ": "
+                            + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        }
+    }
+
+    private void giveBack(SMTPTransport transport) {
+        if (!idle.offer(transport)) {
+            closeQuietly(transport);
+        }
+    }
+
+    private static String providerMessageId(String serverResponse, String messageId) {
+        if (serverResponse != null) {
+            Matcher m = QUEUE_ID.matcher(serverResponse);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return messageId;
+    }
+
+    private static void closeQuietly(SMTPTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException | RuntimeException ignored) {
+            // closing a broken connection
+        }
+    }
+
+    @Override
+    public void close() {
+        SMTPTransport transport;
+        while ((transport = idle.poll()) != null) {
+            closeQuietly(transport);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpMailProvider[" + settings.host() + ":" + settings.port() + "]";
+    }
+}
