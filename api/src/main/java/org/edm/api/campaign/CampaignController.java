@@ -1,0 +1,87 @@
+package org.edm.api.campaign;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import org.edm.api.campaign.CampaignViews.CampaignDetail;
+import org.edm.api.campaign.CampaignViews.CampaignSummary;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.util.List;
+
+@RestController
+@RequestMapping("/v1/campaigns")
+@Tag(name = "Campaigns", description = "Plan multi-stage campaigns and hand them to the campaign workflow")
+class CampaignController {
+
+    private final CampaignPlanner planner;
+
+    CampaignController(CampaignPlanner planner) {
+        this.planner = planner;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a DRAFT campaign with its tasks",
+            description = "Task n (0-based) is planned at start_time + n × interval_days days unless it gives "
+                    + "plan_time.")
+    ResponseEntity<CampaignDetail> create(@Valid @RequestBody CampaignRequest request) {
+        CampaignDetail created = planner.create(request);
+        return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
+                .buildAndExpand(created.id()).toUri()).body(created);
+    }
+
+    @GetMapping
+    List<CampaignSummary> list() {
+        return planner.list();
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "A campaign, its tasks with delivery counts and, while running, the workflow's progress")
+    CampaignDetail get(@PathVariable long id) {
+        return planner.detail(id);
+    }
+
+    @PutMapping("/{id}")
+    @Operation(summary = "Replace a DRAFT campaign's plan (409 once activated)")
+    CampaignDetail update(@PathVariable long id, @Valid @RequestBody CampaignRequest request) {
+        return planner.update(id, request);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a DRAFT campaign (409 once activated)")
+    void delete(@PathVariable long id) {
+        planner.delete(id);
+    }
+
+    @PostMapping("/{id}/activate")
+    @Operation(summary = "DRAFT → ACTIVE: start the campaign workflow campaign-{id}",
+            description = "409 unless DRAFT. 503 if Temporal cannot be reached; the campaign then stays DRAFT.")
+    CampaignDetail activate(@PathVariable long id) {
+        return planner.activate(id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Ask the campaign workflow to cancel (409 unless ACTIVE or PAUSED)",
+            description = "Unstarted tasks never start and running ones stop; the campaign becomes CANCELLED when "
+                    + "the workflow has wound down.")
+    CampaignDetail cancel(@PathVariable long id, @Valid @RequestBody(required = false) CancelRequest request) {
+        return planner.cancel(id, request == null ? null : request.reason());
+    }
+
+    record CancelRequest(@Size(max = 500) String reason) {
+    }
+}

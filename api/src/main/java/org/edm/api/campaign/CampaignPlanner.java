@@ -1,0 +1,268 @@
+package org.edm.api.campaign;
+
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import org.edm.api.campaign.CampaignViews.CampaignDetail;
+import org.edm.api.campaign.CampaignViews.CampaignSummary;
+import org.edm.api.campaign.CampaignViews.LiveProgress;
+import org.edm.api.security.CurrentUser;
+import org.edm.api.support.Audit;
+import org.edm.api.support.ConflictException;
+import org.edm.api.support.NotFoundException;
+import org.edm.api.support.TemporalUnavailableException;
+import org.edm.api.task.TaskViews;
+import org.edm.domain.campaign.Campaign;
+import org.edm.domain.campaign.CampaignRepository;
+import org.edm.domain.campaign.CampaignStatus;
+import org.edm.domain.task.Task;
+import org.edm.domain.task.TaskRepository;
+import org.edm.domain.template.TemplateSetRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Plans campaigns and hands them to Temporal. Edits are allowed only while a campaign is a DRAFT (the row is locked
+ * for the edit, so an edit and an activation cannot interleave). Activation commits ACTIVE first and then starts
+ * {@code campaign-{id}}; if the start fails the campaign goes back to DRAFT, so the database never shows an active
+ * campaign that nothing will run.
+ */
+@Service
+class CampaignPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignPlanner.class);
+
+    private final CampaignRepository campaigns;
+    private final TaskRepository tasks;
+    private final TemplateSetRepository templateSets;
+    private final TaskViews taskViews;
+    private final CampaignRuns runs;
+    private final CurrentUser currentUser;
+    private final Audit audit;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate readTx;
+
+    CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
+                    TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser, Audit audit,
+                    PlatformTransactionManager transactionManager) {
+        this.campaigns = campaigns;
+        this.tasks = tasks;
+        this.templateSets = templateSets;
+        this.taskViews = taskViews;
+        this.runs = runs;
+        this.currentUser = currentUser;
+        this.audit = audit;
+        this.tx = new TransactionTemplate(transactionManager);
+        this.readTx = new TransactionTemplate(transactionManager);
+        this.readTx.setReadOnly(true);
+    }
+
+    /** Task n's plan time unless it sets its own: {@code start_time + n × interval_days} days. */
+    static Instant planTime(OffsetDateTime startTime, int intervalDays, int n, OffsetDateTime explicit) {
+        return (explicit != null ? explicit : startTime.plusDays((long) n * intervalDays)).toInstant();
+    }
+
+    List<CampaignSummary> list() {
+        return readTx.execute(status -> {
+            List<Campaign> all = campaigns.findAllByOwnerIdOrderByIdDesc(currentUser.id());
+            Map<Long, Long> taskCounts = all.isEmpty() ? Map.of()
+                    : tasks.findAllByCampaignIdInOrderByCampaignIdAscSeqAsc(all.stream().map(Campaign::getId).toList())
+                    .stream().collect(Collectors.groupingBy(Task::getCampaignId, Collectors.counting()));
+            return all.stream().map(c -> CampaignSummary.of(c, taskCounts.getOrDefault(c.getId(), 0L).intValue()))
+                    .toList();
+        });
+    }
+
+    /** The campaign with its tasks and, when its workflow should be running, the workflow's live progress. */
+    CampaignDetail detail(long id) {
+        CampaignDetail detail = readTx.execute(status -> detailOf(find(id)));
+        if (!detail.status().isRunning()) {
+            return detail;
+        }
+        // outside the transaction: a slow or absent Temporal must not hold a connection
+        CampaignRuns.Progress live = runs.progress(id);
+        return live.progress() == null ? detail.withLive(null, live.unavailableReason())
+                : detail.withLive(LiveProgress.of(live.progress()), null);
+    }
+
+    CampaignDetail create(CampaignRequest request) {
+        return tx.execute(status -> {
+            checkTemplateSets(request);
+            Campaign campaign = new Campaign(currentUser.id());
+            applyCampaign(request, campaign);
+            campaigns.saveAndFlush(campaign);
+            for (int n = 0; n < request.tasks().size(); n++) {
+                Task task = new Task(campaign.getId(), campaign.getOwnerId(), n);
+                applyTask(request, n, task);
+                tasks.save(task);
+            }
+            tasks.flush();
+            CampaignDetail view = detailOf(campaign);
+            audit.created("campaign", campaign.getId(), view);
+            return view;
+        });
+    }
+
+    /** Replaces a draft's plan. Tasks are matched by position, so a kept task keeps its id. */
+    CampaignDetail update(long id, CampaignRequest request) {
+        return tx.execute(status -> {
+            Campaign campaign = lockDraft(id, "edited");
+            checkTemplateSets(request);
+            CampaignDetail before = detailOf(campaign);
+            applyCampaign(request, campaign);
+            List<Task> existing = tasks.findAllByCampaignIdOrderBySeqAsc(id);
+            for (int n = 0; n < request.tasks().size(); n++) {
+                Task task = n < existing.size() ? existing.get(n) : new Task(id, campaign.getOwnerId(), n);
+                applyTask(request, n, task);
+                tasks.save(task);
+            }
+            if (existing.size() > request.tasks().size()) {
+                tasks.deleteAll(existing.subList(request.tasks().size(), existing.size()));
+            }
+            campaigns.saveAndFlush(campaign);
+            tasks.flush();
+            CampaignDetail after = detailOf(campaign);
+            audit.updated("campaign", id, before, after);
+            return after;
+        });
+    }
+
+    void delete(long id) {
+        tx.executeWithoutResult(status -> {
+            Campaign campaign = lockDraft(id, "deleted");
+            CampaignDetail before = detailOf(campaign);
+            tasks.deleteAll(tasks.findAllByCampaignIdOrderBySeqAsc(id));
+            campaigns.delete(campaign);
+            campaigns.flush();
+            audit.deleted("campaign", id, before);
+        });
+    }
+
+    /**
+     * DRAFT → ACTIVE, then start {@code campaign-{id}}. A duplicate start is harmless (one id, one run); a failed
+     * start puts the campaign back to DRAFT and answers 503 so the operator can simply try again.
+     */
+    CampaignDetail activate(long id) {
+        Campaign campaign = tx.execute(status -> {
+            Campaign c = lock(id);
+            if (c.getStatus() != CampaignStatus.DRAFT) {
+                throw new ConflictException("campaign " + id + " is " + c.getStatus()
+                        + "; only a DRAFT campaign can be activated");
+            }
+            campaigns.activate(id, Instant.now());
+            audit.record("ACTIVATE", "campaign", id, Map.of("status", CampaignStatus.DRAFT),
+                    Map.of("status", CampaignStatus.ACTIVE));
+            return c;
+        });
+        try {
+            runs.start(id, campaign.getOwnerId(), campaign.getName());
+        } catch (WorkflowExecutionAlreadyStarted alreadyRunning) {
+            log.info("campaign-{} was already started; not starting it again", id);
+        } catch (RuntimeException e) {
+            tx.executeWithoutResult(status -> {
+                if (campaigns.revertToDraft(id, Instant.now()) == 1) {
+                    audit.record("ACTIVATE_FAILED", "campaign", id, Map.of("status", CampaignStatus.ACTIVE),
+                            Map.of("status", CampaignStatus.DRAFT));
+                }
+            });
+            throw new TemporalUnavailableException("could not start the workflow of campaign " + id
+                    + " (Temporal unreachable?); the campaign is back in DRAFT, activate it again later", e);
+        }
+        return readTx.execute(status -> detailOf(find(id)));
+    }
+
+    /**
+     * Asks the campaign workflow to stop: tasks not started never start, running ones are cancelled and refund
+     * their unsent quota. The workflow marks the campaign CANCELLED when everything has stopped. If no run exists
+     * any more, nothing can be sending, so the campaign and its unstarted tasks are cancelled here.
+     */
+    CampaignDetail cancel(long id, String reason) {
+        Campaign campaign = readTx.execute(status -> find(id));
+        if (!campaign.getStatus().isRunning()) {
+            throw new ConflictException("campaign " + id + " is " + campaign.getStatus()
+                    + "; only an ACTIVE or PAUSED campaign can be cancelled"
+                    + (campaign.getStatus() == CampaignStatus.DRAFT ? " (delete a draft instead)" : ""));
+        }
+        String why = reason == null || reason.isBlank() ? "cancelled by user " + currentUser.id() : reason.trim();
+        try {
+            runs.cancel(id, why);
+            tx.executeWithoutResult(status -> audit.record("CANCEL_REQUESTED", "campaign", id,
+                    Map.of("status", campaign.getStatus()), Map.of("reason", why)));
+        } catch (WorkflowNotFoundException gone) {
+            tx.executeWithoutResult(status -> {
+                Instant now = Instant.now();
+                campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
+                tasks.cancelUnstarted(id, now);
+                audit.record("CANCEL", "campaign", id, Map.of("status", campaign.getStatus()),
+                        Map.of("status", CampaignStatus.CANCELLED, "reason", why));
+            });
+        } catch (RuntimeException e) {
+            throw new TemporalUnavailableException("could not signal cancel to campaign " + id
+                    + " (Temporal unreachable?); nothing changed, try again", e);
+        }
+        return readTx.execute(status -> detailOf(find(id)));
+    }
+
+    private CampaignDetail detailOf(Campaign campaign) {
+        return CampaignDetail.of(campaign, taskViews.of(tasks.findAllByCampaignIdOrderBySeqAsc(campaign.getId())));
+    }
+
+    private Campaign find(long id) {
+        return campaigns.findByIdAndOwnerId(id, currentUser.id())
+                .orElseThrow(() -> NotFoundException.of("campaign", id));
+    }
+
+    private Campaign lock(long id) {
+        return campaigns.lockByIdAndOwnerId(id, currentUser.id())
+                .orElseThrow(() -> NotFoundException.of("campaign", id));
+    }
+
+    private Campaign lockDraft(long id, String what) {
+        Campaign campaign = lock(id);
+        if (!campaign.getStatus().isEditable()) {
+            throw new ConflictException("campaign " + id + " is " + campaign.getStatus() + " and can no longer be "
+                    + what + "; only a DRAFT campaign can" + (campaign.getStatus().isRunning()
+                    ? " (cancel it instead)" : ""));
+        }
+        return campaign;
+    }
+
+    /** Every referenced template set exists and belongs to the current user (else 404 naming the task). */
+    private void checkTemplateSets(CampaignRequest request) {
+        Map<Long, Boolean> owned = request.tasks().stream().map(CampaignRequest.TaskPlan::templateSetId).distinct()
+                .collect(Collectors.toMap(Function.identity(),
+                        setId -> templateSets.existsByIdAndOwnerId(setId, currentUser.id())));
+        for (int n = 0; n < request.tasks().size(); n++) {
+            long setId = request.tasks().get(n).templateSetId();
+            if (!owned.get(setId)) {
+                throw new NotFoundException("template set " + setId + " not found (tasks[" + n + "])",
+                        "tasks[" + n + "].template_set_id");
+            }
+        }
+    }
+
+    private static void applyCampaign(CampaignRequest request, Campaign campaign) {
+        campaign.setName(request.name().trim());
+        campaign.setStartTime(request.startTime().toInstant());
+        campaign.setIntervalDays(request.intervalDays());
+    }
+
+    private static void applyTask(CampaignRequest request, int n, Task task) {
+        CampaignRequest.TaskPlan plan = request.tasks().get(n);
+        task.setName(plan.name().trim());
+        task.setPlanTime(planTime(request.startTime(), request.intervalDays(), n, plan.planTime()));
+        task.setRecipientRule(plan.recipientRule().toStoredJson());
+        task.setTemplateSetId(plan.templateSetId());
+        task.setSenderName(plan.senderName());
+    }
+}

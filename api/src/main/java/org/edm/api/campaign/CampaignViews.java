@@ -1,0 +1,57 @@
+package org.edm.api.campaign;
+
+import org.edm.api.task.TaskView;
+import org.edm.domain.campaign.Campaign;
+import org.edm.domain.campaign.CampaignStatus;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.campaign.CampaignProgress;
+
+import java.time.Instant;
+import java.util.List;
+
+final class CampaignViews {
+
+    private CampaignViews() {
+    }
+
+    record CampaignSummary(long id, String name, CampaignStatus status, Instant startTime, int intervalDays,
+                           int taskCount, Instant activatedAt, Instant completedAt, String workflowId,
+                           Instant createdAt, Instant updatedAt) {
+
+        static CampaignSummary of(Campaign c, int taskCount) {
+            return new CampaignSummary(c.getId(), c.getName(), c.getStatus(), c.getStartTime(), c.getIntervalDays(),
+                    taskCount, c.getActivatedAt(), c.getCompletedAt(), WorkflowIds.campaign(c.getId()),
+                    c.getCreatedAt(), c.getUpdatedAt());
+        }
+    }
+
+    /**
+     * A campaign with its tasks and, while its workflow runs, what the workflow itself reports
+     * ({@code live_progress}); {@code live_progress_note} says why that is missing when it is.
+     */
+    record CampaignDetail(long id, String name, CampaignStatus status, Instant startTime, int intervalDays,
+                          Instant activatedAt, Instant completedAt, String workflowId, List<TaskView> tasks,
+                          LiveProgress liveProgress, String liveProgressNote, Instant createdAt, Instant updatedAt) {
+
+        static CampaignDetail of(Campaign c, List<TaskView> tasks) {
+            return new CampaignDetail(c.getId(), c.getName(), c.getStatus(), c.getStartTime(), c.getIntervalDays(),
+                    c.getActivatedAt(), c.getCompletedAt(), WorkflowIds.campaign(c.getId()), tasks, null, null,
+                    c.getCreatedAt(), c.getUpdatedAt());
+        }
+
+        CampaignDetail withLive(LiveProgress live, String note) {
+            return new CampaignDetail(id, name, status, startTime, intervalDays, activatedAt, completedAt, workflowId,
+                    tasks, live, note, createdAt, updatedAt);
+        }
+    }
+
+    /** The campaign workflow's {@code progress} query answer. */
+    record LiveProgress(String state, int totalTasks, List<Long> startedTaskIds, List<Long> endedTaskIds,
+                        Long nextTaskId, Instant nextPlanTime) {
+
+        static LiveProgress of(CampaignProgress p) {
+            return new LiveProgress(p.state(), p.totalTasks(), p.startedTaskIds(), p.endedTaskIds(), p.nextTaskId(),
+                    p.nextPlanTimeEpochMillis() == null ? null : Instant.ofEpochMilli(p.nextPlanTimeEpochMillis()));
+        }
+    }
+}

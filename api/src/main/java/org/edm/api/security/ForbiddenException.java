@@ -1,0 +1,9 @@
+package org.edm.api.security;
+
+/** The current user may not do this (403). */
+public class ForbiddenException extends RuntimeException {
+
+    public ForbiddenException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,220 @@
+package org.edm.api.sender;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.edm.api.security.CurrentUser;
+import org.edm.api.support.Audit;
+import org.edm.api.support.ConflictException;
+import org.edm.api.support.InvalidInputException;
+import org.edm.api.support.NotFoundException;
+import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.sender.SenderProvider;
+import org.edm.domain.sender.SenderService;
+import org.edm.domain.sender.SenderServiceRepository;
+import org.edm.domain.sender.UserSenderServiceAccess;
+import org.edm.domain.sender.UserSenderServiceAccessRepository;
+import org.edm.domain.user.UserRepository;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.math.BigDecimal;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Admins configure sender services and decide which users may send through which (seed 001 F21–F25). */
+@Service
+class SenderServiceAdmin {
+
+    static final String DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
+    private final SenderServiceRepository services;
+    private final UserSenderServiceAccessRepository access;
+    private final UserRepository users;
+    private final SecretBox secretBox;
+    private final CurrentUser currentUser;
+    private final Audit audit;
+    private final ObjectMapper json;
+
+    SenderServiceAdmin(SenderServiceRepository services, UserSenderServiceAccessRepository access,
+                       UserRepository users, SecretBox secretBox, CurrentUser currentUser, Audit audit,
+                       ObjectMapper json) {
+        this.services = services;
+        this.access = access;
+        this.users = users;
+        this.secretBox = secretBox;
+        this.currentUser = currentUser;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @Transactional(readOnly = true)
+    List<SenderServiceView> list() {
+        currentUser.requireAdmin();
+        return services.findAllByOrderByIdAsc().stream().map(SenderServiceView::of).toList();
+    }
+
+    @Transactional(readOnly = true)
+    SenderServiceView get(long id) {
+        currentUser.requireAdmin();
+        return SenderServiceView.of(find(id));
+    }
+
+    /** Creates the service and lets the creating admin use it straight away. */
+    @Transactional
+    SenderServiceView create(SenderServiceRequest request) {
+        currentUser.requireAdmin();
+        checkProviderSettings(request, null);
+        SenderService service = new SenderService();
+        apply(request, service);
+        services.saveAndFlush(service);
+        access.save(new UserSenderServiceAccess(currentUser.id(), service.getId()));
+        SenderServiceView view = SenderServiceView.of(service);
+        audit.created("sender_service", service.getId(), view);
+        return view;
+    }
+
+    @Transactional
+    SenderServiceView update(long id, SenderServiceRequest request) {
+        currentUser.requireAdmin();
+        SenderService service = find(id);
+        checkProviderSettings(request, service);
+        if (request.dailyQuota() < service.getUsedToday() && service.getQuotaDay() != null) {
+            throw new ConflictException("daily_quota " + request.dailyQuota() + " is below what the service has "
+                    + "already sent this quota day (" + service.getUsedToday() + "); set it to at least "
+                    + service.getUsedToday() + ", or disable the service to stop it for today");
+        }
+        SenderServiceView before = SenderServiceView.of(service);
+        apply(request, service);
+        services.saveAndFlush(service);
+        SenderServiceView after = SenderServiceView.of(service);
+        audit.updated("sender_service", id, before, after);
+        return after;
+    }
+
+    @Transactional
+    void delete(long id) {
+        currentUser.requireAdmin();
+        SenderService service = find(id);
+        if (services.hasDeliveries(id)) {
+            throw new ConflictException("sender service " + id + " has already sent mail and its history refers to "
+                    + "it; disable it (enabled: false) instead of deleting it");
+        }
+        SenderServiceView before = SenderServiceView.of(service);
+        services.delete(service);
+        services.flush();
+        audit.deleted("sender_service", id, before);
+    }
+
+    @Transactional(readOnly = true)
+    List<SenderServiceView> servicesOfUser(long userId) {
+        currentUser.requireAdmin();
+        requireUser(userId);
+        return viewsOf(userId);
+    }
+
+    /** Makes {@code serviceIds} the user's whole set of usable services. */
+    @Transactional
+    List<SenderServiceView> replaceServicesOfUser(long userId, List<Long> serviceIds) {
+        currentUser.requireAdmin();
+        requireUser(userId);
+        Set<Long> wanted = new LinkedHashSet<>(serviceIds);
+        List<Long> known = services.findAllByIdInOrderByIdAsc(wanted).stream().map(SenderService::getId).toList();
+        List<Long> unknown = wanted.stream().filter(id -> !known.contains(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new NotFoundException("sender service(s) " + unknown + " not found", "service_ids");
+        }
+        List<Long> before = access.findAllByUserIdOrderBySenderServiceIdAsc(userId).stream()
+                .map(UserSenderServiceAccess::getSenderServiceId).toList();
+        if (wanted.isEmpty()) {
+            access.deleteAllByUserId(userId);
+        } else {
+            access.deleteAllByUserIdExcept(userId, wanted);
+        }
+        for (Long serviceId : wanted) {
+            if (!before.contains(serviceId)) {
+                access.save(new UserSenderServiceAccess(userId, serviceId));
+            }
+        }
+        access.flush();
+        audit.updated("user_sender_services", userId, Map.of("service_ids", before),
+                Map.of("service_ids", new ArrayList<>(wanted)));
+        return viewsOf(userId);
+    }
+
+    private List<SenderServiceView> viewsOf(long userId) {
+        List<Long> ids = access.findAllByUserIdOrderBySenderServiceIdAsc(userId).stream()
+                .map(UserSenderServiceAccess::getSenderServiceId).toList();
+        return services.findAllByIdInOrderByIdAsc(ids).stream().map(SenderServiceView::of).toList();
+    }
+
+    private void requireUser(long userId) {
+        if (!users.existsById(userId)) {
+            throw NotFoundException.of("user", userId);
+        }
+    }
+
+    private SenderService find(long id) {
+        return services.findById(id).orElseThrow(() -> NotFoundException.of("sender service", id));
+    }
+
+    private static void checkProviderSettings(SenderServiceRequest request, SenderService existing) {
+        if (request.provider() == SenderProvider.SMTP) {
+            if (request.smtp() == null) {
+                throw new InvalidInputException("smtp", "required when provider is SMTP");
+            }
+            boolean hadPassword = existing != null && existing.hasSecret()
+                    && existing.getProvider() == SenderProvider.SMTP;
+            if (request.smtp().username() != null && !request.smtp().username().isBlank()
+                    && request.smtp().password() == null && !hadPassword) {
+                throw new InvalidInputException("smtp.password", "required when smtp.username is given");
+            }
+        } else if (request.smtp() != null) {
+            throw new InvalidInputException("smtp", "only applies to provider SMTP");
+        }
+    }
+
+    private void apply(SenderServiceRequest request, SenderService service) {
+        boolean providerChanged = service.getProvider() != null && service.getProvider() != request.provider();
+        service.setName(request.name().trim());
+        service.setProvider(request.provider());
+        service.setDomain(request.domain().trim().toLowerCase());
+        service.setDailyQuota(request.dailyQuota());
+        service.setThrottleSeconds(request.throttleSeconds() == null ? BigDecimal.ZERO : request.throttleSeconds());
+        service.setResetTime(request.resetTime() == null ? LocalTime.MIDNIGHT : LocalTime.parse(request.resetTime()));
+        service.setTimeZone(request.timeZone() == null ? DEFAULT_TIME_ZONE : request.timeZone());
+        service.setFailureThreshold(request.failureThreshold() == null ? 10 : request.failureThreshold());
+        service.setFailureWindowMinutes(request.failureWindowMinutes());
+        service.setEnabled(request.enabled() == null || request.enabled());
+        if (providerChanged) {
+            // credentials of another provider mean nothing here
+            service.clearSecret();
+        }
+        if (request.smtp() != null) {
+            SenderServiceRequest.Smtp smtp = request.smtp();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("host", smtp.host().trim());
+            settings.put("port", smtp.port());
+            settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
+            settings.put("tls", smtp.tls() == null || smtp.tls());
+            service.setSettings(settings);
+            if (smtp.password() != null) {
+                service.replaceSecret(secretBox.seal(sealedPassword(smtp.password())), secretBox.currentVersion());
+            }
+        } else {
+            service.setSettings(new LinkedHashMap<>());
+        }
+    }
+
+    /** The sealed plaintext is JSON {@code {"password": "..."}}, so other secret fields can join it later. */
+    private String sealedPassword(String password) {
+        try {
+            return json.writeValueAsString(Map.of("password", password));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode credentials", e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.edm.api.sender;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.util.List;
+
+@RestController
+@RequestMapping("/v1/admin")
+@Tag(name = "Sender services (admin)", description = "Provider accounts, their quota/throttle, and who may use them")
+class SenderServiceController {
+
+    private final SenderServiceAdmin admin;
+    private final SenderServiceSignals signals;
+
+    SenderServiceController(SenderServiceAdmin admin, SenderServiceSignals signals) {
+        this.admin = admin;
+        this.signals = signals;
+    }
+
+    @PostMapping("/sender-services")
+    @Operation(summary = "Create a sender service; the creating admin may use it at once")
+    ResponseEntity<SenderServiceView> create(@Valid @RequestBody SenderServiceRequest request) {
+        SenderServiceView created = admin.create(request);
+        return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
+                .buildAndExpand(created.id()).toUri()).body(created);
+    }
+
+    @GetMapping("/sender-services")
+    List<SenderServiceView> list() {
+        return admin.list();
+    }
+
+    @GetMapping("/sender-services/{id}")
+    SenderServiceView get(@PathVariable long id) {
+        return admin.get(id);
+    }
+
+    @PutMapping("/sender-services/{id}")
+    @Operation(summary = "Replace a service's settings; omit smtp.password to keep the stored one",
+            description = "A running sender-service-{id} workflow is told to reload (configurationChanged).")
+    SenderServiceView update(@PathVariable long id, @Valid @RequestBody SenderServiceRequest request) {
+        SenderServiceView updated = admin.update(id, request);
+        signals.configurationChanged(id);
+        return updated;
+    }
+
+    @DeleteMapping("/sender-services/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a service that never sent; one that did can only be disabled")
+    void delete(@PathVariable long id) {
+        admin.delete(id);
+        signals.configurationChanged(id);
+    }
+
+    @GetMapping("/users/{userId}/sender-services")
+    @Operation(summary = "The sender services a user may send through")
+    List<SenderServiceView> servicesOfUser(@PathVariable long userId) {
+        return admin.servicesOfUser(userId);
+    }
+
+    @PutMapping("/users/{userId}/sender-services")
+    @Operation(summary = "Set the whole set of sender services a user may send through")
+    List<SenderServiceView> replaceServicesOfUser(@PathVariable long userId,
+                                                  @Valid @RequestBody UserServicesRequest request) {
+        return admin.replaceServicesOfUser(userId, request.serviceIds());
+    }
+
+    record UserServicesRequest(@NotNull List<@NotNull Long> serviceIds) {
+    }
+}

@@ -1,0 +1,39 @@
+package org.edm.api.sender;
+
+import org.edm.domain.sender.SenderProvider;
+import org.edm.domain.sender.SenderService;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** A sender service as admins see it. Never carries a password or ciphertext, only {@code has_password} (INV-6). */
+record SenderServiceView(long id, String name, SenderProvider provider, String domain, SmtpView smtp,
+                         boolean hasPassword, int dailyQuota, int usedToday, double throttleSeconds,
+                         String resetTime, String timeZone, int failureThreshold, Integer failureWindowMinutes,
+                         boolean enabled, String healthStatus, String frozenReason, Instant frozenAt,
+                         int consecutiveFailures, String lastError, Instant lastErrorAt, String workflowId,
+                         Instant createdAt, Instant updatedAt) {
+
+    record SmtpView(String host, Integer port, String username, Boolean tls) {
+    }
+
+    static SenderServiceView of(SenderService s) {
+        Map<String, Object> settings = s.getSettings();
+        SmtpView smtp = s.getProvider() == SenderProvider.SMTP
+                ? new SmtpView((String) settings.get("host"), asInteger(settings.get("port")),
+                (String) settings.get("username"), (Boolean) settings.get("tls"))
+                : null;
+        return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, s.hasSecret(),
+                s.getDailyQuota(), s.getUsedToday(), s.getThrottleSeconds().doubleValue(),
+                s.getResetTime().format(DateTimeFormatter.ofPattern("HH:mm")), s.getTimeZone(),
+                s.getFailureThreshold(), s.getFailureWindowMinutes(), s.isEnabled(), s.getHealthStatus().name(),
+                s.getFrozenReason(), s.getFrozenAt(), s.getConsecutiveFailures(), s.getLastError(),
+                s.getLastErrorAt(), org.edm.workflows.WorkflowIds.senderService(s.getId()), s.getCreatedAt(),
+                s.getUpdatedAt());
+    }
+
+    private static Integer asInteger(Object value) {
+        return value instanceof Number n ? n.intValue() : null;
+    }
+}

@@ -1,0 +1,11 @@
+package org.edm.api.template;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+record TemplateRequest(@NotBlank @Size(max = 255) String name,
+                       @NotBlank @Size(max = 500) @Schema(example = "Hello {{nickname}}") String subject,
+                       @NotBlank @Size(max = 1_000_000)
+                       @Schema(example = "<p>Hi {{nickname}}, ...</p>") String bodyHtml) {
+}

@@ -1,0 +1,41 @@
+package org.edm.domain.task;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+public interface TaskRepository extends JpaRepository<Task, Long> {
+
+    Optional<Task> findByIdAndOwnerId(long id, long ownerId);
+
+    List<Task> findAllByCampaignIdOrderBySeqAsc(long campaignId);
+
+    List<Task> findAllByCampaignIdInOrderByCampaignIdAscSeqAsc(Collection<Long> campaignIds);
+
+    List<Task> findAllByOwnerIdOrderByIdAsc(long ownerId);
+
+    List<Task> findAllByOwnerIdAndCampaignIdOrderBySeqAsc(long ownerId, long campaignId);
+
+    /** Deliveries per task and status for many tasks in one GROUP BY (the deliveries_task_status index). */
+    @Query(value = """
+            select d.task_id as taskId, d.status as status, count(*) as count
+              from deliveries d
+             where d.task_id in (:taskIds)
+             group by d.task_id, d.status
+            """, nativeQuery = true)
+    List<DeliveryStatusCount> countDeliveriesByStatus(@Param("taskIds") Collection<Long> taskIds);
+
+    /** Cancels the tasks of a campaign that never started (used when its workflow is gone). */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = """
+            update tasks set status = 'CANCELLED', updated_at = :at
+             where campaign_id = :campaignId and status in ('DRAFT', 'SCHEDULED')
+            """, nativeQuery = true)
+    int cancelUnstarted(@Param("campaignId") long campaignId, @Param("at") Instant at);
+}
