@@ -1,6 +1,5 @@
 package org.edm.devstack;
 
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -53,8 +52,8 @@ public final class DevTemporal {
                 OperatorServiceStubsOptions.newBuilder().setTarget(target).validateAndBuildWithDefaults());
         try {
             AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
-            for (SearchAttributeKey<Long> key : EdmSearchAttributes.ALL) {
-                request.putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+            for (SearchAttributeKey<?> key : EdmSearchAttributes.ALL) {
+                request.putSearchAttributes(key.getName(), key.getValueType());
             }
             operator.blockingStub().addSearchAttributes(request.build());
             System.out.println("DevTemporal: registered search attributes "
