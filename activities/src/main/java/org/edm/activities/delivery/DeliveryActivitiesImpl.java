@@ -275,7 +275,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     private ApplicationFailure providerFailure(MailSendException failure, String claim, long serviceId,
                                                LocalDate claimDay, ActivityInfo info) {
         String message = "service " + serviceId + ": " + failure.kind() + ": " + Redact.addresses(failure.getMessage());
-        log.warn("send batch {} attempt {} stopped: {}", claim, info.getAttempt(), message);
+        log.warn("send batch {} attempt {} (retry {}) stopped: {}", claim, info.getAttempt(), info.getRetryOptions(),
+                message);
         settleIfLastAttempt(claim, serviceId, claimDay, info);
         // no cause attached: SMTP replies quote addresses, and the failure lands in workflow history
         return ApplicationFailure.newFailure(message,

@@ -1,0 +1,458 @@
+package org.edm.activities.delivery;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import org.edm.activities.testing.ActivitiesHarness;
+import org.edm.activities.testing.BatchDriver;
+import org.edm.activities.testing.Fixtures;
+import org.edm.activities.testing.RecordingProviders;
+import org.edm.activities.testing.RecordingProviders.Fault;
+import org.edm.workflows.sender.DeliveryBatch;
+import org.edm.workflows.sender.DeliveryBatchResult;
+import org.edm.workflows.sender.ServicePace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The send path against a real PostgreSQL, a real SMTP server (GreenMail) and a real (in-process) Temporal
+ * server driving the activity, so retries behave as in production.
+ */
+class DeliveryActivitiesTests {
+
+    private static final String SMTP_USER = "edm-sender";
+    private static final String SMTP_PASSWORD = "s3cret-Passw0rd";
+
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser(SMTP_USER, SMTP_PASSWORD));
+
+    private static BatchDriver temporal;
+
+    private ActivitiesHarness harness;
+    private Fixtures f;
+    private long owner;
+    private long campaign;
+    private long templateSet;
+
+    @BeforeAll
+    static void startTemporal() {
+        temporal = new BatchDriver();
+    }
+
+    @AfterAll
+    static void stopTemporal() {
+        temporal.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        harness = new ActivitiesHarness();
+        f = harness.fixtures;
+        owner = f.user("operator");
+        campaign = f.campaign(owner, "Spring sale");
+        templateSet = f.templateSet(owner, f.template(owner, "Hello {{nickname}}",
+                "<p>Dear {{nickname}}, see {{campaign_name}}.</p>"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+    }
+
+    private long service(int dailyQuota, double throttleSeconds) {
+        return f.smtpService("mail.example", smtp.getSmtp().getPort(), dailyQuota, throttleSeconds, SMTP_USER,
+                SMTP_PASSWORD);
+    }
+
+    /** A SENDING task with {@code contacts} PENDING deliveries. */
+    private long taskWith(int contacts) {
+        f.contacts(owner, "r" + campaign + "x" + System.nanoTime(), contacts);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        harness.taskActivities(null).materializeDeliveries(task);
+        return task;
+    }
+
+    private DeliveryBatchResult deliver(DeliveryActivitiesImpl activities, long service, long task, int max,
+                                        long throttleMillis) {
+        return temporal.deliver(activities, new DeliveryBatch(service, task, max, throttleMillis), 5);
+    }
+
+    private Map<String, Long> mailsPerRecipient() {
+        return Arrays.stream(smtp.getReceivedMessages()).collect(Collectors.groupingBy(m -> {
+            try {
+                return m.getRecipients(Message.RecipientType.TO)[0].toString();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Collectors.counting()));
+    }
+
+    @Test
+    void sendsEachDeliveryWithItsRenderedMailAndHeaders() throws Exception {
+        long service = service(1000, 0);
+        f.contact(owner, "bob@example.test", "Bob & <Co>");
+        long task = f.task(campaign, owner, "{}", templateSet);
+        harness.taskActivities(null).materializeDeliveries(task);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.claimed()).isEqualTo(1);
+        assertThat(result.sent()).isEqualTo(1);
+        assertThat(result.taskDrained()).isTrue();
+        assertThat(result.quotaExhausted()).isFalse();
+        assertThat(result.serviceUnusable()).isFalse();
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        String token = f.jdbc().queryForObject("SELECT token FROM deliveries WHERE task_id = ?", String.class, task);
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("news@mail.example");
+        assertThat(mail.getSubject()).isEqualTo("Hello Bob & <Co>");
+        assertThat(mail.getMessageID()).isEqualTo("<" + token + "@mail.example>");
+        assertThat(mail.getHeader("List-Unsubscribe", null))
+                .isEqualTo("<" + ActivitiesHarness.PUBLIC_BASE_URL + "/unsubscribe/" + token + ">");
+        assertThat(mail.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+        String body = (String) mail.getContent();
+        assertThat(body).contains("Dear Bob &amp; &lt;Co&gt;, see Spring sale.")
+                .contains(ActivitiesHarness.PUBLIC_BASE_URL + "/unsubscribe/" + token);
+        Map<String, Object> row = f.jdbc().queryForMap("SELECT * FROM deliveries WHERE task_id = ?", task);
+        assertThat(row).containsEntry("status", "SENT").containsEntry("sender_service_id", service)
+                .containsEntry("message_id", "<" + token + "@mail.example>");
+        assertThat(row.get("sent_at")).isNotNull();
+        assertThat(row.get("attempted_at")).isNotNull();
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM event_log WHERE task_id = ? AND type = 'SEND_SUCCESS'",
+                Integer.class, task)).isEqualTo(1);
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE campaign_id = ? "
+                + "AND sent_at IS NOT NULL", Integer.class, campaign)).isEqualTo(1);
+        assertThat(harness.meters.get("edm.deliveries").tag("outcome", "sent").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void withoutThrottleSendsInParallelAndEveryRecipientGetsExactlyOneMail() {
+        long service = service(1000, 0);
+        long task = taskWith(60);
+        RecordingProviders providers = RecordingProviders.recording(harness.providerRegistry);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult first = deliver(activities, service, task, 50, 0);
+        DeliveryBatchResult second = deliver(activities, service, task, 50, 0);
+
+        assertThat(first.sent()).isEqualTo(50);
+        assertThat(first.taskDrained()).isFalse();
+        assertThat(second.sent()).isEqualTo(10);
+        assertThat(second.taskDrained()).isTrue();
+        assertThat(mailsPerRecipient()).hasSize(60).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("SENT", 60L));
+        assertThat(overlappingCalls(providers.record)).as("sends overlapped").isTrue();
+    }
+
+    private static boolean overlappingCalls(List<RecordingProviders.Call> calls) {
+        List<RecordingProviders.Call> sorted = calls.stream()
+                .sorted(java.util.Comparator.comparingLong(RecordingProviders.Call::startNanos)).toList();
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).startNanos() < sorted.get(i - 1).endNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void neverClaimsBeyondTheDailyQuotaAndSaysWhenItResets() {
+        long service = service(5, 0);
+        long task = taskWith(8);
+
+        DeliveryBatchResult first = deliver(harness.deliveryActivities(), service, task, 100, 0);
+        DeliveryBatchResult second = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(first.claimed()).isEqualTo(5);
+        assertThat(first.sent()).isEqualTo(5);
+        assertThat(first.quotaExhausted()).isTrue();
+        assertThat(first.taskDrained()).isFalse();
+        assertThat(Instant.ofEpochMilli(first.quotaResetsAtEpochMillis()))
+                .isAfter(Instant.now()).isBefore(Instant.now().plusSeconds(24 * 3600 + 60));
+        assertThat(second.claimed()).isZero();
+        assertThat(second.quotaExhausted()).isTrue();
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).isEqualTo(5);
+        assertThat(smtp.getReceivedMessages()).hasSize(5);
+        assertThat(f.deliveryStatuses(task)).containsEntry("SENT", 5L).containsEntry("PENDING", 3L);
+    }
+
+    @Test
+    void usedTodayRollsOverAtTheServicesResetTime() {
+        long service = service(3, 0);
+        long task = taskWith(5);
+        f.jdbc().update("""
+                UPDATE sender_services SET reset_time = '08:00', used_today = 3, quota_day = '2026-03-09' WHERE id = ?
+                """, service);
+        Clock beforeReset = Clock.fixed(Instant.parse("2026-03-09T23:30:00Z"), ZoneOffset.UTC); // 07:30 Beijing
+        Clock afterReset = Clock.fixed(Instant.parse("2026-03-10T00:30:00Z"), ZoneOffset.UTC); // 08:30 Beijing
+
+        DeliveryBatchResult early = deliver(harness.deliveryActivities(beforeReset, p -> p), service, task, 10, 0);
+        DeliveryBatchResult late = deliver(harness.deliveryActivities(afterReset, p -> p), service, task, 10, 0);
+
+        assertThat(early.claimed()).isZero();
+        assertThat(early.quotaExhausted()).isTrue();
+        assertThat(Instant.ofEpochMilli(early.quotaResetsAtEpochMillis()))
+                .isEqualTo(Instant.parse("2026-03-10T00:00:00Z"));
+        assertThat(late.claimed()).isEqualTo(3);
+        assertThat(late.quotaExhausted()).isTrue();
+        assertThat(f.jdbc().queryForMap("SELECT used_today, quota_day::text AS day FROM sender_services WHERE id = ?",
+                service)).containsEntry("used_today", 3).containsEntry("day", "2026-03-10");
+    }
+
+    /** INV-1 across processes: many claimers, each with its own connection, race for the last units of quota. */
+    @Test
+    void racingClaimersNeverSpendMoreThanTheDailyQuota() throws Exception {
+        long service = service(10, 0);
+        long taskA = taskWith(20);
+        long taskB = taskWith(20);
+        DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<DeliveryClaims.Claim>> claimers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            long task = i % 2 == 0 ? taskA : taskB;
+            String token = "racer-" + i;
+            claimers.add(() -> claims.claim(service, task, 3, token, Instant.now(), harness.providerRegistry));
+        }
+        int claimed = 0;
+        for (Future<DeliveryClaims.Claim> claim : pool.invokeAll(claimers)) {
+            claimed += claim.get().sending();
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(claimed).isEqualTo(10);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).isEqualTo(10);
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE status = 'SENDING'",
+                Integer.class)).isEqualTo(10);
+    }
+
+    @Test
+    void throttleKeepsTheIntervalBetweenTheEndOfOneSendAndTheStartOfTheNext() {
+        long service = service(1000, 1);
+        long task = taskWith(4);
+        RecordingProviders providers = RecordingProviders.recording(harness.providerRegistry);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+        ServicePace pace = activities.loadServicePace(service);
+
+        DeliveryBatchResult result = deliver(activities, service, task, pace.batchSize(), pace.throttleMillis());
+
+        assertThat(pace.throttleMillis()).isEqualTo(1000);
+        assertThat(result.sent()).isEqualTo(4);
+        assertThat(smtp.getReceivedMessages()).hasSize(4);
+        List<RecordingProviders.Call> calls = providers.record;
+        for (int i = 1; i < calls.size(); i++) {
+            long gapMillis = TimeUnit.NANOSECONDS.toMillis(calls.get(i).startNanos() - calls.get(i - 1).endNanos());
+            assertThat(gapMillis).as("gap before send %d", i + 1).isGreaterThanOrEqualTo(1000);
+        }
+    }
+
+    /**
+     * INV-3 and INV-4: the provider delivers the 5th message, then the connection breaks. Temporal retries the
+     * activity; the retry must not send that message again (it becomes UNKNOWN) and must send the rest.
+     */
+    @Test
+    void aCrashMidBatchNeverSendsTwiceAndLeavesNothingUndecided() {
+        long service = service(1000, 0.05);
+        long task = taskWith(10);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 5 ? Fault.UNCERTAIN_AFTER_SENDING : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 50);
+
+        assertThat(mailsPerRecipient()).hasSize(10).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnlyKeys("SENT", "UNKNOWN")
+                .containsEntry("SENT", 9L).containsEntry("UNKNOWN", 1L);
+        assertThat(result.claimed()).isEqualTo(10);
+        assertThat(result.sent()).isEqualTo(9);
+        assertThat(result.unknown()).isEqualTo(1);
+        assertThat(result.taskDrained()).isTrue();
+        assertThat(providers.calls()).as("the retry did not call the provider for the interrupted one").isEqualTo(10);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the retry claimed nothing more").isEqualTo(10);
+    }
+
+    @Test
+    void aCrashDuringParallelSendingAlsoSendsEachRecipientOnce() {
+        long service = service(1000, 0);
+        long task = taskWith(40);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 12 ? Fault.UNCERTAIN_AFTER_SENDING : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        deliver(activities, service, task, 100, 0);
+
+        assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnlyKeys("SENT", "UNKNOWN").containsEntry("UNKNOWN", 1L);
+    }
+
+    @Test
+    void whenNothingLeftTheProviderTheDeliveryIsSentByTheRetry() {
+        long service = service(1000, 0.01);
+        long task = taskWith(6);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 3 ? Fault.NOT_SENT : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 10);
+
+        assertThat(result.sent()).isEqualTo(6);
+        assertThat(mailsPerRecipient()).hasSize(6).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("SENT", 6L));
+    }
+
+    /**
+     * What a batch that stops for good (cancelled, or failing its last attempt) does with its claim. The Java test
+     * server does not hand the retry policy to the activity, so this drives the release directly.
+     */
+    @Test
+    void releasingAClaimGivesUnsentDeliveriesBackAndRefundsTodaysQuota() {
+        long service = service(1000, 0);
+        long task = taskWith(4);
+        DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
+        DeliveryClaims.Claim claim = claims.claim(service, task, 10, "stopping", Instant.now(),
+                harness.providerRegistry);
+        long first = claims.unattempted("stopping").get(0).recipient().deliveryId();
+        claims.markAttempted(first, "stopping");
+
+        int released = claims.releaseUnattempted("stopping", service, claim.day());
+
+        assertThat(released).isEqualTo(3);
+        assertThat(f.deliveryStatuses(task)).containsEntry("PENDING", 3L).containsEntry("SENDING", 1L);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the attempted one keeps its quota").isEqualTo(1);
+        long releasedId = f.jdbc().queryForObject("SELECT min(id) FROM deliveries WHERE status = 'PENDING'",
+                Long.class);
+        assertThat(claims.markAttempted(releasedId, "stopping")).as("no longer this claim's to send").isFalse();
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE status = 'PENDING' "
+                + "AND claim_token IS NULL AND sender_service_id IS NULL", Integer.class)).isEqualTo(3);
+    }
+
+    @Test
+    void aRefusedRecipientFailsAloneAndTheBatchGoesOn() {
+        long service = service(1000, 0);
+        long task = taskWith(5);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 2 ? Fault.RECIPIENT_REJECTED : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 1);
+
+        assertThat(result.sent()).isEqualTo(4);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(f.jdbc().queryForObject("SELECT error FROM deliveries WHERE status = 'FAILED'", String.class))
+                .contains("550 5.1.1");
+        assertThat(f.jdbc().queryForMap("SELECT health_status, consecutive_failures FROM sender_services "
+                + "WHERE id = ?", service)).containsEntry("health_status", "ACTIVE")
+                .containsEntry("consecutive_failures", 0);
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM event_log WHERE type = 'SEND_FAIL'", Integer.class))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aServiceThatKeepsFailingIsFrozenAndReportedUnusable() {
+        long service = service(1000, 0);
+        f.jdbc().update("UPDATE sender_services SET failure_threshold = 3 WHERE id = ?", service);
+        long task = taskWith(4);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> Fault.REJECTED);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 1);
+
+        assertThat(result.failed()).isEqualTo(4);
+        assertThat(result.serviceUnusable()).isTrue();
+        assertThat(activities.loadServicePace(service).usable()).isFalse();
+        Map<String, Object> row = f.jdbc().queryForMap(
+                "SELECT health_status, frozen_reason, frozen_at, last_error FROM sender_services WHERE id = ?", service);
+        assertThat(row).containsEntry("health_status", "FROZEN");
+        assertThat((String) row.get("frozen_reason")).contains("554 5.7.1");
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM alerts WHERE kind = 'SENDER_SERVICE_FROZEN'",
+                Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnusableServiceClaimsNothing() {
+        long service = service(1000, 0);
+        long task = taskWith(3);
+        f.jdbc().update("UPDATE sender_services SET enabled = false WHERE id = ?", service);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+        DeliveryBatchResult missing = deliver(harness.deliveryActivities(), 999_999, task, 100, 0);
+
+        assertThat(result.serviceUnusable()).isTrue();
+        assertThat(result.claimed()).isZero();
+        assertThat(missing.serviceUnusable()).isTrue();
+        assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("PENDING", 3L));
+    }
+
+    @Test
+    void anAddressSuppressedAfterTheTaskStartedIsSkippedNotSent() {
+        long service = service(1000, 0);
+        long task = taskWith(3);
+        String email = f.jdbc().queryForObject("SELECT min(email) FROM contacts", String.class);
+        f.suppress(owner, email);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.sent()).isEqualTo(2);
+        assertThat(result.claimed()).isEqualTo(2);
+        assertThat(mailsPerRecipient()).doesNotContainKey(email);
+        assertThat(f.deliveryStatuses(task)).containsEntry("SKIPPED", 1L);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("a skipped delivery costs no quota").isEqualTo(2);
+    }
+
+    @Test
+    void aPausedTaskOffersNothingToClaim() {
+        long service = service(1000, 0);
+        long task = taskWith(3);
+        f.jdbc().update("UPDATE tasks SET status = 'PAUSED' WHERE id = ?", task);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.claimed()).isZero();
+        assertThat(result.taskDrained()).isTrue();
+        assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("PENDING", 3L));
+    }
+
+    @Test
+    void paceFollowsTheThrottle() {
+        DeliveryActivitiesImpl activities = harness.deliveryActivities();
+        Function<Double, ServicePace> pace = throttle -> activities.loadServicePace(service(10, throttle));
+
+        assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize)
+                .containsExactly(true, 0L, 200);
+        assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
+                .containsExactly(250L, 100);
+        assertThat(pace.apply(1.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
+                .containsExactly(1000L, 30);
+        assertThat(pace.apply(90.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
+                .containsExactly(90_000L, 1);
+        assertThat(activities.loadServicePace(424242).usable()).isFalse();
+    }
+}

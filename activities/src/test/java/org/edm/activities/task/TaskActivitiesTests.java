@@ -1,0 +1,321 @@
+package org.edm.activities.task;
+
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import org.edm.activities.testing.ActivitiesHarness;
+import org.edm.activities.testing.BatchDriver;
+import org.edm.activities.testing.Fixtures;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.sender.SenderServiceState;
+import org.edm.workflows.sender.SenderServiceStatus;
+import org.edm.workflows.sender.SenderServiceWorkflow;
+import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.task.DeliveryCounts;
+import org.edm.workflows.task.TaskAudience;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TaskActivitiesTests {
+
+    private static BatchDriver temporal;
+
+    private ActivitiesHarness harness;
+    private Fixtures f;
+    private TaskActivitiesImpl activities;
+    private long owner;
+    private long templateSet;
+    private long campaign;
+
+    @BeforeAll
+    static void startTemporal() {
+        temporal = new BatchDriver(RecordingSenderService.class);
+    }
+
+    @AfterAll
+    static void stopTemporal() {
+        temporal.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        harness = new ActivitiesHarness();
+        f = harness.fixtures;
+        activities = harness.taskActivities(temporal.client());
+        owner = f.user("operator");
+        long template = f.template(owner, "Hi {{nickname}}", "<p>Hello {{nickname}}</p>");
+        templateSet = f.templateSet(owner, template);
+        campaign = f.campaign(owner, "spring sale");
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+    }
+
+    @Test
+    void includeAnyTagSelectsContactsWithAtLeastOneOfThem() {
+        long vip = f.contact(owner, "vip@example.test", "V", "vip");
+        long both = f.contact(owner, "both@example.test", "B", "vip", "beta");
+        long beta = f.contact(owner, "beta@example.test", "Be", "beta");
+        f.contact(owner, "none@example.test", "N");
+        long task = f.task(campaign, owner, "{\"include_tags\":[\"vip\",\"beta\"],\"match\":\"ANY\"}", templateSet);
+
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(contactsOf(task)).containsExactlyInAnyOrder(vip, both, beta);
+        assertThat(audience.audienceSize()).isEqualTo(3);
+        assertThat(audience.pending()).isEqualTo(3);
+        assertThat(audience.ownerId()).isEqualTo(owner);
+    }
+
+    @Test
+    void includeAllTagsSelectsOnlyContactsWithEveryOne() {
+        f.contact(owner, "vip@example.test", "V", "vip");
+        long both = f.contact(owner, "both@example.test", "B", "vip", "beta", "extra");
+        f.contact(owner, "beta@example.test", "Be", "beta");
+        long task = f.task(campaign, owner, "{\"include_tags\":[\"vip\",\"beta\"],\"match\":\"ALL\"}", templateSet);
+
+        activities.materializeDeliveries(task);
+
+        assertThat(contactsOf(task)).containsExactly(both);
+    }
+
+    @Test
+    void excludeTagsWinOverIncludeAndEmptyIncludeMeansEveryContactOfTheOwner() {
+        long plain = f.contact(owner, "plain@example.test", "P");
+        long vip = f.contact(owner, "vip@example.test", "V", "vip");
+        f.contact(owner, "churned@example.test", "C", "vip", "churned");
+        long other = f.user("someone-else");
+        f.contact(other, "theirs@example.test", "T");
+        long task = f.task(campaign, owner, "{\"exclude_tags\":[\"churned\"]}", templateSet);
+
+        activities.materializeDeliveries(task);
+
+        assertThat(contactsOf(task)).as("the owner's contacts only, minus the excluded")
+                .containsExactlyInAnyOrder(plain, vip);
+    }
+
+    @Test
+    void suppressedAddressesAreSkippedWithTheirReason() {
+        f.contact(owner, "keep@example.test", "K");
+        long gone = f.contact(owner, "Gone@Example.test", "G");
+        f.suppress(owner, "gone@example.test");
+        long task = f.task(campaign, owner, "{}", templateSet);
+
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.audienceSize()).isEqualTo(2);
+        assertThat(audience.pending()).isEqualTo(1);
+        assertThat(f.jdbc().queryForMap("SELECT status, skip_reason FROM deliveries WHERE contact_id = ?", gone))
+                .containsEntry("status", "SKIPPED").containsEntry("skip_reason", "SUPPRESSED");
+    }
+
+    @Test
+    void marksTheTaskSendingOnceAndLogsIt() {
+        f.contacts(owner, "c", 3);
+        long task = f.task(campaign, owner, "{}", templateSet);
+
+        activities.materializeDeliveries(task);
+        activities.materializeDeliveries(task);
+
+        assertThat(f.taskStatus(task)).isEqualTo("SENDING");
+        assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
+                .isEqualTo(3);
+        assertThat(f.jdbc().queryForObject("SELECT actual_start_time IS NOT NULL FROM tasks WHERE id = ?",
+                Boolean.class, task)).isTrue();
+        assertThat(f.jdbc().queryForList("SELECT from_status || '>' || to_status FROM task_execution_log "
+                + "WHERE task_id = ?", String.class, task)).containsExactly("DRAFT>SENDING");
+    }
+
+    @Test
+    void runningItAgainInsertsNothingTwiceAndKeepsTheTemplatesAndTokensDrawn() {
+        long t1 = f.template(owner, "one", "1");
+        long t2 = f.template(owner, "two", "2");
+        long t3 = f.template(owner, "three", "3");
+        long set = f.templateSet(owner, t1, t2, t3);
+        f.contacts(owner, "c", 60);
+        long task = f.task(campaign, owner, "{}", set);
+
+        activities.materializeDeliveries(task);
+        List<Map<String, Object>> first = deliveries(task);
+        f.contacts(owner, "late", 2);
+        TaskAudience again = activities.materializeDeliveries(task);
+
+        List<Map<String, Object>> second = deliveries(task);
+        assertThat(second.subList(0, 60)).isEqualTo(first);
+        assertThat(second).hasSize(62);
+        assertThat(again.audienceSize()).isEqualTo(62);
+        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT token) FROM deliveries WHERE task_id = ?",
+                Integer.class, task)).isEqualTo(62);
+        assertThat(f.jdbc().queryForObject("SELECT min(length(token)) FROM deliveries WHERE task_id = ?",
+                Integer.class, task)).as("122 random bits, hex").isEqualTo(32);
+    }
+
+    /**
+     * 3,000 draws over 3 templates: the chi-square statistic (2 degrees of freedom) exceeds 27.6 with probability
+     * 1e-6 when the choice is uniform, so this only fails for a real bias.
+     */
+    @Test
+    void drawsTheTemplateUniformlyFromTheSet() {
+        long t1 = f.template(owner, "one", "1");
+        long t2 = f.template(owner, "two", "2");
+        long t3 = f.template(owner, "three", "3");
+        long set = f.templateSet(owner, t1, t2, t3);
+        f.jdbc().update("""
+                INSERT INTO contacts (owner_id, email, nickname)
+                SELECT ?, 'bulk-' || g || '@example.test', 'Bulk ' || g FROM generate_series(1, 3000) g
+                """, owner);
+        long task = f.task(campaign, owner, "{}", set);
+
+        activities.materializeDeliveries(task);
+
+        Map<Long, Long> perTemplate = new java.util.HashMap<>();
+        f.jdbc().query("SELECT template_id, count(*) FROM deliveries WHERE task_id = ? GROUP BY template_id",
+                rs -> {
+                    perTemplate.put(rs.getLong(1), rs.getLong(2));
+                }, task);
+        assertThat(perTemplate.keySet()).containsExactlyInAnyOrder(t1, t2, t3);
+        double expected = 1000;
+        double chiSquare = perTemplate.values().stream()
+                .mapToDouble(n -> (n - expected) * (n - expected) / expected).sum();
+        assertThat(chiSquare).as("chi-square of %s", perTemplate).isLessThan(27.6);
+    }
+
+    @Test
+    void anEmptyTemplateSetFailsForGood() {
+        f.contacts(owner, "c", 1);
+        long empty = f.templateSet(owner);
+        long task = f.task(campaign, owner, "{}", empty);
+
+        assertThatThrownBy(() -> activities.materializeDeliveries(task))
+                .isInstanceOfSatisfying(ApplicationFailure.class, e -> assertThat(e.isNonRetryable()).isTrue());
+    }
+
+    @Test
+    void countsAndFinishesTheTaskWithItsSummary() {
+        f.contacts(owner, "c", 5);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        f.jdbc().update("""
+                UPDATE deliveries SET status = CASE WHEN id % 2 = 0 THEN 'SENT' ELSE 'FAILED' END WHERE task_id = ?
+                """, task);
+
+        DeliveryCounts counts = activities.countDeliveries(task);
+        activities.finishTask(task);
+        activities.finishTask(task);
+
+        assertThat(counts.total()).isEqualTo(5);
+        assertThat(counts.sent() + counts.failed()).isEqualTo(5);
+        assertThat(counts.outstanding()).isZero();
+        assertThat(f.taskStatus(task)).isEqualTo("FINISHED");
+        Map<String, Object> row = f.jdbc().queryForMap(
+                "SELECT actual_end_time, summary_stats::text AS stats FROM tasks WHERE id = ?", task);
+        assertThat(row.get("actual_end_time")).isNotNull();
+        assertThat((String) row.get("stats")).contains("\"sent\": " + counts.sent()).contains("\"total\": 5");
+        assertThat(f.jdbc().queryForList("SELECT to_status FROM task_execution_log WHERE task_id = ? ORDER BY id",
+                String.class, task)).containsExactly("SENDING", "FINISHED");
+    }
+
+    @Test
+    void abandonedClaimsAreSettledSoTheTaskCanFinish() {
+        f.contacts(owner, "c", 2);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        f.jdbc().update("""
+                UPDATE deliveries SET status = 'SENDING', claim_token = 'gone/run/1',
+                       attempted_at = CASE WHEN id = (SELECT min(id) FROM deliveries WHERE task_id = ?) THEN now() END,
+                       updated_at = now() - interval '2 hours'
+                 WHERE task_id = ?
+                """, task, task);
+
+        DeliveryCounts counts = activities.countDeliveries(task);
+
+        assertThat(counts.unknown()).as("attempted: may have been sent").isEqualTo(1);
+        assertThat(counts.pending()).as("never attempted: sent by a later batch").isEqualTo(1);
+        assertThat(counts.sending()).isZero();
+    }
+
+    @Test
+    void publishesDemandToEveryUsableServiceOfTheOwner() {
+        long usable = f.smtpService("a.example", 2525, 100, 0, null, null);
+        long disabled = f.smtpService("b.example", 2525, 100, 0, null, null);
+        long frozen = f.smtpService("c.example", 2525, 100, 0, null, null);
+        long notGranted = f.smtpService("d.example", 2525, 100, 0, null, null);
+        f.jdbc().update("UPDATE sender_services SET enabled = false WHERE id = ?", disabled);
+        f.jdbc().update("UPDATE sender_services SET health_status = 'FROZEN' WHERE id = ?", frozen);
+        f.grant(owner, usable);
+        f.grant(owner, disabled);
+        f.grant(owner, frozen);
+
+        int told = activities.publishDemand(new TaskDemand(41, owner, 1000));
+        activities.publishDemand(new TaskDemand(42, owner, 2000));
+
+        assertThat(told).isEqualTo(1);
+        SenderServiceWorkflow service = temporal.client().newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowIds.senderService(usable));
+        assertThat(service.status().waitingTaskIds()).containsExactly(41L, 42L);
+        assertThat(running(WorkflowIds.senderService(notGranted))).isFalse();
+        assertThat(running(WorkflowIds.senderService(disabled))).isFalse();
+    }
+
+    private boolean running(String workflowId) {
+        try {
+            temporal.client().newUntypedWorkflowStub(workflowId).describe();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private List<Long> contactsOf(long task) {
+        return f.jdbc().queryForList("SELECT contact_id FROM deliveries WHERE task_id = ? ORDER BY id", Long.class,
+                task);
+    }
+
+    private List<Map<String, Object>> deliveries(long task) {
+        return f.jdbc().queryForList(
+                "SELECT id, contact_id, template_id, token, status FROM deliveries WHERE task_id = ? ORDER BY id",
+                task);
+    }
+
+    /** Stands in for the real sender-service workflow: remembers the demands it was signalled. */
+    public static final class RecordingSenderService implements SenderServiceWorkflow {
+        private final List<Long> tasks = new ArrayList<>();
+        private final long id;
+
+        @WorkflowInit
+        public RecordingSenderService(SenderServiceState state) {
+            id = state.senderServiceId();
+        }
+
+        @Override
+        public void run(SenderServiceState state) {
+            Workflow.await(() -> false);
+        }
+
+        @Override
+        public void demand(TaskDemand demand) {
+            tasks.add(demand.taskId());
+        }
+
+        @Override
+        public void configurationChanged() {
+        }
+
+        @Override
+        public SenderServiceStatus status() {
+            return new SenderServiceStatus(id, "RECORDING", List.copyOf(tasks), 0, null);
+        }
+    }
+}
