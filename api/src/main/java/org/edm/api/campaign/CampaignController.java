@@ -36,6 +36,7 @@ class CampaignController {
     @Operation(summary = "Create a DRAFT campaign with its tasks",
             description = "Task n (0-based) is planned at start_time + n × interval_days days unless it gives "
                     + "plan_time.")
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<CampaignDetail> create(@Valid @RequestBody CampaignRequest request) {
         CampaignDetail created = planner.create(request);
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")

@@ -34,6 +34,7 @@ class SenderServiceController {
 
     @PostMapping("/sender-services")
     @Operation(summary = "Create a sender service; the creating admin may use it at once")
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<SenderServiceView> create(@Valid @RequestBody SenderServiceRequest request) {
         SenderServiceView created = admin.create(request);
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")

@@ -1,6 +1,6 @@
 package org.edm.api.support;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -131,6 +131,17 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
     private ProblemDetail unreadable(HttpMessageNotReadableException e) {
         Throwable cause = e.getCause();
+        // a syntax error can arrive wrapped in a mapping exception (e.g. inside an array element): syntax first
+        StreamReadException syntax = causeOfType(cause, StreamReadException.class);
+        if (syntax instanceof InputCoercionException c) {
+            String field = cause instanceof JsonMappingException m ? path(m) : "";
+            return validationProblem(List.of(new FieldProblem(field, "number out of range: "
+                    + c.getOriginalMessage())));
+        }
+        if (syntax != null) {
+            return problem(HttpStatus.BAD_REQUEST, "Bad request", "malformed JSON at " + location(syntax) + ": "
+                    + syntax.getOriginalMessage());
+        }
         if (cause instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -164,12 +175,7 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof JsonMappingException m) {
             return validationProblem(List.of(new FieldProblem(path(m), m.getOriginalMessage())));
         }
-        if (cause instanceof InputCoercionException c) {
-            return problem(HttpStatus.BAD_REQUEST, "Bad request", "number out of range at "
-                    + location(c) + ": " + c.getOriginalMessage());
-        }
-        if (cause instanceof JsonParseException || cause instanceof JsonProcessingException) {
-            JsonProcessingException p = (JsonProcessingException) cause;
+        if (cause instanceof JsonProcessingException p) {
             return problem(HttpStatus.BAD_REQUEST, "Bad request", "malformed JSON at " + location(p) + ": "
                     + p.getOriginalMessage());
         }
@@ -177,6 +183,15 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
             return problem(HttpStatus.BAD_REQUEST, "Bad request", "malformed JSON: the request body is missing or empty");
         }
         return problem(HttpStatus.BAD_REQUEST, "Bad request", "malformed JSON");
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
     }
 
     private static String location(JsonProcessingException e) {

@@ -29,6 +29,7 @@ class TemplateController {
 
     @PostMapping("/v1/templates")
     @Operation(summary = "Create a template; {{variables}} are checked for syntax")
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<TemplateView> createTemplate(@Valid @RequestBody TemplateRequest request) {
         TemplateView created = library.createTemplate(request);
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
@@ -59,6 +60,7 @@ class TemplateController {
 
     @PostMapping("/v1/template-sets")
     @Operation(summary = "Create a template set from one or more of your templates")
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<TemplateSetView> createSet(@Valid @RequestBody TemplateSetRequest request) {
         TemplateSetView created = library.createSet(request);
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")

@@ -1,0 +1,165 @@
+package org.edm.api;
+
+import com.jayway.jsonpath.JsonPath;
+import io.temporal.client.WorkflowClient;
+import org.edm.domain.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.ResultMatcher;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The whole api on a real PostgreSQL (a fresh migrated database) and the starter's in-memory Temporal with stub
+ * workflows. All test classes extending this share one Spring context and one database, so tests create their own
+ * data and assert on differences, never on absolute row counts.
+ */
+@SpringBootTest(properties = {
+        "spring.temporal.test-server.enabled=true",
+        "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY})
+@AutoConfigureMockMvc
+@Import(StubWorkflows.class)
+public abstract class ApiTestSupport {
+
+    private static final TestDatabase.Database DB = TestDatabase.freshDatabase();
+
+    /** Tables a rejected request must leave untouched. */
+    private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts",
+            "templates", "template_sets", "template_set_items", "campaigns", "tasks", "audit_log");
+
+    @Autowired
+    protected MockMvc mvc;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected WorkflowClient workflowClient;
+
+    private Map<String, Long> countsBefore;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", DB::jdbcUrl);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+    }
+
+    @AfterEach
+    void forgetCounts() {
+        countsBefore = null;
+    }
+
+    protected ResultActions postJson(String path, String json) throws Exception {
+        return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
+    protected ResultActions putJson(String path, String json) throws Exception {
+        return mvc.perform(put(path).contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
+    protected ResultActions getJson(String path) throws Exception {
+        return mvc.perform(get(path).accept(MediaType.APPLICATION_JSON));
+    }
+
+    protected ResultActions deleteJson(String path) throws Exception {
+        return mvc.perform(delete(path));
+    }
+
+    protected static long idOf(ResultActions result) throws Exception {
+        return ((Number) JsonPath.read(body(result), "$.id")).longValue();
+    }
+
+    protected static String body(ResultActions result) throws Exception {
+        MvcResult r = result.andReturn();
+        return r.getResponse().getContentAsString();
+    }
+
+    /** A 4xx ProblemDetail with the given status whose detail mentions {@code detailPart}. */
+    protected static ResultMatcher[] problem(int status, String detailPart) {
+        return new ResultMatcher[]{
+                status().is(status),
+                content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON),
+                jsonPath("$.status").value(status),
+                jsonPath("$.detail").value(org.hamcrest.Matchers.containsString(detailPart))};
+    }
+
+    /** A 400 ProblemDetail whose {@code errors} name {@code field}. */
+    protected static ResultMatcher[] invalidField(String field) {
+        return new ResultMatcher[]{
+                status().isBadRequest(),
+                content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON),
+                jsonPath("$.status").value(400),
+                jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.hasItem(field)),
+                jsonPath("$.detail").value(org.hamcrest.Matchers.containsString(field))};
+    }
+
+    protected void rememberRowCounts() {
+        countsBefore = rowCounts();
+    }
+
+    protected void assertRowCountsUnchanged() {
+        assertThat(countsBefore).as("call rememberRowCounts() first").isNotNull();
+        assertThat(rowCounts()).isEqualTo(countsBefore);
+    }
+
+    private Map<String, Long> rowCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : TABLES) {
+            counts.put(table, jdbc.queryForObject("select count(*) from " + table, Long.class));
+        }
+        return counts;
+    }
+
+    // ---- fixtures through the api itself
+
+    protected long createTemplate(String name) throws Exception {
+        return idOf(postJson("/v1/templates", """
+                {"name": "%s", "subject": "Hi {{nickname}}", "body_html": "<p>Hello {{nickname}}</p>"}
+                """.formatted(name)).andExpect(status().isCreated()));
+    }
+
+    protected long createTemplateSet(String name, long... templateIds) throws Exception {
+        return idOf(postJson("/v1/template-sets", """
+                {"name": "%s", "template_ids": %s}
+                """.formatted(name, java.util.Arrays.toString(templateIds))).andExpect(status().isCreated()));
+    }
+
+    protected long createTemplateSet() throws Exception {
+        return createTemplateSet("set-" + System.nanoTime(), createTemplate("t-" + System.nanoTime()));
+    }
+
+    /** A two-task draft: start 2026-03-01 09:00 +08:00, every 2 days. */
+    protected long createCampaign(long templateSetId) throws Exception {
+        return idOf(postJson("/v1/campaigns", """
+                {"name": "Spring launch", "start_time": "2026-03-01T09:00:00+08:00", "interval_days": 2,
+                 "tasks": [
+                   {"name": "intro", "recipient_rule": {"include_tags": ["vip"]}, "template_set_id": %d,
+                    "sender_name": "news"},
+                   {"name": "follow-up", "recipient_rule": {"include_tags": ["vip"], "match": "ALL",
+                    "exclude_tags": ["unsubscribed"]}, "template_set_id": %d, "sender_name": "news"}
+                 ]}
+                """.formatted(templateSetId, templateSetId)).andExpect(status().isCreated()));
+    }
+}

@@ -1,0 +1,85 @@
+package org.edm.api;
+
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.campaign.CampaignInput;
+import org.edm.workflows.campaign.CampaignProgress;
+import org.edm.workflows.campaign.CampaignWorkflow;
+import org.edm.workflows.sender.SenderServiceState;
+import org.edm.workflows.sender.SenderServiceStatus;
+import org.edm.workflows.sender.SenderServiceWorkflow;
+import org.edm.workflows.sender.TaskDemand;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import java.util.List;
+
+/**
+ * The api hosts no workers; in tests a worker on the starter's in-memory Temporal runs stand-ins for the real
+ * workflows, so we can see what the api started and signalled.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class StubWorkflows {
+
+    @Bean
+    Worker stubWorker(TestWorkflowEnvironment env) {
+        for (var key : EdmSearchAttributes.ALL) {
+            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+        }
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class);
+        env.start();
+        return worker;
+    }
+
+    /** Waits until cancelled; reports its state through the real {@code progress} query. */
+    public static class StubCampaignWorkflow implements CampaignWorkflow {
+
+        private String cancelReason;
+
+        @Override
+        public void run(CampaignInput input) {
+            Workflow.await(() -> cancelReason != null);
+        }
+
+        @Override
+        public void cancel(String reason) {
+            cancelReason = reason;
+        }
+
+        @Override
+        public CampaignProgress progress() {
+            return new CampaignProgress(cancelReason == null ? "WAITING" : "CANCELLED", 1, List.of(), List.of(),
+                    null, null);
+        }
+    }
+
+    /** Runs until told nothing; the test reads the signals it got from its history. */
+    public static class StubSenderServiceWorkflow implements SenderServiceWorkflow {
+
+        private long id;
+
+        @Override
+        public void run(SenderServiceState state) {
+            id = state.senderServiceId();
+            Workflow.await(() -> false);
+        }
+
+        @Override
+        public void demand(TaskDemand demand) {
+        }
+
+        @Override
+        public void configurationChanged() {
+        }
+
+        @Override
+        public SenderServiceStatus status() {
+            return new SenderServiceStatus(id, "IDLE", List.of(), 0, null);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package org.edm.api.sender;
+
+import com.jayway.jsonpath.JsonPath;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import org.edm.api.ApiTestSupport;
+import org.edm.domain.crypto.SecretBox;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.sender.SenderServiceState;
+import org.edm.workflows.sender.SenderServiceWorkflow;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+class SenderServiceApiTests extends ApiTestSupport {
+
+    private static final String PASSWORD = "s3cret-Pa55word";
+
+    @Autowired
+    SecretBox secretBox;
+
+    static String smtpService(String name, String extra) {
+        return """
+                {"name": "%s", "provider": "SMTP", "domain": "Mail.Example.com",
+                 "smtp": {"host": "smtp.example.com", "port": 587, "username": "mailer", "password": "%s", "tls": true},
+                 "daily_quota": 500, "throttle_seconds": 2.5 %s}
+                """.formatted(name, PASSWORD, extra);
+    }
+
+    private long create(String name) throws Exception {
+        return idOf(postJson("/v1/admin/sender-services", smtpService(name, "")).andExpect(status().isCreated()));
+    }
+
+    @Test
+    void createSealsThePasswordAndNeverReturnsIt() throws Exception {
+        var created = postJson("/v1/admin/sender-services", smtpService("primary", ""))
+                .andExpect(status().isCreated())
+                .andExpect(header().string("Location", containsString("/v1/admin/sender-services/")))
+                .andExpect(jsonPath("$.name").value("primary"))
+                .andExpect(jsonPath("$.provider").value("SMTP"))
+                .andExpect(jsonPath("$.domain").value("mail.example.com"))
+                .andExpect(jsonPath("$.smtp.host").value("smtp.example.com"))
+                .andExpect(jsonPath("$.smtp.port").value(587))
+                .andExpect(jsonPath("$.smtp.username").value("mailer"))
+                .andExpect(jsonPath("$.smtp.tls").value(true))
+                .andExpect(jsonPath("$.smtp.password").doesNotExist())
+                .andExpect(jsonPath("$.has_password").value(true))
+                .andExpect(jsonPath("$.daily_quota").value(500))
+                .andExpect(jsonPath("$.throttle_seconds").value(2.5))
+                .andExpect(jsonPath("$.reset_time").value("00:00"))
+                .andExpect(jsonPath("$.time_zone").value("Asia/Shanghai"))
+                .andExpect(jsonPath("$.enabled").value(true))
+                .andExpect(jsonPath("$.health_status").value("ACTIVE"))
+                .andExpect(jsonPath("$.workflow_id").value(containsString("sender-service-")));
+        long id = idOf(created);
+        assertNoSecretIn(body(created));
+
+        // at rest: non-secret settings in clear, the password only sealed
+        Map<String, Object> row = jdbc.queryForMap(
+                "select settings::text as settings, secret_ciphertext, secret_key_version from sender_services where id = ?", id);
+        assertThat((String) row.get("settings")).contains("\"host\": \"smtp.example.com\"", "\"port\": 587",
+                "\"username\": \"mailer\"", "\"tls\": true").doesNotContain(PASSWORD);
+        assertThat(row.get("secret_key_version")).isEqualTo(secretBox.currentVersion());
+        byte[] sealed = (byte[]) row.get("secret_ciphertext");
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(PASSWORD);
+        assertThat(secretBox.open(sealed)).isEqualTo("{\"password\":\"" + PASSWORD + "\"}");
+
+        // the creating admin may use it at once
+        assertThat(jdbc.queryForObject("select count(*) from user_sender_service_access where user_id = 1 "
+                + "and sender_service_id = ?", Long.class, id)).isEqualTo(1);
+
+        // no read ever shows it, nor does the audit trail
+        assertNoSecretIn(body(getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())));
+        assertNoSecretIn(body(getJson("/v1/admin/sender-services").andExpect(status().isOk())));
+        assertNoSecretIn(body(getJson("/v1/admin/users/1/sender-services").andExpect(status().isOk())));
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+                + "from audit_log where entity = 'sender_service' and entity_id = ?", String.class, String.valueOf(id));
+        assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(PASSWORD));
+    }
+
+    @Test
+    void updateKeepsThePasswordUnlessANewOneIsGiven() throws Exception {
+        long id = create("keeps-password");
+        byte[] sealedBefore = jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, id);
+
+        putJson("/v1/admin/sender-services/" + id, """
+                {"name": "renamed", "provider": "SMTP", "domain": "example.org",
+                 "smtp": {"host": "smtp.example.org", "port": 465, "username": "mailer", "tls": true},
+                 "daily_quota": 800, "throttle_seconds": 0, "reset_time": "08:30", "time_zone": "Europe/Berlin",
+                 "enabled": false}
+                """).andExpect(status().isOk())
+                .andExpect(jsonPath("$.name").value("renamed"))
+                .andExpect(jsonPath("$.smtp.port").value(465))
+                .andExpect(jsonPath("$.has_password").value(true))
+                .andExpect(jsonPath("$.reset_time").value("08:30"))
+                .andExpect(jsonPath("$.time_zone").value("Europe/Berlin"))
+                .andExpect(jsonPath("$.enabled").value(false))
+                .andExpect(jsonPath("$.daily_quota").value(800));
+        assertThat(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?", byte[].class, id))
+                .isEqualTo(sealedBefore);
+
+        String body = body(putJson("/v1/admin/sender-services/" + id, smtpService("renamed", "")
+                .replace(PASSWORD, "n3w-password")).andExpect(status().isOk()));
+        assertThat(body).doesNotContain("n3w-password");
+        assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, id))).isEqualTo("{\"password\":\"n3w-password\"}");
+    }
+
+    @Test
+    void updateDoesNotOverwriteTheSendPathsCounters() throws Exception {
+        long id = create("counters");
+        jdbc.update("update sender_services set used_today = 42, quota_day = current_date, consecutive_failures = 3 "
+                + "where id = ?", id);
+        putJson("/v1/admin/sender-services/" + id, smtpService("counters", "")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.used_today").value(42))
+                .andExpect(jsonPath("$.consecutive_failures").value(3));
+        assertThat(jdbc.queryForObject("select used_today from sender_services where id = ?", Integer.class, id))
+                .isEqualTo(42);
+
+        // lowering the quota below today's usage would break INV-1: refused, nothing changes
+        rememberRowCounts();
+        putJson("/v1/admin/sender-services/" + id, smtpService("counters", "").replace("500", "10"))
+                .andExpectAll(problem(409, "already sent"));
+        assertThat(jdbc.queryForObject("select daily_quota from sender_services where id = ?", Integer.class, id))
+                .isEqualTo(500);
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void updateTellsARunningServiceWorkflowToReload() throws Exception {
+        long id = create("signalled");
+        String workflowId = WorkflowIds.senderService(id);
+        SenderServiceWorkflow running = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(TaskQueues.EDM).build());
+        WorkflowClient.start(running::run, SenderServiceState.fresh(id));
+
+        putJson("/v1/admin/sender-services/" + id, smtpService("signalled", "")).andExpect(status().isOk());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                workflowClient.fetchHistory(workflowId).getEvents().stream()
+                        .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+                        .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+                .containsExactly("configurationChanged"));
+        workflowClient.newUntypedWorkflowStub(workflowId).terminate("test done");
+    }
+
+    @Test
+    void updateOfAServiceWithoutWorkflowIsFine() throws Exception {
+        long id = create("no-workflow");
+        putJson("/v1/admin/sender-services/" + id, smtpService("no-workflow", "")).andExpect(status().isOk());
+    }
+
+    @Test
+    void otherProvidersAreAcceptedWithoutSmtpSettings() throws Exception {
+        postJson("/v1/admin/sender-services", """
+                {"name": "aliyun", "provider": "ALIYUN_DM", "domain": "dm.example.com", "daily_quota": 0}
+                """).andExpect(status().isCreated())
+                .andExpect(jsonPath("$.provider").value("ALIYUN_DM"))
+                .andExpect(jsonPath("$.smtp").doesNotExist())
+                .andExpect(jsonPath("$.has_password").value(false));
+    }
+
+    @Test
+    void badInputIsRejectedNamingTheFieldAndWritesNothing() throws Exception {
+        rememberRowCounts();
+        String valid = smtpService("bad", "");
+        postJson("/v1/admin/sender-services", valid.replace("\"daily_quota\": 500", "\"daily_quota\": -1"))
+                .andExpectAll(invalidField("daily_quota"));
+        postJson("/v1/admin/sender-services", valid.replace("\"throttle_seconds\": 2.5", "\"throttle_seconds\": -0.5"))
+                .andExpectAll(invalidField("throttle_seconds"));
+        postJson("/v1/admin/sender-services", smtpService("bad", ", \"reset_time\": \"24:00\""))
+                .andExpectAll(invalidField("reset_time"));
+        postJson("/v1/admin/sender-services", smtpService("bad", ", \"time_zone\": \"Mars/Olympus\""))
+                .andExpectAll(invalidField("time_zone"));
+        postJson("/v1/admin/sender-services", valid.replace("\"SMTP\"", "\"CARRIER_PIGEON\""))
+                .andExpectAll(invalidField("provider"));
+        postJson("/v1/admin/sender-services", valid.replace("\"name\": \"bad\",", ""))
+                .andExpectAll(invalidField("name"));
+        postJson("/v1/admin/sender-services", valid.replace("Mail.Example.com", "not a domain"))
+                .andExpectAll(invalidField("domain"));
+        postJson("/v1/admin/sender-services", valid.replace("\"port\": 587", "\"port\": 70000"))
+                .andExpectAll(invalidField("smtp.port"));
+        postJson("/v1/admin/sender-services", """
+                {"name": "no smtp", "provider": "SMTP", "domain": "example.com", "daily_quota": 1}
+                """).andExpectAll(invalidField("smtp"));
+        postJson("/v1/admin/sender-services", smtpService("bad", ", \"dailyQuota\": 5"))
+                .andExpectAll(invalidField("dailyQuota"));
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void unknownIdsAre404() throws Exception {
+        getJson("/v1/admin/sender-services/987654").andExpectAll(problem(404, "sender service 987654 not found"));
+        putJson("/v1/admin/sender-services/987654", smtpService("x", ""))
+                .andExpectAll(problem(404, "sender service 987654 not found"));
+        deleteJson("/v1/admin/sender-services/987654").andExpectAll(problem(404, "not found"));
+    }
+
+    @Test
+    void deleteRemovesAnUnusedServiceAndItsBindings() throws Exception {
+        long id = create("short-lived");
+        deleteJson("/v1/admin/sender-services/" + id).andExpect(status().isNoContent());
+        getJson("/v1/admin/sender-services/" + id).andExpect(status().isNotFound());
+        assertThat(jdbc.queryForObject("select count(*) from user_sender_service_access where sender_service_id = ?",
+                Long.class, id)).isZero();
+    }
+
+    @Test
+    void adminSetsTheWholeServiceSetOfAUser() throws Exception {
+        jdbc.update("insert into users (username, role) values ('op-bindings', 'OPERATOR') on conflict do nothing");
+        long userId = jdbc.queryForObject("select id from users where username = 'op-bindings'", Long.class);
+        long a = create("bind-a");
+        long b = create("bind-b");
+
+        putJson("/v1/admin/users/" + userId + "/sender-services", "{\"service_ids\": [%d, %d]}".formatted(b, a))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[*].id").value(org.hamcrest.Matchers.contains((int) a, (int) b)));
+        putJson("/v1/admin/users/" + userId + "/sender-services", "{\"service_ids\": [%d]}".formatted(b))
+                .andExpect(status().isOk());
+        String list = body(getJson("/v1/admin/users/" + userId + "/sender-services").andExpect(status().isOk()));
+        assertThat(JsonPath.<List<Integer>>read(list, "$[*].id")).containsExactly((int) b);
+        assertNoSecretIn(list);
+
+        rememberRowCounts();
+        putJson("/v1/admin/users/" + userId + "/sender-services", "{\"service_ids\": [%d, 987654]}".formatted(a))
+                .andExpectAll(problem(404, "987654"));
+        putJson("/v1/admin/users/987654/sender-services", "{\"service_ids\": []}")
+                .andExpectAll(problem(404, "user 987654 not found"));
+        putJson("/v1/admin/users/" + userId + "/sender-services", "{}").andExpectAll(invalidField("service_ids"));
+        assertRowCountsUnchanged();
+
+        putJson("/v1/admin/users/" + userId + "/sender-services", "{\"service_ids\": []}")
+                .andExpect(status().isOk()).andExpect(content().json("[]"));
+    }
+
+    private static void assertNoSecretIn(String json) {
+        assertThat(json).doesNotContain(PASSWORD).doesNotContain("\"password\"").doesNotContain("secret")
+                .doesNotContain("ciphertext");
+    }
+
+}

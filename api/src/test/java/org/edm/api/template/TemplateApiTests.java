@@ -1,0 +1,111 @@
+package org.edm.api.template;
+
+import com.jayway.jsonpath.JsonPath;
+import org.edm.api.ApiTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+class TemplateApiTests extends ApiTestSupport {
+
+    @Test
+    void templateLifecycle() throws Exception {
+        long id = idOf(postJson("/v1/templates", """
+                {"name": "Welcome", "subject": "Hi {{nickname}}",
+                 "body_html": "<p>Dear {{ nickname }}, {{{signature_html}}} {{#vip}}VIP{{/vip}} {{! note }}</p>"}
+                """).andExpect(status().isCreated())
+                .andExpect(jsonPath("$.name").value("Welcome"))
+                .andExpect(jsonPath("$.body_html").exists())
+                .andExpect(jsonPath("$.variables").value(contains("nickname", "signature_html", "vip"))));
+
+        getJson("/v1/templates/" + id).andExpect(status().isOk()).andExpect(jsonPath("$.subject").value("Hi {{nickname}}"));
+        assertThat(JsonPath.<List<Integer>>read(body(getJson("/v1/templates")), "$[*].id")).contains((int) id);
+
+        putJson("/v1/templates/" + id, """
+                {"name": "Welcome v2", "subject": "Hello {{first_name}}", "body_html": "<p>Hi</p>"}
+                """).andExpect(status().isOk())
+                .andExpect(jsonPath("$.name").value("Welcome v2"))
+                .andExpect(jsonPath("$.variables").value(contains("first_name")));
+
+        deleteJson("/v1/templates/" + id).andExpect(status().isNoContent());
+        getJson("/v1/templates/" + id).andExpectAll(problem(404, "template " + id + " not found"));
+    }
+
+    @Test
+    void badTemplatesAre400sAndWriteNothing() throws Exception {
+        rememberRowCounts();
+        postJson("/v1/templates", "{\"name\": \"x\", \"subject\": \"Hi {{nickname\", \"body_html\": \"<p/>\"}")
+                .andExpectAll(invalidField("subject"));
+        postJson("/v1/templates", "{\"name\": \"x\", \"subject\": \"Hi\", \"body_html\": \"<p>{{ bad name }}</p>\"}")
+                .andExpectAll(invalidField("body_html"));
+        postJson("/v1/templates", "{\"name\": \"x\", \"body_html\": \"<p/>\"}").andExpectAll(invalidField("subject"));
+        postJson("/v1/templates", "{\"name\": \" \", \"subject\": \"s\", \"body_html\": \"<p/>\"}")
+                .andExpectAll(invalidField("name"));
+        putJson("/v1/templates/987654", "{\"name\": \"x\", \"subject\": \"s\", \"body_html\": \"b\"}")
+                .andExpectAll(problem(404, "template 987654 not found"));
+        deleteJson("/v1/templates/987654").andExpect(status().isNotFound());
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void templateSetLifecycle() throws Exception {
+        long a = createTemplate("set-a");
+        long b = createTemplate("set-b");
+        long c = createTemplate("set-c");
+        long set = idOf(postJson("/v1/template-sets", "{\"name\": \"A/B\", \"template_ids\": [%d, %d]}".formatted(a, b))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.template_ids").value(contains((int) a, (int) b)))
+                .andExpect(jsonPath("$.templates[0].name").value("set-a")));
+
+        // reorder, keep b, drop a, add c: no unique-key trouble, order as given
+        putJson("/v1/template-sets/" + set, "{\"name\": \"B/C\", \"template_ids\": [%d, %d]}".formatted(c, b))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.name").value("B/C"))
+                .andExpect(jsonPath("$.template_ids").value(contains((int) c, (int) b)));
+        getJson("/v1/template-sets/" + set).andExpect(jsonPath("$.template_ids").value(contains((int) c, (int) b)));
+        assertThat(JsonPath.<List<Integer>>read(body(getJson("/v1/template-sets")), "$[*].id")).contains((int) set);
+
+        // a template in a set cannot be deleted
+        deleteJson("/v1/templates/" + b).andExpectAll(problem(409, "used by template set"));
+
+        deleteJson("/v1/template-sets/" + set).andExpect(status().isNoContent());
+        getJson("/v1/template-sets/" + set).andExpect(status().isNotFound());
+        deleteJson("/v1/templates/" + b).andExpect(status().isNoContent());
+    }
+
+    @Test
+    void badTemplateSetsAreRejectedAndWriteNothing() throws Exception {
+        long a = createTemplate("bad-set-a");
+        // a template of another user is as unknown as one that does not exist (INV-5)
+        jdbc.update("insert into users (username) values ('someone-else') on conflict do nothing");
+        long foreign = jdbc.queryForObject("""
+                insert into templates (owner_id, name, subject, body_html)
+                values ((select id from users where username = 'someone-else'), 'theirs', 's', 'b') returning id
+                """, Long.class);
+
+        rememberRowCounts();
+        postJson("/v1/template-sets", "{\"name\": \"x\", \"template_ids\": []}").andExpectAll(invalidField("template_ids"));
+        postJson("/v1/template-sets", "{\"name\": \"x\"}").andExpectAll(invalidField("template_ids"));
+        postJson("/v1/template-sets", "{\"name\": \"x\", \"template_ids\": [%d, 987654]}".formatted(a))
+                .andExpectAll(problem(404, "987654"))
+                .andExpect(jsonPath("$.errors[0].field").value("template_ids"));
+        postJson("/v1/template-sets", "{\"name\": \"x\", \"template_ids\": [%d]}".formatted(foreign))
+                .andExpectAll(problem(404, String.valueOf(foreign)));
+        postJson("/v1/template-sets", "{\"name\": \"x\", \"template_ids\": [%d, %d]}".formatted(a, a))
+                .andExpectAll(invalidField("template_ids"));
+        getJson("/v1/templates/" + foreign).andExpect(status().isNotFound());
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void aTemplateSetUsedByATaskCannotBeDeleted() throws Exception {
+        long set = createTemplateSet();
+        createCampaign(set);
+        deleteJson("/v1/template-sets/" + set).andExpectAll(problem(409, "used by task"));
+    }
+}
