@@ -1,0 +1,34 @@
+package org.edm.worker;
+
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.campaign.CampaignActivities;
+import org.edm.workflows.sender.DeliveryActivities;
+import org.edm.workflows.task.TaskActivities;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The deployable boots: migrations run, the activity beans exist and one worker polls the "edm" queue. */
+class WorkerApplicationTests extends WorkerTestContext {
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    WorkerFactory workerFactory;
+
+    @Test
+    void startsOneWorkerOnTheEdmQueueWithTheActivityBeans() {
+        Worker worker = workerFactory.getWorker(TaskQueues.EDM);
+
+        assertThat(worker).isNotNull();
+        assertThat(worker.isSuspended()).isFalse();
+        assertThat(context.getBean("campaignActivities")).isInstanceOf(CampaignActivities.class);
+        assertThat(context.getBean("taskActivities")).isInstanceOf(TaskActivities.class);
+        assertThat(context.getBean("deliveryActivities")).isInstanceOf(DeliveryActivities.class);
+    }
+}
