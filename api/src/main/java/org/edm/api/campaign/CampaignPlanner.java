@@ -8,6 +8,8 @@ import org.edm.api.campaign.CampaignViews.LiveProgress;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.Audit;
 import org.edm.api.support.ConflictException;
+import org.edm.api.support.FieldProblem;
+import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.edm.api.support.TemporalUnavailableException;
 import org.edm.api.task.TaskViews;
@@ -25,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,8 @@ import java.util.stream.Collectors;
 class CampaignPlanner {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignPlanner.class);
+    static final Instant EARLIEST_PLAN = Instant.parse("2000-01-01T00:00:00Z");
+    static final Instant LATEST_PLAN = Instant.parse("2999-12-31T23:59:59Z");
 
     private final CampaignRepository campaigns;
     private final TaskRepository tasks;
@@ -97,6 +102,7 @@ class CampaignPlanner {
 
     CampaignDetail create(CampaignRequest request) {
         return tx.execute(status -> {
+            checkPlanTimes(request);
             checkTemplateSets(request);
             Campaign campaign = new Campaign(currentUser.id());
             applyCampaign(request, campaign);
@@ -117,6 +123,7 @@ class CampaignPlanner {
     CampaignDetail update(long id, CampaignRequest request) {
         return tx.execute(status -> {
             Campaign campaign = lockDraft(id, "edited");
+            checkPlanTimes(request);
             checkTemplateSets(request);
             CampaignDetail before = detailOf(campaign);
             applyCampaign(request, campaign);
@@ -235,6 +242,31 @@ class CampaignPlanner {
                     ? " (cancel it instead)" : ""));
         }
         return campaign;
+    }
+
+    /**
+     * Plan times the database and the workflow's timers can hold without surprise: a typo such as year 20266 is
+     * rejected here instead of failing at insert or sleeping for ever.
+     */
+    private static void checkPlanTimes(CampaignRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (!withinPlanningRange(request.startTime().toInstant())) {
+            problems.add(new FieldProblem("start_time", "must be between " + EARLIEST_PLAN + " and " + LATEST_PLAN));
+        }
+        for (int n = 0; n < request.tasks().size(); n++) {
+            Instant at = planTime(request.startTime(), request.intervalDays(), n, request.tasks().get(n).planTime());
+            if (!withinPlanningRange(at)) {
+                problems.add(new FieldProblem("tasks[" + n + "].plan_time", "works out at " + at
+                        + ", outside " + EARLIEST_PLAN + " .. " + LATEST_PLAN));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
+    private static boolean withinPlanningRange(Instant at) {
+        return !at.isBefore(EARLIEST_PLAN) && !at.isAfter(LATEST_PLAN);
     }
 
     /** Every referenced template set exists and belongs to the current user (else 404 naming the task). */

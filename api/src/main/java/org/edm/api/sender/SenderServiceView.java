@@ -21,8 +21,8 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
     static SenderServiceView of(SenderService s) {
         Map<String, Object> settings = s.getSettings();
         SmtpView smtp = s.getProvider() == SenderProvider.SMTP
-                ? new SmtpView((String) settings.get("host"), asInteger(settings.get("port")),
-                (String) settings.get("username"), (Boolean) settings.get("tls"))
+                ? new SmtpView(asString(settings.get("host")), asInteger(settings.get("port")),
+                asString(settings.get("username")), asBoolean(settings.get("tls")))
                 : null;
         return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, s.hasSecret(),
                 s.getDailyQuota(), s.getUsedToday(), s.getThrottleSeconds().doubleValue(),
@@ -33,7 +33,23 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
                 s.getUpdatedAt());
     }
 
+    // settings is JSON other code may write too: read it leniently rather than fail the whole view
     private static Integer asInteger(Object value) {
-        return value instanceof Number n ? n.intValue() : null;
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return value == null ? null : Integer.valueOf(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String asString(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Boolean asBoolean(Object value) {
+        return value instanceof Boolean b ? b : value == null ? null : Boolean.valueOf(value.toString().trim());
     }
 }

@@ -147,6 +147,8 @@ class CampaignApiTests extends ApiTestSupport {
                 .andExpectAll(invalidField("start_time"));
         postJson("/v1/campaigns", good.replace("2026-03-01T09:00:00+08:00", "2026-03-01T09:00:00"))
                 .andExpectAll(invalidField("start_time"));
+        postJson("/v1/campaigns", good.replace("2026-03-01T09:00:00+08:00", "+20266-03-01T09:00:00+08:00"))
+                .andExpectAll(invalidField("start_time"));
         postJson("/v1/campaigns", good.replace("\"interval_days\": 1", "\"interval_days\": -1"))
                 .andExpectAll(invalidField("interval_days"));
         postJson("/v1/campaigns", good.replace("\"template_set_id\": " + set, "\"template_set_id\": 987654"))

@@ -50,6 +50,17 @@ class ContactApiTests extends ApiTestSupport {
     }
 
     @Test
+    void tagsAndNicknamesKeepEveryCharacter() throws Exception {
+        postJson("/v1/contacts/import", """
+                [{"email": "chars@example.com", "nickname": "王 \\"小明\\"", "tags": ["重要客户", "say \\"hi\\"", "back\\\\slash"]}]
+                """).andExpect(status().isOk()).andExpect(jsonPath("$.created").value(1));
+        String page = body(getJson("/v1/contacts?tag=重要客户").andExpect(status().isOk()));
+        assertThat(JsonPath.<List<String>>read(page, "$.items[0].tags"))
+                .containsExactlyInAnyOrder("重要客户", "say \"hi\"", "back\\slash");
+        assertThat(JsonPath.<String>read(page, "$.items[0].nickname")).isEqualTo("王 \"小明\"");
+    }
+
+    @Test
     void aBadAddressAnywhereRejectsTheWholeImport() throws Exception {
         rememberRowCounts();
         postJson("/v1/contacts/import", """
