@@ -50,7 +50,7 @@ public final class DevPostgres {
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("max_connections", "200")
+                .setServerConfig("max_connections", "400") // api + ~30 per worker (EDM_DB_POOL_SIZE)
                 // zonky tunes for throw-away test databases (-F, synchronous_commit=off); this data is meant to last.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
