@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public class DeliveryActivitiesImpl implements DeliveryActivities {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryActivitiesImpl.class);
-    /** Long pauses between throttled sends are cut into slices with a heartbeat each, so they do not look hung. */
+    /** Long pauses between throttled sends are cut into slices, so a cancellation is noticed within one. */
     private static final long PACE_SLICE_MILLIS = 1_000;
 
     private final DeliveryClaims claims;
@@ -113,6 +113,15 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             claims.recordSendEvents(claim);
             return result(claim, batch, true);
         }
+        MailProvider provider;
+        try {
+            provider = providers.forService(service.get().account());
+        } catch (RuntimeException misconfigured) {
+            // settings or secret unusable: retrying cannot help, an admin has to fix the service
+            health.freeze(serviceId, "the service's configuration is invalid: " + misconfigured.getMessage());
+            claims.releaseUnattempted(claim, serviceId, null);
+            return result(claim, batch, true);
+        }
         // Claim once per activity: a retry finishes what its earlier attempts claimed instead of taking more.
         LocalDate claimDay = null;
         if (!claims.hasClaim(claim)) {
@@ -125,33 +134,34 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
 
         List<DeliveryClaims.Unsent> work = claims.unattempted(claim);
+        if (work.isEmpty()) {
+            return result(claim, batch, false);
+        }
         ServiceHealth.Tally tally = new ServiceHealth.Tally();
-        if (!work.isEmpty()) {
-            Send send = new Send(claim, service.get(), providers.forService(service.get().account()),
+        try (Heartbeat heartbeat = new Heartbeat(context)) {
+            Send send = new Send(claim, service.get(), provider,
                     renderer.templates(work.stream().map(DeliveryClaims.Unsent::templateId)
                             .filter(Objects::nonNull).distinct().toList()),
-                    tally, context);
-            try {
-                if (batch.throttleMillis() > 0) {
-                    // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
-                    sendPaced(work, send, batch.throttleMillis(), info.getAttempt() > 1);
-                } else {
-                    sendConcurrently(work, send);
-                }
-            } catch (ActivityCompletionException stopped) {
-                // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
-                int released = claims.releaseUnattempted(claim, serviceId, claimDay);
-                log.info("service {} task {}: batch stopped ({}), {} unsent delivery(ies) released",
-                        serviceId, batch.taskId(), stopped.getClass().getSimpleName(), released);
-                throw stopped;
-            } catch (MailSendException failure) {
-                throw providerFailure(failure, claim, serviceId, claimDay, info);
-            } catch (RuntimeException unexpected) {
-                settleIfLastAttempt(claim, serviceId, claimDay, info);
-                throw unexpected;
-            } finally {
-                bookkeeping(serviceId, tally, claim);
+                    tally, heartbeat);
+            if (batch.throttleMillis() > 0) {
+                // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
+                sendPaced(work, send, batch.throttleMillis(), info.getAttempt() > 1);
+            } else {
+                sendConcurrently(work, send);
             }
+        } catch (ActivityCompletionException stopped) {
+            // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
+            int released = claims.releaseUnattempted(claim, serviceId, claimDay);
+            log.info("service {} task {}: batch stopped ({}), {} unsent delivery(ies) released",
+                    serviceId, batch.taskId(), stopped.getClass().getSimpleName(), released);
+            throw stopped;
+        } catch (MailSendException failure) {
+            throw providerFailure(failure, claim, serviceId, claimDay, info);
+        } catch (RuntimeException unexpected) {
+            settleIfLastAttempt(claim, serviceId, claimDay, info);
+            throw unexpected;
+        } finally {
+            bookkeeping(serviceId, tally, claim);
         }
         return result(claim, batch, false);
     }
@@ -171,33 +181,31 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     /** Throttled: one at a time, at least {@code throttleMillis} from the end of one send to the start of the next. */
     private void sendPaced(List<DeliveryClaims.Unsent> work, Send send, long throttleMillis, boolean waitFirst) {
         long nextStart = waitFirst ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMillis) : 0;
-        int done = 0;
         for (DeliveryClaims.Unsent delivery : work) {
+            send.heartbeat().check();
             OutgoingMail mail = send.render(delivery);
             if (mail == null) {
                 continue;
             }
-            awaitTurn(nextStart, send.context());
+            awaitTurn(nextStart, send.heartbeat());
             try {
                 send.deliver(mail);
             } finally {
                 nextStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMillis);
             }
-            send.context().heartbeat(++done);
+            send.heartbeat().progressed();
         }
     }
 
-    private static void awaitTurn(long startNanos, ActivityExecutionContext context) {
+    private static void awaitTurn(long startNanos, Heartbeat heartbeat) {
         long wait;
         while ((wait = startNanos - System.nanoTime()) > 0) {
+            heartbeat.check();
             try {
                 TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(PACE_SLICE_MILLIS)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MailSendException(MailSendException.Kind.NOT_SENT, "interrupted while pacing", e);
-            }
-            if (startNanos - System.nanoTime() > 0) {
-                context.heartbeat("pacing");
             }
         }
     }
@@ -205,7 +213,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     /**
      * No throttle: {@code edm.delivery.concurrency} sends at a time over the provider's pooled connections. The
      * first failure that stops the batch lets the sends already in flight finish and keeps queued ones from
-     * starting; the activity thread alone heartbeats (the context belongs to it).
+     * starting.
      */
     private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
         int threads = Math.min(properties.concurrency(), work.size());
@@ -238,12 +246,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                             : new MailSendException(MailSendException.Kind.UNCERTAIN, "send failed", e.getCause());
                     stop.compareAndSet(null, cause);
                 }
-                if (stop.get() == null) {
-                    try {
-                        send.context().heartbeat(done + 1);
-                    } catch (ActivityCompletionException e) {
-                        stop.compareAndSet(null, e);
-                    }
+                send.heartbeat().progressed();
+                try {
+                    send.heartbeat().check();
+                } catch (ActivityCompletionException e) {
+                    stop.compareAndSet(null, e);
                 }
             }
         } catch (InterruptedException e) {
@@ -318,19 +325,19 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final MailProvider provider;
         private final Map<Long, MessageRenderer.CompiledTemplate> templates;
         private final ServiceHealth.Tally tally;
-        private final ActivityExecutionContext context;
+        private final Heartbeat heartbeat;
         private final Counter sent;
         private final Counter failed;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
-             ActivityExecutionContext context) {
+             Heartbeat heartbeat) {
             this.claim = claim;
             this.service = service;
             this.provider = provider;
             this.templates = templates;
             this.tally = tally;
-            this.context = context;
+            this.heartbeat = heartbeat;
             this.sent = counter("sent", service.id());
             this.failed = counter("failed", service.id());
         }
@@ -339,8 +346,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             return service;
         }
 
-        ActivityExecutionContext context() {
-            return context;
+        Heartbeat heartbeat() {
+            return heartbeat;
         }
 
         /** The message, or null when the delivery was settled without sending (no contact, broken template). */

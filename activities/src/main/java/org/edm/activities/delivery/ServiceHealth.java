@@ -63,22 +63,32 @@ public class ServiceHealth {
             if (rows.isEmpty() || !rows.get(0)) {
                 return false;
             }
-            String reason = "frozen automatically after repeated send failures; last error: " + s.lastError();
-            jdbc.update("""
-                    UPDATE sender_services SET health_status = 'FROZEN', frozen_reason = :reason, frozen_at = now()
-                     WHERE id = :id
-                    """, new MapSqlParameterSource("reason", reason).addValue("id", serviceId));
-            jdbc.update("""
-                    INSERT INTO alerts (kind, subject, message) VALUES ('SENDER_SERVICE_FROZEN', :subject, :message)
-                    """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
-                    .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
-                            + ". An admin must unfreeze it."));
-            return true;
+            return freezeActive(serviceId,
+                    "frozen automatically after repeated send failures; last error: " + s.lastError());
         });
-        if (Boolean.TRUE.equals(frozen)) {
-            log.warn("sender service {} frozen after repeated failures", serviceId);
-        }
         return Boolean.TRUE.equals(frozen);
+    }
+
+    /** Freezes an ACTIVE service now, with an alert for the admins; returns whether it was active. */
+    public boolean freeze(long serviceId, String reason) {
+        return Boolean.TRUE.equals(tx.execute(status -> freezeActive(serviceId, Redact.addresses(reason))));
+    }
+
+    private boolean freezeActive(long serviceId, String reason) {
+        int frozen = jdbc.update("""
+                UPDATE sender_services SET health_status = 'FROZEN', frozen_reason = :reason, frozen_at = now()
+                 WHERE id = :id AND health_status = 'ACTIVE'
+                """, new MapSqlParameterSource("reason", reason).addValue("id", serviceId));
+        if (frozen == 0) {
+            return false;
+        }
+        jdbc.update("""
+                INSERT INTO alerts (kind, subject, message) VALUES ('SENDER_SERVICE_FROZEN', :subject, :message)
+                """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
+                .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
+                        + ". An admin must unfreeze it."));
+        log.warn("sender service {} frozen: {}", serviceId, reason);
+        return true;
     }
 
     /** Outcomes of one batch in the order they happened; safe to feed from the parallel senders. */

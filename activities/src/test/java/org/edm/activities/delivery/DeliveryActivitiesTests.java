@@ -396,6 +396,21 @@ class DeliveryActivitiesTests {
     }
 
     @Test
+    void aServiceWhoseSettingsCannotWorkIsFrozenBeforeItClaimsAnything() {
+        long service = service(1000, 0);
+        f.jdbc().update("UPDATE sender_services SET settings = '{\"port\": 25}' WHERE id = ?", service);
+        long task = taskWith(3);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.serviceUnusable()).isTrue();
+        assertThat(result.claimed()).isZero();
+        assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("PENDING", 3L));
+        assertThat(f.jdbc().queryForObject("SELECT frozen_reason FROM sender_services WHERE id = ?", String.class,
+                service)).contains("no host");
+    }
+
+    @Test
     void anUnusableServiceClaimsNothing() {
         long service = service(1000, 0);
         long task = taskWith(3);

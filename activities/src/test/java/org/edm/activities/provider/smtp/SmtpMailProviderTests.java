@@ -1,0 +1,99 @@
+package org.edm.activities.provider.smtp;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import org.edm.activities.delivery.MailSendException;
+import org.edm.activities.delivery.OutgoingMail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.ServerSocket;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SmtpMailProviderTests {
+
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("sender", "right-password"));
+
+    private static OutgoingMail mail(int n) {
+        return new OutgoingMail(n, "news@mail.example", "reader-" + n + "@example.test", "Subject " + n,
+                "<p>Body " + n + "</p>", "<tok" + n + "@mail.example>", Map.of("List-Unsubscribe", "<https://u/" + n + ">"));
+    }
+
+    private SmtpSettings settings(int port) {
+        return SmtpSettings.parse("{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"username\":\"sender\"}",
+                "mail.example");
+    }
+
+    @Test
+    void sendsOverPooledConnectionsFromSeveralThreads() throws Exception {
+        try (SmtpMailProvider provider = new SmtpMailProvider(settings(smtp.getSmtp().getPort()), "right-password", 4)) {
+            Thread[] threads = new Thread[4];
+            for (int t = 0; t < threads.length; t++) {
+                int base = t * 5;
+                threads[t] = new Thread(() -> {
+                    for (int i = 1; i <= 5; i++) {
+                        assertThat(provider.send(mail(base + i))).isNotBlank();
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        assertThat(smtp.getReceivedMessages()).hasSize(20);
+        assertThat(smtp.getReceivedMessages()[0].getHeader("Message-ID", null)).matches("<tok\\d+@mail\\.example>");
+    }
+
+    @Test
+    void aRefusedLoginMeansNothingWasSent() {
+        try (SmtpMailProvider provider = new SmtpMailProvider(settings(smtp.getSmtp().getPort()), "wrong", 1)) {
+            assertThatThrownBy(() -> provider.send(mail(1)))
+                    .isInstanceOfSatisfying(MailSendException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(MailSendException.Kind.NOT_SENT);
+                        assertThat(e.getMessage()).doesNotContain("wrong");
+                    });
+        }
+    }
+
+    @Test
+    void anUnreachableServerMeansNothingWasSent() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (SmtpMailProvider provider = new SmtpMailProvider(settings(closedPort), "right-password", 1)) {
+            assertThatThrownBy(() -> provider.send(mail(1)))
+                    .isInstanceOfSatisfying(MailSendException.class,
+                            e -> assertThat(e.kind()).isEqualTo(MailSendException.Kind.NOT_SENT));
+        }
+    }
+
+    @Test
+    void aMalformedRecipientIsRefusedForThatRecipientOnly() {
+        OutgoingMail bad = new OutgoingMail(1, "news@mail.example", "not an address", "s", "b", "<t@mail.example>",
+                Map.of());
+        try (SmtpMailProvider provider = new SmtpMailProvider(settings(smtp.getSmtp().getPort()), "right-password", 1)) {
+            assertThatThrownBy(() -> provider.send(bad))
+                    .isInstanceOfSatisfying(MailSendException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(MailSendException.Kind.REJECTED);
+                        assertThat(e.recipientFault()).isTrue();
+                    });
+        }
+    }
+
+    @Test
+    void settingsDefaultSensibly() {
+        assertThat(SmtpSettings.parse("{\"host\":\"smtp.example\",\"tls\":true}", "d"))
+                .isEqualTo(new SmtpSettings("smtp.example", 587, null, true, false, "d"));
+        assertThat(SmtpSettings.parse("{\"host\":\"smtp.example\",\"tls\":true,\"port\":465,\"username\":\"u\"}", "d"))
+                .isEqualTo(new SmtpSettings("smtp.example", 465, "u", false, true, "d"));
+        assertThatThrownBy(() -> SmtpSettings.parse("{}", "d")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
