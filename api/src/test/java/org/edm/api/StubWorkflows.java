@@ -1,6 +1,5 @@
 package org.edm.api;
 
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -28,7 +27,7 @@ public class StubWorkflows {
     @Bean
     Worker stubWorker(TestWorkflowEnvironment env) {
         for (var key : EdmSearchAttributes.ALL) {
-            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+            env.registerSearchAttribute(key.getName(), key.getValueType());
         }
         Worker worker = env.newWorker(TaskQueues.EDM);
         worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class);

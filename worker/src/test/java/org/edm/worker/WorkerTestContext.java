@@ -1,6 +1,5 @@
 package org.edm.worker;
 
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import org.edm.domain.testing.TestDatabase;
 import org.edm.workflows.EdmSearchAttributes;
@@ -31,7 +30,7 @@ abstract class WorkerTestContext {
     static void registerSearchAttributes(TestWorkflowEnvironment env) {
         EdmSearchAttributes.ALL.forEach(key -> {
             try {
-                env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+                env.registerSearchAttribute(key.getName(), key.getValueType());
             } catch (RuntimeException alreadyRegistered) {
                 // the context (and its test server) is shared between test classes
             }

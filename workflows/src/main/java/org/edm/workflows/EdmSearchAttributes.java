@@ -12,9 +12,10 @@ public final class EdmSearchAttributes {
     public static final SearchAttributeKey<Long> CAMPAIGN_ID = SearchAttributeKey.forLong("EdmCampaignId");
     public static final SearchAttributeKey<Long> TASK_ID = SearchAttributeKey.forLong("EdmTaskId");
     public static final SearchAttributeKey<Long> SENDER_SERVICE_ID = SearchAttributeKey.forLong("EdmSenderServiceId");
-    public static final SearchAttributeKey<Long> OWNER_ID = SearchAttributeKey.forLong("EdmOwnerId");
+    // Keyword, not Int: Temporal's SQL visibility (the dev server's SQLite) allows at most three Int attributes.
+    public static final SearchAttributeKey<String> OWNER_ID = SearchAttributeKey.forKeyword("EdmOwnerId");
 
-    public static final java.util.List<SearchAttributeKey<Long>> ALL =
+    public static final java.util.List<SearchAttributeKey<?>> ALL =
             java.util.List.of(CAMPAIGN_ID, TASK_ID, SENDER_SERVICE_ID, OWNER_ID);
 
     private EdmSearchAttributes() {

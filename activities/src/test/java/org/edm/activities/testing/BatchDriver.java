@@ -1,7 +1,6 @@
 package org.edm.activities.testing;
 
 import io.temporal.activity.ActivityOptions;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
@@ -36,7 +35,7 @@ public final class BatchDriver implements AutoCloseable {
     public BatchDriver(Class<?>... edmQueueWorkflows) {
         env = TestWorkflowEnvironment.newInstance();
         EdmSearchAttributes.ALL.forEach(key ->
-                env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT));
+                env.registerSearchAttribute(key.getName(), key.getValueType()));
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(DriverImpl.class);
         worker.registerActivitiesImplementations(new Delegate());

@@ -202,7 +202,7 @@ class CampaignApiTests extends ApiTestSupport {
         assertThat(run.getWorkflowType()).isEqualTo("CampaignWorkflow");
         assertThat(run.getTaskQueue()).isEqualTo(TaskQueues.EDM);
         assertThat(run.getTypedSearchAttributes().get(EdmSearchAttributes.CAMPAIGN_ID)).isEqualTo(id);
-        assertThat(run.getTypedSearchAttributes().get(EdmSearchAttributes.OWNER_ID)).isEqualTo(1L);
+        assertThat(run.getTypedSearchAttributes().get(EdmSearchAttributes.OWNER_ID)).isEqualTo("1");
         assertThat(run.getMemo("name", String.class)).isEqualTo("Spring launch");
 
         // a second activation is a conflict and starts nothing
@@ -245,6 +245,34 @@ class CampaignApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.status").value("ACTIVE"));
         assertThat(runsOf(workflowId)).isEqualTo(1);
         workflowClient.newUntypedWorkflowStub(workflowId).terminate("test done");
+    }
+
+    @Test
+    void aCampaignPageDoesNotHangWhenNoWorkerAnswers() throws Exception {
+        long id = createCampaign(createTemplateSet());
+        jdbc.update("update campaigns set status = 'ACTIVE' where id = ?", id);
+        String workflowId = WorkflowIds.campaign(id);
+        CampaignWorkflow unattended = workflowClient.newWorkflowStub(CampaignWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue("nobody-polls-this").build());
+        WorkflowClient.start(unattended::run, new CampaignInput(id));
+
+        long started = System.nanoTime();
+        getJson("/v1/campaigns/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("ACTIVE"))
+                .andExpect(jsonPath("$.live_progress").doesNotExist())
+                .andExpect(jsonPath("$.live_progress_note").value(containsString("no worker answered")));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        workflowClient.newUntypedWorkflowStub(workflowId).terminate("test done");
+
+        // a running campaign without any run at all says so
+        getJson("/v1/campaigns/" + createActiveCampaignWithoutRun())
+                .andExpect(jsonPath("$.live_progress_note").value(containsString("no workflow run")));
+    }
+
+    private long createActiveCampaignWithoutRun() throws Exception {
+        long id = createCampaign(createTemplateSet());
+        jdbc.update("update campaigns set status = 'ACTIVE' where id = ?", id);
+        return id;
     }
 
     @Test

@@ -91,7 +91,7 @@ class CampaignWithoutTemporalTests {
                 .andExpect(jsonPath("$.status").value("ACTIVE"))
                 .andExpect(jsonPath("$.tasks.length()").value(1))
                 .andExpect(jsonPath("$.live_progress").doesNotExist())
-                .andExpect(jsonPath("$.live_progress_note").value(containsString("unavailable")));
+                .andExpect(jsonPath("$.live_progress_note").value(containsString("Temporal unreachable")));
     }
 
     @Test

@@ -95,6 +95,28 @@ class ContactApiTests extends ApiTestSupport {
     }
 
     @Test
+    void importsUpToTenThousandRowsAtOnce() throws Exception {
+        StringBuilder rows = new StringBuilder("[");
+        for (int i = 0; i < ContactImporter.MAX_ROWS; i++) {
+            rows.append(i == 0 ? "" : ",").append("{\"email\": \"bulk").append(i)
+                    .append("@example.com\", \"tags\": [\"bulk\"]}");
+        }
+        String full = rows.append("]").toString();
+        postJson("/v1/contacts/import", full).andExpect(status().isOk())
+                .andExpect(jsonPath("$.created").value(ContactImporter.MAX_ROWS));
+        postJson("/v1/contacts/import", full).andExpect(status().isOk())
+                .andExpect(jsonPath("$.created").value(0))
+                .andExpect(jsonPath("$.updated").value(ContactImporter.MAX_ROWS));
+        getJson("/v1/contacts?tag=bulk&size=1").andExpect(jsonPath("$.total_items").value(ContactImporter.MAX_ROWS));
+
+        rememberRowCounts();
+        postJson("/v1/contacts/import",
+                full.substring(0, full.length() - 1) + ",{\"email\": \"one-too-many@example.com\"}]")
+                .andExpectAll(problem(400, "at most 10000"));
+        assertRowCountsUnchanged();
+    }
+
+    @Test
     void pagingParametersAreChecked() throws Exception {
         getJson("/v1/contacts?size=0").andExpectAll(invalidField("size"));
         getJson("/v1/contacts?size=501").andExpectAll(invalidField("size"));

@@ -36,7 +36,7 @@ public final class TemporalDevServer implements AutoCloseable {
                 "--db-filename", workDir.resolve("temporal.db").toString(), "--log-level", "warn"));
         EdmSearchAttributes.ALL.forEach(key -> {
             command.add("--search-attribute");
-            command.add(key.getName() + "=Int");
+            command.add(key.getName() + "=" + (key.getValueType() == io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT ? "Int" : "Keyword"));
         });
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

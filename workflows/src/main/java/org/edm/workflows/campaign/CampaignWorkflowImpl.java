@@ -69,7 +69,7 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
                 .setTypedSearchAttributes(SearchAttributes.newBuilder()
                         .set(EdmSearchAttributes.CAMPAIGN_ID, campaign.campaignId())
                         .set(EdmSearchAttributes.TASK_ID, task.taskId())
-                        .set(EdmSearchAttributes.OWNER_ID, campaign.ownerId())
+                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(campaign.ownerId()))
                         .build())
                 .build());
         Async.function(child::run, new TaskInput(task.taskId(), campaign.campaignId()))

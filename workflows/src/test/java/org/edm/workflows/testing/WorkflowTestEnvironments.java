@@ -1,6 +1,5 @@
 package org.edm.workflows.testing;
 
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -25,7 +24,7 @@ public final class WorkflowTestEnvironments {
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
                 TestEnvironmentOptions.newBuilder().setInitialTime(START).build());
         EdmSearchAttributes.ALL.forEach(key ->
-                env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT));
+                env.registerSearchAttribute(key.getName(), key.getValueType()));
         return env;
     }
 
