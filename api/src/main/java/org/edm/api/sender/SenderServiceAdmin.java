@@ -201,7 +201,10 @@ class SenderServiceAdmin {
             settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
             settings.put("tls", smtp.tls() == null || smtp.tls());
             service.setSettings(settings);
-            if (smtp.password() != null) {
+            // null keeps the stored password, "" removes it (no authentication), anything else replaces it
+            if (smtp.password() != null && smtp.password().isEmpty()) {
+                service.clearSecret();
+            } else if (smtp.password() != null) {
                 service.replaceSecret(secretBox.seal(sealedPassword(smtp.password())), secretBox.currentVersion());
             }
         } else {

@@ -18,7 +18,10 @@ import org.edm.domain.sender.SenderProvider;
 
 import java.math.BigDecimal;
 
-/** Create or replace a sender service. On update, an omitted {@code smtp.password} keeps the stored one. */
+/**
+ * Create or replace a sender service. On update, an omitted {@code smtp.password} keeps the stored one and an empty
+ * one removes it.
+ */
 record SenderServiceRequest(
         @NotBlank @Size(max = 255) String name,
         @NotNull SenderProvider provider,
@@ -43,7 +46,8 @@ record SenderServiceRequest(
     record Smtp(@NotBlank @HostName @Size(max = 255) String host,
                 @NotNull @Min(1) @Max(65535) Integer port,
                 @Size(max = 320) String username,
-                @Size(max = 1024) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY) String password,
+                @Size(max = 1024) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, description = "write-only; on update "
+                        + "omit it to keep the stored password, send \"\" to remove it") String password,
                 @Schema(description = "use TLS (implicit on 465, STARTTLS otherwise); default true") Boolean tls) {
 
         @Override

@@ -118,6 +118,17 @@ class SenderServiceApiTests extends ApiTestSupport {
         assertThat(body).doesNotContain("n3w-password");
         assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
                 byte[].class, id))).isEqualTo("{\"password\":\"n3w-password\"}");
+
+        // an empty password removes it: a relay without authentication
+        putJson("/v1/admin/sender-services/" + id, """
+                {"name": "relay", "provider": "SMTP", "domain": "example.org",
+                 "smtp": {"host": "127.0.0.1", "port": 2525, "username": "", "password": "", "tls": false},
+                 "daily_quota": 800}
+                """).andExpect(status().isOk())
+                .andExpect(jsonPath("$.has_password").value(false))
+                .andExpect(jsonPath("$.smtp.username").value(org.hamcrest.Matchers.nullValue()));
+        assertThat(jdbc.queryForObject("select secret_ciphertext is null from sender_services where id = ?",
+                Boolean.class, id)).isTrue();
     }
 
     @Test
