@@ -66,8 +66,10 @@ class CampaignEndToEndTests {
             assertThat(byStatus.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
             assertThat(byStatus.getOrDefault("UNKNOWN", 0L)).as("only the send in flight is unknown")
                     .isLessThanOrEqualTo(1);
-            assertThat(byStatus.getOrDefault("SENT", 0L)).isEqualTo(mailsPerRecipient.size())
-                    .isGreaterThanOrEqualTo(39);
+            // every SENT delivery arrived; an arrival not recorded SENT is the one in flight at the kill (UNKNOWN)
+            long sent = byStatus.getOrDefault("SENT", 0L);
+            assertThat((long) mailsPerRecipient.size()).isBetween(sent, sent + byStatus.getOrDefault("UNKNOWN", 0L));
+            assertThat(sent).isGreaterThanOrEqualTo(39);
             assertThat(campaign.toString()).contains("FINISHED");
         } finally {
             secondWorker.stop();
@@ -76,8 +78,8 @@ class CampaignEndToEndTests {
 
     private long createCampaign(String tag, int contacts, double throttleSeconds) throws Exception {
         stack.post("/v1/admin/sender-services", Map.of("name", "smtp-" + tag, "provider", "SMTP",
-                "domain", tag + ".example", "host", "127.0.0.1", "port", stack.smtp.getSmtp().getPort(),
-                "username", "", "password", "unused", "tls", false,
+                "domain", tag + ".example", "smtp", Map.of("host", "127.0.0.1", "port", stack.smtp.getSmtp().getPort(),
+                        "tls", false),
                 "daily_quota", 100_000, "throttle_seconds", throttleSeconds));
         List<Map<String, Object>> people = new ArrayList<>();
         for (int i = 0; i < contacts; i++) {
