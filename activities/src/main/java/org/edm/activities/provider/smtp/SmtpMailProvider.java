@@ -156,7 +156,10 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
         }
         try {
             transport = (SMTPTransport) session.getTransport("smtp");
-            transport.connect(settings.host(), settings.port(), settings.username(), password);
+            // No username means a relay without login: pass no password either, or Jakarta Mail would log in as the
+            // JVM's OS user.
+            transport.connect(settings.host(), settings.port(), settings.username(),
+                    settings.username() == null ? null : password);
             return transport;
         } catch (MessagingException e) {
             // no address and no password in here: the server's greeting or auth reply at most

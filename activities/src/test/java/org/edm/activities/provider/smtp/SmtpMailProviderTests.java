@@ -52,6 +52,17 @@ class SmtpMailProviderTests {
     }
 
     @Test
+    void aRelayWithoutUsernameIsNotLoggedInto() {
+        // a leftover password must not make Jakarta Mail log in as the JVM's OS user (GreenMail refuses that)
+        SmtpSettings relay = SmtpSettings.parse("{\"host\":\"127.0.0.1\",\"port\":" + smtp.getSmtp().getPort() + "}",
+                "mail.example");
+        try (SmtpMailProvider provider = new SmtpMailProvider(relay, "", 1)) {
+            assertThat(provider.send(mail(1))).isNotBlank();
+        }
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
     void aRefusedLoginMeansNothingWasSent() {
         try (SmtpMailProvider provider = new SmtpMailProvider(settings(smtp.getSmtp().getPort()), "wrong", 1)) {
             assertThatThrownBy(() -> provider.send(mail(1)))
