@@ -4,7 +4,10 @@ import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
-import org.springframework.beans.factory.annotation.Value;
+import org.edm.domain.tracking.TrackingUrls;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * campaign_name, task_name, send_date}. Contact data is HTML-escaped in the body (a nickname is not markup);
  * the subject is plain text and is not. A body that does not place {@code unsubscribe_url} itself gets a small
  * footer with the link, so no marketing e-mail leaves without one (INV-7).
+ *
+ * <p>Tracking: every http(s) link except our own unsubscribe link is rewritten (with an HTML parser, jsoup) to
+ * the signed click redirect of the delivery's token, and a 1x1 open pixel is appended to the body.
  */
 @Component
 public class MessageRenderer {
@@ -33,15 +39,13 @@ public class MessageRenderer {
     private static final Mustache.Compiler SUBJECT = Mustache.compiler().escapeHTML(false).defaultValue("");
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final String publicBaseUrl;
+    private final TrackingUrls urls;
     /** Compiled once per template version; a template edited later is recompiled on its next use. */
     private final Map<Long, CompiledTemplate> cache = new ConcurrentHashMap<>();
 
-    public MessageRenderer(NamedParameterJdbcTemplate jdbc,
-                           @Value("${edm.public-base-url:http://localhost:8080}") String publicBaseUrl) {
+    public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls) {
         this.jdbc = jdbc;
-        this.publicBaseUrl = publicBaseUrl.endsWith("/")
-                ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        this.urls = urls;
     }
 
     /** The compiled templates for these ids, read from the database only when new or changed. */
@@ -85,7 +89,7 @@ public class MessageRenderer {
     }
 
     public String unsubscribeUrl(String token) {
-        return publicBaseUrl + "/unsubscribe/" + token;
+        return urls.unsubscribe(token);
     }
 
     /**
@@ -121,6 +125,7 @@ public class MessageRenderer {
         if (!template.placesUnsubscribeLink()) {
             body = withUnsubscribeFooter(body, unsubscribeUrl);
         }
+        body = withTracking(body, recipient.token());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">");
         headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
@@ -135,6 +140,30 @@ public class MessageRenderer {
                 + "\">退订 / Unsubscribe</a></p>";
         int end = body.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
         return end < 0 ? body + footer : body.substring(0, end) + footer + body.substring(end);
+    }
+
+    /**
+     * Rewrites each absolute http(s) link to the signed click redirect and appends the open pixel. Links to our
+     * own endpoints (the unsubscribe link above all) stay as they are: unsubscribing must never depend on
+     * tracking. mailto:, tel: and relative links are left alone.
+     */
+    private String withTracking(String body, String token) {
+        boolean wholeDocument = body.toLowerCase(java.util.Locale.ROOT).contains("<html");
+        Document doc = Jsoup.parse(body);
+        doc.outputSettings().prettyPrint(false).charset(java.nio.charset.StandardCharsets.UTF_8)
+                .escapeMode(org.jsoup.nodes.Entities.EscapeMode.base);
+        for (Element link : doc.select("a[href], area[href]")) {
+            String href = link.attr("href").trim();
+            String lower = href.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.startsWith("http://") || lower.startsWith("https://")) && !urls.isOwnLink(href)) {
+                link.attr("href", urls.click(token, href));
+            }
+        }
+        doc.body().appendElement("img")
+                .attr("src", urls.openPixel(token))
+                .attr("width", "1").attr("height", "1").attr("alt", "")
+                .attr("style", "display:block;width:1px;height:1px;border:0");
+        return wholeDocument ? doc.outerHtml() : doc.body().html();
     }
 
     /** Who a delivery goes to and what the template may say about it. */

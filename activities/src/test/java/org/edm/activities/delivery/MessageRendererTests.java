@@ -1,16 +1,24 @@
 package org.edm.activities.delivery;
 
 import com.samskivert.mustache.Mustache;
+import org.edm.domain.tracking.LinkSigner;
+import org.edm.domain.tracking.TrackingUrls;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageRendererTests {
 
-    private final MessageRenderer renderer = new MessageRenderer(null, "https://edm.example.test/");
+    private final LinkSigner signer = new LinkSigner("renderer-tests-tracking-key".getBytes());
+    private final MessageRenderer renderer = new MessageRenderer(null,
+            new TrackingUrls("https://edm.example.test/", signer));
     private final MessageRenderer.Recipient bob = new MessageRenderer.Recipient(7, "tok123", "bob@example.test",
             "<b>Bob & Co</b>", "news", "Day 1", "Spring sale");
 
@@ -47,7 +55,8 @@ class MessageRendererTests {
                 "mail.example", ZoneId.of("Asia/Shanghai"), Instant.now());
 
         assertThat(mail.htmlBody()).contains("https://edm.example.test/unsubscribe/tok123\">退订 / Unsubscribe</a></p>"
-                + "</body></html>");
+                        + "<img src=\"https://edm.example.test/track/open/tok123.gif\"")
+                .endsWith("</body></html>");
     }
 
     @Test
@@ -58,5 +67,32 @@ class MessageRendererTests {
                 ZoneId.of("Asia/Shanghai"), Instant.now());
 
         assertThat(mail.subject()).isEqualTo("Hi Eve Bcc: all@example.test");
+    }
+
+    @Test
+    void linksAreRewrittenToSignedClickRedirectsAndAnOpenPixelIsAppended() {
+        OutgoingMail mail = renderer.render(bob, template("s", """
+                        <p>Sale: <a href="https://shop.example/p?id=1&amp;src=mail">shop</a>
+                        <a href=" HTTP://Old.example/x ">old</a> <a href="mailto:help@shop.example">mail us</a>
+                        <a href="#top">top</a> <a href="{{unsubscribe_url}}">unsubscribe</a></p>
+                        <p>Not a link: https://plain.example/text</p>"""),
+                "mail.example", ZoneId.of("Asia/Shanghai"), Instant.now());
+
+        Document doc = Jsoup.parse(mail.htmlBody());
+        List<String> hrefs = doc.select("a").eachAttr("href");
+        assertThat(hrefs).containsExactly(
+                "https://edm.example.test/track/click/tok123?u=https%3A%2F%2Fshop.example%2Fp%3Fid%3D1%26src%3Dmail&s="
+                        + signer.sign("tok123", "https://shop.example/p?id=1&src=mail"),
+                "https://edm.example.test/track/click/tok123?u=HTTP%3A%2F%2FOld.example%2Fx&s="
+                        + signer.sign("tok123", "HTTP://Old.example/x"),
+                "mailto:help@shop.example",
+                "#top",
+                "https://edm.example.test/unsubscribe/tok123");
+        Element pixel = doc.select("img").last();
+        assertThat(pixel.attr("src")).isEqualTo("https://edm.example.test/track/open/tok123.gif");
+        assertThat(pixel.attr("width")).isEqualTo("1");
+        assertThat(mail.htmlBody()).contains("Not a link: https://plain.example/text")
+                .doesNotContain("<html");
+        assertThat(mail.headers()).containsEntry("List-Unsubscribe", "<https://edm.example.test/unsubscribe/tok123>");
     }
 }

@@ -30,6 +30,8 @@ import java.util.function.UnaryOperator;
 public final class ActivitiesHarness implements AutoCloseable {
 
     public static final String PUBLIC_BASE_URL = "https://edm.example.test";
+    public static final org.edm.domain.tracking.TrackingUrls TRACKING = new org.edm.domain.tracking.TrackingUrls(
+            PUBLIC_BASE_URL, new org.edm.domain.tracking.LinkSigner("activities-tests-tracking-key".getBytes()));
 
     public final TestDatabase.Database database = TestDatabase.freshDatabase();
     public final HikariDataSource dataSource;
@@ -71,7 +73,7 @@ public final class ActivitiesHarness implements AutoCloseable {
 
     public DeliveryActivitiesImpl deliveryActivities(Clock clock, UnaryOperator<MailProviders> wrapProviders) {
         return new DeliveryActivitiesImpl(new DeliveryClaims(jdbc, tx), wrapProviders.apply(providerRegistry),
-                new MessageRenderer(jdbc, PUBLIC_BASE_URL), new ServiceHealth(jdbc, tx), properties, clock, meters);
+                new MessageRenderer(jdbc, TRACKING), new ServiceHealth(jdbc, tx), properties, clock, meters);
     }
 
     @Override
