@@ -7,6 +7,10 @@ import org.edm.activities.delivery.DeliveryProperties;
 import org.edm.activities.delivery.MailProvider;
 import org.edm.activities.delivery.MailProviders;
 import org.edm.activities.delivery.SenderServiceAccount;
+import org.edm.activities.provider.aliyun.AliyunDmMailProvider;
+import org.edm.activities.provider.aliyun.AliyunDmSettings;
+import org.edm.activities.provider.engagelab.EngageLabMailProvider;
+import org.edm.activities.provider.engagelab.EngageLabSettings;
 import org.edm.activities.provider.smtp.SmtpMailProvider;
 import org.edm.activities.provider.smtp.SmtpSettings;
 import org.edm.domain.crypto.SecretBox;
@@ -25,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProviderRegistry implements MailProviders, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SUPPORTED = Set.of("SMTP");
+    private static final Set<String> SUPPORTED = Set.of("SMTP", "ALIYUN_DM", "ENGAGELAB");
 
     private final SecretBox secrets;
     private final int connectionsPerService;
@@ -60,10 +64,19 @@ public class ProviderRegistry implements MailProviders, AutoCloseable {
             throw new IllegalArgumentException("no provider for " + account.provider() + " on this worker");
         }
         JsonNode secret = openSecret(account);
-        SmtpSettings settings = SmtpSettings.parse(account.settingsJson(), account.domain());
-        String password = secret.path("password").isMissingNode() || secret.path("password").isNull()
-                ? null : secret.path("password").asText();
-        return new SmtpMailProvider(settings, password, connectionsPerService);
+        return switch (account.provider()) {
+            case "ALIYUN_DM" -> new AliyunDmMailProvider(AliyunDmSettings.parse(account.settingsJson()),
+                    secretField(secret, "access_key_secret"));
+            case "ENGAGELAB" -> new EngageLabMailProvider(EngageLabSettings.parse(account.settingsJson()),
+                    secretField(secret, "api_key"));
+            default -> new SmtpMailProvider(SmtpSettings.parse(account.settingsJson(), account.domain()),
+                    secretField(secret, "password"), connectionsPerService);
+        };
+    }
+
+    private static String secretField(JsonNode secret, String field) {
+        JsonNode value = secret.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
     }
 
     private JsonNode openSecret(SenderServiceAccount account) {

@@ -1,0 +1,179 @@
+package org.edm.activities.provider.aliyun;
+
+import org.edm.activities.delivery.MailSendException;
+import org.edm.activities.delivery.MailSendException.Kind;
+import org.edm.activities.delivery.OutgoingMail;
+import org.edm.activities.provider.FakeHttpApi;
+import org.edm.activities.provider.FakeHttpApi.Reply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class AliyunDmMailProviderTests {
+
+    private static final String SECRET = "the-access-key-secret";
+
+    private FakeHttpApi api;
+    private AliyunDmMailProvider provider;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new FakeHttpApi();
+        provider = provider("{\"region\":\"cn-hangzhou\",\"access_key_id\":\"LTAI-test-id\","
+                + "\"endpoint\":\"127.0.0.1:" + api.port() + "\"}");
+    }
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        api.close();
+    }
+
+    private static AliyunDmMailProvider provider(String settings) {
+        return new AliyunDmMailProvider(AliyunDmSettings.parse(settings), SECRET);
+    }
+
+    private static OutgoingMail mail() {
+        return new OutgoingMail(7, "news@dm.example.com", "reader@example.test", "你好 & welcome",
+                "<p>Hello <a href=\"https://x/u?a=1&b=2\">unsubscribe</a></p>", "<tok7@dm.example.com>",
+                Map.of("List-Unsubscribe", "<https://x/u>"));
+    }
+
+    @Test
+    void singleSendMailCarriesTheMessageAndAValidSignature() {
+        api.answer(r -> Reply.json(200, "{\"RequestId\":\"req-1\",\"EnvId\":\"env-42\"}"));
+
+        assertThat(provider.send(mail())).isEqualTo("env-42");
+
+        assertThat(api.requests()).hasSize(1);
+        FakeHttpApi.Request request = api.requests().get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        Map<String, String> p = new TreeMap<>(request.query());
+        if (!request.body().isBlank()) {
+            p.putAll(FakeHttpApi.parseQuery(request.body()));
+        }
+        assertThat(p).containsEntry("Action", "SingleSendMail")
+                .containsEntry("Version", "2015-11-23")
+                .containsEntry("AccountName", "news@dm.example.com")
+                .containsEntry("AddressType", "1")
+                .containsEntry("ReplyToAddress", "false")
+                .containsEntry("ToAddress", "reader@example.test")
+                .containsEntry("Subject", "你好 & welcome")
+                .containsEntry("HtmlBody", "<p>Hello <a href=\"https://x/u?a=1&b=2\">unsubscribe</a></p>")
+                .containsEntry("AccessKeyId", "LTAI-test-id")
+                .containsEntry("SignatureMethod", "HMAC-SHA1")
+                .containsEntry("SignatureVersion", "1.0")
+                .containsEntry("Format", "JSON")
+                .containsKeys("Timestamp", "SignatureNonce", "Signature")
+                .doesNotContainKey("FromAlias");
+        assertThat(p.get("Timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(p.get("Signature")).isEqualTo(expectedSignature("POST", p));
+        // the secret signs, it never travels
+        assertThat(request.query().values()).noneMatch(v -> v.contains(SECRET));
+        assertThat(request.body()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void configuredAccountNameAndAliasWin() {
+        provider.close();
+        provider = provider("{\"access_key_id\":\"LTAI-test-id\",\"account_name\":\"noreply@dm.example.com\","
+                + "\"from_alias\":\"Example News\",\"endpoint\":\"127.0.0.1:" + api.port() + "\"}");
+        api.answer(r -> Reply.json(200, "{\"RequestId\":\"req-1\",\"EnvId\":\"env-1\"}"));
+        provider.send(mail());
+        Map<String, String> p = api.requests().get(0).query();
+        assertThat(p).containsEntry("AccountName", "noreply@dm.example.com").containsEntry("FromAlias", "Example News");
+    }
+
+    @Test
+    void anInvalidRecipientFailsThatDeliveryOnly() {
+        api.answer(r -> Reply.json(400, "{\"RequestId\":\"r\",\"Code\":\"InvalidToAddress\",\"Message\":\"The "
+                + "specified toAddress is invalid.\"}"));
+        MailSendException e = catchThrowableOfType(MailSendException.class, () -> provider.send(mail()));
+        assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+        assertThat(e.recipientFault()).isTrue();
+    }
+
+    @Test
+    void authAndContentErrorsFailWithoutRetryAndCountAgainstTheService() {
+        for (String code : new String[]{"InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch",
+                "InvalidMailAddress.NotFound", "InvalidBody.Malformed"}) {
+            int status = code.startsWith("Invalid") && !code.startsWith("InvalidAccess") ? 400 : 404;
+            api.answer(r -> Reply.json(code.equals("SignatureDoesNotMatch") ? 400 : status,
+                    "{\"RequestId\":\"r\",\"Code\":\"" + code + "\",\"Message\":\"refused\"}"));
+            MailSendException e = catchThrowableOfType(MailSendException.class, () -> provider.send(mail()));
+            assertThat(e.kind()).as(code).isEqualTo(Kind.REJECTED);
+            assertThat(e.recipientFault()).as(code).isFalse();
+            assertThat(e.getMessage()).as(code).contains(code).doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void throttlingAndUnavailableAreRetriedAsNotSent() {
+        api.answer(r -> Reply.json(400, "{\"RequestId\":\"r\",\"Code\":\"Throttling.User\",\"Message\":\"slow down\"}"));
+        assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                .isEqualTo(Kind.NOT_SENT);
+        api.answer(r -> Reply.json(503, "{\"RequestId\":\"r\",\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"));
+        assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                .isEqualTo(Kind.NOT_SENT);
+    }
+
+    @Test
+    void aServerErrorMayHaveSentSoItIsUncertain() {
+        api.answer(r -> Reply.json(500, "{\"RequestId\":\"r\",\"Code\":\"InternalError\",\"Message\":\"oops\"}"));
+        assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                .isEqualTo(Kind.UNCERTAIN);
+    }
+
+    @Test
+    void noServerAtAllIsNotSent() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (AliyunDmMailProvider unreachable = provider("{\"access_key_id\":\"id\",\"endpoint\":\"127.0.0.1:"
+                + closedPort + "\"}")) {
+            MailSendException e = catchThrowableOfType(MailSendException.class, () -> unreachable.send(mail()));
+            assertThat(e.kind()).isEqualTo(Kind.NOT_SENT);
+        }
+    }
+
+    @Test
+    void missingCredentialsAreAConfigurationError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new AliyunDmMailProvider(AliyunDmSettings.parse("{}"), SECRET))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(SECRET);
+    }
+
+    /** Aliyun RPC signature v1: HMAC-SHA1 over METHOD&%2F&encode(sorted canonical query), key secret + "&". */
+    private static String expectedSignature(String method, Map<String, String> params) {
+        String canonical = new TreeMap<>(params).entrySet().stream()
+                .filter(e -> !e.getKey().equals("Signature"))
+                .map(e -> percent(e.getKey()) + "=" + percent(e.getValue()))
+                .collect(Collectors.joining("&"));
+        String toSign = method + "&" + percent("/") + "&" + percent(canonical);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec((SECRET + "&").getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String percent(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+}
