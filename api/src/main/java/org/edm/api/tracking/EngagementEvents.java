@@ -1,0 +1,157 @@
+package org.edm.api.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes engagement events (tracking hits, provider webhooks) to {@code event_log} and sets the contact's
+ * per-campaign label in the same transaction. Every hit is an event (repeated opens are counted); a label keeps
+ * the time it was first set. Machine events are recorded but set no label. Unsubscribes and hard bounces also
+ * suppress the address for the sending user (INV-7).
+ */
+@Component
+public class EngagementEvents {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    EngagementEvents(NamedParameterJdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** The delivery a token or provider message id names, with what events need to know about it. */
+    public record Delivery(long id, long taskId, long campaignId, long ownerId, Long contactId,
+                           Long senderServiceId, Instant sentAt) {
+    }
+
+    /** One event to record; {@code externalId} (a provider's event id) makes a replayed webhook a no-op. */
+    public record Event(EventType type, boolean machine, Instant at, String userAgent, String ipPrefix,
+                        String externalId, Map<String, Object> details) {
+    }
+
+    private static final String DELIVERY = """
+            SELECT d.id, d.task_id, t.campaign_id, t.owner_id, d.contact_id, d.sender_service_id, d.sent_at
+              FROM deliveries d JOIN tasks t ON t.id = d.task_id
+            """;
+
+    public Optional<Delivery> byToken(String token) {
+        if (token == null || token.length() > 64) {
+            return Optional.empty();
+        }
+        return one(DELIVERY + " WHERE d.token = :v", token);
+    }
+
+    public Optional<Delivery> byProviderMessageId(String providerMessageId) {
+        if (providerMessageId == null || providerMessageId.isBlank()) {
+            return Optional.empty();
+        }
+        return one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1", providerMessageId);
+    }
+
+    private Optional<Delivery> one(String sql, String value) {
+        List<Delivery> rows = jdbc.query(sql, Map.of("v", value), (rs, i) -> new Delivery(rs.getLong("id"),
+                rs.getLong("task_id"), rs.getLong("campaign_id"), rs.getLong("owner_id"),
+                (Long) rs.getObject("contact_id"), (Long) rs.getObject("sender_service_id"),
+                rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant()));
+        return rows.stream().findFirst();
+    }
+
+    /**
+     * @return false when an event with the same external id was already recorded (a replay): nothing changed
+     */
+    @Transactional
+    public boolean record(Delivery delivery, Event event) {
+        int inserted = jdbc.update("""
+                INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
+                                       machine, occurred_at, user_agent, ip_prefix, external_id, details)
+                VALUES (:delivery, :task, :campaign, :contact, :service, :type, :machine, :at, :ua, :ip,
+                        :external, CAST(:details AS jsonb))
+                ON CONFLICT (external_id) DO NOTHING
+                """, new MapSqlParameterSource()
+                .addValue("delivery", delivery.id())
+                .addValue("task", delivery.taskId())
+                .addValue("campaign", delivery.campaignId())
+                .addValue("contact", delivery.contactId())
+                .addValue("service", delivery.senderServiceId())
+                .addValue("type", event.type().name())
+                .addValue("machine", event.machine())
+                .addValue("at", Timestamp.from(event.at()))
+                .addValue("ua", truncate(event.userAgent(), 500))
+                .addValue("ip", event.ipPrefix())
+                .addValue("external", event.externalId())
+                .addValue("details", toJson(event.details())));
+        if (inserted == 0) {
+            return false;
+        }
+        if (delivery.contactId() == null || event.machine()) {
+            return true;
+        }
+        setLabel(delivery, event.type(), event.at());
+        if (event.type() == EventType.CLICK) {
+            // a click is an open whose pixel was blocked
+            setLabel(delivery, EventType.OPEN, event.at());
+        }
+        if (event.type() == EventType.UNSUBSCRIBE
+                || (event.type() == EventType.BOUNCE && Boolean.TRUE.equals(event.details() == null ? null
+                : event.details().get("hard")))) {
+            suppress(delivery, event.type() == EventType.UNSUBSCRIBE ? "UNSUBSCRIBED" : "BOUNCED");
+        }
+        return true;
+    }
+
+    private void setLabel(Delivery delivery, EventType type, Instant at) {
+        String column = type.labelColumn();
+        if (column == null) {
+            return;
+        }
+        // the column comes from the enum, never from input
+        jdbc.update("""
+                INSERT INTO campaign_contact_labels (campaign_id, contact_id, %1$s)
+                SELECT :campaign, :contact, :at WHERE EXISTS (SELECT 1 FROM contacts WHERE id = :contact)
+                ON CONFLICT (campaign_id, contact_id)
+                DO UPDATE SET %1$s = coalesce(campaign_contact_labels.%1$s, EXCLUDED.%1$s)
+                """.formatted(column), new MapSqlParameterSource()
+                .addValue("campaign", delivery.campaignId())
+                .addValue("contact", delivery.contactId())
+                .addValue("at", Timestamp.from(at)));
+    }
+
+    /** The sending user never mails this address again, in any campaign (INV-7). */
+    private void suppress(Delivery delivery, String reason) {
+        jdbc.update("""
+                INSERT INTO suppressions (owner_id, email_hash, reason)
+                SELECT :owner, sha256(convert_to(lower(c.email), 'UTF8')), :reason
+                  FROM contacts c WHERE c.id = :contact
+                ON CONFLICT (owner_id, email_hash) DO NOTHING
+                """, new MapSqlParameterSource()
+                .addValue("owner", delivery.ownerId())
+                .addValue("contact", delivery.contactId())
+                .addValue("reason", reason));
+    }
+
+    private String toJson(Map<String, Object> details) {
+        if (details == null || details.isEmpty()) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event details are not JSON", e);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,177 @@
+package org.edm.api.tracking;
+
+import org.edm.api.ApiTestSupport;
+import org.edm.domain.tracking.TrackingUrls;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The links are built by {@link TrackingUrls}, the same bean the worker's renderer uses for the e-mail (the
+ * activities module's tests check that a message captured by GreenMail carries exactly these links).
+ */
+class TrackingApiTests extends ApiTestSupport {
+
+    private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15";
+
+    @Autowired
+    TrackingUrls urls;
+
+    SentDeliveries fixtures;
+
+    @BeforeEach
+    void fixtures() {
+        fixtures = new SentDeliveries(jdbc);
+    }
+
+    private static MockHttpServletRequestBuilder at(String absoluteUrl) {
+        URI uri = URI.create(absoluteUrl);
+        // a URI, not a template string: MockMvc would encode the already encoded query again
+        return get(URI.create(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+    }
+
+    private Map<String, Object> labels(SentDeliveries.Sent sent) {
+        return jdbc.queryForMap("SELECT * FROM campaign_contact_labels WHERE campaign_id = ? AND contact_id = ?",
+                sent.campaignId(), sent.contactId());
+    }
+
+    private long events(SentDeliveries.Sent sent, String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ? AND type = ?", Long.class,
+                sent.deliveryId(), type);
+    }
+
+    @Test
+    void theOpenPixelIsARealUncachedGifAndEveryOpenIsCountedButLabelledOnce() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("open-" + System.nanoTime() + "@example.test");
+
+        byte[] gif = mvc.perform(at(urls.openPixel(sent.token())).header("User-Agent", IPHONE)
+                        .with(r -> { r.setRemoteAddr("203.0.113.77"); return r; }))
+                .andExpect(status().isOk())
+                .andExpect(content().contentType(MediaType.IMAGE_GIF))
+                .andExpect(header().string("Cache-Control", org.hamcrest.Matchers.containsString("no-store")))
+                .andReturn().getResponse().getContentAsByteArray();
+        assertThat(new String(gif, 0, 6, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(gif)).getWidth()).isEqualTo(1);
+        Instant firstOpen = ((java.sql.Timestamp) labels(sent).get("opened_at")).toInstant();
+
+        mvc.perform(at(urls.openPixel(sent.token())).header("User-Agent", IPHONE)).andExpect(status().isOk());
+
+        assertThat(events(sent, "OPEN")).isEqualTo(2);
+        assertThat(((java.sql.Timestamp) labels(sent).get("opened_at")).toInstant()).isEqualTo(firstOpen);
+        Map<String, Object> event = jdbc.queryForMap("""
+                SELECT user_agent, ip_prefix, machine, campaign_id, contact_id FROM event_log
+                 WHERE delivery_id = ? AND type = 'OPEN' ORDER BY id LIMIT 1""", sent.deliveryId());
+        assertThat(event).containsEntry("user_agent", IPHONE).containsEntry("ip_prefix", "203.0.113.0/24")
+                .containsEntry("machine", false).containsEntry("campaign_id", sent.campaignId())
+                .containsEntry("contact_id", sent.contactId());
+    }
+
+    @Test
+    void machineOpensAreRecordedAsSuchAndSetNoLabel() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("mpp-" + System.nanoTime() + "@example.test");
+        // Apple Mail Privacy Protection prefetches with a bare user agent
+        mvc.perform(at(urls.openPixel(sent.token())).header("User-Agent", "Mozilla/5.0")
+                .with(r -> { r.setRemoteAddr("2001:db8:1234:5678::1"); return r; })).andExpect(status().isOk());
+        // a scanner fetching right after the send
+        SentDeliveries.Sent justSent = fixtures.sent(sent.campaignId(), sent.taskId(), sent.templateId(),
+                fixtures.contact("scan-" + System.nanoTime() + "@example.test"), "SENT", Instant.now());
+        mvc.perform(at(urls.openPixel(justSent.token())).header("User-Agent", IPHONE)).andExpect(status().isOk());
+
+        assertThat(jdbc.queryForObject("SELECT bool_and(machine) FROM event_log WHERE delivery_id IN (?, ?) "
+                + "AND type = 'OPEN'", Boolean.class, sent.deliveryId(), justSent.deliveryId())).isTrue();
+        assertThat(jdbc.queryForObject("SELECT ip_prefix FROM event_log WHERE delivery_id = ? AND type = 'OPEN'",
+                String.class, sent.deliveryId())).isEqualTo("2001:db8:1234::/48");
+        assertThat(labels(sent).get("opened_at")).isNull();
+        assertThat(labels(justSent).get("opened_at")).isNull();
+    }
+
+    @Test
+    void anUnknownTokenStillGetsTheGifButNoEvent() throws Exception {
+        long before = jdbc.queryForObject("SELECT count(*) FROM event_log", Long.class);
+        mvc.perform(at(urls.openPixel("nosuchtoken"))).andExpect(status().isOk())
+                .andExpect(content().contentType(MediaType.IMAGE_GIF));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log", Long.class)).isEqualTo(before);
+    }
+
+    @Test
+    void aSignedClickRedirectsAndLabelsClickedAndOpened() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("click-" + System.nanoTime() + "@example.test");
+        String target = "https://shop.example/p?id=1&src=mail#top";
+
+        mvc.perform(at(urls.click(sent.token(), target)).header("User-Agent", IPHONE))
+                .andExpect(status().isFound())
+                .andExpect(header().string("Location", target));
+
+        assertThat(events(sent, "CLICK")).isEqualTo(1);
+        assertThat(labels(sent).get("clicked_at")).isNotNull();
+        assertThat(labels(sent).get("opened_at")).isNotNull();
+        assertThat(jdbc.queryForObject("SELECT details->>'url' FROM event_log WHERE delivery_id = ? AND type = "
+                + "'CLICK'", String.class, sent.deliveryId())).isEqualTo(target);
+    }
+
+    @Test
+    void aTamperedOrForeignClickIsRejectedWithoutRedirect() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("tamper-" + System.nanoTime() + "@example.test");
+        SentDeliveries.Sent other = fixtures.oneSent("other-" + System.nanoTime() + "@example.test");
+        String good = urls.click(sent.token(), "https://shop.example/p");
+
+        // target swapped for another site, signature kept
+        mvc.perform(at(good.replace("shop.example", "evil.example")))
+                .andExpectAll(problem(400, "signature"))
+                .andExpect(header().doesNotExist("Location"));
+        // a link signed for another delivery
+        mvc.perform(at(urls.click(other.token(), "https://shop.example/p").replace(other.token(), sent.token())))
+                .andExpectAll(problem(400, "signature"));
+        // no signature at all: an open redirect attempt
+        mvc.perform(get("/track/click/" + sent.token()).param("u", "https://evil.example/"))
+                .andExpectAll(problem(400, "signature"));
+        // a signed non-http link
+        mvc.perform(at(urls.click(sent.token(), "javascript:alert(1)"))).andExpectAll(problem(400, "http"));
+
+        assertThat(events(sent, "CLICK")).isZero();
+        assertThat(labels(sent).get("clicked_at")).isNull();
+    }
+
+    @Test
+    void theUnsubscribePageChangesNothingAndOneClickPostSuppressesTheAddressForTheSender() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("Unsub-" + System.nanoTime() + "@Example.test");
+
+        String page = mvc.perform(at(urls.unsubscribe(sent.token())))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("<form method=\"post\" action=\"" + urls.unsubscribe(sent.token()) + "\"")
+                .contains("name=\"List-Unsubscribe\" value=\"One-Click\"");
+        assertThat(events(sent, "UNSUBSCRIBE")).isZero();
+
+        // RFC 8058: what a mail client sends for List-Unsubscribe-Post
+        for (int i = 0; i < 2; i++) {
+            mvc.perform(post(URI.create(urls.unsubscribe(sent.token())).getRawPath())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                            .content("List-Unsubscribe=One-Click"))
+                    .andExpect(status().isOk());
+        }
+
+        assertThat(events(sent, "UNSUBSCRIBE")).isEqualTo(2);
+        assertThat(labels(sent).get("unsubscribed_at")).isNotNull();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM suppressions
+                 WHERE owner_id = 1 AND reason = 'UNSUBSCRIBED'
+                   AND email_hash = sha256(convert_to(lower(?), 'UTF8'))""", Long.class, sent.email())).isEqualTo(1);
+        mvc.perform(post("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
+        mvc.perform(get("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
+    }
+}
