@@ -51,6 +51,18 @@ public class StubWorkflows {
         }
 
         @Override
+        public void pause(String reason) {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public void planChanged() {
+        }
+
+        @Override
         public CampaignProgress progress() {
             return new CampaignProgress(cancelReason == null ? "WAITING" : "CANCELLED", 1, List.of(), List.of(),
                     null, null);

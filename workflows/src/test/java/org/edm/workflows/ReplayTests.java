@@ -14,7 +14,10 @@ class ReplayTests {
     @ParameterizedTest
     @CsvSource({
             "histories/campaign.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
+            "histories/campaign-pause-resume-cancel.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
+            "histories/campaign-replanned.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/task.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-pause-resume-cancel.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-without-audience.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {

@@ -61,6 +61,16 @@ public class CampaignActivitiesImpl implements CampaignActivities {
     }
 
     @Override
+    public void markCampaignPaused(long campaignId, boolean paused, String reason) {
+        int changed = jdbc.update("""
+                UPDATE campaigns SET status = :to, updated_at = now() WHERE id = :id AND status = :from
+                """, Map.of("id", campaignId, "from", paused ? "ACTIVE" : "PAUSED", "to", paused ? "PAUSED" : "ACTIVE"));
+        if (changed > 0) {
+            log.info("campaign {} {}: {}", campaignId, paused ? "paused" : "resumed", reason);
+        }
+    }
+
+    @Override
     public void completeCampaign(long campaignId, boolean cancelled) {
         tx.executeWithoutResult(status -> {
             String to = cancelled ? "CANCELLED" : "COMPLETED";

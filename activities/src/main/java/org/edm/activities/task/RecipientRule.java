@@ -4,17 +4,58 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Which of the owner's contacts a task targets, as stored in {@code tasks.recipient_rule}:
- * {@code {"include_tags": [...], "match": "ANY"|"ALL", "exclude_tags": [...]}}. No include tags means every
- * contact of the owner; exclusion always wins.
+ * {@code {"include_tags": [...], "match": "ANY"|"ALL", "exclude_tags": [...], "include_labels": [...],
+ * "exclude_labels": [...]}}. No include tags means every contact of the owner; a contact must carry at least one of
+ * {@code include_labels} (if any) in this task's campaign; exclusion always wins.
  */
-public record RecipientRule(List<String> includeTags, boolean matchAll, List<String> excludeTags) {
+public record RecipientRule(List<String> includeTags, boolean matchAll, List<String> excludeTags,
+                            List<SystemLabel> includeLabels, List<SystemLabel> excludeLabels) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The campaign's system labels (seed 000 §2.2) as conditions on the contact's {@code campaign_contact_labels}
+     * row {@code l} (LEFT JOINed, so a contact never sent to in the campaign has none of them). The "un-" labels
+     * mean: sent to in this campaign and did not open / reply.
+     */
+    public enum SystemLabel {
+        OPENED_IN_CAMPAIGN("l.opened_at IS NOT NULL"),
+        UNOPENED_IN_CAMPAIGN("(l.sent_at IS NOT NULL AND l.opened_at IS NULL)"),
+        CLICKED_IN_CAMPAIGN("l.clicked_at IS NOT NULL"),
+        REPLIED_IN_CAMPAIGN("l.replied_at IS NOT NULL"),
+        UNREPLIED_IN_CAMPAIGN("(l.sent_at IS NOT NULL AND l.replied_at IS NULL)");
+
+        private final String condition;
+
+        SystemLabel(String condition) {
+            this.condition = condition;
+        }
+
+        public String condition() {
+            return condition;
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static SystemLabel of(String label) {
+            for (SystemLabel l : values()) {
+                if (l.label().equals(label)) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("unknown system label '" + label + "'; known: "
+                    + Arrays.stream(values()).map(SystemLabel::label).collect(Collectors.joining(", ")));
+        }
+    }
 
     public static RecipientRule parse(String json) {
         JsonNode root;
@@ -27,7 +68,32 @@ public record RecipientRule(List<String> includeTags, boolean matchAll, List<Str
         if (!match.equals("ANY") && !match.equals("ALL")) {
             throw new IllegalArgumentException("recipient_rule.match must be ANY or ALL, was " + match);
         }
-        return new RecipientRule(tags(root, "include_tags"), match.equals("ALL"), tags(root, "exclude_tags"));
+        return new RecipientRule(tags(root, "include_tags"), match.equals("ALL"), tags(root, "exclude_tags"),
+                labels(root, "include_labels"), labels(root, "exclude_labels"));
+    }
+
+    /** SQL conditions on contacts {@code c} and labels {@code l}; only fixed fragments, tags are bound. */
+    String sqlConditions() {
+        StringBuilder sql = new StringBuilder();
+        if (!includeTags.isEmpty()) {
+            sql.append(matchAll ? " AND c.tags @> CAST(:include AS text[])" : " AND c.tags && CAST(:include AS text[])");
+        }
+        if (!excludeTags.isEmpty()) {
+            sql.append(" AND NOT (c.tags && CAST(:exclude AS text[]))");
+        }
+        if (!includeLabels.isEmpty()) {
+            sql.append(" AND (").append(includeLabels.stream().map(SystemLabel::condition)
+                    .collect(Collectors.joining(" OR "))).append(")");
+        }
+        if (!excludeLabels.isEmpty()) {
+            sql.append(" AND NOT (").append(excludeLabels.stream().map(SystemLabel::condition)
+                    .collect(Collectors.joining(" OR "))).append(")");
+        }
+        return sql.toString();
+    }
+
+    boolean usesLabels() {
+        return !includeLabels.isEmpty() || !excludeLabels.isEmpty();
     }
 
     private static List<String> tags(JsonNode root, String field) {
@@ -45,5 +111,17 @@ public record RecipientRule(List<String> includeTags, boolean matchAll, List<Str
             }
         });
         return List.copyOf(tags);
+    }
+
+    private static List<SystemLabel> labels(JsonNode root, String field) {
+        List<SystemLabel> labels = new ArrayList<>();
+        for (String label : tags(root, field)) {
+            try {
+                labels.add(SystemLabel.of(label.trim().toLowerCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("recipient_rule." + field + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(labels);
     }
 }

@@ -35,7 +35,6 @@ public class TaskActivitiesImpl implements TaskActivities {
     private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> NOT_STARTED = List.of("DRAFT", "SCHEDULED");
-    private static final List<String> MATERIALISABLE = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
     private static final List<String> NOT_ENDED = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -61,8 +60,10 @@ public class TaskActivitiesImpl implements TaskActivities {
                 transitions.moveTask(taskId, NOT_STARTED, "SENDING", "plan time reached: audience materialised",
                         TaskTransitions.TaskChange.startSending());
             }
-            // A cancelled or finished task gets no new deliveries, but still reports what it has.
-            if (MATERIALISABLE.contains(task.status())) {
+            // The audience is resolved once, in the same transaction that starts the task. A later run of the task's
+            // workflow (a retry of failed deliveries, or a task already paused/cancelled) adds nobody new: contacts
+            // added since then were never part of this send.
+            if (NOT_STARTED.contains(task.status())) {
                 insertDeliveries(task);
             }
             Map<String, Object> counts = jdbc.queryForMap("""
@@ -99,9 +100,6 @@ public class TaskActivitiesImpl implements TaskActivities {
                     "template set " + task.templateSetId() + " of task " + task.id() + " has no templates",
                     "EmptyTemplateSet");
         }
-        String includeFilter = rule.includeTags().isEmpty() ? ""
-                : rule.matchAll() ? "AND c.tags @> CAST(:include AS text[])" : "AND c.tags && CAST(:include AS text[])";
-        String excludeFilter = rule.excludeTags().isEmpty() ? "" : "AND NOT (c.tags && CAST(:exclude AS text[]))";
         String sql = """
                 WITH template_choice AS (
                     SELECT array_agg(template_id ORDER BY position, template_id) AS ids
@@ -118,15 +116,17 @@ public class TaskActivitiesImpl implements TaskActivities {
                  CROSS JOIN template_choice tc
                   LEFT JOIN suppressions s
                          ON s.owner_id = c.owner_id AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))
+                  LEFT JOIN campaign_contact_labels l
+                         ON l.campaign_id = :campaignId AND l.contact_id = c.id
                  WHERE c.owner_id = :ownerId
                    %s
-                   %s
                 ON CONFLICT (task_id, contact_id) DO NOTHING
-                """.formatted(includeFilter, excludeFilter);
+                """.formatted(rule.sqlConditions());
         int inserted = jdbc.update(sql, new MapSqlParameterSource()
                 .addValue("templateSetId", task.templateSetId())
                 .addValue("taskId", task.id())
                 .addValue("ownerId", task.ownerId())
+                .addValue("campaignId", task.campaignId())
                 .addValue("include", rule.includeTags().toArray(String[]::new))
                 .addValue("exclude", rule.excludeTags().toArray(String[]::new)));
         log.debug("task {}: {} new deliveries", task.id(), inserted);
@@ -229,11 +229,52 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
     }
 
+    /**
+     * An operator pause replaces any pause reason (a system one included) and a system pause replaces an operator's
+     * only through this same method: either way the change is an execution-log row.
+     */
+    @Override
+    public boolean pauseTask(long taskId, String reason) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            transitions.moveTask(taskId, List.of("SENDING", "PAUSED"), "PAUSED", reason,
+                    TaskTransitions.TaskChange.pause(reason));
+            return "PAUSED".equals(lockTask(taskId).status());
+        }));
+    }
+
+    @Override
+    public boolean resumeTask(long taskId, String reason) {
+        return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", reason, TaskTransitions.TaskChange.resume());
+    }
+
+    @Override
+    public long cancelTask(long taskId, String reason) {
+        Long cancelled = tx.execute(status -> {
+            lockTask(taskId);
+            int unsent = jdbc.update("""
+                    UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
+                     WHERE task_id = :taskId AND status = 'PENDING'
+                    """, Map.of("taskId", taskId));
+            transitions.moveTask(taskId, NOT_ENDED, "CANCELLED",
+                    reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
+            return (long) unsent;
+        });
+        log.info("task {} cancelled: {} unsent deliveries cancelled", taskId, cancelled);
+        return cancelled == null ? 0 : cancelled;
+    }
+
+    /** The quota issue wires the refund of the user's reserved quota here; until then the figure is only logged. */
+    @Override
+    public void refundUnsentQuota(long taskId, long cancelledDeliveries) {
+        log.info("task {}: {} cancelled deliveries to refund to the owner's quota (refund not wired yet)", taskId,
+                cancelledDeliveries);
+    }
+
     private TaskRow lockTask(long taskId) {
         List<TaskRow> rows = jdbc.query("""
-                SELECT id, owner_id, status, recipient_rule::text AS rule, template_set_id, created_at
+                SELECT id, campaign_id, owner_id, status, recipient_rule::text AS rule, template_set_id, created_at
                   FROM tasks WHERE id = :taskId FOR UPDATE
-                """, Map.of("taskId", taskId), (rs, i) -> new TaskRow(rs.getLong("id"), rs.getLong("owner_id"),
+                """, Map.of("taskId", taskId), (rs, i) -> new TaskRow(rs.getLong("id"), rs.getLong("campaign_id"), rs.getLong("owner_id"),
                 rs.getString("status"), rs.getString("rule"), rs.getLong("template_set_id"),
                 rs.getTimestamp("created_at")));
         if (rows.isEmpty()) {
@@ -242,7 +283,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         return rows.get(0);
     }
 
-    private record TaskRow(long id, long ownerId, String status, String recipientRule, long templateSetId,
+    private record TaskRow(long id, long campaignId, long ownerId, String status, String recipientRule, long templateSetId,
                            Timestamp createdAt) {
     }
 }

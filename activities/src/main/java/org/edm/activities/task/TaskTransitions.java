@@ -62,6 +62,19 @@ public class TaskTransitions {
                     new MapSqlParameterSource());
         }
 
+        public static TaskChange pause(String reason) {
+            return new TaskChange(", pause_reason = :pauseReason", new MapSqlParameterSource("pauseReason", reason));
+        }
+
+        public static TaskChange resume() {
+            return new TaskChange(", pause_reason = NULL", new MapSqlParameterSource());
+        }
+
+        public static TaskChange cancel() {
+            return new TaskChange(", pause_reason = NULL, actual_end_time = coalesce(t.actual_end_time, now())",
+                    new MapSqlParameterSource());
+        }
+
         public static TaskChange finish(String summaryJson) {
             return new TaskChange(", actual_end_time = now(), pause_reason = NULL, summary_stats = CAST(:summary AS jsonb)",
                     new MapSqlParameterSource("summary", summaryJson));

@@ -10,6 +10,10 @@ public interface CampaignActivities {
     @ActivityMethod
     CampaignPlan loadCampaignPlan(long campaignId);
 
+    /** ACTIVE → PAUSED (paused) or PAUSED → ACTIVE (not paused). */
+    @ActivityMethod
+    void markCampaignPaused(long campaignId, boolean paused, String reason);
+
     /** Marks the campaign COMPLETED (or CANCELLED when {@code cancelled}) once every task has ended. */
     @ActivityMethod
     void completeCampaign(long campaignId, boolean cancelled);

@@ -19,6 +19,20 @@ public interface CampaignWorkflow {
     @SignalMethod
     void cancel(String reason);
 
+    /**
+     * Pauses the campaign: running tasks are paused, and no task starts while the campaign is paused; a task whose
+     * plan time passes meanwhile starts at once on resume.
+     */
+    @SignalMethod
+    void pause(String reason);
+
+    @SignalMethod
+    void resume();
+
+    /** Tasks were added, removed or re-timed in PostgreSQL: reload the plan of the tasks not yet started. */
+    @SignalMethod
+    void planChanged();
+
     @QueryMethod
     CampaignProgress progress();
 }

@@ -35,11 +35,30 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
     private final List<Long> endedTaskIds = new ArrayList<>();
     private PlannedTask next;
     private boolean cancelRequested;
+    private String cancelReason;
+    private CampaignPlan campaign;
+    private boolean pauseRequested;
+    private boolean paused;
+    private String pauseReason;
+    private int planChanges;
+
+    /** Pause, resume and live re-planning replaced the one-pass loop over the plan (version 1). */
+    static final String REPLANNING_LOOP = "replanning-loop";
 
     @Override
     public void run(CampaignInput input) {
         CampaignPlan loaded = activities.loadCampaignPlan(input.campaignId());
         plan = loaded.tasks();
+        if (Workflow.getVersion(REPLANNING_LOOP, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            runOnePass(input, loaded);
+            return;
+        }
+        campaign = loaded;
+        runReplanning(input.campaignId());
+    }
+
+    /** The loop of the first release, kept as it was so its running workflows replay. */
+    private void runOnePass(CampaignInput input, CampaignPlan loaded) {
         for (PlannedTask task : plan) {
             next = task;
             state = "WAITING";
@@ -58,6 +77,86 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
         Workflow.await(() -> cancelRequested || endedTaskIds.size() == startedTaskIds.size());
         activities.completeCampaign(input.campaignId(), cancelRequested);
         state = cancelRequested ? "CANCELLED" : "COMPLETED";
+    }
+
+    /**
+     * Sleeps to the earliest task not yet started on a durable timer, waking early for cancel, pause and plan
+     * changes. The plan in PostgreSQL is reloaded on every planChanged signal, so an added task runs at its time, a
+     * removed one never runs, and a re-timed one runs once (started ids are remembered) at its new time. While
+     * paused no task starts; one whose time passed meanwhile starts as soon as the campaign resumes.
+     */
+    private void runReplanning(long campaignId) {
+        while (!cancelRequested) {
+            if (pauseRequested != paused) {
+                applyPause(campaignId);
+                continue;
+            }
+            if (planChanges > 0) {
+                planChanges = 0;
+                campaign = activities.loadCampaignPlan(campaignId);
+                plan = campaign.tasks();
+                continue;
+            }
+            PlannedTask due = plan.stream().filter(t -> !startedTaskIds.contains(t.taskId())).findFirst().orElse(null);
+            next = due;
+            if (paused) {
+                state = "PAUSED";
+                Workflow.await(() -> cancelRequested || pauseRequested != paused || planChanges > 0);
+            } else if (due == null) {
+                state = "RUNNING";
+                if (endedTaskIds.size() == startedTaskIds.size()) {
+                    break;
+                }
+                Workflow.await(() -> cancelRequested || pauseRequested != paused || planChanges > 0
+                        || endedTaskIds.size() == startedTaskIds.size());
+            } else {
+                state = "WAITING";
+                long untilPlanTime = due.planTimeEpochMillis() - Workflow.currentTimeMillis();
+                if (untilPlanTime > 0) {
+                    Workflow.await(Duration.ofMillis(untilPlanTime),
+                            () -> cancelRequested || pauseRequested != paused || planChanges > 0);
+                } else {
+                    startTask(campaign, due);
+                }
+            }
+        }
+        next = null;
+        if (cancelRequested) {
+            state = "CANCELLING";
+            for (long taskId : runningTaskIds()) {
+                signalTask(taskId, task -> task.cancel(cancelReason));
+            }
+        }
+        activities.completeCampaign(campaignId, cancelRequested);
+        state = cancelRequested ? "CANCELLED" : "COMPLETED";
+    }
+
+    private void applyPause(long campaignId) {
+        boolean pausing = pauseRequested;
+        for (long taskId : runningTaskIds()) {
+            signalTask(taskId, task -> {
+                if (pausing) {
+                    task.pause(pauseReason);
+                } else {
+                    task.resume();
+                }
+            });
+        }
+        activities.markCampaignPaused(campaignId, pausing, pausing ? pauseReason : "resumed by operator");
+        paused = pausing;
+    }
+
+    /** A task may end between our bookkeeping and the signal; a signal to an ended run is no loss. */
+    private static void signalTask(long taskId, java.util.function.Consumer<TaskWorkflow> signal) {
+        try {
+            signal.accept(Workflow.newExternalWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId)));
+        } catch (RuntimeException e) {
+            log.warn("could not signal task {}: {}", taskId, e.getMessage());
+        }
+    }
+
+    private List<Long> runningTaskIds() {
+        return startedTaskIds.stream().filter(id -> !endedTaskIds.contains(id)).toList();
     }
 
     private void startTask(CampaignPlan campaign, PlannedTask task) {
@@ -86,7 +185,26 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
 
     @Override
     public void cancel(String reason) {
+        if (!cancelRequested) {
+            cancelReason = reason == null || reason.isBlank() ? "campaign cancelled" : reason;
+        }
         cancelRequested = true;
+    }
+
+    @Override
+    public void pause(String reason) {
+        pauseRequested = true;
+        pauseReason = reason == null || reason.isBlank() ? "paused by operator (campaign paused)" : reason;
+    }
+
+    @Override
+    public void resume() {
+        pauseRequested = false;
+    }
+
+    @Override
+    public void planChanged() {
+        planChanges++;
     }
 
     @Override

@@ -25,6 +25,31 @@ public interface TaskActivities {
     @ActivityMethod
     DeliveryCounts countDeliveries(long taskId);
 
+    /**
+     * SENDING (or PAUSED) → PAUSED with {@code reason} as the pause reason, with an execution-log row. Returns
+     * whether the task is paused afterwards (false when it has already ended).
+     */
+    @ActivityMethod
+    boolean pauseTask(long taskId, String reason);
+
+    /** PAUSED → SENDING, clearing the pause reason, with an execution-log row. Returns whether it moved. */
+    @ActivityMethod
+    boolean resumeTask(long taskId, String reason);
+
+    /**
+     * Every PENDING delivery → CANCELLED and the task → CANCELLED (with its end time and an execution-log row), in
+     * one transaction. Deliveries already being sent finish normally. Returns how many deliveries were cancelled.
+     */
+    @ActivityMethod
+    long cancelTask(long taskId, String reason);
+
+    /**
+     * The hook where the quota issue refunds the user's quota reserved for deliveries that will never be sent.
+     * For now it only logs the counts.
+     */
+    @ActivityMethod
+    void refundUnsentQuota(long taskId, long cancelledDeliveries);
+
     /** Marks the task FINISHED with its end time and summary counts. */
     @ActivityMethod
     void finishTask(long taskId);

@@ -1,4 +1,5 @@
 package org.edm.workflows.task;
 
-public record TaskProgress(long taskId, String state, int audienceSize, DeliveryCounts lastCounts) {
+/** The task workflow's own view: state (RESOLVING, SENDING, PAUSED, FINISHED, CANCELLED), why it is paused. */
+public record TaskProgress(long taskId, String state, int audienceSize, DeliveryCounts lastCounts, String pauseReason) {
 }

@@ -19,6 +19,25 @@ public interface TaskWorkflow {
     @SignalMethod
     void serviceDrained(long senderServiceId);
 
+    /**
+     * Stops pulling: the task becomes PAUSED with this reason in PostgreSQL, which the send path reads, so sender
+     * services stop within one batch. Repeated pauses only change the reason.
+     */
+    @SignalMethod
+    void pause(String reason);
+
+    /** Continues a paused task: SENDING again and demand re-published. */
+    @SignalMethod
+    void resume();
+
+    /** Every unsent (PENDING) delivery becomes CANCELLED, the task CANCELLED, and its unsent quota is refunded. */
+    @SignalMethod
+    void cancel(String reason);
+
+    /** Deliveries went back to PENDING (a retry of failed ones): publish demand again now. */
+    @SignalMethod
+    void deliveriesReopened();
+
     @QueryMethod
     TaskProgress progress();
 }

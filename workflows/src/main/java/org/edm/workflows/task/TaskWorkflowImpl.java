@@ -6,12 +6,19 @@ import io.temporal.workflow.Workflow;
 import org.edm.workflows.sender.TaskDemand;
 
 import java.time.Duration;
+import java.util.Objects;
 
 public final class TaskWorkflowImpl implements TaskWorkflow {
 
     /** How long to wait for a "drained" signal before looking at the deliveries anyway. */
     static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
     static final Duration MAX_RECHECK = Duration.ofMinutes(30);
+
+    /**
+     * Operator controls (pause, resume, cancel, retry) add commands to a run only when such a signal arrives;
+     * histories recorded before them never reach this version check.
+     */
+    static final String OPERATOR_CONTROLS = "operator-controls";
 
     private final TaskActivities activities = Workflow.newActivityStub(TaskActivities.class,
             ActivityOptions.newBuilder()
@@ -26,6 +33,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     private DeliveryCounts lastCounts = DeliveryCounts.NONE;
     private int drainedSignals;
 
+    // What the operator asked for (signals) versus what has been applied (through activities).
+    private String requestedPauseReason;
+    private String appliedPauseReason;
+    private String cancelReason;
+    private boolean cancelled;
+    private int reopenedSignals;
+
     @Override
     public TaskOutcome run(TaskInput input) {
         taskId = input.taskId();
@@ -34,8 +48,19 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         if (audience.pending() > 0) {
             state = "SENDING";
             TaskDemand demand = new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis());
-            activities.publishDemand(demand);
-            waitUntilEveryDeliveryIsDecided(demand);
+            if (controlsPending()) {
+                // paused or cancelled before the first demand went out
+                applyControls(demand);
+            }
+            if (!cancelled) {
+                activities.publishDemand(demand);
+                waitUntilEveryDeliveryIsDecided(demand);
+            }
+        }
+        if (cancelled) {
+            lastCounts = activities.countDeliveries(taskId);
+            state = "CANCELLED";
+            return new TaskOutcome(taskId, state, lastCounts);
         }
         activities.finishTask(taskId);
         lastCounts = activities.countDeliveries(taskId);
@@ -52,7 +77,18 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         Duration recheck = FIRST_RECHECK;
         while (true) {
             int seen = drainedSignals;
-            boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen);
+            boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen || controlsPending());
+            if (controlsPending()) {
+                boolean resumedOrReopened = applyControls(demand);
+                if (cancelled) {
+                    return;
+                }
+                if (resumedOrReopened) {
+                    activities.publishDemand(demand);
+                    recheck = FIRST_RECHECK;
+                }
+                continue;
+            }
             lastCounts = activities.countDeliveries(taskId);
             if (lastCounts.outstanding() == 0) {
                 return;
@@ -68,13 +104,82 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         }
     }
 
+    private boolean controlsPending() {
+        return (cancelReason != null && !cancelled)
+                || !Objects.equals(requestedPauseReason, appliedPauseReason)
+                || reopenedSignals > 0;
+    }
+
+    /**
+     * Applies what the operator asked for, in PostgreSQL first (the send path reads the task's status there). While
+     * paused, waits here for resume or cancel. Returns whether demand should be published again.
+     */
+    private boolean applyControls(TaskDemand demand) {
+        Workflow.getVersion(OPERATOR_CONTROLS, Workflow.DEFAULT_VERSION, 1);
+        boolean republish = false;
+        while (controlsPending()) {
+            if (cancelReason != null && !cancelled) {
+                long unsent = activities.cancelTask(taskId, cancelReason);
+                activities.refundUnsentQuota(taskId, unsent);
+                cancelled = true;
+                appliedPauseReason = null;
+                return false;
+            }
+            if (reopenedSignals > 0) {
+                reopenedSignals = 0;
+                republish = true;
+            }
+            if (requestedPauseReason != null && !requestedPauseReason.equals(appliedPauseReason)) {
+                if (!activities.pauseTask(taskId, requestedPauseReason)) {
+                    // the task has already ended in PostgreSQL; nothing to pause
+                    requestedPauseReason = appliedPauseReason;
+                    continue;
+                }
+                appliedPauseReason = requestedPauseReason;
+                state = "PAUSED";
+                Workflow.await(() -> cancelReason != null || !Objects.equals(requestedPauseReason,
+                        appliedPauseReason));
+            } else if (requestedPauseReason == null && appliedPauseReason != null) {
+                activities.resumeTask(taskId, "resumed by operator");
+                appliedPauseReason = null;
+                state = "SENDING";
+                republish = true;
+            }
+        }
+        return republish && !cancelled;
+    }
+
     @Override
     public void serviceDrained(long senderServiceId) {
         drainedSignals++;
     }
 
     @Override
+    public void pause(String reason) {
+        if (cancelReason == null) {
+            requestedPauseReason = reason == null || reason.isBlank() ? "paused by operator" : reason;
+        }
+    }
+
+    @Override
+    public void resume() {
+        requestedPauseReason = null;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        if (cancelReason == null) {
+            cancelReason = reason == null || reason.isBlank() ? "cancelled by operator" : reason;
+        }
+    }
+
+    @Override
+    public void deliveriesReopened() {
+        reopenedSignals++;
+    }
+
+    @Override
     public TaskProgress progress() {
-        return new TaskProgress(taskId, state, audienceSize, lastCounts);
+        return new TaskProgress(taskId, state, audienceSize, lastCounts, appliedPauseReason);
     }
 }

@@ -6,8 +6,11 @@ import java.util.List;
 
 class FakeCampaignActivities implements CampaignActivities {
 
-    private final CampaignPlan plan;
+    /** What PostgreSQL holds; tests replace it to re-plan a running campaign. */
+    volatile CampaignPlan plan;
     final List<Boolean> completions = Collections.synchronizedList(new ArrayList<>());
+    final List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+    int loads;
 
     FakeCampaignActivities(CampaignPlan plan) {
         this.plan = plan;
@@ -15,7 +18,13 @@ class FakeCampaignActivities implements CampaignActivities {
 
     @Override
     public CampaignPlan loadCampaignPlan(long campaignId) {
+        loads++;
         return plan;
+    }
+
+    @Override
+    public void markCampaignPaused(long campaignId, boolean paused, String reason) {
+        pauses.add((paused ? "PAUSED: " : "ACTIVE: ") + reason);
     }
 
     @Override

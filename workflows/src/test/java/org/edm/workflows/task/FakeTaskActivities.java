@@ -44,7 +44,39 @@ public class FakeTaskActivities implements TaskActivities {
     @Override
     public DeliveryCounts countDeliveries(long taskId) {
         long left = outstanding.getOrDefault(taskId, 0L);
-        return new DeliveryCounts(left, 0, audiencePerTask - left, 0, 0, 0, 0);
+        long cancelled = cancelledDeliveries.getOrDefault(taskId, 0L);
+        return new DeliveryCounts(left, 0, audiencePerTask - left - cancelled, 0, 0, cancelled, 0);
+    }
+
+    /** Every pause/resume/cancel/refund as "taskId STATE reason", in order. */
+    public final List<String> controls = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public boolean pauseTask(long taskId, String reason) {
+        controls.add(taskId + " PAUSED " + reason);
+        return !finished.contains(taskId);
+    }
+
+    @Override
+    public boolean resumeTask(long taskId, String reason) {
+        controls.add(taskId + " SENDING " + reason);
+        return true;
+    }
+
+    @Override
+    public long cancelTask(long taskId, String reason) {
+        long unsent = outstanding.getOrDefault(taskId, 0L);
+        outstanding.put(taskId, 0L);
+        cancelledDeliveries.merge(taskId, unsent, Long::sum);
+        controls.add(taskId + " CANCELLED " + reason);
+        return unsent;
+    }
+
+    public final Map<Long, Long> cancelledDeliveries = new ConcurrentHashMap<>();
+
+    @Override
+    public void refundUnsentQuota(long taskId, long cancelledDeliveries) {
+        controls.add(taskId + " REFUND " + cancelledDeliveries);
     }
 
     @Override

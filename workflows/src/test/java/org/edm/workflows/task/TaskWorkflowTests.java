@@ -79,4 +79,49 @@ class TaskWorkflowTests {
         env.sleep(TaskWorkflowImpl.MAX_RECHECK);
         assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
     }
+
+    @Test
+    void pauseStopsPublishingResumePublishesAgainCancelCancelsWhatIsUnsent() {
+        TaskWorkflow task = task(8);
+        WorkflowClient.start(task::run, new TaskInput(8, 1));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.published).hasSize(1);
+
+        task.pause("paused by operator");
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.controls).containsExactly("8 PAUSED paused by operator");
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(task.progress().pauseReason()).isEqualTo("paused by operator");
+
+        env.sleep(Duration.ofHours(3));
+        assertThat(activities.published).as("no demand while paused").hasSize(1);
+
+        task.resume();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.controls).containsExactly("8 PAUSED paused by operator", "8 SENDING resumed by operator");
+        assertThat(activities.published).as("demand published again on resume").hasSize(2);
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+
+        activities.outstanding.put(8L, 20L);
+        task.cancel("not needed any more");
+        TaskOutcome outcome = WorkflowStub.fromTyped(task).getResult(TaskOutcome.class);
+        assertThat(outcome.status()).isEqualTo("CANCELLED");
+        assertThat(outcome.counts().cancelled()).isEqualTo(20);
+        assertThat(activities.controls).endsWith("8 CANCELLED not needed any more", "8 REFUND 20");
+        assertThat(activities.finished).isEmpty();
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-8", "task-pause-resume-cancel.json");
+    }
+
+    @Test
+    void reopenedDeliveriesArePublishedAtOnce() {
+        TaskWorkflow task = task(9);
+        WorkflowClient.start(task::run, new TaskInput(9, 1));
+        env.sleep(Duration.ofSeconds(5));
+        task.deliveriesReopened();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.published).hasSize(2);
+        activities.outstanding.put(9L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+    }
 }
