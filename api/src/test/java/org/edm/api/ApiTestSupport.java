@@ -37,10 +37,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest(properties = {
         "spring.temporal.test-server.enabled=true",
-        "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY})
+        "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY,
+        "edm.webhooks.engagelab-secret=" + ApiTestSupport.ENGAGELAB_WEBHOOK_SECRET,
+        "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET})
 @AutoConfigureMockMvc
 @Import(StubWorkflows.class)
 public abstract class ApiTestSupport {
+
+    protected static final String ENGAGELAB_WEBHOOK_SECRET = "engagelab-webhook-test-secret";
+    protected static final String ALIYUN_DM_WEBHOOK_SECRET = "aliyun-dm-webhook-test-secret";
 
     private static final TestDatabase.Database DB = TestDatabase.freshDatabase();
 
