@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.Set;
 class SenderServiceAdmin {
 
     static final String DEFAULT_TIME_ZONE = "Asia/Shanghai";
+    static final String DEFAULT_ENGAGELAB_ENDPOINT = "https://email.api.engagelab.cc";
 
     private final SenderServiceRepository services;
     private final UserSenderServiceAccessRepository access;
@@ -57,10 +59,52 @@ class SenderServiceAdmin {
         return services.findAllByOrderByIdAsc().stream().map(SenderServiceView::of).toList();
     }
 
+    /** One service with its live state: today's sends, and what its workflow is doing ({@code live}). */
     @Transactional(readOnly = true)
-    SenderServiceView get(long id) {
+    SenderServiceView get(long id, SenderServiceView.Live live) {
         currentUser.requireAdmin();
-        return SenderServiceView.of(find(id));
+        SenderService service = find(id);
+        Instant now = Instant.now();
+        SenderServiceView plain = SenderServiceView.of(service, null, null, now);
+        return SenderServiceView.of(service, services.countSentSince(id, plain.quotaDayStartedAt()), live, now);
+    }
+
+    void requireExists(long id) {
+        currentUser.requireAdmin();
+        find(id);
+    }
+
+    /** Manual unfreeze (a frozen service never thaws by itself). Idempotent: an active service stays as it is. */
+    @Transactional
+    SenderServiceView unfreeze(long id) {
+        currentUser.requireAdmin();
+        SenderServiceView before = SenderServiceView.of(find(id));
+        if (services.unfreeze(id) > 0) {
+            services.acknowledgeFreezeAlerts(id);
+            SenderServiceView after = SenderServiceView.of(find(id));
+            audit.record("unfreeze", "sender_service", id, before, after);
+            return after;
+        }
+        return before;
+    }
+
+    /** Sets today's remaining quota by hand, between 0 and the daily quota (INV-1: used_today <= daily_quota). */
+    @Transactional
+    SenderServiceView setRemainingToday(long id, int remainingToday) {
+        currentUser.requireAdmin();
+        SenderService service = find(id);
+        if (remainingToday > service.getDailyQuota()) {
+            throw new InvalidInputException("remaining_today", "must be at most the daily quota ("
+                    + service.getDailyQuota() + "); raise daily_quota first");
+        }
+        SenderServiceView before = SenderServiceView.of(service);
+        java.time.ZoneId zone = QuotaDays.zone(service.getTimeZone());
+        services.setRemainingToday(id, remainingToday,
+                QuotaDays.of(Instant.now(), service.getResetTime(), zone));
+        SenderServiceView after = SenderServiceView.of(find(id));
+        audit.record("adjust_quota", "sender_service", id,
+                Map.of("remaining_today", before.remainingToday()), Map.of("remaining_today", after.remainingToday()));
+        return after;
     }
 
     /** Creates the service and lets the creating admin use it straight away. */
@@ -162,18 +206,44 @@ class SenderServiceAdmin {
     }
 
     private static void checkProviderSettings(SenderServiceRequest request, SenderService existing) {
-        if (request.provider() == SenderProvider.SMTP) {
-            if (request.smtp() == null) {
-                throw new InvalidInputException("smtp", "required when provider is SMTP");
-            }
-            boolean hadPassword = existing != null && existing.hasSecret()
-                    && existing.getProvider() == SenderProvider.SMTP;
-            if (request.smtp().username() != null && !request.smtp().username().isBlank()
-                    && request.smtp().password() == null && !hadPassword) {
-                throw new InvalidInputException("smtp.password", "required when smtp.username is given");
-            }
-        } else if (request.smtp() != null) {
+        SenderProvider provider = request.provider();
+        // a stored secret of the same provider may be kept by omitting it
+        boolean hadSecret = existing != null && existing.hasSecret() && existing.getProvider() == provider;
+        if (provider != SenderProvider.SMTP && request.smtp() != null) {
             throw new InvalidInputException("smtp", "only applies to provider SMTP");
+        }
+        if (provider != SenderProvider.ALIYUN_DM && request.aliyun() != null) {
+            throw new InvalidInputException("aliyun", "only applies to provider ALIYUN_DM");
+        }
+        if (provider != SenderProvider.ENGAGELAB && request.engagelab() != null) {
+            throw new InvalidInputException("engagelab", "only applies to provider ENGAGELAB");
+        }
+        switch (provider) {
+            case SMTP -> {
+                if (request.smtp() == null) {
+                    throw new InvalidInputException("smtp", "required when provider is SMTP");
+                }
+                if (request.smtp().username() != null && !request.smtp().username().isBlank()
+                        && request.smtp().password() == null && !hadSecret) {
+                    throw new InvalidInputException("smtp.password", "required when smtp.username is given");
+                }
+            }
+            case ALIYUN_DM -> {
+                if (request.aliyun() == null) {
+                    throw new InvalidInputException("aliyun", "required when provider is ALIYUN_DM");
+                }
+                if (request.aliyun().accessKeySecret() == null && !hadSecret) {
+                    throw new InvalidInputException("aliyun.access_key_secret", "required");
+                }
+            }
+            case ENGAGELAB -> {
+                if (request.engagelab() == null) {
+                    throw new InvalidInputException("engagelab", "required when provider is ENGAGELAB");
+                }
+                if (request.engagelab().apiKey() == null && !hadSecret) {
+                    throw new InvalidInputException("engagelab.api_key", "required");
+                }
+            }
         }
     }
 
@@ -193,29 +263,55 @@ class SenderServiceAdmin {
             // credentials of another provider mean nothing here
             service.clearSecret();
         }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        String secretField = null;
+        String secret = null;
         if (request.smtp() != null) {
             SenderServiceRequest.Smtp smtp = request.smtp();
-            Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("host", smtp.host().trim());
             settings.put("port", smtp.port());
             settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
             settings.put("tls", smtp.tls() == null || smtp.tls());
-            service.setSettings(settings);
             // null keeps the stored password, "" removes it (no authentication), anything else replaces it
             if (smtp.password() != null && smtp.password().isEmpty()) {
                 service.clearSecret();
-            } else if (smtp.password() != null) {
-                service.replaceSecret(secretBox.seal(sealedPassword(smtp.password())), secretBox.currentVersion());
+            } else {
+                secretField = "password";
+                secret = smtp.password();
             }
-        } else {
-            service.setSettings(new LinkedHashMap<>());
+        } else if (request.aliyun() != null) {
+            SenderServiceRequest.Aliyun aliyun = request.aliyun();
+            settings.put("access_key_id", aliyun.accessKeyId().trim());
+            settings.put("region", aliyun.region() == null ? "cn-hangzhou" : aliyun.region());
+            settings.put("account_name", blankToNull(aliyun.accountName()));
+            settings.put("from_alias", blankToNull(aliyun.fromAlias()));
+            secretField = "access_key_secret";
+            secret = aliyun.accessKeySecret();
+        } else if (request.engagelab() != null) {
+            SenderServiceRequest.EngageLab engagelab = request.engagelab();
+            settings.put("api_user", engagelab.apiUser().trim());
+            settings.put("endpoint", engagelab.endpoint() == null || engagelab.endpoint().isBlank()
+                    ? DEFAULT_ENGAGELAB_ENDPOINT : engagelab.endpoint().trim().replaceAll("/+$", ""));
+            secretField = "api_key";
+            secret = engagelab.apiKey();
+        }
+        service.setSettings(settings);
+        if (secret != null) {
+            service.replaceSecret(secretBox.seal(sealedSecret(secretField, secret)), secretBox.currentVersion());
         }
     }
 
-    /** The sealed plaintext is JSON {@code {"password": "..."}}, so other secret fields can join it later. */
-    private String sealedPassword(String password) {
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /**
+     * The sealed plaintext is JSON with one field per provider: {@code password} (SMTP), {@code access_key_secret}
+     * (Aliyun), {@code api_key} (EngageLab).
+     */
+    private String sealedSecret(String field, String value) {
         try {
-            return json.writeValueAsString(Map.of("password", password));
+            return json.writeValueAsString(Map.of(field, value));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot encode credentials", e);
         }

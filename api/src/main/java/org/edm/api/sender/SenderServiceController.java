@@ -47,8 +47,33 @@ class SenderServiceController {
     }
 
     @GetMapping("/sender-services/{id}")
+    @Operation(summary = "One service with its live state: remaining quota and sends today, active/frozen with "
+            + "reason, consecutive failures, last error, and what its workflow is doing (cooling until...)")
     SenderServiceView get(@PathVariable long id) {
-        return admin.get(id);
+        admin.requireExists(id);
+        // asked outside the transaction: a slow Temporal must not hold a database connection
+        return admin.get(id, signals.live(id).orElse(null));
+    }
+
+    @PostMapping("/sender-services/{id}/unfreeze")
+    @Operation(summary = "Unfreeze a frozen service by hand (it never thaws by itself)",
+            description = "Clears the freeze and the failure streak, acknowledges its alerts and tells "
+                    + "sender-service-{id} to reload (configurationChanged).")
+    SenderServiceView unfreeze(@PathVariable long id) {
+        SenderServiceView view = admin.unfreeze(id);
+        signals.configurationChanged(id);
+        return view;
+    }
+
+    @PostMapping("/sender-services/{id}/quota-adjustments")
+    @Operation(summary = "Set what is left of today's quota by hand (0..daily_quota)")
+    SenderServiceView adjustQuota(@PathVariable long id, @Valid @RequestBody QuotaAdjustment request) {
+        SenderServiceView view = admin.setRemainingToday(id, request.remainingToday());
+        signals.configurationChanged(id);
+        return view;
+    }
+
+    record QuotaAdjustment(@NotNull @jakarta.validation.constraints.PositiveOrZero Integer remainingToday) {
     }
 
     @PutMapping("/sender-services/{id}")

@@ -19,14 +19,17 @@ import org.edm.domain.sender.SenderProvider;
 import java.math.BigDecimal;
 
 /**
- * Create or replace a sender service. On update, an omitted {@code smtp.password} keeps the stored one and an empty
- * one removes it.
+ * Create or replace a sender service. Exactly the settings object of its provider is given ({@code smtp},
+ * {@code aliyun} or {@code engagelab}). Secrets are write-only: on update an omitted one keeps the stored secret (an
+ * empty {@code smtp.password} removes it).
  */
 record SenderServiceRequest(
         @NotBlank @Size(max = 255) String name,
         @NotNull SenderProvider provider,
         @NotBlank @DomainName @Size(max = 255) @Schema(example = "mail.example.com") String domain,
         @Valid @Schema(description = "required when provider is SMTP") Smtp smtp,
+        @Valid @Schema(description = "required when provider is ALIYUN_DM") Aliyun aliyun,
+        @Valid @Schema(description = "required when provider is ENGAGELAB") EngageLab engagelab,
         @NotNull @PositiveOrZero @Schema(description = "sends per quota day") Integer dailyQuota,
         @PositiveOrZero @Digits(integer = 7, fraction = 3)
         @Schema(description = "minimum seconds between two sends through this service; default 0")
@@ -53,6 +56,40 @@ record SenderServiceRequest(
         @Override
         public String toString() {
             return "Smtp[host=" + host + ", port=" + port + ", username=" + username + ", password=***]";
+        }
+    }
+
+    /** Aliyun DirectMail. The AccessKey secret is write-only: sealed at rest and never returned. */
+    record Aliyun(@NotBlank @Size(max = 128) @Schema(example = "LTAI5t...") String accessKeyId,
+                  @Size(min = 1, max = 256) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY,
+                          description = "write-only; required on create, omit on update to keep it")
+                  String accessKeySecret,
+                  @Pattern(regexp = "[a-z]{2}-[a-z0-9-]{2,40}", message = "must be an Aliyun region id like cn-hangzhou")
+                  @Schema(description = "default cn-hangzhou", example = "cn-hangzhou") String region,
+                  @Size(max = 320) @jakarta.validation.constraints.Email
+                  @Schema(description = "DirectMail sender address; default: the task's sender name at the domain")
+                  String accountName,
+                  @Size(max = 64) @Schema(description = "optional display name") String fromAlias) {
+
+        @Override
+        public String toString() {
+            return "Aliyun[accessKeyId=" + accessKeyId + ", region=" + region + ", accountName=" + accountName
+                    + ", accessKeySecret=***]";
+        }
+    }
+
+    /** EngageLab. The api_key is write-only: sealed at rest and never returned. */
+    record EngageLab(@NotBlank @Size(max = 128) String apiUser,
+                     @Size(min = 1, max = 256) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY,
+                             description = "write-only; required on create, omit on update to keep it")
+                     String apiKey,
+                     @Size(max = 255) @Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?(/[^\\s]*)?",
+                             message = "must be an http(s) URL")
+                     @Schema(description = "API base URL; default https://email.api.engagelab.cc") String endpoint) {
+
+        @Override
+        public String toString() {
+            return "EngageLab[apiUser=" + apiUser + ", endpoint=" + endpoint + ", apiKey=***]";
         }
     }
 }

@@ -3,16 +3,28 @@ package org.edm.api.sender;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Tells a running {@code sender-service-{id}} workflow that an admin changed its service. */
 @Component
 class SenderServiceSignals {
 
     private static final Logger log = LoggerFactory.getLogger(SenderServiceSignals.class);
+
+    private static final Duration QUERY_DEADLINE = Duration.ofSeconds(2);
 
     private final WorkflowClient client;
 
@@ -34,6 +46,38 @@ class SenderServiceSignals {
         } catch (RuntimeException e) {
             log.warn("could not signal configurationChanged to {} (it will pick the change up when it reloads): {}",
                     workflowId, e.toString());
+        }
+    }
+
+    /**
+     * What the service's workflow says about itself, asked with a short deadline: an admin page must not hang
+     * because Temporal or every worker is down. Empty when it cannot be asked; NOT_RUNNING when no run exists.
+     */
+    Optional<SenderServiceView.Live> live(long serviceId) {
+        String workflowId = WorkflowIds.senderService(serviceId);
+        CompletableFuture<SenderServiceStatus> query = CompletableFuture.supplyAsync(() ->
+                client.newUntypedWorkflowStub(workflowId).query("status", SenderServiceStatus.class));
+        try {
+            SenderServiceStatus status = query.get(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            boolean cooling = "COOLING".equals(status.state());
+            Instant until = status.sleepingUntilEpochMillis() == null ? null
+                    : Instant.ofEpochMilli(status.sleepingUntilEpochMillis());
+            return Optional.of(new SenderServiceView.Live(status.state(), cooling ? until : null,
+                    "QUOTA_EXHAUSTED".equals(status.state()) ? until : null, status.waitingTaskIds()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WorkflowNotFoundException
+                    || e.getCause() instanceof io.temporal.client.WorkflowQueryRejectedException) {
+                return Optional.of(new SenderServiceView.Live("NOT_RUNNING", null, null, List.of()));
+            }
+            log.debug("could not query {}: {}", workflowId, e.getCause().toString());
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            query.cancel(true);
+            log.debug("{} did not answer its status query within {}", workflowId, QUERY_DEADLINE);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 }

@@ -4,33 +4,77 @@ import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
-/** A sender service as admins see it. Never carries a password or ciphertext, only {@code has_password} (INV-6). */
+/**
+ * A sender service as admins see it. Never carries a password, AccessKey secret, api_key or ciphertext, only
+ * {@code has_secret} (INV-6). {@code state}: ACTIVE, FROZEN (see frozen_reason) or DISABLED. {@code remaining_today}
+ * and {@code sends_today} are about the service's current quota day, which began at {@code quota_day_started_at};
+ * {@code live} is what the service's workflow says right now (absent in lists, or when Temporal cannot be asked).
+ */
 record SenderServiceView(long id, String name, SenderProvider provider, String domain, SmtpView smtp,
-                         boolean hasPassword, int dailyQuota, int usedToday, double throttleSeconds,
+                         AliyunView aliyun, EngageLabView engagelab, boolean hasSecret,
+                         boolean hasPassword, String state, int dailyQuota, int usedToday, int remainingToday,
+                         Long sendsToday, Instant quotaDayStartedAt, Instant nextResetAt, double throttleSeconds,
                          String resetTime, String timeZone, int failureThreshold, Integer failureWindowMinutes,
                          boolean enabled, String healthStatus, String frozenReason, Instant frozenAt,
                          int consecutiveFailures, String lastError, Instant lastErrorAt, String workflowId,
-                         Instant createdAt, Instant updatedAt) {
+                         Instant createdAt, Instant updatedAt, Live live) {
 
     record SmtpView(String host, Integer port, String username, Boolean tls) {
     }
 
+    record AliyunView(String accessKeyId, String region, String accountName, String fromAlias) {
+    }
+
+    record EngageLabView(String apiUser, String endpoint) {
+    }
+
+    /**
+     * The sender-service workflow's own account: {@code workflow_state} STARTING, IDLE, SENDING, COOLING (throttle
+     * wait until {@code cooling_until}), QUOTA_EXHAUSTED (until {@code quota_resets_at}) or UNUSABLE;
+     * NOT_RUNNING when no workflow runs for the service.
+     */
+    record Live(String workflowState, Instant coolingUntil, Instant quotaResetsAt, List<Long> waitingTaskIds) {
+    }
+
     static SenderServiceView of(SenderService s) {
+        return of(s, null, null, Instant.now());
+    }
+
+    static SenderServiceView of(SenderService s, Long sendsToday, Live live, Instant now) {
         Map<String, Object> settings = s.getSettings();
         SmtpView smtp = s.getProvider() == SenderProvider.SMTP
                 ? new SmtpView(asString(settings.get("host")), asInteger(settings.get("port")),
                 asString(settings.get("username")), asBoolean(settings.get("tls")))
                 : null;
-        return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, s.hasSecret(),
-                s.getDailyQuota(), s.getUsedToday(), s.getThrottleSeconds().doubleValue(),
+        AliyunView aliyun = s.getProvider() == SenderProvider.ALIYUN_DM
+                ? new AliyunView(asString(settings.get("access_key_id")), asString(settings.get("region")),
+                asString(settings.get("account_name")), asString(settings.get("from_alias")))
+                : null;
+        EngageLabView engagelab = s.getProvider() == SenderProvider.ENGAGELAB
+                ? new EngageLabView(asString(settings.get("api_user")), asString(settings.get("endpoint")))
+                : null;
+        ZoneId zone = QuotaDays.zone(s.getTimeZone());
+        LocalDate today = QuotaDays.of(now, s.getResetTime(), zone);
+        boolean countsToday = s.getQuotaDay() != null && !s.getQuotaDay().isBefore(today);
+        int usedToday = countsToday ? s.getUsedToday() : 0;
+        String state = !s.isEnabled() ? "DISABLED" : s.getHealthStatus().name();
+        return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, aliyun, engagelab,
+                s.hasSecret(), s.getProvider() == SenderProvider.SMTP && s.hasSecret(), state,
+                // used_today is the stored counter (of quota_day); remaining_today is what the send path would see now
+                s.getDailyQuota(), s.getUsedToday(), Math.max(0, s.getDailyQuota() - usedToday), sendsToday,
+                QuotaDays.startOf(today, s.getResetTime(), zone),
+                QuotaDays.startOf(today.plusDays(1), s.getResetTime(), zone), s.getThrottleSeconds().doubleValue(),
                 s.getResetTime().format(DateTimeFormatter.ofPattern("HH:mm")), s.getTimeZone(),
                 s.getFailureThreshold(), s.getFailureWindowMinutes(), s.isEnabled(), s.getHealthStatus().name(),
                 s.getFrozenReason(), s.getFrozenAt(), s.getConsecutiveFailures(), s.getLastError(),
                 s.getLastErrorAt(), org.edm.workflows.WorkflowIds.senderService(s.getId()), s.getCreatedAt(),
-                s.getUpdatedAt());
+                s.getUpdatedAt(), live);
     }
 
     // settings is JSON other code may write too: read it leniently rather than fail the whole view

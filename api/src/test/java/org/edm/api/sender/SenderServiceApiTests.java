@@ -11,6 +11,9 @@ import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceWorkflow;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
@@ -25,6 +28,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SenderServiceApiTests extends ApiTestSupport {
 
     private static final String PASSWORD = "s3cret-Pa55word";
@@ -175,14 +179,193 @@ class SenderServiceApiTests extends ApiTestSupport {
         putJson("/v1/admin/sender-services/" + id, smtpService("no-workflow", "")).andExpect(status().isOk());
     }
 
+    private static final String ALIYUN_SECRET = "aliyun-Secret-0123456789";
+    private static final String ENGAGELAB_KEY = "engagelab-Key-9876543210";
+
+    static String aliyunService(String name, String aliyun) {
+        return """
+                {"name": "%s", "provider": "ALIYUN_DM", "domain": "dm.example.com", "daily_quota": 200,
+                 "aliyun": %s}
+                """.formatted(name, aliyun);
+    }
+
+    static String engagelabService(String name, String engagelab) {
+        return """
+                {"name": "%s", "provider": "ENGAGELAB", "domain": "el.example.com", "daily_quota": 300,
+                 "engagelab": %s}
+                """.formatted(name, engagelab);
+    }
+
     @Test
-    void otherProvidersAreAcceptedWithoutSmtpSettings() throws Exception {
+    void aliyunAndEngageLabCredentialsAreSealedAndNeverReturned(CapturedOutput output) throws Exception {
+        var aliyun = postJson("/v1/admin/sender-services", aliyunService("aliyun", """
+                {"access_key_id": "LTAI-id-1", "access_key_secret": "%s", "region": "cn-hangzhou",
+                 "account_name": "news@dm.example.com"}""".formatted(ALIYUN_SECRET)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.provider").value("ALIYUN_DM"))
+                .andExpect(jsonPath("$.aliyun.access_key_id").value("LTAI-id-1"))
+                .andExpect(jsonPath("$.aliyun.region").value("cn-hangzhou"))
+                .andExpect(jsonPath("$.aliyun.account_name").value("news@dm.example.com"))
+                .andExpect(jsonPath("$.aliyun.access_key_secret").doesNotExist())
+                .andExpect(jsonPath("$.smtp").doesNotExist())
+                .andExpect(jsonPath("$.engagelab").doesNotExist())
+                .andExpect(jsonPath("$.has_secret").value(true));
+        long aliyunId = idOf(aliyun);
+        assertNoSecretIn(body(aliyun));
+        assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, aliyunId))).isEqualTo("{\"access_key_secret\":\"" + ALIYUN_SECRET + "\"}");
+        assertThat(jdbc.queryForObject("select settings::text from sender_services where id = ?", String.class,
+                aliyunId)).contains("\"access_key_id\": \"LTAI-id-1\"").doesNotContain(ALIYUN_SECRET);
+
+        var engagelab = postJson("/v1/admin/sender-services", engagelabService("engagelab", """
+                {"api_user": "edm_user", "api_key": "%s"}""".formatted(ENGAGELAB_KEY)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.engagelab.api_user").value("edm_user"))
+                .andExpect(jsonPath("$.engagelab.endpoint").value("https://email.api.engagelab.cc"))
+                .andExpect(jsonPath("$.engagelab.api_key").doesNotExist())
+                .andExpect(jsonPath("$.has_secret").value(true));
+        long engagelabId = idOf(engagelab);
+        assertNoSecretIn(body(engagelab));
+        assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, engagelabId))).isEqualTo("{\"api_key\":\"" + ENGAGELAB_KEY + "\"}");
+
+        // an update without the secret keeps it; a new one replaces it
+        putJson("/v1/admin/sender-services/" + engagelabId, engagelabService("engagelab-2", """
+                {"api_user": "edm_user2", "endpoint": "https://emailapi-tr.engagelab.com/"}"""))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.engagelab.endpoint").value("https://emailapi-tr.engagelab.com"))
+                .andExpect(jsonPath("$.has_secret").value(true));
+        assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, engagelabId))).contains(ENGAGELAB_KEY);
+        putJson("/v1/admin/sender-services/" + aliyunId, aliyunService("aliyun", """
+                {"access_key_id": "LTAI-id-2", "access_key_secret": "rotated-%s"}""".formatted(ALIYUN_SECRET)))
+                .andExpect(status().isOk());
+        assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, aliyunId))).contains("rotated-" + ALIYUN_SECRET);
+
+        // switching provider drops the old credentials: the new provider's secret is required
+        putJson("/v1/admin/sender-services/" + aliyunId, engagelabService("switched", """
+                {"api_user": "edm_user"}""")).andExpectAll(invalidField("engagelab.api_key"));
+
+        for (String read : List.of("/v1/admin/sender-services/" + aliyunId, "/v1/admin/sender-services/" + engagelabId,
+                "/v1/admin/sender-services", "/v1/admin/users/1/sender-services")) {
+            assertNoSecretIn(body(getJson(read).andExpect(status().isOk())));
+        }
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+                + "from audit_log where entity = 'sender_service'", String.class);
+        assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(ALIYUN_SECRET)
+                .doesNotContain(ENGAGELAB_KEY).doesNotContain(PASSWORD));
+        assertThat(output.getAll()).doesNotContain(ALIYUN_SECRET).doesNotContain(ENGAGELAB_KEY)
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void providerSettingsAreValidatedByProvider() throws Exception {
+        rememberRowCounts();
         postJson("/v1/admin/sender-services", """
                 {"name": "aliyun", "provider": "ALIYUN_DM", "domain": "dm.example.com", "daily_quota": 0}
-                """).andExpect(status().isCreated())
-                .andExpect(jsonPath("$.provider").value("ALIYUN_DM"))
-                .andExpect(jsonPath("$.smtp").doesNotExist())
-                .andExpect(jsonPath("$.has_password").value(false));
+                """).andExpectAll(invalidField("aliyun"));
+        postJson("/v1/admin/sender-services", aliyunService("a", "{\"access_key_id\": \"id\"}"))
+                .andExpectAll(invalidField("aliyun.access_key_secret"));
+        postJson("/v1/admin/sender-services", aliyunService("a", "{\"access_key_secret\": \"s\"}"))
+                .andExpectAll(invalidField("aliyun.access_key_id"));
+        postJson("/v1/admin/sender-services", aliyunService("a",
+                "{\"access_key_id\": \"id\", \"access_key_secret\": \"s\", \"region\": \"Mars 1\"}"))
+                .andExpectAll(invalidField("aliyun.region"));
+        postJson("/v1/admin/sender-services", aliyunService("a",
+                "{\"access_key_id\": \"id\", \"access_key_secret\": \"s\", \"account_name\": \"nope\"}"))
+                .andExpectAll(invalidField("aliyun.account_name"));
+        postJson("/v1/admin/sender-services", engagelabService("e", "{\"api_key\": \"k\"}"))
+                .andExpectAll(invalidField("engagelab.api_user"));
+        postJson("/v1/admin/sender-services", engagelabService("e", "{\"api_user\": \"u\"}"))
+                .andExpectAll(invalidField("engagelab.api_key"));
+        postJson("/v1/admin/sender-services", engagelabService("e",
+                "{\"api_user\": \"u\", \"api_key\": \"k\", \"endpoint\": \"ftp://x\"}"))
+                .andExpectAll(invalidField("engagelab.endpoint"));
+        postJson("/v1/admin/sender-services", engagelabService("e",
+                "{\"api_user\": \"u\", \"api_key\": \"k\", \"secret_word\": \"x\"}"))
+                .andExpectAll(invalidField("engagelab.secret_word"));
+        // another provider's settings object is refused, not silently dropped
+        postJson("/v1/admin/sender-services", smtpService("s",
+                ", \"engagelab\": {\"api_user\": \"u\", \"api_key\": \"k\"}"))
+                .andExpectAll(invalidField("engagelab"));
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void liveStateShowsTodaysQuotaAndToleratesAMissingWorkflow() throws Exception {
+        long id = create("live");
+        String view = body(getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("ACTIVE"))
+                .andExpect(jsonPath("$.remaining_today").value(500))
+                .andExpect(jsonPath("$.sends_today").value(0))
+                .andExpect(jsonPath("$.consecutive_failures").value(0))
+                .andExpect(jsonPath("$.next_reset_at").exists())
+                .andExpect(jsonPath("$.quota_day_started_at").exists()));
+        // no workflow runs for it here: the view says so, or leaves live out, but never fails
+        Object live = JsonPath.read(view, "$.live");
+        if (live != null) {
+            assertThat(JsonPath.<String>read(view, "$.live.workflow_state")).isEqualTo("NOT_RUNNING");
+        }
+    }
+
+    @Test
+    void adminAdjustsTodaysRemainingQuotaWithinTheDailyQuota() throws Exception {
+        long id = create("adjust");
+        postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{\"remaining_today\": 120}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.remaining_today").value(120))
+                .andExpect(jsonPath("$.used_today").value(380));
+        Map<String, Object> row = jdbc.queryForMap("select used_today, daily_quota, quota_day from sender_services "
+                + "where id = ?", id);
+        assertThat(row.get("used_today")).isEqualTo(380);
+        assertThat(row.get("quota_day")).isNotNull();
+        postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{\"remaining_today\": 500}")
+                .andExpect(status().isOk()).andExpect(jsonPath("$.remaining_today").value(500))
+                .andExpect(jsonPath("$.used_today").value(0));
+
+        rememberRowCounts();
+        postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{\"remaining_today\": 501}")
+                .andExpectAll(invalidField("remaining_today"));
+        postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{\"remaining_today\": -1}")
+                .andExpectAll(invalidField("remaining_today"));
+        postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{}")
+                .andExpectAll(invalidField("remaining_today"));
+        postJson("/v1/admin/sender-services/987654/quota-adjustments", "{\"remaining_today\": 1}")
+                .andExpectAll(problem(404, "not found"));
+        assertRowCountsUnchanged();
+        assertThat(jdbc.queryForObject("select used_today from sender_services where id = ?", Integer.class, id))
+                .isZero();
+    }
+
+    @Test
+    void onlyAnAdminUnfreezesAFrozenService() throws Exception {
+        long id = create("frozen");
+        jdbc.update("update sender_services set health_status = 'FROZEN', frozen_reason = 'frozen automatically "
+                + "after repeated send failures', frozen_at = now(), consecutive_failures = 10, "
+                + "last_error = '535 auth failed', last_error_at = now() where id = ?", id);
+        jdbc.update("insert into alerts (kind, subject, message) values ('SENDER_SERVICE_FROZEN', ?, 'frozen')",
+                "sender-service-" + id);
+        getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("FROZEN"))
+                .andExpect(jsonPath("$.frozen_reason").value(containsString("repeated send failures")))
+                .andExpect(jsonPath("$.consecutive_failures").value(10))
+                .andExpect(jsonPath("$.last_error").value("535 auth failed"));
+
+        postJson("/v1/admin/sender-services/" + id + "/unfreeze", "").andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("ACTIVE"))
+                .andExpect(jsonPath("$.health_status").value("ACTIVE"))
+                .andExpect(jsonPath("$.frozen_reason").doesNotExist())
+                .andExpect(jsonPath("$.consecutive_failures").value(0))
+                .andExpect(jsonPath("$.last_error").value("535 auth failed"));
+        assertThat(jdbc.queryForObject("select count(*) from alerts where subject = ? and acknowledged_at is null",
+                Long.class, "sender-service-" + id)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_log where entity = 'sender_service' "
+                + "and entity_id = ? and action = 'unfreeze'", Long.class, String.valueOf(id))).isEqualTo(1);
+        // unfreezing an active service changes nothing
+        postJson("/v1/admin/sender-services/" + id + "/unfreeze", "").andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("ACTIVE"));
+        postJson("/v1/admin/sender-services/987654/unfreeze", "").andExpectAll(problem(404, "not found"));
     }
 
     @Test
@@ -259,7 +442,8 @@ class SenderServiceApiTests extends ApiTestSupport {
     }
 
     private static void assertNoSecretIn(String json) {
-        assertThat(json).doesNotContain(PASSWORD).doesNotContain("\"password\"").doesNotContain("secret")
+        assertThat(json).doesNotContain(PASSWORD).doesNotContain(ALIYUN_SECRET).doesNotContain(ENGAGELAB_KEY)
+                .doesNotContain("\"password\"").doesNotContain("access_key_secret").doesNotContain("api_key")
                 .doesNotContain("ciphertext");
     }
 

@@ -101,7 +101,10 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
         if (pace.throttleMillis() > 0 && result.claimed() > 0) {
             // INV-2: the next batch's first send comes at least one throttle after this batch's last send.
             state = "COOLING";
+            // reading the workflow clock adds no command: old histories replay unchanged
+            sleepingUntil = Workflow.currentTimeMillis() + pace.throttleMillis();
             Workflow.sleep(Duration.ofMillis(pace.throttleMillis()));
+            sleepingUntil = null;
         }
     }
 
