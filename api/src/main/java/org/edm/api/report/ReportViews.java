@@ -1,0 +1,21 @@
+package org.edm.api.report;
+
+import java.util.List;
+
+/** Report bodies (snake_case on the wire). */
+final class ReportViews {
+
+    private ReportViews() {
+    }
+
+    record TemplateReport(Long templateId, String templateName, ReportCounts counts) {
+    }
+
+    record TaskReport(long taskId, long campaignId, String name, String status, ReportCounts totals,
+                      List<TemplateReport> byTemplate) {
+    }
+
+    record CampaignReport(long campaignId, String name, String status, ReportCounts totals,
+                          List<TemplateReport> byTemplate, List<TaskReport> byTask) {
+    }
+}

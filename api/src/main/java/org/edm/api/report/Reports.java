@@ -1,0 +1,126 @@
+package org.edm.api.report;
+
+import org.edm.api.security.CurrentUser;
+import org.edm.api.support.NotFoundException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Task and campaign reports, computed from deliveries and event_log in one set-based query per report. */
+@Component
+class Reports {
+
+    /** Per delivery: did it see each kind of event; then summed per template and in total (grouping sets). */
+    private static final String COUNTS = """
+            WITH d AS (
+                SELECT id, template_id, status FROM deliveries WHERE task_id IN (:tasks)
+            ), e AS (
+                SELECT delivery_id,
+                       bool_or((type = 'OPEN' AND NOT machine) OR type = 'CLICK') AS opened,
+                       bool_or(type = 'CLICK') AS clicked,
+                       bool_or(type = 'REPLY') AS replied,
+                       bool_or(type = 'UNSUBSCRIBE') AS unsubscribed,
+                       bool_or(type = 'BOUNCE') AS bounced,
+                       count(*) FILTER (WHERE type = 'OPEN') AS opens,
+                       count(*) FILTER (WHERE type = 'OPEN' AND machine) AS machine_opens
+                  FROM event_log
+                 WHERE task_id IN (:tasks) AND delivery_id IS NOT NULL
+                   AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+                 GROUP BY delivery_id
+            )
+            SELECT GROUPING(d.template_id) = 1 AS total, d.template_id, max(t.name) AS template_name,
+                   count(*) AS audience,
+                   count(*) FILTER (WHERE d.status = 'SENT') AS sent,
+                   count(*) FILTER (WHERE d.status = 'FAILED') AS failed,
+                   count(*) FILTER (WHERE d.status = 'SENT' AND e.bounced) AS bounced,
+                   count(*) FILTER (WHERE e.opened) AS opened,
+                   count(*) FILTER (WHERE e.clicked) AS clicked,
+                   count(*) FILTER (WHERE e.replied) AS replied,
+                   count(*) FILTER (WHERE e.unsubscribed) AS unsubscribed,
+                   coalesce(sum(e.opens), 0) AS opens,
+                   coalesce(sum(e.machine_opens), 0) AS machine_opens
+              FROM d
+              LEFT JOIN e ON e.delivery_id = d.id
+              LEFT JOIN templates t ON t.id = d.template_id
+             GROUP BY GROUPING SETS ((d.template_id), ())
+             ORDER BY total, d.template_id
+            """;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final CurrentUser currentUser;
+
+    Reports(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser) {
+        this.jdbc = jdbc;
+        this.currentUser = currentUser;
+    }
+
+    @Transactional(readOnly = true)
+    public ReportViews.TaskReport task(long taskId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT id, campaign_id, name, status FROM tasks WHERE id = :id AND (owner_id = :user OR :admin)
+                """, owner().addValue("id", taskId));
+        if (rows.isEmpty()) {
+            throw NotFoundException.of("task", taskId);
+        }
+        return taskReport(rows.get(0));
+    }
+
+    @Transactional(readOnly = true)
+    public ReportViews.CampaignReport campaign(long campaignId) {
+        List<Map<String, Object>> campaign = jdbc.queryForList("""
+                SELECT id, name, status FROM campaigns WHERE id = :id AND (owner_id = :user OR :admin)
+                """, owner().addValue("id", campaignId));
+        if (campaign.isEmpty()) {
+            throw NotFoundException.of("campaign", campaignId);
+        }
+        List<Map<String, Object>> tasks = jdbc.queryForList(
+                "SELECT id, campaign_id, name, status FROM tasks WHERE campaign_id = :id ORDER BY seq, id",
+                Map.of("id", campaignId));
+        List<ReportViews.TaskReport> byTask = new ArrayList<>();
+        tasks.forEach(t -> byTask.add(taskReport(t)));
+        Counted all = counts(tasks.stream().map(t -> ((Number) t.get("id")).longValue()).toList());
+        Map<String, Object> c = campaign.get(0);
+        return new ReportViews.CampaignReport(campaignId, (String) c.get("name"), (String) c.get("status"),
+                all.totals(), all.byTemplate(), byTask);
+    }
+
+    private ReportViews.TaskReport taskReport(Map<String, Object> task) {
+        long id = ((Number) task.get("id")).longValue();
+        Counted counted = counts(List.of(id));
+        return new ReportViews.TaskReport(id, ((Number) task.get("campaign_id")).longValue(),
+                (String) task.get("name"), (String) task.get("status"), counted.totals(), counted.byTemplate());
+    }
+
+    private record Counted(ReportCounts totals, List<ReportViews.TemplateReport> byTemplate) {
+    }
+
+    private Counted counts(List<Long> taskIds) {
+        ReportCounts empty = ReportCounts.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (taskIds.isEmpty()) {
+            return new Counted(empty, List.of());
+        }
+        List<ReportViews.TemplateReport> byTemplate = new ArrayList<>();
+        ReportCounts[] totals = {empty};
+        jdbc.query(COUNTS, Map.of("tasks", taskIds), rs -> {
+            ReportCounts counts = ReportCounts.of(rs.getLong("audience"), rs.getLong("sent"), rs.getLong("failed"),
+                    rs.getLong("bounced"), rs.getLong("opened"), rs.getLong("clicked"), rs.getLong("replied"),
+                    rs.getLong("unsubscribed"), rs.getLong("opens"), rs.getLong("machine_opens"));
+            if (rs.getBoolean("total")) {
+                totals[0] = counts;
+            } else {
+                byTemplate.add(new ReportViews.TemplateReport((Long) rs.getObject("template_id"),
+                        rs.getString("template_name"), counts));
+            }
+        });
+        return new Counted(totals[0], byTemplate);
+    }
+
+    private MapSqlParameterSource owner() {
+        return new MapSqlParameterSource().addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin());
+    }
+}
