@@ -1,0 +1,39 @@
+package org.edm.api.contact;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/v1/contacts")
+@Tag(name = "Contacts", description = "The operator's address book")
+class ContactDataRightsController {
+
+    private final ContactErasure erasure;
+
+    ContactDataRightsController(ContactErasure erasure) {
+        this.erasure = erasure;
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Erase a contact everywhere (GDPR)",
+            description = "Cancels the contact's pending deliveries, removes the contact and its labels, strips "
+                    + "the contact link and personal fields (error texts, user agents, IP prefixes, event details) "
+                    + "from its deliveries and events, and keeps only a SHA-256 of the address as a suppression "
+                    + "(reason ERASED) so it is never mailed again. Recorded in the audit log without the address.")
+    ContactErasure.Erased erase(@PathVariable long id) {
+        return erasure.erase(id);
+    }
+
+    @GetMapping(value = "/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Export everything held about a contact (JSON)")
+    ResponseEntity<String> export(@PathVariable long id) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(erasure.export(id));
+    }
+}

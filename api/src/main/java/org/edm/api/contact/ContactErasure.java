@@ -1,0 +1,115 @@
+package org.edm.api.contact;
+
+import org.edm.api.security.CurrentUser;
+import org.edm.api.support.Audit;
+import org.edm.api.support.NotFoundException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data rights (seed 000 §10.4): export everything held about a contact, and erase it everywhere in one
+ * transaction. What stays after an erase is anonymous: delivery and event rows keep their counts for reports but
+ * lose the contact link and every personal field, and a suppression row holding only the SHA-256 of the
+ * lower-cased address (reason ERASED) makes sure the address is never mailed again by this owner (INV-7).
+ */
+@Service
+class ContactErasure {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final CurrentUser currentUser;
+    private final Audit audit;
+
+    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, Audit audit) {
+        this.jdbc = jdbc;
+        this.currentUser = currentUser;
+        this.audit = audit;
+    }
+
+    record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised) {
+    }
+
+    @Transactional
+    Erased erase(long contactId) {
+        MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", contactId)
+                .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin());
+        // lock the row: a concurrent import or claim of this contact waits for the erase to finish
+        List<Long> owner = jdbc.queryForList("""
+                SELECT owner_id FROM contacts WHERE id = :id AND (owner_id = :user OR :admin) FOR UPDATE
+                """, p, Long.class);
+        if (owner.isEmpty()) {
+            throw NotFoundException.of("contact", contactId);
+        }
+        p.addValue("owner", owner.get(0));
+        // first the tombstone, while the address is still here to hash
+        jdbc.update("""
+                INSERT INTO suppressions (owner_id, email_hash, reason)
+                SELECT owner_id, sha256(convert_to(lower(email), 'UTF8')), 'ERASED' FROM contacts WHERE id = :id
+                ON CONFLICT (owner_id, email_hash) DO UPDATE SET reason = 'ERASED'
+                """, p);
+        // a running task must not send to it: its pending delivery is cancelled before anything else changes
+        int cancelled = jdbc.update("""
+                UPDATE deliveries SET status = 'CANCELLED', skip_reason = 'ERASED', updated_at = now()
+                 WHERE contact_id = :id AND status = 'PENDING'
+                """, p);
+        int events = jdbc.update("""
+                UPDATE event_log SET contact_id = NULL, user_agent = NULL, ip_prefix = NULL, details = NULL
+                 WHERE contact_id = :id OR delivery_id IN (SELECT id FROM deliveries WHERE contact_id = :id)
+                """, p);
+        // provider errors may quote the address; the rest of a delivery row is not personal
+        int deliveries = jdbc.update("""
+                UPDATE deliveries SET error = NULL, contact_id = NULL, updated_at = now() WHERE contact_id = :id
+                """, p);
+        // labels go with the contact (ON DELETE CASCADE)
+        jdbc.update("DELETE FROM contacts WHERE id = :id", p);
+        Erased erased = new Erased(contactId, cancelled, deliveries, events);
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("id", contactId);
+        before.put("owner_id", owner.get(0));
+        // the audit row records that an erase happened, never what was erased
+        audit.record("ERASE", "contact", contactId, before, erased);
+        return erased;
+    }
+
+    /** Everything held about the contact, as one JSON document built by PostgreSQL. */
+    @Transactional(readOnly = true)
+    String export(long contactId) {
+        List<String> json = jdbc.queryForList("""
+                SELECT jsonb_build_object(
+                    'contact', jsonb_build_object('id', c.id, 'email', c.email, 'nickname', c.nickname,
+                                                  'tags', to_jsonb(c.tags), 'attributes', c.attributes,
+                                                  'created_at', c.created_at, 'updated_at', c.updated_at),
+                    'suppressed', (SELECT s.reason FROM suppressions s
+                                    WHERE s.owner_id = c.owner_id
+                                      AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))),
+                    'deliveries', coalesce((
+                        SELECT jsonb_agg(jsonb_build_object('id', d.id, 'task_id', d.task_id,
+                                   'campaign_id', t.campaign_id, 'task_name', t.name, 'template_id', d.template_id,
+                                   'status', d.status, 'skip_reason', d.skip_reason, 'sent_at', d.sent_at,
+                                   'message_id', d.message_id, 'error', d.error, 'created_at', d.created_at)
+                                   ORDER BY d.id)
+                          FROM deliveries d JOIN tasks t ON t.id = d.task_id WHERE d.contact_id = c.id), '[]'),
+                    'events', coalesce((
+                        SELECT jsonb_agg(jsonb_build_object('type', e.type, 'occurred_at', e.occurred_at,
+                                   'delivery_id', e.delivery_id, 'campaign_id', e.campaign_id,
+                                   'machine', e.machine, 'user_agent', e.user_agent, 'ip_prefix', e.ip_prefix,
+                                   'details', e.details) ORDER BY e.id)
+                          FROM event_log e WHERE e.contact_id = c.id), '[]'),
+                    'campaign_labels', coalesce((
+                        SELECT jsonb_agg(to_jsonb(l) - 'contact_id' ORDER BY l.campaign_id)
+                          FROM campaign_contact_labels l WHERE l.contact_id = c.id), '[]'))::text
+                  FROM contacts c
+                 WHERE c.id = :id AND (c.owner_id = :user OR :admin)
+                """, new MapSqlParameterSource().addValue("id", contactId).addValue("user", currentUser.id())
+                .addValue("admin", currentUser.isAdmin()), String.class);
+        if (json.isEmpty()) {
+            throw NotFoundException.of("contact", contactId);
+        }
+        return json.get(0);
+    }
+}
