@@ -12,6 +12,11 @@ import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
 import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.task.DeliveryCounts;
+import org.edm.workflows.task.TaskInput;
+import org.edm.workflows.task.TaskOutcome;
+import org.edm.workflows.task.TaskProgress;
+import org.edm.workflows.task.TaskWorkflow;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -30,7 +35,8 @@ public class StubWorkflows {
             env.registerSearchAttribute(key.getName(), key.getValueType());
         }
         Worker worker = env.newWorker(TaskQueues.EDM);
-        worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class);
+        worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class,
+                StubTaskWorkflow.class);
         env.start();
         return worker;
     }
@@ -66,6 +72,50 @@ public class StubWorkflows {
         public CampaignProgress progress() {
             return new CampaignProgress(cancelReason == null ? "WAITING" : "CANCELLED", 1, List.of(), List.of(),
                     null, null);
+        }
+    }
+
+    /** Waits until cancelled; the test reads the signals it got from its history. */
+    public static class StubTaskWorkflow implements TaskWorkflow {
+
+        private long id;
+        private String pauseReason;
+        private String cancelReason;
+
+        @Override
+        public TaskOutcome run(TaskInput input) {
+            id = input.taskId();
+            Workflow.await(() -> cancelReason != null);
+            return new TaskOutcome(id, "CANCELLED", DeliveryCounts.NONE);
+        }
+
+        @Override
+        public void serviceDrained(long senderServiceId) {
+        }
+
+        @Override
+        public void pause(String reason) {
+            pauseReason = reason;
+        }
+
+        @Override
+        public void resume() {
+            pauseReason = null;
+        }
+
+        @Override
+        public void cancel(String reason) {
+            cancelReason = reason;
+        }
+
+        @Override
+        public void deliveriesReopened() {
+        }
+
+        @Override
+        public TaskProgress progress() {
+            return new TaskProgress(id, pauseReason == null ? "SENDING" : "PAUSED", 0, DeliveryCounts.NONE,
+                    pauseReason);
         }
     }
 

@@ -83,6 +83,21 @@ class CampaignController {
         return planner.cancel(id, request == null ? null : request.reason());
     }
 
+    @PostMapping("/{id}/pause")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Pause the campaign (signal): running tasks pause, unstarted ones are held",
+            description = "409 unless ACTIVE or PAUSED. The tasks show the pause reason 'paused by operator'.")
+    CampaignDetail pause(@PathVariable long id, @Valid @RequestBody(required = false) CancelRequest request) {
+        return planner.pause(id, request == null ? null : request.reason());
+    }
+
+    @PostMapping("/{id}/resume")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Resume the campaign (signal): paused tasks continue, overdue tasks start at once")
+    CampaignDetail resume(@PathVariable long id) {
+        return planner.resume(id);
+    }
+
     record CancelRequest(@Size(max = 500) String reason) {
     }
 }

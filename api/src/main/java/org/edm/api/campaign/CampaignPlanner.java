@@ -220,6 +220,40 @@ class CampaignPlanner {
         return readTx.execute(status -> detailOf(find(id)));
     }
 
+    /**
+     * Asks the campaign workflow to pause: its running tasks pause with the operator's reason and no further task
+     * starts until {@link #resume}. The workflow writes PAUSED to the campaign, so the answer may still say ACTIVE.
+     * Pausing a paused campaign again is harmless (signals are idempotent), which is why both states are accepted.
+     */
+    CampaignDetail pause(long id, String reason) {
+        String why = reason == null || reason.isBlank() ? "paused by operator" : "paused by operator: " + reason.trim();
+        return signal(id, "PAUSE", why, () -> runs.pause(id, why));
+    }
+
+    CampaignDetail resume(long id) {
+        return signal(id, "RESUME", "resumed by operator", () -> runs.resume(id));
+    }
+
+    private CampaignDetail signal(long id, String action, String why, Runnable signal) {
+        Campaign campaign = readTx.execute(status -> find(id));
+        if (!campaign.getStatus().isRunning()) {
+            throw new ConflictException("campaign " + id + " is " + campaign.getStatus()
+                    + "; only an ACTIVE or PAUSED campaign can be paused or resumed");
+        }
+        try {
+            signal.run();
+        } catch (WorkflowNotFoundException gone) {
+            throw new ConflictException("campaign " + id + " has no running workflow any more; nothing to "
+                    + action.toLowerCase());
+        } catch (RuntimeException e) {
+            throw new TemporalUnavailableException("could not signal " + action.toLowerCase() + " to campaign " + id
+                    + " (Temporal unreachable?); nothing changed, try again", e);
+        }
+        tx.executeWithoutResult(status -> audit.record(action + "_REQUESTED", "campaign", id,
+                Map.of("status", campaign.getStatus()), Map.of("reason", why)));
+        return readTx.execute(status -> detailOf(find(id)));
+    }
+
     private CampaignDetail detailOf(Campaign campaign) {
         return CampaignDetail.of(campaign, taskViews.of(tasks.findAllByCampaignIdOrderBySeqAsc(campaign.getId())));
     }

@@ -65,6 +65,16 @@ class CampaignRuns {
         client.newWorkflowStub(CampaignWorkflow.class, WorkflowIds.campaign(campaignId)).cancel(reason);
     }
 
+    /** Signals {@code pause}; {@link WorkflowNotFoundException} when no run of the campaign is open. */
+    void pause(long campaignId, String reason) throws WorkflowNotFoundException {
+        client.newWorkflowStub(CampaignWorkflow.class, WorkflowIds.campaign(campaignId)).pause(reason);
+    }
+
+    /** Signals {@code resume}; {@link WorkflowNotFoundException} when no run of the campaign is open. */
+    void resume(long campaignId) throws WorkflowNotFoundException {
+        client.newWorkflowStub(CampaignWorkflow.class, WorkflowIds.campaign(campaignId)).resume();
+    }
+
     /**
      * The workflow's own view of its progress, or why it could not be had. Never throws, and never takes longer than
      * {@code edm.temporal.query-timeout}: a query needs a worker to answer, and a campaign page must not hang when

@@ -5,16 +5,29 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.NotFoundException;
 import org.edm.domain.task.TaskRepository;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.IOException;
 import java.util.List;
 
-/** Tasks are created and edited through their campaign; here they are read with their delivery counts. */
+/**
+ * Tasks with their delivery counts; added, changed and removed on their own until they start sending, then only
+ * paused, resumed, cancelled or retried (F15).
+ */
 @RestController
 @RequestMapping("/v1/tasks")
 @Tag(name = "Tasks", description = "The sends of a campaign, with live delivery counts")
@@ -23,8 +36,10 @@ class TaskController {
     private final TaskRepository tasks;
     private final TaskViews views;
     private final CurrentUser currentUser;
+    private final TaskLifecycle lifecycle;
 
-    TaskController(TaskRepository tasks, TaskViews views, CurrentUser currentUser) {
+    TaskController(TaskRepository tasks, TaskViews views, CurrentUser currentUser, TaskLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.tasks = tasks;
         this.views = views;
         this.currentUser = currentUser;
@@ -37,6 +52,78 @@ class TaskController {
         return views.of(campaignId == null
                 ? tasks.findAllByOwnerIdOrderByIdAsc(currentUser.id())
                 : tasks.findAllByOwnerIdAndCampaignIdOrderBySeqAsc(currentUser.id(), campaignId));
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Add a task to a DRAFT, ACTIVE or PAUSED campaign",
+            description = "A running campaign re-plans at once: the new task runs at its plan_time.")
+    TaskView create(@Valid @RequestBody TaskRequest request) {
+        return lifecycle.create(request);
+    }
+
+    @PutMapping("/{id}")
+    @Operation(summary = "Change (e.g. re-time) a task that has not started",
+            description = "409 once the task has started sending: it can then only be paused or cancelled (F15).")
+    TaskView update(@PathVariable long id, @Valid @RequestBody TaskRequest request) {
+        return lifecycle.update(id, request);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Remove a task that has not started (409 once it has)")
+    void delete(@PathVariable long id) {
+        lifecycle.delete(id);
+    }
+
+    @PostMapping("/{id}/pause")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Pause a sending task (signal); it stops pulling within one batch",
+            description = "The task shows the pause reason 'paused by operator'. 409 unless SENDING or PAUSED.")
+    TaskView pause(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
+        return lifecycle.pause(id, request == null ? null : request.reason());
+    }
+
+    @PostMapping("/{id}/resume")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Resume a paused task (signal)")
+    TaskView resume(@PathVariable long id) {
+        return lifecycle.resume(id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Cancel a task: every unsent delivery becomes CANCELLED",
+            description = "A started task is cancelled by its workflow (signal); one not started is cancelled at once "
+                    + "and never starts. 409 once ended.")
+    TaskView cancel(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
+        return lifecycle.cancel(id, request == null ? null : request.reason());
+    }
+
+    @PostMapping("/{id}/retry")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Send the task's FAILED deliveries again (never SENT or UNKNOWN ones)",
+            description = "409 if there are none, or the task is not SENDING, PAUSED or FINISHED.")
+    TaskView retry(@PathVariable long id) {
+        return lifecycle.retry(id);
+    }
+
+    @GetMapping("/{id}/log")
+    @Operation(summary = "The task's execution log: every state change with time and reason")
+    List<TaskLogEntry> log(@PathVariable long id) {
+        return lifecycle.log(id);
+    }
+
+    @GetMapping(value = "/{id}/failures.csv", produces = "text/csv")
+    @Operation(summary = "The task's failed deliveries as CSV: email, nickname, error, time")
+    void failures(@PathVariable long id, HttpServletResponse response) throws IOException {
+        lifecycle.requireTask(id); // 404 before any byte is written
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"task-" + id + "-failures.csv\"");
+        lifecycle.writeFailures(id, response.getWriter());
+    }
+
+    record ReasonRequest(@Size(max = 500) String reason) {
     }
 
     @GetMapping("/{id}")

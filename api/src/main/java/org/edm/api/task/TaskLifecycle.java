@@ -1,0 +1,397 @@
+package org.edm.api.task;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import org.edm.api.security.CurrentUser;
+import org.edm.api.support.Audit;
+import org.edm.api.support.ConflictException;
+import org.edm.api.support.FieldProblem;
+import org.edm.api.support.InvalidInputException;
+import org.edm.api.support.NotFoundException;
+import org.edm.api.support.TemporalUnavailableException;
+import org.edm.domain.campaign.Campaign;
+import org.edm.domain.campaign.CampaignRepository;
+import org.edm.domain.campaign.CampaignStatus;
+import org.edm.domain.task.Task;
+import org.edm.domain.task.TaskRepository;
+import org.edm.domain.task.TaskStatus;
+import org.edm.domain.template.TemplateSetRepository;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.campaign.CampaignWorkflow;
+import org.edm.workflows.task.TaskInput;
+import org.edm.workflows.task.TaskWorkflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A single task's lifecycle over REST. Pause, resume and cancel of a started task are signals to {@code task-{id}},
+ * which writes the new state to PostgreSQL (the send path reads it there). Edits (add, change, remove) are allowed
+ * until the task starts sending (F15): they are written here under a row lock, and a running campaign workflow is told
+ * to reload its plan. A task that has started can only be paused or cancelled.
+ */
+@Service
+class TaskLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskLifecycle.class);
+    private static final Set<TaskStatus> ENDED = EnumSet.of(TaskStatus.FINISHED, TaskStatus.FAILED,
+            TaskStatus.CANCELLED);
+    private static final Set<TaskStatus> RUNNING = EnumSet.of(TaskStatus.SENDING, TaskStatus.PAUSED);
+
+    private final TaskRepository tasks;
+    private final CampaignRepository campaigns;
+    private final TemplateSetRepository templateSets;
+    private final TaskViews views;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final WorkflowClient client;
+    private final CurrentUser currentUser;
+    private final Audit audit;
+    private final TransactionTemplate tx;
+
+    TaskLifecycle(TaskRepository tasks, CampaignRepository campaigns, TemplateSetRepository templateSets,
+                  TaskViews views, NamedParameterJdbcTemplate jdbc, WorkflowClient client, CurrentUser currentUser,
+                  Audit audit, PlatformTransactionManager transactionManager) {
+        this.tasks = tasks;
+        this.campaigns = campaigns;
+        this.templateSets = templateSets;
+        this.views = views;
+        this.jdbc = jdbc;
+        this.client = client;
+        this.currentUser = currentUser;
+        this.audit = audit;
+        this.tx = new TransactionTemplate(transactionManager);
+    }
+
+    // --- edits (F15) ------------------------------------------------------------------------------------------------
+
+    TaskView create(TaskRequest request) {
+        if (request.campaignId() == null) {
+            throw new InvalidInputException("campaign_id", "must not be null");
+        }
+        TaskView created = tx.execute(status -> {
+            Campaign campaign = campaigns.lockByIdAndOwnerId(request.campaignId(), currentUser.id())
+                    .orElseThrow(() -> new NotFoundException("campaign " + request.campaignId() + " not found",
+                            "campaign_id"));
+            if (campaign.getStatus() != CampaignStatus.DRAFT && !campaign.getStatus().isRunning()) {
+                throw new ConflictException("campaign " + campaign.getId() + " is " + campaign.getStatus()
+                        + "; tasks can be added to a DRAFT, ACTIVE or PAUSED campaign only");
+            }
+            check(request);
+            Integer seq = jdbc.queryForObject("SELECT coalesce(max(seq), -1) + 1 FROM tasks WHERE campaign_id = :id",
+                    Map.of("id", campaign.getId()), Integer.class);
+            Task task = new Task(campaign.getId(), campaign.getOwnerId(), seq == null ? 0 : seq);
+            apply(request, task);
+            tasks.saveAndFlush(task);
+            TaskView view = views.of(task);
+            audit.created("task", task.getId(), view);
+            return view;
+        });
+        planChanged(created.campaignId());
+        return created;
+    }
+
+    TaskView update(long id, TaskRequest request) {
+        TaskView updated = tx.execute(status -> {
+            Task task = lockUnstarted(id, "changed");
+            if (request.campaignId() != null && request.campaignId() != task.getCampaignId()) {
+                throw new InvalidInputException("campaign_id", "a task cannot move to another campaign");
+            }
+            check(request);
+            TaskView before = views.of(task);
+            apply(request, task);
+            tasks.saveAndFlush(task);
+            TaskView after = views.of(task);
+            audit.updated("task", id, before, after);
+            return after;
+        });
+        planChanged(updated.campaignId());
+        return updated;
+    }
+
+    void delete(long id) {
+        long campaignId = tx.execute(status -> {
+            Task task = lockUnstarted(id, "deleted");
+            audit.deleted("task", id, views.of(task));
+            tasks.delete(task);
+            tasks.flush();
+            return task.getCampaignId();
+        });
+        planChanged(campaignId);
+    }
+
+    private Task lockUnstarted(long id, String what) {
+        TaskStatus status = lockStatus(id);
+        if (status.isStarted()) {
+            throw new ConflictException("task " + id + " is " + status + ": "
+                    + (ENDED.contains(status) ? "it has ended and cannot be " + what
+                    : "it has started sending and can only be paused or cancelled, not " + what));
+        }
+        return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow(() -> NotFoundException.of("task", id));
+    }
+
+    /** Locks the task row (the task workflow locks it too when it starts) and returns its status. */
+    private TaskStatus lockStatus(long id) {
+        List<String> status = jdbc.queryForList("SELECT status FROM tasks WHERE id = :id AND owner_id = :owner "
+                + "FOR UPDATE", Map.of("id", id, "owner", currentUser.id()), String.class);
+        if (status.isEmpty()) {
+            throw NotFoundException.of("task", id);
+        }
+        return TaskStatus.valueOf(status.get(0));
+    }
+
+    private void check(TaskRequest request) {
+        Instant at = request.planTime().toInstant();
+        if (at.isBefore(Instant.parse("2000-01-01T00:00:00Z")) || at.isAfter(Instant.parse("2999-12-31T23:59:59Z"))) {
+            throw new InvalidInputException(List.of(new FieldProblem("plan_time", "must be between 2000 and 2999")));
+        }
+        if (!templateSets.existsByIdAndOwnerId(request.templateSetId(), currentUser.id())) {
+            throw new NotFoundException("template set " + request.templateSetId() + " not found", "template_set_id");
+        }
+    }
+
+    private static void apply(TaskRequest request, Task task) {
+        task.setName(request.name().trim());
+        task.setPlanTime(request.planTime().toInstant());
+        task.setRecipientRule(request.recipientRule().toStoredJson());
+        task.setTemplateSetId(request.templateSetId());
+        task.setSenderName(request.senderName());
+    }
+
+    /**
+     * Tells a running campaign workflow to reload its plan. A draft campaign has no workflow yet and a finished one
+     * none any more; either way there is nothing to tell.
+     */
+    private void planChanged(long campaignId) {
+        try {
+            client.newWorkflowStub(CampaignWorkflow.class, WorkflowIds.campaign(campaignId)).planChanged();
+        } catch (WorkflowNotFoundException notRunning) {
+            log.debug("campaign-{} is not running; its plan is read when it starts", campaignId);
+        } catch (RuntimeException e) {
+            throw new TemporalUnavailableException("the change is saved, but campaign " + campaignId
+                    + " could not be told to re-plan (Temporal unreachable?); repeat the request to retry", e);
+        }
+    }
+
+    // --- pause, resume, cancel ---------------------------------------------------------------------------------------
+
+    TaskView pause(long id, String reason) {
+        String why = reason == null || reason.isBlank() ? "paused by operator" : "paused by operator: " + reason.trim();
+        return signalRunning(id, "PAUSE", why, task -> task.pause(why));
+    }
+
+    TaskView resume(long id) {
+        return signalRunning(id, "RESUME", "resumed by operator", TaskWorkflow::resume);
+    }
+
+    /**
+     * A started task is cancelled by its workflow (unsent deliveries CANCELLED, quota refunded there). A task that
+     * has not started is cancelled here, under the row lock the starting workflow also takes, and its campaign
+     * re-plans so it never starts.
+     */
+    TaskView cancel(long id, String reason) {
+        String why = reason == null || reason.isBlank() ? "cancelled by operator" : "cancelled by operator: "
+                + reason.trim();
+        Task unstarted = tx.execute(status -> {
+            TaskStatus current = lockStatus(id);
+            if (ENDED.contains(current)) {
+                throw new ConflictException("task " + id + " is " + current + "; it has already ended");
+            }
+            if (current.isStarted()) {
+                return null;
+            }
+            jdbc.update("""
+                    WITH moved AS (
+                        UPDATE tasks SET status = 'CANCELLED', actual_end_time = now(), updated_at = now()
+                         WHERE id = :id RETURNING id
+                    )
+                    INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
+                    SELECT id, :from, 'CANCELLED', :reason FROM moved
+                    """, Map.of("id", id, "from", current.name(), "reason", why + " before it started"));
+            audit.record("CANCEL", "task", id, Map.of("status", current), Map.of("status", TaskStatus.CANCELLED,
+                    "reason", why));
+            return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
+        });
+        if (unstarted != null) {
+            planChanged(unstarted.getCampaignId());
+            return view(id);
+        }
+        return signalRunning(id, "CANCEL", why, task -> task.cancel(why));
+    }
+
+    private TaskView signalRunning(long id, String action, String why, Consumer<TaskWorkflow> signal) {
+        Task task = find(id);
+        if (!RUNNING.contains(task.getStatus())) {
+            throw new ConflictException("task " + id + " is " + task.getStatus() + "; only a SENDING or PAUSED task "
+                    + "can be " + past(action) + (task.getStatus().isStarted() ? ""
+                    : " (a task that has not started can be re-timed, deleted or cancelled)"));
+        }
+        try {
+            signal.accept(client.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(id)));
+        } catch (WorkflowNotFoundException gone) {
+            throw new ConflictException("task " + id + " has no running workflow; nothing to " + action.toLowerCase());
+        } catch (RuntimeException e) {
+            throw new TemporalUnavailableException("could not signal " + action.toLowerCase() + " to task " + id
+                    + " (Temporal unreachable?); nothing changed, try again", e);
+        }
+        tx.executeWithoutResult(status -> audit.record(action + "_REQUESTED", "task", id,
+                Map.of("status", task.getStatus()), Map.of("reason", why)));
+        return view(id);
+    }
+
+    private static String past(String action) {
+        return switch (action) {
+            case "PAUSE" -> "paused";
+            case "RESUME" -> "resumed";
+            default -> "cancelled";
+        };
+    }
+
+    // --- retry of failed deliveries ----------------------------------------------------------------------------------
+
+    /**
+     * FAILED deliveries go back to PENDING — never SENT or UNKNOWN ones (INV-3) — and the task to SENDING, in one
+     * transaction. Then the demand is re-published: by the task's running workflow when there is one, otherwise by a
+     * new run of {@code task-{id}} (the id is reused: the earlier run has closed, or is past finishing the task,
+     * which is why a run still open after FINISHED is replaced).
+     */
+    TaskView retry(long id) {
+        record Reopened(long campaignId, TaskStatus before, int count) {
+        }
+        Reopened reopened = tx.execute(status -> {
+            TaskStatus current = lockStatus(id);
+            if (current != TaskStatus.FINISHED && !RUNNING.contains(current)) {
+                throw new ConflictException("task " + id + " is " + current
+                        + "; failed deliveries can be retried for a SENDING, PAUSED or FINISHED task");
+            }
+            int count = jdbc.update("""
+                    UPDATE deliveries SET status = 'PENDING', claim_token = NULL, attempted_at = NULL,
+                                          sender_service_id = NULL, updated_at = now()
+                     WHERE task_id = :id AND status = 'FAILED'
+                    """, Map.of("id", id));
+            if (count == 0) {
+                throw new ConflictException("task " + id + " has no failed deliveries to retry");
+            }
+            if (current == TaskStatus.FINISHED) {
+                jdbc.update("""
+                        WITH moved AS (
+                            UPDATE tasks SET status = 'SENDING', actual_end_time = NULL, updated_at = now()
+                             WHERE id = :id RETURNING id
+                        )
+                        INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
+                        SELECT id, 'FINISHED', 'SENDING', :reason FROM moved
+                        """, Map.of("id", id, "reason", "retry by operator: " + count
+                        + " failed deliveries back to pending"));
+            } else {
+                jdbc.update("INSERT INTO task_execution_log (task_id, from_status, to_status, reason) "
+                        + "VALUES (:id, :s, :s, :reason)", Map.of("id", id, "s", current.name(),
+                        "reason", "retry by operator: " + count + " failed deliveries back to pending"));
+            }
+            Task task = tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
+            audit.record("RETRY_FAILED", "task", id, Map.of("status", current),
+                    Map.of("status", current == TaskStatus.FINISHED ? TaskStatus.SENDING : current,
+                            "reopened_deliveries", count));
+            return new Reopened(task.getCampaignId(), current, count);
+        });
+        try {
+            if (reopened.before() != TaskStatus.FINISHED) {
+                try {
+                    client.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(id)).deliveriesReopened();
+                    return view(id);
+                } catch (WorkflowNotFoundException gone) {
+                    log.info("task-{} has no open run; starting one for the retry", id);
+                }
+            }
+            startRun(id, reopened.campaignId());
+        } catch (RuntimeException e) {
+            throw new TemporalUnavailableException("the failed deliveries of task " + id + " are pending again, but "
+                    + "its workflow could not be started or signalled (Temporal unreachable?); the task will send "
+                    + "them once retried again", e);
+        }
+        return view(id);
+    }
+
+    private void startRun(long taskId, long campaignId) {
+        Task task = find(taskId);
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.task(taskId))
+                .setTaskQueue(TaskQueues.EDM)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                        .set(EdmSearchAttributes.CAMPAIGN_ID, campaignId)
+                        .set(EdmSearchAttributes.TASK_ID, taskId)
+                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(task.getOwnerId()))
+                        .build())
+                .build();
+        try {
+            WorkflowClient.start(client.newWorkflowStub(TaskWorkflow.class, options)::run,
+                    new TaskInput(taskId, campaignId));
+        } catch (WorkflowExecutionAlreadyStarted stillOpen) {
+            // the earlier run is past finishTask (the task was FINISHED) but has not closed yet: it will not look at
+            // the reopened deliveries, so it is replaced by a run that will
+            client.newUntypedWorkflowStub(WorkflowIds.task(taskId)).terminate("replaced by a retry of failed deliveries");
+            WorkflowClient.start(client.newWorkflowStub(TaskWorkflow.class, options)::run,
+                    new TaskInput(taskId, campaignId));
+        }
+    }
+
+    // --- reads --------------------------------------------------------------------------------------------------------
+
+    List<TaskLogEntry> log(long id) {
+        find(id);
+        return jdbc.query("""
+                SELECT id, from_status, to_status, reason, at FROM task_execution_log WHERE task_id = :id ORDER BY id
+                """, Map.of("id", id), (rs, i) -> new TaskLogEntry(rs.getLong("id"), rs.getString("from_status"),
+                rs.getString("to_status"), rs.getString("reason"), rs.getTimestamp("at").toInstant()));
+    }
+
+    /**
+     * The task's FAILED deliveries as CSV (email, nickname, error, time), written row by row from the cursor so a
+     * long list is never held in memory.
+     */
+    void writeFailures(long id, java.io.Writer out) throws java.io.IOException {
+        try (org.apache.commons.csv.CSVPrinter csv = org.apache.commons.csv.CSVFormat.DEFAULT.builder()
+                .setHeader("email", "nickname", "error", "time").get().print(out)) {
+            jdbc.query("""
+                    SELECT c.email, c.nickname, d.error, d.updated_at
+                      FROM deliveries d LEFT JOIN contacts c ON c.id = d.contact_id
+                     WHERE d.task_id = :id AND d.status = 'FAILED'
+                     ORDER BY d.id
+                    """, Map.of("id", id), rs -> {
+                try {
+                    csv.printRecord(rs.getString("email"), rs.getString("nickname"), rs.getString("error"),
+                            rs.getTimestamp("updated_at").toInstant().toString());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    void requireTask(long id) {
+        find(id);
+    }
+
+    private Task find(long id) {
+        return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow(() -> NotFoundException.of("task", id));
+    }
+
+    private TaskView view(long id) {
+        return tx.execute(status -> views.of(find(id)));
+    }
+}
