@@ -108,6 +108,13 @@ class TaskController {
         return lifecycle.retry(id);
     }
 
+    @GetMapping("/{id}/progress")
+    @Operation(summary = "Status, pause reason, planned vs actual audience, counts by delivery state and template, "
+            + "plan/start/end times and, while running, the task workflow's own progress query")
+    TaskProgressView progress(@PathVariable long id) {
+        return lifecycle.progress(id);
+    }
+
     @GetMapping("/{id}/log")
     @Operation(summary = "The task's execution log: every state change with time and reason")
     List<TaskLogEntry> log(@PathVariable long id) {

@@ -63,10 +63,13 @@ class TaskLifecycle {
     private final CurrentUser currentUser;
     private final Audit audit;
     private final TransactionTemplate tx;
+    private final java.time.Duration queryTimeout;
 
     TaskLifecycle(TaskRepository tasks, CampaignRepository campaigns, TemplateSetRepository templateSets,
                   TaskViews views, NamedParameterJdbcTemplate jdbc, WorkflowClient client, CurrentUser currentUser,
-                  Audit audit, PlatformTransactionManager transactionManager) {
+                  Audit audit, PlatformTransactionManager transactionManager,
+                  org.edm.api.EdmApiProperties properties) {
+        this.queryTimeout = properties.temporal().queryTimeout();
         this.tasks = tasks;
         this.campaigns = campaigns;
         this.templateSets = templateSets;
@@ -381,6 +384,52 @@ class TaskLifecycle {
                 }
             });
         }
+    }
+
+    TaskProgressView progress(long id) {
+        TaskView task = view(id);
+        List<TaskProgressView.TemplateCount> byTemplate = jdbc.query("""
+                SELECT d.template_id, t.name, count(*) AS total,
+                       count(*) FILTER (WHERE d.status = 'SENT') AS sent,
+                       count(*) FILTER (WHERE d.status = 'FAILED') AS failed
+                  FROM deliveries d LEFT JOIN templates t ON t.id = d.template_id
+                 WHERE d.task_id = :id
+                 GROUP BY d.template_id, t.name ORDER BY d.template_id
+                """, Map.of("id", id), (rs, i) -> new TaskProgressView.TemplateCount(
+                (Long) rs.getObject("template_id", Long.class), rs.getString("name"), rs.getLong("total"),
+                rs.getLong("sent"), rs.getLong("failed")));
+        TaskProgressView.Live live = null;
+        String note = null;
+        if (RUNNING.contains(task.status())) {
+            try {
+                org.edm.workflows.task.TaskProgress p = queryProgress(id);
+                live = new TaskProgressView.Live(p.state(), p.pauseReason(), p.audienceSize());
+            } catch (RuntimeException e) {
+                note = "live progress unavailable: " + e.getClass().getSimpleName();
+            }
+        }
+        DeliveryCountsView d = task.deliveries();
+        return new TaskProgressView(id, task.status(), task.pauseReason(), task.planTime(), task.actualStartTime(),
+                task.actualEndTime(), task.audienceSize(), d.sent() + d.failed() + d.unknown(), d, byTemplate, live,
+                note);
+    }
+
+    /**
+     * One raw QueryWorkflow call with a deadline (as the campaign page does): a query needs a worker to answer, and
+     * this page must not hang when none polls.
+     */
+    private org.edm.workflows.task.TaskProgress queryProgress(long id) {
+        io.temporal.api.workflowservice.v1.QueryWorkflowResponse response = client.getWorkflowServiceStubs()
+                .blockingStub().withDeadlineAfter(queryTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .queryWorkflow(io.temporal.api.workflowservice.v1.QueryWorkflowRequest.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                .setWorkflowId(WorkflowIds.task(id)))
+                        .setQuery(io.temporal.api.query.v1.WorkflowQuery.newBuilder().setQueryType("progress"))
+                        .build());
+        return client.getOptions().getDataConverter().fromPayloads(0,
+                java.util.Optional.of(response.getQueryResult()), org.edm.workflows.task.TaskProgress.class,
+                org.edm.workflows.task.TaskProgress.class);
     }
 
     void requireTask(long id) {

@@ -139,6 +139,13 @@ class TaskApiTests extends ApiTestSupport {
         String workflowId = WorkflowIds.task(taskId);
 
         postJson("/v1/tasks/" + taskId + "/pause", "").andExpect(status().isAccepted());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> getJson("/v1/tasks/" + taskId + "/progress")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("SENDING"))
+                .andExpect(jsonPath("$.live.state").value("PAUSED"))
+                .andExpect(jsonPath("$.live.pause_reason").value("paused by operator"))
+                .andExpect(jsonPath("$.deliveries.total").value(0))
+                .andExpect(jsonPath("$.actual_audience").value(0)));
         postJson("/v1/tasks/" + taskId + "/resume", "").andExpect(status().isAccepted());
         postJson("/v1/tasks/" + taskId + "/cancel", "{\"reason\": \"wrong list\"}").andExpect(status().isAccepted());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(signals(workflowId)).containsExactly(
@@ -179,6 +186,10 @@ class TaskApiTests extends ApiTestSupport {
         assertThat(csv).startsWith("email,nickname,error,time")
                 .contains("retry-" + taskId + "-1@example.com,\"Nick, 1\",\"550 mailbox \"\"unavailable\"\", try later\",");
 
+        getJson("/v1/tasks/" + taskId + "/progress").andExpect(status().isOk())
+                .andExpect(jsonPath("$.actual_audience").value(4))
+                .andExpect(jsonPath("$.by_template[0].total").value(5))
+                .andExpect(jsonPath("$.live").doesNotExist());
         postJson("/v1/tasks/" + taskId + "/retry", "").andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.status").value("SENDING"))
                 .andExpect(jsonPath("$.deliveries.pending").value(2))
