@@ -141,7 +141,8 @@ public abstract class ApiTestSupport {
 
     protected long createTemplate(String name) throws Exception {
         return idOf(postJson("/v1/templates", """
-                {"name": "%s", "subject": "Hi {{nickname}}", "body_html": "<p>Hello {{nickname}}</p>"}
+                {"name": "%s", "subject": "Hi {{nickname}}",
+                 "body_html": "<p>Hello {{nickname}}</p><a href=\\"{{unsubscribe_url}}\\">unsubscribe</a>"}
                 """.formatted(name)).andExpect(status().isCreated()));
     }
 

@@ -30,8 +30,11 @@ class TemplateLibrary {
     private final TemplateSetRepository sets;
     private final CurrentUser currentUser;
     private final Audit audit;
+    private final EmailVariables variables;
 
-    TemplateLibrary(TemplateRepository templates, TemplateSetRepository sets, CurrentUser currentUser, Audit audit) {
+    TemplateLibrary(TemplateRepository templates, TemplateSetRepository sets, CurrentUser currentUser, Audit audit,
+                    EmailVariables variables) {
+        this.variables = variables;
         this.templates = templates;
         this.sets = sets;
         this.currentUser = currentUser;
@@ -96,20 +99,40 @@ class TemplateLibrary {
                 .orElseThrow(() -> NotFoundException.of("template", id));
     }
 
-    private static void checkSyntax(TemplateRequest request) {
+    /**
+     * Syntax, then names: every variable must be built in or defined in {@code /v1/settings/variables}, and the body
+     * must place {@code {{unsubscribe_url}}} (seed 000 §10.4: every marketing e-mail carries an unsubscribe link).
+     */
+    private void checkSyntax(TemplateRequest request) {
         List<FieldProblem> problems = new ArrayList<>();
+        java.util.Set<String> known = variables.known();
         try {
-            TemplateVariables.parse(request.subject());
+            unknown("subject", TemplateVariables.parse(request.subject()), known, problems);
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("subject", e.getMessage()));
         }
         try {
-            TemplateVariables.parse(request.bodyHtml());
+            java.util.Set<String> used = TemplateVariables.parse(request.bodyHtml());
+            unknown("body_html", used, known, problems);
+            if (!used.contains("unsubscribe_url")) {
+                problems.add(new FieldProblem("body_html", "must contain {{unsubscribe_url}}: every marketing "
+                        + "e-mail carries an unsubscribe link"));
+            }
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("body_html", e.getMessage()));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
+        }
+    }
+
+    private static void unknown(String field, java.util.Set<String> used, java.util.Set<String> known,
+                                List<FieldProblem> problems) {
+        for (String name : used) {
+            if (!known.contains(name)) {
+                problems.add(new FieldProblem(field, "unknown variable '" + name + "'; known: "
+                        + String.join(", ", known) + " (define more in /v1/settings/variables)"));
+            }
         }
     }
 

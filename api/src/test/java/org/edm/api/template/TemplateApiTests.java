@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -15,22 +16,39 @@ class TemplateApiTests extends ApiTestSupport {
 
     @Test
     void templateLifecycle() throws Exception {
+        String sig = "signature_html_" + System.nanoTime();
+        String vip = "vip_" + System.nanoTime();
+        String first = "first_name_" + System.nanoTime();
+        for (String key : List.of(sig, vip, first)) {
+            postJson("/v1/settings/variables", """
+                    {"variable_key": "%s", "display_name": "x", "source_type": "CONTACT_FIELD",
+                     "source_details": {"attribute": "%s"}}
+                    """.formatted(key, key)).andExpect(status().isCreated());
+        }
         long id = idOf(postJson("/v1/templates", """
                 {"name": "Welcome", "subject": "Hi {{nickname}}",
-                 "body_html": "<p>Dear {{ nickname }}, {{{signature_html}}} {{#vip}}VIP{{/vip}} {{! note }}</p>"}
-                """).andExpect(status().isCreated())
+                 "body_html": "<p>Dear {{ nickname }}, {{{%s}}} {{#%s}}VIP{{/%s}} {{! note }}</p>{{unsubscribe_url}}"}
+                """.formatted(sig, vip, vip)).andExpect(status().isCreated())
                 .andExpect(jsonPath("$.name").value("Welcome"))
                 .andExpect(jsonPath("$.body_html").exists())
-                .andExpect(jsonPath("$.variables").value(contains("nickname", "signature_html", "vip"))));
+                .andExpect(jsonPath("$.variables").value(contains("nickname", sig, "unsubscribe_url", vip))));
 
         getJson("/v1/templates/" + id).andExpect(status().isOk()).andExpect(jsonPath("$.subject").value("Hi {{nickname}}"));
         assertThat(JsonPath.<List<Integer>>read(body(getJson("/v1/templates")), "$[*].id")).contains((int) id);
 
         putJson("/v1/templates/" + id, """
-                {"name": "Welcome v2", "subject": "Hello {{first_name}}", "body_html": "<p>Hi</p>"}
-                """).andExpect(status().isOk())
+                {"name": "Welcome v2", "subject": "Hello {{%s}}", "body_html": "<p>Hi</p><a href='{{unsubscribe_url}}'>x</a>"}
+                """.formatted(first)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.name").value("Welcome v2"))
-                .andExpect(jsonPath("$.variables").value(contains("first_name")));
+                .andExpect(jsonPath("$.variables").value(contains(first, "unsubscribe_url")));
+
+        // a variable a template uses cannot be deleted; an unused one can
+        long firstId = JsonPath.<List<Integer>>read(body(getJson("/v1/settings/variables")),
+                "$[?(@.variable_key == '" + first + "')].id").get(0);
+        long vipId = JsonPath.<List<Integer>>read(body(getJson("/v1/settings/variables")),
+                "$[?(@.variable_key == '" + vip + "')].id").get(0);
+        deleteJson("/v1/settings/variables/" + firstId).andExpectAll(problem(409, "is used by template(s)"));
+        deleteJson("/v1/settings/variables/" + vipId).andExpect(status().isNoContent());
 
         deleteJson("/v1/templates/" + id).andExpect(status().isNoContent());
         getJson("/v1/templates/" + id).andExpectAll(problem(404, "template " + id + " not found"));
@@ -46,9 +64,22 @@ class TemplateApiTests extends ApiTestSupport {
         postJson("/v1/templates", "{\"name\": \"x\", \"body_html\": \"<p/>\"}").andExpectAll(invalidField("subject"));
         postJson("/v1/templates", "{\"name\": \" \", \"subject\": \"s\", \"body_html\": \"<p/>\"}")
                 .andExpectAll(invalidField("name"));
+        postJson("/v1/templates", "{\"name\": \"x\", \"subject\": \"Hi\", \"body_html\": \"<p>no link</p>\"}")
+                .andExpectAll(invalidField("body_html"))
+                .andExpect(jsonPath("$.detail").value(containsString("must contain {{unsubscribe_url}}")));
+        postJson("/v1/templates", "{\"name\": \"x\", \"subject\": \"Hi {{nick_name}}\", "
+                + "\"body_html\": \"<p>{{unsubscribe_url}}</p>\"}")
+                .andExpectAll(invalidField("subject"))
+                .andExpect(jsonPath("$.detail").value(containsString("unknown variable 'nick_name'")));
         putJson("/v1/templates/987654", "{\"name\": \"x\", \"subject\": \"s\", \"body_html\": \"b\"}")
                 .andExpectAll(problem(404, "template 987654 not found"));
         deleteJson("/v1/templates/987654").andExpect(status().isNotFound());
+        postJson("/v1/settings/variables", "{\"variable_key\": \"email\", \"display_name\": \"x\", "
+                + "\"source_type\": \"SYSTEM\"}").andExpectAll(invalidField("variable_key"));
+        postJson("/v1/settings/variables", "{\"variable_key\": \"1x\", \"display_name\": \"x\", "
+                + "\"source_type\": \"SYSTEM\"}").andExpectAll(invalidField("variable_key"));
+        postJson("/v1/settings/variables", "{\"variable_key\": \"ok\", \"display_name\": \"x\", "
+                + "\"source_type\": \"FROM_SPACE\"}").andExpectAll(invalidField("source_type"));
         assertRowCountsUnchanged();
     }
 
