@@ -7,7 +7,7 @@ import java.math.RoundingMode;
  * Engagement of a set of deliveries, each counted once per delivery: {@code opened} counts deliveries with a
  * person's open or any click (a click is an open whose pixel was blocked; machine opens never count),
  * {@code opens} every open hit including repeats and {@code machine_opens} those by privacy proxies and scanners.
- * {@code delivered} is sent minus bounced (SMTP gives no delivery receipt; providers' delivered events only
+ * {@code bounced} counts hard bounces only (a soft one is a delay); {@code delivered} is sent minus bounced (SMTP gives no delivery receipt; providers' delivered events only
  * confirm it). Rates: delivered and bounced per sent, the others per delivered; 0 when nothing was sent.
  */
 record ReportCounts(long audience, long sent, long failed, long delivered, long bounced, long opened, long clicked,

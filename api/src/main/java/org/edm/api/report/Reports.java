@@ -25,7 +25,7 @@ class Reports {
                        bool_or(type = 'CLICK') AS clicked,
                        bool_or(type = 'REPLY') AS replied,
                        bool_or(type = 'UNSUBSCRIBE') AS unsubscribed,
-                       bool_or(type = 'BOUNCE') AS bounced,
+                       bool_or(type = 'BOUNCE' AND coalesce((details ->> 'hard')::boolean, TRUE)) AS bounced,
                        count(*) FILTER (WHERE type = 'OPEN') AS opens,
                        count(*) FILTER (WHERE type = 'OPEN' AND machine) AS machine_opens
                   FROM event_log

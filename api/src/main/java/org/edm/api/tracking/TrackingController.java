@@ -3,7 +3,11 @@ package org.edm.api.tracking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.edm.api.support.InvalidInputException;
+import org.edm.domain.tracking.EngagementEvents;
+import org.edm.domain.tracking.EventType;
 import org.edm.domain.tracking.TrackingUrls;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -39,10 +43,12 @@ class TrackingController {
     private final EngagementEvents events;
     private final TrackingUrls urls;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    TrackingController(EngagementEvents events, TrackingUrls urls, Optional<Clock> clock) {
+    TrackingController(EngagementEvents events, TrackingUrls urls, Optional<Clock> clock, ObjectMapper json) {
         this.events = events;
         this.urls = urls;
+        this.json = json;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -55,7 +61,7 @@ class TrackingController {
             String userAgent = request.getHeader(HttpHeaders.USER_AGENT);
             events.record(delivery, new EngagementEvents.Event(EventType.OPEN,
                     MachineOpens.isMachine(userAgent, delivery.sentAt(), now), now, userAgent,
-                    IpPrefix.of(request.getRemoteAddr()), null, null));
+                    IpPrefix.of(request.getRemoteAddr()), null, null, false));
         });
         return ResponseEntity.ok()
                 .contentType(MediaType.IMAGE_GIF)
@@ -81,7 +87,7 @@ class TrackingController {
         Instant now = clock.instant();
         events.byToken(token).ifPresent(delivery -> events.record(delivery, new EngagementEvents.Event(
                 EventType.CLICK, false, now, request.getHeader(HttpHeaders.USER_AGENT),
-                IpPrefix.of(request.getRemoteAddr()), null, Map.of("url", truncate(url, 2000)))));
+                IpPrefix.of(request.getRemoteAddr()), null, json(Map.of("url", truncate(url, 2000))), false)));
         return ResponseEntity.status(HttpStatus.FOUND)
                 .location(URI.create(url))
                 .cacheControl(CacheControl.noStore())
@@ -118,7 +124,7 @@ class TrackingController {
         Instant now = clock.instant();
         events.record(delivery, new EngagementEvents.Event(EventType.UNSUBSCRIBE, false, now,
                 request.getHeader(HttpHeaders.USER_AGENT), IpPrefix.of(request.getRemoteAddr()), null,
-                Map.of("one_click", "One-Click".equals(request.getParameter("List-Unsubscribe")))));
+                json(Map.of("one_click", "One-Click".equals(request.getParameter("List-Unsubscribe")))), false));
         return html(HttpStatus.OK, "已退订 / Unsubscribed",
                 "<p>您已退订，不会再收到此发件人的邮件。 / You are unsubscribed and will not receive e-mail from "
                         + "this sender again.</p>");
@@ -136,6 +142,14 @@ class TrackingController {
                         <h1>%s</h1>
                         %s
                         </body></html>""".formatted(title, title, body));
+    }
+
+    private String json(Map<String, Object> details) {
+        try {
+            return json.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String truncate(String s, int max) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.edm.api.tracking.EngagementEvents;
-import org.edm.api.tracking.EventType;
+import org.edm.domain.tracking.EngagementEvents;
+import org.edm.domain.tracking.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -139,7 +139,8 @@ class WebhookController {
             }
             String externalId = provider + ":" + (e.eventId() != null ? e.eventId() : digest(item.toString()));
             boolean isNew = events.record(delivery.get(), new EngagementEvents.Event(e.type(), false, e.at(),
-                    e.userAgent(), null, truncate(externalId, 255), details));
+                    e.userAgent(), null, truncate(externalId, 255), json.valueToTree(details).toString(),
+                    e.hardBounce()));
             if (isNew) {
                 recorded++;
             } else {

@@ -1,7 +1,5 @@
-package org.edm.api.tracking;
+package org.edm.domain.tracking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -23,11 +21,9 @@ import java.util.Optional;
 public class EngagementEvents {
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final ObjectMapper json;
 
-    EngagementEvents(NamedParameterJdbcTemplate jdbc, ObjectMapper json) {
+    public EngagementEvents(NamedParameterJdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
     /** The delivery a token or provider message id names, with what events need to know about it. */
@@ -35,9 +31,12 @@ public class EngagementEvents {
                            Long senderServiceId, Instant sentAt) {
     }
 
-    /** One event to record; {@code externalId} (a provider's event id) makes a replayed webhook a no-op. */
+    /**
+     * One event to record; {@code externalId} (a provider's event id) makes a replayed webhook a no-op;
+     * {@code detailsJson} is a JSON object or null, and {@code hardBounce} marks a bounce that suppresses.
+     */
     public record Event(EventType type, boolean machine, Instant at, String userAgent, String ipPrefix,
-                        String externalId, Map<String, Object> details) {
+                        String externalId, String detailsJson, boolean hardBounce) {
     }
 
     private static final String DELIVERY = """
@@ -57,6 +56,22 @@ public class EngagementEvents {
             return Optional.empty();
         }
         return one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1", providerMessageId);
+    }
+
+    /** The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours). */
+    public Optional<Delivery> latestSentTo(long senderServiceId, String email) {
+        List<Delivery> rows = jdbc.query(DELIVERY + """
+                 JOIN contacts c ON c.id = d.contact_id
+                WHERE d.sender_service_id = :service AND d.status = 'SENT' AND lower(c.email) = lower(:email)
+                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""",
+                Map.of("service", senderServiceId, "email", email), (rs, i) -> delivery(rs));
+        return rows.stream().findFirst();
+    }
+
+    private static Delivery delivery(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Delivery(rs.getLong("id"), rs.getLong("task_id"), rs.getLong("campaign_id"),
+                rs.getLong("owner_id"), (Long) rs.getObject("contact_id"), (Long) rs.getObject("sender_service_id"),
+                rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant());
     }
 
     private Optional<Delivery> one(String sql, String value) {
@@ -90,11 +105,13 @@ public class EngagementEvents {
                 .addValue("ua", truncate(event.userAgent(), 500))
                 .addValue("ip", event.ipPrefix())
                 .addValue("external", event.externalId())
-                .addValue("details", toJson(event.details())));
+                .addValue("details", event.detailsJson()));
         if (inserted == 0) {
             return false;
         }
-        if (delivery.contactId() == null || event.machine()) {
+        if (delivery.contactId() == null || event.machine()
+                || (event.type() == EventType.BOUNCE && !event.hardBounce())) {
+            // a soft bounce (mailbox full, delayed) is recorded, but the address is not "bounced"
             return true;
         }
         setLabel(delivery, event.type(), event.at());
@@ -102,9 +119,7 @@ public class EngagementEvents {
             // a click is an open whose pixel was blocked
             setLabel(delivery, EventType.OPEN, event.at());
         }
-        if (event.type() == EventType.UNSUBSCRIBE
-                || (event.type() == EventType.BOUNCE && Boolean.TRUE.equals(event.details() == null ? null
-                : event.details().get("hard")))) {
+        if (event.type() == EventType.UNSUBSCRIBE || (event.type() == EventType.BOUNCE && event.hardBounce())) {
             suppress(delivery, event.type() == EventType.UNSUBSCRIBE ? "UNSUBSCRIBED" : "BOUNCED");
         }
         return true;
@@ -138,17 +153,6 @@ public class EngagementEvents {
                 .addValue("owner", delivery.ownerId())
                 .addValue("contact", delivery.contactId())
                 .addValue("reason", reason));
-    }
-
-    private String toJson(Map<String, Object> details) {
-        if (details == null || details.isEmpty()) {
-            return null;
-        }
-        try {
-            return json.writeValueAsString(details);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("event details are not JSON", e);
-        }
     }
 
     private static String truncate(String s, int max) {

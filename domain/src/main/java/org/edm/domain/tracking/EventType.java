@@ -1,4 +1,4 @@
-package org.edm.api.tracking;
+package org.edm.domain.tracking;
 
 /** Engagement events and the per-(campaign, contact) label column each one sets once. */
 public enum EventType {
@@ -15,7 +15,7 @@ public enum EventType {
         this.labelColumn = labelColumn;
     }
 
-    String labelColumn() {
+    public String labelColumn() {
         return labelColumn;
     }
 }

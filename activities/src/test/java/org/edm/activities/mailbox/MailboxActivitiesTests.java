@@ -1,0 +1,167 @@
+package org.edm.activities.mailbox;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import org.edm.activities.testing.ActivitiesHarness;
+import org.edm.domain.tracking.EngagementEvents;
+import org.edm.workflows.mailbox.MailboxPollResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real DSN and reply messages (Postfix and Exim reports, a mail-client reply, an out-of-office, a reply that lost
+ * the thread) in a GreenMail IMAP mailbox, read by the activity against a real PostgreSQL.
+ */
+class MailboxActivitiesTests {
+
+    @RegisterExtension
+    static final GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.IMAP.dynamicPort());
+
+    static ActivitiesHarness harness;
+    static JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void start() {
+        harness = new ActivitiesHarness();
+        jdbc = harness.fixtures.jdbc();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    private record Sent(long campaignId, long contactId, long deliveryId, String token, String email) {
+    }
+
+    private Sent sent(long campaign, long task, long template, long service, String email) {
+        long contact = harness.fixtures.contact(1, email, "reader");
+        String token = UUID.randomUUID().toString().replace("-", "");
+        long delivery = jdbc.queryForObject("""
+                INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
+                                        message_id)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
+                task, contact, template, token, service, Timestamp.from(Instant.now().minusSeconds(3600)), token);
+        return new Sent(campaign, contact, delivery, token, email);
+    }
+
+    private void deliver(GreenMailUser user, String fixture, Sent about) throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("/mailbox/" + fixture)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("TOKEN", about.token()).replace("RECIPIENT", about.email());
+        }
+        user.deliver(new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private long events(Sent s, String type, boolean machine) {
+        return jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ? AND type = ? AND machine = ?",
+                Long.class, s.deliveryId(), type, machine);
+    }
+
+    private Map<String, Object> labels(Sent s) {
+        return jdbc.queryForList("SELECT * FROM campaign_contact_labels WHERE campaign_id = ? AND contact_id = ?",
+                s.campaignId(), s.contactId()).stream().findFirst().orElse(Map.of());
+    }
+
+    private long suppressions(Sent s) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM suppressions WHERE owner_id = 1 AND reason = 'BOUNCED'
+                   AND email_hash = sha256(convert_to(lower(?), 'UTF8'))""", Long.class, s.email());
+    }
+
+    @Test
+    void bouncesAndRepliesInTheMailboxBecomeEventsLabelsAndSuppressionsOnce() throws Exception {
+        GreenMailUser user = mail.setUser("news@mail.example", "news", "imap-password");
+        long service = harness.fixtures.smtpService("mail.example", 2525, 100, 0, "news", "imap-password");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        long template = harness.fixtures.template(1, "Spring sale", "<p>hi</p>");
+        long campaign = harness.fixtures.campaign(1, "mailbox");
+        long task = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        Sent unknownUser = sent(campaign, task, template, service, "gone-" + System.nanoTime() + "@inbox.example");
+        Sent delayed = sent(campaign, task, template, service, "slow-" + System.nanoTime() + "@inbox.example");
+        Sent replier = sent(campaign, task, template, service, "bob-" + System.nanoTime() + "@inbox.example");
+        deliver(user, "postfix-hard-bounce.eml", unknownUser);
+        deliver(user, "exim-soft-bounce-no-message-id.eml", delayed);
+        deliver(user, "out-of-office.eml", delayed);
+        deliver(user, "reply.eml", replier);
+        deliver(user, "reply-without-references.eml", replier);
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+
+        assertThat(activities.listServicesWithMailbox()).contains(service);
+        MailboxPollResult result = activities.pollMailbox(service);
+
+        assertThat(result).isEqualTo(new MailboxPollResult(service, 5, 3, 2, 0));
+        // Postfix: permanent failure of our Message-ID -> bounced label and suppression
+        assertThat(events(unknownUser, "BOUNCE", false)).isEqualTo(1);
+        assertThat(labels(unknownUser).get("bounced_at")).isNotNull();
+        assertThat(suppressions(unknownUser)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT details->>'status' FROM event_log WHERE delivery_id = ? AND type = "
+                + "'BOUNCE'", String.class, unknownUser.deliveryId())).isEqualTo("5.1.1");
+        // Exim: only delayed, matched by recipient; an out-of-office is an automatic reply
+        assertThat(events(delayed, "BOUNCE", false)).isEqualTo(1);
+        assertThat(suppressions(delayed)).isZero();
+        assertThat(events(delayed, "REPLY", true)).isEqualTo(1);
+        assertThat(labels(delayed).get("bounced_at")).isNull();
+        assertThat(labels(delayed).get("replied_at")).isNull();
+        // a real reply by In-Reply-To, and one without references by the sender's address
+        assertThat(events(replier, "REPLY", false)).isEqualTo(2);
+        assertThat(labels(replier).get("replied_at")).isNotNull();
+
+        assertThat(activities.pollMailbox(service).read()).as("everything read is marked seen").isZero();
+        // read again (flags reset by another client): nothing is recorded twice
+        markAllUnseen(service);
+        assertThat(activities.pollMailbox(service).read()).isEqualTo(5);
+        assertThat(events(replier, "REPLY", false)).isEqualTo(2);
+        assertThat(events(unknownUser, "BOUNCE", false)).isEqualTo(1);
+    }
+
+    @Test
+    void aMailboxThatRefusesTheLoginFailsTheActivityForTheNextRound() {
+        long service = harness.fixtures.smtpService("refused.example", 2525, 100, 0, "nobody", "wrong");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> activities.pollMailbox(service))
+                .hasMessageContaining("unreadable");
+    }
+
+    private void markAllUnseen(long service) throws Exception {
+        Session session = Session.getInstance(new Properties());
+        try (Store store = session.getStore("imap")) {
+            store.connect("127.0.0.1", mail.getImap().getPort(), "news", "imap-password");
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            inbox.setFlags(1, inbox.getMessageCount(), new Flags(Flags.Flag.SEEN), false);
+            inbox.close(false);
+        }
+    }
+}
