@@ -88,9 +88,14 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 : throttleSeconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
-    /** A throttled batch lasts about 30 s at most, so pausing a task or changing a service never waits long. */
-    static int batchSize(long throttleMillis, int unthrottledBatchSize) {
-        return throttleMillis > 0 ? (int) Math.max(1, Math.min(100, 30_000 / throttleMillis)) : unthrottledBatchSize;
+    /**
+     * A throttled batch lasts about 30 s at most, so pausing a task or changing a service never waits long; the
+     * configured batch size caps it too, and fairness between users (F21) is decided batch by batch.
+     */
+    static int batchSize(long throttleMillis, int configuredBatchSize) {
+        return throttleMillis > 0
+                ? (int) Math.max(1, Math.min(Math.min(100, configuredBatchSize), 30_000 / throttleMillis))
+                : configuredBatchSize;
     }
 
     @Override

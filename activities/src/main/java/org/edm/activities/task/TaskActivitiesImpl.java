@@ -43,6 +43,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     private final WorkflowClient workflowClient;
     private final DeliveryProperties deliveryProperties;
 
+    private org.edm.activities.delivery.TaskSendabilityCheck sendability;
+
     public TaskActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskTransitions transitions,
                               WorkflowClient workflowClient, DeliveryProperties deliveryProperties) {
         this.jdbc = jdbc;
@@ -261,6 +263,18 @@ public class TaskActivitiesImpl implements TaskActivities {
         });
         log.info("task {} cancelled: {} unsent deliveries cancelled", taskId, cancelled);
         return cancelled == null ? 0 : cancelled;
+    }
+
+    /** Set by Spring; without it (hand-wired tests) a task is never paused for want of a sender service. */
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    public void useSendabilityCheck(org.edm.activities.delivery.TaskSendabilityCheck check) {
+        this.sendability = check;
+    }
+
+    @Override
+    public org.edm.workflows.sender.TaskSendability refreshSendability(long taskId) {
+        return sendability == null ? new org.edm.workflows.sender.TaskSendability("UNCHECKED", null, false, 0)
+                : sendability.refresh(taskId);
     }
 
     /** The quota issue wires the refund of the user's reserved quota here; until then the figure is only logged. */

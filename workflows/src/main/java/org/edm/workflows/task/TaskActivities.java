@@ -3,6 +3,7 @@ package org.edm.workflows.task;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.sender.TaskSendability;
 
 @ActivityInterface
 public interface TaskActivities {
@@ -49,6 +50,14 @@ public interface TaskActivities {
      */
     @ActivityMethod
     void refundUnsentQuota(long taskId, long cancelledDeliveries);
+
+    /**
+     * F20: PAUSES a SENDING task when its owner has no usable sender service ({@code 当前没有可用发信服务}) or every
+     * usable one has used today's quota ({@code 当前可用的发信服务额度已用完，请等待第二天恢复}), and moves a task
+     * paused for one of these reasons back to SENDING once that no longer holds. Never touches an operator's pause.
+     */
+    @ActivityMethod
+    TaskSendability refreshSendability(long taskId);
 
     /** Marks the task FINISHED with its end time and summary counts. */
     @ActivityMethod

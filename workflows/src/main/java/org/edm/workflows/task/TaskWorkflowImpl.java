@@ -4,6 +4,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.sender.TaskSendability;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,14 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
      * histories recorded before them never reach this version check.
      */
     static final String OPERATOR_CONTROLS = "operator-controls";
+
+    /** F20 pause reasons set by the system (no usable sender service, all quota used): checked on every recheck. */
+    static final String SENDABILITY = "sendability-pause";
+    /**
+     * How soon a task paused for want of a usable sender service first looks again (an admin binds or unfreezes
+     * one); the pause between looks doubles up to {@link #MAX_RECHECK}, so a long pause keeps a short history.
+     */
+    static final Duration SYSTEM_PAUSE_RECHECK = Duration.ofMinutes(5);
 
     private final TaskActivities activities = Workflow.newActivityStub(TaskActivities.class,
             ActivityOptions.newBuilder()
@@ -36,6 +45,9 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     // What the operator asked for (signals) versus what has been applied (through activities).
     private String requestedPauseReason;
     private String appliedPauseReason;
+    /** A pause the system applied (F20), not the operator; lifted by the system too. */
+    private String systemPauseReason;
+    private Duration systemPauseRecheck;
     private String cancelReason;
     private boolean cancelled;
     private int reopenedSignals;
@@ -75,6 +87,12 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
      */
     private void waitUntilEveryDeliveryIsDecided(TaskDemand demand) {
         Duration recheck = FIRST_RECHECK;
+        if (Workflow.getVersion(SENDABILITY, Workflow.DEFAULT_VERSION, 1) == 1) {
+            Duration paused = checkSendability(demand);
+            if (paused != null) {
+                recheck = paused;
+            }
+        }
         while (true) {
             int seen = drainedSignals;
             boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen || controlsPending());
@@ -93,6 +111,20 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
             if (lastCounts.outstanding() == 0) {
                 return;
             }
+            if (lastCounts.pending() > 0
+                    && Workflow.getVersion(SENDABILITY, Workflow.DEFAULT_VERSION, 1) == 1) {
+                boolean wasPaused = systemPauseReason != null;
+                Duration paused = checkSendability(demand);
+                if (paused != null) {
+                    // nothing to publish while no service can send: wait for the quota reset (or look again later)
+                    recheck = paused;
+                    continue;
+                }
+                if (wasPaused) {
+                    recheck = FIRST_RECHECK;
+                    continue;
+                }
+            }
             if (signalled) {
                 recheck = FIRST_RECHECK;
             } else {
@@ -102,6 +134,39 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                 recheck = recheck.multipliedBy(2).compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : recheck.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * F20: the task is PAUSED while its owner has no usable sender service, or all of them have used today's quota,
+     * and SENDING again (with demand re-published) as soon as that ends. Returns how long to wait before looking
+     * again while paused, or null when the task can send.
+     */
+    private Duration checkSendability(TaskDemand demand) {
+        TaskSendability sendability = activities.refreshSendability(taskId);
+        if (sendability.resumed()) {
+            systemPauseReason = null;
+            systemPauseRecheck = null;
+            state = "SENDING";
+            activities.publishDemand(demand);
+            return null;
+        }
+        if ("PAUSED".equals(sendability.status()) && sendability.pauseReason() != null) {
+            systemPauseReason = sendability.pauseReason();
+            state = "PAUSED";
+            if (sendability.nextResetEpochMillis() > 0) {
+                // a second past the reset, when the services have rolled their quota day over
+                long untilReset = sendability.nextResetEpochMillis() - Workflow.currentTimeMillis() + 1_000;
+                return Duration.ofMillis(Math.max(1_000, untilReset));
+            }
+            // no usable service: look again soon, then less often (an admin binds or unfreezes one at some point)
+            systemPauseRecheck = systemPauseRecheck == null ? SYSTEM_PAUSE_RECHECK
+                    : systemPauseRecheck.multipliedBy(2).compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK
+                    : systemPauseRecheck.multipliedBy(2);
+            return systemPauseRecheck;
+        }
+        systemPauseReason = null;
+        systemPauseRecheck = null;
+        return null;
     }
 
     private boolean controlsPending() {
@@ -180,6 +245,7 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
 
     @Override
     public TaskProgress progress() {
-        return new TaskProgress(taskId, state, audienceSize, lastCounts, appliedPauseReason);
+        return new TaskProgress(taskId, state, audienceSize, lastCounts,
+                appliedPauseReason != null ? appliedPauseReason : "PAUSED".equals(state) ? systemPauseReason : null);
     }
 }

@@ -74,6 +74,15 @@ public class FakeTaskActivities implements TaskActivities {
 
     public final Map<Long, Long> cancelledDeliveries = new ConcurrentHashMap<>();
 
+    /** F20 hook: tests set what the sendability check answers; by default the task can send. */
+    public volatile java.util.function.LongFunction<org.edm.workflows.sender.TaskSendability> sendability =
+            taskId -> new org.edm.workflows.sender.TaskSendability("SENDING", null, false, 0);
+
+    @Override
+    public org.edm.workflows.sender.TaskSendability refreshSendability(long taskId) {
+        return sendability.apply(taskId);
+    }
+
     @Override
     public void refundUnsentQuota(long taskId, long cancelledDeliveries) {
         controls.add(taskId + " REFUND " + cancelledDeliveries);

@@ -1,0 +1,15 @@
+package org.edm.workflows.sender;
+
+/**
+ * Whether a task's owner has a sender service that can send for it now (F20), as the task's status says after the
+ * check. {@code pauseReason} is one of the system reasons below or null; {@code resumed} says the check has just
+ * moved the task back to SENDING (publish demand again); {@code nextResetEpochMillis} is when the earliest quota of
+ * the owner's usable services comes back (set when paused for quota, else 0).
+ */
+public record TaskSendability(String status, String pauseReason, boolean resumed, long nextResetEpochMillis) {
+
+    /** F20, the seed's own text: no enabled, unfrozen service is bound to the task's owner. */
+    public static final String NO_USABLE_SERVICE = "当前没有可用发信服务";
+    /** F20, the seed's own text: every usable service has used today's quota; resumes at the next reset. */
+    public static final String QUOTA_USED_UP = "当前可用的发信服务额度已用完，请等待第二天恢复";
+}

@@ -1,0 +1,135 @@
+package org.edm.workflows.task;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.sender.TaskSendability;
+import org.edm.workflows.testing.WorkflowTestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** F20 in the task workflow: paused while no service can send for it, resumed by itself when one can. */
+class TaskSendabilityWorkflowTests {
+
+    private TestWorkflowEnvironment env;
+    private FakeTaskActivities activities;
+    /** What the (fake) sendability check says next: the state of the task's owner's services. */
+    private final AtomicReference<String> services = new AtomicReference<>("OK");
+    private volatile long quotaResetsAt;
+    private volatile boolean systemPaused;
+
+    @BeforeEach
+    void setUp() {
+        env = WorkflowTestEnvironments.newEnvironment();
+        activities = new FakeTaskActivities(env::currentTimeMillis, 20);
+        activities.sendability = taskId -> {
+            String reason = switch (services.get()) {
+                case "NONE" -> TaskSendability.NO_USABLE_SERVICE;
+                case "QUOTA" -> env.currentTimeMillis() < quotaResetsAt ? TaskSendability.QUOTA_USED_UP : null;
+                default -> null;
+            };
+            if (reason != null) {
+                systemPaused = true;
+                return new TaskSendability("PAUSED", reason, false,
+                        TaskSendability.QUOTA_USED_UP.equals(reason) ? quotaResetsAt : 0);
+            }
+            boolean resumed = systemPaused;
+            systemPaused = false;
+            return new TaskSendability("SENDING", null, resumed, 0);
+        };
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    private TaskWorkflow start(long id) {
+        TaskWorkflow task = env.getWorkflowClient().newWorkflowStub(TaskWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("task-" + id).setTaskQueue(TaskQueues.EDM).build());
+        WorkflowClient.start(task::run, new TaskInput(id, 1));
+        return task;
+    }
+
+    @Test
+    void allQuotaUsedPausesTheTaskUntilTheResetThenItResumesByItself() {
+        services.set("QUOTA");
+        quotaResetsAt = WorkflowTestEnvironments.START.plus(Duration.ofHours(10)).toEpochMilli();
+        TaskWorkflow task = start(21);
+
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(task.progress().pauseReason()).isEqualTo("当前可用的发信服务额度已用完，请等待第二天恢复");
+        assertThat(activities.published).hasSize(1);
+
+        env.sleep(Duration.ofHours(9).plusMinutes(59));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(activities.published).as("no demand re-published while nothing can send").hasSize(1);
+
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+        assertThat(task.progress().pauseReason()).isNull();
+        assertThat(activities.published).as("demand published again at the reset").hasSizeGreaterThan(1);
+
+        activities.outstanding.put(21L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-21", "task-sendability-quota.json");
+    }
+
+    @Test
+    void noUsableServicePausesTheTaskUntilOneIsUsableAgain() {
+        services.set("NONE");
+        TaskWorkflow task = start(22);
+
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(task.progress().pauseReason()).isEqualTo("当前没有可用发信服务");
+
+        env.sleep(Duration.ofHours(8));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+
+        services.set("OK");
+        env.sleep(TaskWorkflowImpl.MAX_RECHECK.plusSeconds(1));
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+        assertThat(activities.published).as("demand published again once a service is usable")
+                .hasSizeGreaterThan(1);
+
+        activities.outstanding.put(22L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-22", "task-sendability-no-service.json");
+    }
+
+    @Test
+    void anOperatorPauseWinsOverTheSystemsAndTheSystemNeverLiftsIt() {
+        services.set("NONE");
+        TaskWorkflow task = start(23);
+        env.sleep(Duration.ofSeconds(5));
+        task.pause("paused by operator");
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().pauseReason()).isEqualTo("paused by operator");
+
+        services.set("OK");
+        env.sleep(Duration.ofHours(1));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(task.progress().pauseReason()).isEqualTo("paused by operator");
+
+        task.resume();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+    }
+}
