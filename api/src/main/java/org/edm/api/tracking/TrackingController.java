@@ -84,12 +84,13 @@ class TrackingController {
         if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
             throw new InvalidInputException("u", "only http(s) links redirect");
         }
+        URI target = redirectTarget(url);
         Instant now = clock.instant();
         events.byToken(token).ifPresent(delivery -> events.record(delivery, new EngagementEvents.Event(
                 EventType.CLICK, false, now, request.getHeader(HttpHeaders.USER_AGENT),
                 IpPrefix.of(request.getRemoteAddr()), null, json(Map.of("url", truncate(url, 2000))), false)));
         return ResponseEntity.status(HttpStatus.FOUND)
-                .location(URI.create(url))
+                .location(target)
                 .cacheControl(CacheControl.noStore())
                 .build();
     }
@@ -142,6 +143,19 @@ class TrackingController {
                         <h1>%s</h1>
                         %s
                         </body></html>""".formatted(title, title, body));
+    }
+
+    /** A template's href as written may hold characters a URI may not (spaces, non-ASCII): encode them. */
+    private static URI redirectTarget(String url) {
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException notAUri) {
+            try {
+                return org.springframework.web.util.UriComponentsBuilder.fromUriString(url).encode().build().toUri();
+            } catch (RuntimeException stillNot) {
+                throw new InvalidInputException("u", "the link target is not a valid URL");
+            }
+        }
     }
 
     private String json(Map<String, Object> details) {

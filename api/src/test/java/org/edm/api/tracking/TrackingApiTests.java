@@ -123,6 +123,16 @@ class TrackingApiTests extends ApiTestSupport {
     }
 
     @Test
+    void aLinkWrittenWithSpacesOrChineseInTheTemplateStillRedirects() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("space-" + System.nanoTime() + "@example.test");
+
+        mvc.perform(at(urls.click(sent.token(), "https://shop.example/春季 sale?q=a b")))
+                .andExpect(status().isFound())
+                .andExpect(header().string("Location",
+                        "https://shop.example/%E6%98%A5%E5%AD%A3%20sale?q=a%20b"));
+    }
+
+    @Test
     void aTamperedOrForeignClickIsRejectedWithoutRedirect() throws Exception {
         SentDeliveries.Sent sent = fixtures.oneSent("tamper-" + System.nanoTime() + "@example.test");
         SentDeliveries.Sent other = fixtures.oneSent("other-" + System.nanoTime() + "@example.test");

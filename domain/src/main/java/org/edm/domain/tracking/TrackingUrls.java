@@ -31,7 +31,9 @@ public final class TrackingUrls {
     }
 
     public String click(String token, String targetUrl) {
-        return baseUrl + "/track/click/" + token + "?u=" + URLEncoder.encode(targetUrl, StandardCharsets.UTF_8)
+        // %20, not URLEncoder's '+', for a space: every decoder agrees on %20 (a literal '+' is already %2B)
+        return baseUrl + "/track/click/" + token + "?u="
+                + URLEncoder.encode(targetUrl, StandardCharsets.UTF_8).replace("+", "%20")
                 + "&s=" + signer.sign(token, targetUrl);
     }
 
