@@ -363,6 +363,73 @@ class SenderPoolTests {
         assertThat(statuses).doesNotContain("PAUSED");
     }
 
+    private long apiService(String provider, String domain, String settingsJson, String secretJson) {
+        return f.jdbc().queryForObject("""
+                INSERT INTO sender_services (name, provider, domain, settings, secret_ciphertext, secret_key_version,
+                                             daily_quota, throttle_seconds, failure_threshold)
+                VALUES (?, ?, ?, ?::jsonb, ?, 1, 1000, 0, 3) RETURNING id
+                """, Long.class, provider + " " + domain, provider, domain, settingsJson,
+                harness.secrets.seal(secretJson));
+    }
+
+    /**
+     * The HTTP providers behind the same pool: EngageLab refusing the credentials fails the deliveries and freezes
+     * the service (the task then pauses for want of a service); Aliyun refusing one recipient fails that delivery
+     * alone. Neither secret appears in any log line.
+     */
+    @Test
+    void httpProvidersAreClassifiedThroughThePoolAndTheirSecretsNeverLogged(CapturedOutput output) throws Exception {
+        String apiKey = "el-api-key-never-logged";
+        String accessKeySecret = "aliyun-secret-never-logged";
+        try (org.edm.activities.provider.FakeHttpApi engagelab = new org.edm.activities.provider.FakeHttpApi();
+             org.edm.activities.provider.FakeHttpApi aliyun = new org.edm.activities.provider.FakeHttpApi()) {
+            engagelab.answer(r -> org.edm.activities.provider.FakeHttpApi.Reply.json(401,
+                    "{\"code\":30001,\"message\":\"authentication failed\"}"));
+            aliyun.answer(r -> r.query().getOrDefault("ToAddress", "").startsWith("bad")
+                    ? org.edm.activities.provider.FakeHttpApi.Reply.json(400,
+                    "{\"RequestId\":\"r\",\"Code\":\"InvalidToAddress\",\"Message\":\"invalid\"}")
+                    : org.edm.activities.provider.FakeHttpApi.Reply.json(200,
+                    "{\"RequestId\":\"r\",\"EnvId\":\"env-1\"}"));
+            startTemporal(true, null, 1, n -> Fault.NONE);
+
+            long elService = apiService("ENGAGELAB", "el.example.com", "{\"api_user\":\"edm\",\"endpoint\":"
+                    + "\"http://127.0.0.1:" + engagelab.port() + "\"}", "{\"api_key\":\"" + apiKey + "\"}");
+            f.grant(owner, elService);
+            long elTask = taskFor(owner, campaign, templateSet, 8);
+            startTask(elTask, campaign);
+            env.sleep(Duration.ofMinutes(2));
+            awaitTaskStatus(elTask, "PAUSED");
+            assertThat(f.jdbc().queryForObject("SELECT health_status FROM sender_services WHERE id = ?",
+                    String.class, elService)).isEqualTo("FROZEN");
+            // the first batch of 5 fails and freezes the service; 3 deliveries wait for a usable service
+            assertThat(f.deliveryStatuses(elTask)).containsEntry("FAILED", 5L).containsEntry("PENDING", 3L);
+            assertThat(pauseReason(elTask)).isEqualTo(TaskSendability.NO_USABLE_SERVICE);
+            assertThat(engagelab.requests().get(0).header("Authorization")).isEqualTo("Basic "
+                    + java.util.Base64.getEncoder().encodeToString(("edm:" + apiKey).getBytes()));
+
+            long other = f.user("aliyun-operator");
+            long otherCampaign = f.campaign(other, "Aliyun");
+            long otherSet = f.templateSet(other, f.template(other, "Hi", "<p>Hi {{nickname}}</p>"));
+            long dmService = apiService("ALIYUN_DM", "dm.example.com", "{\"access_key_id\":\"LTAI-x\","
+                    + "\"endpoint\":\"127.0.0.1:" + aliyun.port() + "\"}",
+                    "{\"access_key_secret\":\"" + accessKeySecret + "\"}");
+            f.grant(other, dmService);
+            f.contact(other, "bad-1@example.test", "Bad");
+            f.contacts(other, "good", 4);
+            long dmTask = f.task(otherCampaign, other, "{}", otherSet);
+            startTask(dmTask, otherCampaign);
+            awaitTaskStatus(dmTask, "FINISHED");
+            assertThat(f.deliveryStatuses(dmTask)).containsEntry("SENT", 4L).containsEntry("FAILED", 1L);
+            assertThat(f.jdbc().queryForMap("SELECT health_status, consecutive_failures FROM sender_services "
+                    + "WHERE id = ?", dmService)).containsEntry("health_status", "ACTIVE")
+                    .containsEntry("consecutive_failures", 0);
+            assertThat(aliyun.requests()).hasSize(5)
+                    .allSatisfy(r -> assertThat(r.query()).containsEntry("Action", "SingleSendMail"));
+        }
+        assertThat(output.getAll()).doesNotContain(apiKey).doesNotContain(accessKeySecret)
+                .doesNotContain(SMTP_PASSWORD);
+    }
+
     /**
      * INV-1 and INV-2 under concurrency: 20 tasks of 5 users over 3 throttled services with small quotas, served by
      * two workers (batches of 5, so batches go to both workers and users take turns). Each service sends exactly its quota (demand is larger), never more, and two sends through one
