@@ -26,11 +26,17 @@ public class FakeTaskActivities implements TaskActivities {
         this.audiencePerTask = audiencePerTask;
     }
 
+    /** When set, tasks started from now on have nothing to send and finish at once (keeps long tests short). */
+    public volatile boolean nothingToSend;
+
     @Override
     public TaskAudience materializeDeliveries(long taskId) {
         if (startedAt.putIfAbsent(taskId, clock.getAsLong()) == null) {
             startOrder.add(taskId);
-            outstanding.put(taskId, (long) audiencePerTask);
+            outstanding.put(taskId, nothingToSend ? 0L : (long) audiencePerTask);
+        }
+        if (nothingToSend) {
+            return new TaskAudience(taskId, 7, 1_000 + taskId, 0, 0);
         }
         return new TaskAudience(taskId, 7, 1_000 + taskId, audiencePerTask, audiencePerTask);
     }
