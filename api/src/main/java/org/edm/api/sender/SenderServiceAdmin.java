@@ -56,7 +56,7 @@ class SenderServiceAdmin {
     @Transactional(readOnly = true)
     List<SenderServiceView> list() {
         currentUser.requireAdmin();
-        return services.findAllByOrderByIdAsc().stream().map(SenderServiceView::of).toList();
+        return services.findAllByOrderByIdAsc().stream().map(this::view).toList();
     }
 
     /** One service with its live state: today's sends, and what its workflow is doing ({@code live}). */
@@ -65,8 +65,9 @@ class SenderServiceAdmin {
         currentUser.requireAdmin();
         SenderService service = find(id);
         Instant now = Instant.now();
-        SenderServiceView plain = SenderServiceView.of(service, null, null, now);
-        return SenderServiceView.of(service, services.countSentSince(id, plain.quotaDayStartedAt()), live, now);
+        SenderServiceView plain = SenderServiceView.of(service, null, null, now, Set.of());
+        return SenderServiceView.of(service, services.countSentSince(id, plain.quotaDayStartedAt()), live, now,
+                secretFields(service));
     }
 
     void requireExists(long id) {
@@ -78,10 +79,10 @@ class SenderServiceAdmin {
     @Transactional
     SenderServiceView unfreeze(long id) {
         currentUser.requireAdmin();
-        SenderServiceView before = SenderServiceView.of(find(id));
+        SenderServiceView before = view(find(id));
         if (services.unfreeze(id) > 0) {
             services.acknowledgeFreezeAlerts(id);
-            SenderServiceView after = SenderServiceView.of(find(id));
+            SenderServiceView after = view(find(id));
             audit.record("unfreeze", "sender_service", id, before, after);
             return after;
         }
@@ -97,11 +98,11 @@ class SenderServiceAdmin {
             throw new InvalidInputException("remaining_today", "must be at most the daily quota ("
                     + service.getDailyQuota() + "); raise daily_quota first");
         }
-        SenderServiceView before = SenderServiceView.of(service);
+        SenderServiceView before = view(service);
         java.time.ZoneId zone = QuotaDays.zone(service.getTimeZone());
         services.setRemainingToday(id, remainingToday,
                 QuotaDays.of(Instant.now(), service.getResetTime(), zone));
-        SenderServiceView after = SenderServiceView.of(find(id));
+        SenderServiceView after = view(find(id));
         audit.record("adjust_quota", "sender_service", id,
                 Map.of("remaining_today", before.remainingToday()), Map.of("remaining_today", after.remainingToday()));
         return after;
@@ -116,7 +117,7 @@ class SenderServiceAdmin {
         apply(request, service);
         services.saveAndFlush(service);
         access.save(new UserSenderServiceAccess(currentUser.id(), service.getId()));
-        SenderServiceView view = SenderServiceView.of(service);
+        SenderServiceView view = view(service);
         audit.created("sender_service", service.getId(), view);
         return view;
     }
@@ -131,10 +132,10 @@ class SenderServiceAdmin {
                     + "already sent this quota day (" + service.getUsedToday() + "); set it to at least "
                     + service.getUsedToday() + ", or disable the service to stop it for today");
         }
-        SenderServiceView before = SenderServiceView.of(service);
+        SenderServiceView before = view(service);
         apply(request, service);
         services.saveAndFlush(service);
-        SenderServiceView after = SenderServiceView.of(service);
+        SenderServiceView after = view(service);
         audit.updated("sender_service", id, before, after);
         return after;
     }
@@ -147,7 +148,7 @@ class SenderServiceAdmin {
             throw new ConflictException("sender service " + id + " has already sent mail and its history refers to "
                     + "it; disable it (enabled: false) instead of deleting it");
         }
-        SenderServiceView before = SenderServiceView.of(service);
+        SenderServiceView before = view(service);
         services.delete(service);
         services.flush();
         audit.deleted("sender_service", id, before);
@@ -192,7 +193,7 @@ class SenderServiceAdmin {
     private List<SenderServiceView> viewsOf(long userId) {
         List<Long> ids = access.findAllByUserIdOrderBySenderServiceIdAsc(userId).stream()
                 .map(UserSenderServiceAccess::getSenderServiceId).toList();
-        return services.findAllByIdInOrderByIdAsc(ids).stream().map(SenderServiceView::of).toList();
+        return services.findAllByIdInOrderByIdAsc(ids).stream().map(this::view).toList();
     }
 
     private void requireUser(long userId) {
@@ -205,10 +206,13 @@ class SenderServiceAdmin {
         return services.findById(id).orElseThrow(() -> NotFoundException.of("sender service", id));
     }
 
-    private static void checkProviderSettings(SenderServiceRequest request, SenderService existing) {
+    private void checkProviderSettings(SenderServiceRequest request, SenderService existing) {
         SenderProvider provider = request.provider();
         // a stored secret of the same provider may be kept by omitting it
         boolean hadSecret = existing != null && existing.hasSecret() && existing.getProvider() == provider;
+        // an SMTP secret may hold only the IMAP password: the SMTP one is kept only if it is there
+        boolean hadSmtpPassword = hadSecret && provider == SenderProvider.SMTP
+                && secretFields(existing).contains("password");
         if (provider != SenderProvider.SMTP && request.smtp() != null) {
             throw new InvalidInputException("smtp", "only applies to provider SMTP");
         }
@@ -224,7 +228,7 @@ class SenderServiceAdmin {
                     throw new InvalidInputException("smtp", "required when provider is SMTP");
                 }
                 if (request.smtp().username() != null && !request.smtp().username().isBlank()
-                        && request.smtp().password() == null && !hadSecret) {
+                        && request.smtp().password() == null && !hadSmtpPassword) {
                     throw new InvalidInputException("smtp.password", "required when smtp.username is given");
                 }
             }
@@ -272,12 +276,34 @@ class SenderServiceAdmin {
             settings.put("port", smtp.port());
             settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
             settings.put("tls", smtp.tls() == null || smtp.tls());
-            // null keeps the stored password, "" removes it (no authentication), anything else replaces it
-            if (smtp.password() != null && smtp.password().isEmpty()) {
-                service.clearSecret();
+            // the SMTP secret is {"password", "imap_password"}, merged field by field: null keeps the stored value,
+            // "" removes it (no authentication / the IMAP login falls back to the SMTP password), else replaces it
+            Map<String, String> stored = service.hasSecret() ? openSecret(service) : Map.of();
+            Map<String, String> sealed = new LinkedHashMap<>(stored);
+            mergeSecret(sealed, "password", smtp.password());
+            SenderServiceRequest.Imap imap = smtp.imap();
+            if (imap == null) {
+                // no mailbox to read: its password means nothing any more
+                sealed.remove("imap_password");
             } else {
-                secretField = "password";
-                secret = smtp.password();
+                boolean ssl = imap.ssl() == null || imap.ssl();
+                // exactly what the mailbox poller reads (MailboxActivitiesImpl): settings.imap and imap_password
+                Map<String, Object> imapSettings = new LinkedHashMap<>();
+                imapSettings.put("host", imap.host().trim());
+                imapSettings.put("port", imap.port() != null ? imap.port() : ssl ? 993 : 143);
+                if (imap.username() != null && !imap.username().isBlank()) {
+                    imapSettings.put("username", imap.username());
+                }
+                imapSettings.put("ssl", ssl);
+                imapSettings.put("folder", imap.folder() == null || imap.folder().isBlank()
+                        ? "INBOX" : imap.folder().trim());
+                settings.put("imap", imapSettings);
+                mergeSecret(sealed, "imap_password", imap.password());
+            }
+            if (sealed.isEmpty()) {
+                service.clearSecret();
+            } else if (!sealed.equals(stored)) {
+                service.replaceSecret(secretBox.seal(encode(sealed)), secretBox.currentVersion());
             }
         } else if (request.aliyun() != null) {
             SenderServiceRequest.Aliyun aliyun = request.aliyun();
@@ -301,13 +327,60 @@ class SenderServiceAdmin {
         }
     }
 
+    private static void mergeSecret(Map<String, String> sealed, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isEmpty()) {
+            sealed.remove(field);
+        } else {
+            sealed.put(field, value);
+        }
+    }
+
+    /** The admin view; opens the sealed secret only to tell which fields it holds. */
+    private SenderServiceView view(SenderService service) {
+        return SenderServiceView.of(service, secretFields(service));
+    }
+
+    private Set<String> secretFields(SenderService service) {
+        if (!service.hasSecret()) {
+            return Set.of();
+        }
+        try {
+            return openSecret(service).keySet();
+        } catch (RuntimeException unreadable) {
+            // an unknown key version or a non-JSON secret: say a secret is there (has_secret), nothing more
+            return Set.of();
+        }
+    }
+
+    private Map<String, String> openSecret(SenderService service) {
+        try {
+            Map<String, String> fields = new LinkedHashMap<>();
+            json.readTree(secretBox.open(service.getSecretCiphertext())).fields()
+                    .forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+            return fields;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored credentials are not JSON", e);
+        }
+    }
+
+    private String encode(Map<String, String> sealed) {
+        try {
+            return json.writeValueAsString(sealed);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode credentials", e);
+        }
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
     /**
-     * The sealed plaintext is JSON with one field per provider: {@code password} (SMTP), {@code access_key_secret}
-     * (Aliyun), {@code api_key} (EngageLab).
+     * The sealed plaintext is JSON: {@code password} and optionally {@code imap_password} (SMTP, see
+     * {@link #apply}), {@code access_key_secret} (Aliyun), {@code api_key} (EngageLab).
      */
     private String sealedSecret(String field, String value) {
         try {

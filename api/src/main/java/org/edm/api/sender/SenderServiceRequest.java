@@ -21,7 +21,7 @@ import java.math.BigDecimal;
 /**
  * Create or replace a sender service. Exactly the settings object of its provider is given ({@code smtp},
  * {@code aliyun} or {@code engagelab}). Secrets are write-only: on update an omitted one keeps the stored secret (an
- * empty {@code smtp.password} removes it).
+ * empty {@code smtp.password} or {@code smtp.imap.password} removes it).
  */
 record SenderServiceRequest(
         @NotBlank @Size(max = 255) String name,
@@ -51,11 +51,35 @@ record SenderServiceRequest(
                 @Size(max = 320) String username,
                 @Size(max = 1024) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, description = "write-only; on update "
                         + "omit it to keep the stored password, send \"\" to remove it") String password,
-                @Schema(description = "use TLS (implicit on 465, STARTTLS otherwise); default true") Boolean tls) {
+                @Schema(description = "use TLS (implicit on 465, STARTTLS otherwise); default true") Boolean tls,
+                @Valid @Schema(description = "optional: the IMAP mailbox the mailbox poller reads for replies and "
+                        + "bounces; omit it to read no mailbox") Imap imap) {
 
         @Override
         public String toString() {
-            return "Smtp[host=" + host + ", port=" + port + ", username=" + username + ", password=***]";
+            return "Smtp[host=" + host + ", port=" + port + ", username=" + username + ", password=***, imap="
+                    + imap + "]";
+        }
+    }
+
+    /**
+     * The service's IMAP mailbox (replies and DSN bounces). The password is write-only: sealed at rest next to the
+     * SMTP password and never returned; on update omit it to keep the stored one, send "" to remove it (the poller
+     * then logs in with the SMTP password).
+     */
+    record Imap(@NotBlank @HostName @Size(max = 255) @Schema(example = "imap.example.com") String host,
+                @Min(1) @Max(65535) @Schema(description = "default 993 with ssl, 143 without") Integer port,
+                @Size(max = 320) @Schema(description = "default: the SMTP username") String username,
+                @Size(max = 1024) @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, description = "write-only; "
+                        + "default: the SMTP password; on update omit it to keep the stored one, \"\" removes it")
+                String password,
+                @Schema(description = "implicit TLS (IMAPS); default true") Boolean ssl,
+                @Size(min = 1, max = 255) @Schema(description = "default INBOX") String folder) {
+
+        @Override
+        public String toString() {
+            return "Imap[host=" + host + ", port=" + port + ", username=" + username + ", ssl=" + ssl + ", folder="
+                    + folder + ", password=***]";
         }
     }
 

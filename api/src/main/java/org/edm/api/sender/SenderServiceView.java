@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A sender service as admins see it. Never carries a password, AccessKey secret, api_key or ciphertext, only
@@ -25,7 +26,12 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
                          int consecutiveFailures, String lastError, Instant lastErrorAt, String workflowId,
                          Instant createdAt, Instant updatedAt, Live live) {
 
-    record SmtpView(String host, Integer port, String username, Boolean tls) {
+    record SmtpView(String host, Integer port, String username, Boolean tls, ImapView imap) {
+    }
+
+    /** The IMAP mailbox the poller reads; never its password, only whether one is stored. */
+    record ImapView(String host, Integer port, String username, Boolean ssl, String folder,
+                    boolean hasImapPassword) {
     }
 
     record AliyunView(String accessKeyId, String region, String accountName, String fromAlias) {
@@ -42,15 +48,23 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
     record Live(String workflowState, Instant coolingUntil, Instant quotaResetsAt, List<Long> waitingTaskIds) {
     }
 
-    static SenderServiceView of(SenderService s) {
-        return of(s, null, null, Instant.now());
+    /**
+     * {@code secretFields}: the names (never the values) of the fields in the service's sealed secret, e.g.
+     * {@code password} and {@code imap_password} for SMTP; the caller opens it.
+     */
+    static SenderServiceView of(SenderService s, Set<String> secretFields) {
+        return of(s, null, null, Instant.now(), secretFields);
     }
 
-    static SenderServiceView of(SenderService s, Long sendsToday, Live live, Instant now) {
+    static SenderServiceView of(SenderService s, Long sendsToday, Live live, Instant now, Set<String> secretFields) {
         Map<String, Object> settings = s.getSettings();
+        ImapView imap = settings.get("imap") instanceof Map<?, ?> m
+                ? new ImapView(asString(m.get("host")), asInteger(m.get("port")), asString(m.get("username")),
+                asBoolean(m.get("ssl")), asString(m.get("folder")), secretFields.contains("imap_password"))
+                : null;
         SmtpView smtp = s.getProvider() == SenderProvider.SMTP
                 ? new SmtpView(asString(settings.get("host")), asInteger(settings.get("port")),
-                asString(settings.get("username")), asBoolean(settings.get("tls")))
+                asString(settings.get("username")), asBoolean(settings.get("tls")), imap)
                 : null;
         AliyunView aliyun = s.getProvider() == SenderProvider.ALIYUN_DM
                 ? new AliyunView(asString(settings.get("access_key_id")), asString(settings.get("region")),
@@ -65,7 +79,7 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
         int usedToday = countsToday ? s.getUsedToday() : 0;
         String state = !s.isEnabled() ? "DISABLED" : s.getHealthStatus().name();
         return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, aliyun, engagelab,
-                s.hasSecret(), s.getProvider() == SenderProvider.SMTP && s.hasSecret(), state,
+                s.hasSecret(), s.getProvider() == SenderProvider.SMTP && secretFields.contains("password"), state,
                 // used_today is the stored counter (of quota_day); remaining_today is what the send path would see now
                 s.getDailyQuota(), s.getUsedToday(), Math.max(0, s.getDailyQuota() - usedToday), sendsToday,
                 QuotaDays.startOf(today, s.getResetTime(), zone),

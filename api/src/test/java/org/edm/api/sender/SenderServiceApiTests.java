@@ -32,6 +32,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class SenderServiceApiTests extends ApiTestSupport {
 
     private static final String PASSWORD = "s3cret-Pa55word";
+    private static final String IMAP_PASSWORD = "imap-Pa55word-42";
 
     @Autowired
     SecretBox secretBox;
@@ -441,9 +442,129 @@ class SenderServiceApiTests extends ApiTestSupport {
                 .andExpect(status().isOk()).andExpect(content().json("[]"));
     }
 
+    private static String withImap(String name, String imap) {
+        return """
+                {"name": "%s", "provider": "SMTP", "domain": "example.com",
+                 "smtp": {"host": "smtp.example.com", "port": 587, "username": "mailer", "tls": true %s},
+                 "daily_quota": 500}
+                """.formatted(name, imap);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode openSecretOf(long id) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(secretBox.open(jdbc.queryForObject(
+                "select secret_ciphertext from sender_services where id = ?", byte[].class, id)));
+    }
+
+    @Test
+    void imapMailboxIsStoredWhereThePollerReadsItAndItsPasswordNeverShows() throws Exception {
+        var created = postJson("/v1/admin/sender-services", withImap("with-imap", """
+                , "password": "%s", "imap": {"host": "imap.example.com", "username": "replies@example.com",
+                   "password": "%s"}""".formatted(PASSWORD, IMAP_PASSWORD)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.smtp.imap.host").value("imap.example.com"))
+                .andExpect(jsonPath("$.smtp.imap.port").value(993))
+                .andExpect(jsonPath("$.smtp.imap.ssl").value(true))
+                .andExpect(jsonPath("$.smtp.imap.folder").value("INBOX"))
+                .andExpect(jsonPath("$.smtp.imap.username").value("replies@example.com"))
+                .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(true))
+                .andExpect(jsonPath("$.smtp.imap.password").doesNotExist())
+                .andExpect(jsonPath("$.has_password").value(true));
+        long id = idOf(created);
+        assertNoSecretIn(body(created));
+
+        // settings.imap {host, port, ssl, username, folder} and the secret's imap_password (MailboxActivitiesImpl)
+        var settings = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jdbc.queryForObject(
+                "select settings::text from sender_services where id = ?", String.class, id));
+        assertThat(settings.path("imap").path("host").asText()).isEqualTo("imap.example.com");
+        assertThat(settings.path("imap").path("port").asInt()).isEqualTo(993);
+        assertThat(settings.path("imap").path("ssl").asBoolean()).isTrue();
+        assertThat(settings.path("imap").path("username").asText()).isEqualTo("replies@example.com");
+        assertThat(settings.path("imap").path("folder").asText()).isEqualTo("INBOX");
+        assertThat(settings.toString()).doesNotContain(IMAP_PASSWORD).doesNotContain(PASSWORD);
+        assertThat(jdbc.queryForObject("select count(*) from sender_services where id = ? and provider = 'SMTP' "
+                + "and enabled and jsonb_typeof(settings -> 'imap') = 'object'", Long.class, id)).isEqualTo(1);
+        var secret = openSecretOf(id);
+        assertThat(secret.path("password").asText()).isEqualTo(PASSWORD);
+        assertThat(secret.path("imap_password").asText()).isEqualTo(IMAP_PASSWORD);
+
+        // an update without either password keeps both
+        byte[] sealedBefore = jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
+                byte[].class, id);
+        putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
+                , "imap": {"host": "imap2.example.com", "port": 143, "ssl": false, "folder": "Bounces"}"""))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.has_password").value(true))
+                .andExpect(jsonPath("$.smtp.imap.host").value("imap2.example.com"))
+                .andExpect(jsonPath("$.smtp.imap.port").value(143))
+                .andExpect(jsonPath("$.smtp.imap.ssl").value(false))
+                .andExpect(jsonPath("$.smtp.imap.folder").value("Bounces"))
+                .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(true));
+        assertThat(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?", byte[].class, id))
+                .isEqualTo(sealedBefore);
+
+        // a new SMTP password replaces only that one
+        putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
+                , "password": "rotated-%s", "imap": {"host": "imap2.example.com"}""".formatted(PASSWORD)))
+                .andExpect(status().isOk());
+        secret = openSecretOf(id);
+        assertThat(secret.path("password").asText()).isEqualTo("rotated-" + PASSWORD);
+        assertThat(secret.path("imap_password").asText()).isEqualTo(IMAP_PASSWORD);
+
+        // the view masks it on every read, and the audit trail never holds it
+        for (String read : List.of("/v1/admin/sender-services/" + id, "/v1/admin/sender-services",
+                "/v1/admin/users/1/sender-services")) {
+            assertNoSecretIn(body(getJson(read).andExpect(status().isOk())));
+        }
+        getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(true))
+                .andExpect(jsonPath("$.smtp.imap.password").doesNotExist());
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+                + "from audit_log where entity = 'sender_service' and entity_id = ?", String.class, String.valueOf(id));
+        assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(IMAP_PASSWORD)
+                .doesNotContain(PASSWORD).doesNotContain("\"imap_password\""));
+
+        // "" removes the IMAP password (the poller then logs in with the SMTP one)
+        putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
+                , "imap": {"host": "imap2.example.com", "password": ""}"""))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.has_password").value(true))
+                .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(false));
+        secret = openSecretOf(id);
+        assertThat(secret.has("imap_password")).isFalse();
+        assertThat(secret.path("password").asText()).isEqualTo("rotated-" + PASSWORD);
+
+        // no imap block: no mailbox to read
+        putJson("/v1/admin/sender-services/" + id, withImap("with-imap", ""))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.smtp.imap").value(org.hamcrest.Matchers.nullValue()))
+                .andExpect(jsonPath("$.has_password").value(true));
+        assertThat(jdbc.queryForObject("select (settings -> 'imap') is not null from sender_services where id = ?",
+                Boolean.class, id)).isFalse();
+    }
+
+    @Test
+    void imapSettingsAreValidated() throws Exception {
+        rememberRowCounts();
+        postJson("/v1/admin/sender-services", withImap("bad-imap", ", \"password\": \"p\", \"imap\": {}"))
+                .andExpectAll(invalidField("smtp.imap.host"));
+        postJson("/v1/admin/sender-services", withImap("bad-imap",
+                ", \"password\": \"p\", \"imap\": {\"host\": \"not a host!\"}"))
+                .andExpectAll(invalidField("smtp.imap.host"));
+        postJson("/v1/admin/sender-services", withImap("bad-imap",
+                ", \"password\": \"p\", \"imap\": {\"host\": \"imap.example.com\", \"port\": 70000}"))
+                .andExpectAll(invalidField("smtp.imap.port"));
+        postJson("/v1/admin/sender-services", withImap("bad-imap",
+                ", \"password\": \"p\", \"imap\": {\"host\": \"imap.example.com\", \"port\": 0}"))
+                .andExpectAll(invalidField("smtp.imap.port"));
+        postJson("/v1/admin/sender-services", withImap("bad-imap",
+                ", \"password\": \"p\", \"imap\": {\"host\": \"imap.example.com\", \"tls\": true}"))
+                .andExpectAll(invalidField("smtp.imap.tls"));
+        assertRowCountsUnchanged();
+    }
+
     private static void assertNoSecretIn(String json) {
         assertThat(json).doesNotContain(PASSWORD).doesNotContain(ALIYUN_SECRET).doesNotContain(ENGAGELAB_KEY)
-                .doesNotContain("\"password\"").doesNotContain("access_key_secret").doesNotContain("api_key")
+                .doesNotContain(IMAP_PASSWORD).doesNotContain("\"imap_password\"").doesNotContain("\"password\"").doesNotContain("access_key_secret").doesNotContain("api_key")
                 .doesNotContain("ciphertext");
     }
 
