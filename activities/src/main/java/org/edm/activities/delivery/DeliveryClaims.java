@@ -1,10 +1,14 @@
 package org.edm.activities.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.Array;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,9 +16,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The send path's SQL. A claim is the set of deliveries one send activity took; it is named by the activity
@@ -26,6 +33,8 @@ import java.util.Optional;
 public class DeliveryClaims {
 
     static final String UNKNOWN_OUTCOME = "outcome unknown: the provider was called but no result was recorded";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -155,8 +164,8 @@ public class DeliveryClaims {
     /** The claim's deliveries not yet handed to a provider, with what rendering needs, in id order. */
     public List<Unsent> unattempted(String claimToken) {
         return jdbc.query("""
-                SELECT d.id, d.token, d.template_id, c.email, c.nickname, t.sender_name, t.name AS task_name,
-                       cp.name AS campaign_name
+                SELECT d.id, d.token, d.template_id, c.email, c.nickname, c.tags, c.attributes::text AS attributes,
+                       t.sender_name, t.name AS task_name, cp.name AS campaign_name
                   FROM deliveries d
                   JOIN tasks t ON t.id = d.task_id
                   JOIN campaigns cp ON cp.id = t.campaign_id
@@ -166,8 +175,45 @@ public class DeliveryClaims {
                 """, Map.of("claim", claimToken), (rs, i) -> new Unsent(
                 new MessageRenderer.Recipient(rs.getLong("id"), rs.getString("token"), rs.getString("email"),
                         rs.getString("nickname"), rs.getString("sender_name"), rs.getString("task_name"),
-                        rs.getString("campaign_name")),
+                        rs.getString("campaign_name"), tags(rs.getArray("tags")),
+                        attributes(rs.getString("attributes"))),
                 (Long) rs.getObject("template_id", Long.class)));
+    }
+
+    private static Set<String> tags(Array array) throws SQLException {
+        if (array == null) {
+            return Set.of();
+        }
+        Set<String> tags = new HashSet<>();
+        for (Object tag : (Object[]) array.getArray()) {
+            if (tag != null) {
+                tags.add(tag.toString());
+            }
+        }
+        return tags;
+    }
+
+    /** The contact's attributes as template values: scalars as they read, objects and arrays as JSON. */
+    static Map<String, String> attributes(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("contacts.attributes is not JSON", e);
+        }
+        Map<String, String> values = new HashMap<>();
+        if (node != null && node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                JsonNode value = field.getValue();
+                if (!value.isNull()) {
+                    values.put(field.getKey(), value.isValueNode() ? value.asText() : value.toString());
+                }
+            });
+        }
+        return values;
     }
 
     /**

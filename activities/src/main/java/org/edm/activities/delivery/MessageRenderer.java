@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * campaign_name, task_name, send_date}. Contact data is HTML-escaped in the body (a nickname is not markup);
  * the subject is plain text and is not. A body that does not place {@code unsubscribe_url} itself gets a small
  * footer with the link, so no marketing e-mail leaves without one (INV-7).
+ *
+ * <p>Admin-defined variables ({@code email_variables}, {@code /v1/settings/variables}) are filled too:
+ * CONTACT_FIELD takes {@code source_details.attribute} (or {@code .field}) from the contact ({@code nickname} and
+ * {@code email} are columns, anything else a key of {@code contacts.attributes}, empty when missing);
+ * CONTACT_TAG is {@code true} when the contact has {@code source_details.tag}, for a section
+ * {@code {{#vip}}...{{/vip}}}; SYSTEM names one of the built-in message values in {@code source_details.name}.
+ * The definitions are read once per batch, in {@link #templates}.
  *
  * <p>Tracking: every http(s) link except our own unsubscribe link is rewritten (with an HTML parser, jsoup) to
  * the signed click redirect of the delivery's token, and a 1x1 open pixel is appended to the body.
@@ -42,6 +50,8 @@ public class MessageRenderer {
     private final TrackingUrls urls;
     /** Compiled once per template version; a template edited later is recompiled on its next use. */
     private final Map<Long, CompiledTemplate> cache = new ConcurrentHashMap<>();
+    /** The admin-defined variables as of the latest batch; global (not per owner), so any batch may refresh them. */
+    private volatile List<Variable> variables = List.of();
 
     public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls) {
         this.jdbc = jdbc;
@@ -53,6 +63,7 @@ public class MessageRenderer {
         if (templateIds.isEmpty()) {
             return Map.of();
         }
+        refreshVariables();
         Map<Long, Instant> versions = new HashMap<>();
         jdbc.query("SELECT id, updated_at FROM templates WHERE id IN (:ids)", Map.of("ids", templateIds),
                 rs -> {
@@ -76,6 +87,24 @@ public class MessageRenderer {
         Map<Long, CompiledTemplate> result = new HashMap<>();
         versions.keySet().forEach(id -> result.put(id, cache.get(id)));
         return result;
+    }
+
+    /** Reads the admin-defined variables (a handful of rows); called once per batch. */
+    void refreshVariables() {
+        variables = List.copyOf(jdbc.query("""
+                SELECT variable_key, source_type,
+                       CASE source_type
+                            WHEN 'CONTACT_FIELD' THEN coalesce(source_details ->> 'attribute', source_details ->> 'field')
+                            WHEN 'CONTACT_TAG' THEN source_details ->> 'tag'
+                            ELSE source_details ->> 'name' END AS detail
+                  FROM email_variables ORDER BY id
+                """, Map.of(), (rs, i) -> new Variable(rs.getString("variable_key"), rs.getString("source_type"),
+                rs.getString("detail"))));
+    }
+
+    /** For tests without a database. */
+    void useVariables(List<Variable> definitions) {
+        variables = List.copyOf(definitions);
     }
 
     private static CompiledTemplate compile(long id, Timestamp updatedAt, String subject, String body) {
@@ -112,6 +141,10 @@ public class MessageRenderer {
         vars.put("campaign_name", recipient.campaignName());
         vars.put("task_name", recipient.taskName());
         vars.put("send_date", SEND_DATE.format(now.atZone(zone)));
+        for (Variable variable : variables) {
+            // the api keeps admin keys apart from the built-in ones; should one slip through, the built-in wins
+            vars.putIfAbsent(variable.key(), variable.valueFor(recipient, vars));
+        }
         String subject;
         String body;
         try {
@@ -166,13 +199,52 @@ public class MessageRenderer {
         return wholeDocument ? doc.outerHtml() : doc.body().html();
     }
 
-    /** Who a delivery goes to and what the template may say about it. */
+    /**
+     * Who a delivery goes to and what the template may say about it. {@code attributes}: the contact's
+     * {@code attributes} JSON as text values (scalars as they read, objects and arrays as JSON).
+     */
     public record Recipient(long deliveryId, String token, String email, String nickname, String senderName,
-                            String taskName, String campaignName) {
+                            String taskName, String campaignName, Set<String> tags, Map<String, String> attributes) {
+
+        public Recipient {
+            tags = tags == null ? Set.of() : Set.copyOf(tags);
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        public Recipient(long deliveryId, String token, String email, String nickname, String senderName,
+                         String taskName, String campaignName) {
+            this(deliveryId, token, email, nickname, senderName, taskName, campaignName, Set.of(), Map.of());
+        }
 
         @Override
         public String toString() {
             return "Recipient[delivery=" + deliveryId + "]";
+        }
+    }
+
+    /**
+     * An admin-defined variable: {@code sourceType} CONTACT_FIELD, CONTACT_TAG or SYSTEM; {@code detail} the
+     * attribute, tag or system value it names (null when its source_details lack it: it then renders empty).
+     */
+    public record Variable(String key, String sourceType, String detail) {
+
+        /** The built-in values a SYSTEM variable may name. */
+        static final Set<String> SYSTEM_VALUES = Set.of("campaign_name", "task_name", "send_date", "unsubscribe_url");
+
+        Object valueFor(Recipient recipient, Map<String, Object> builtIn) {
+            if (detail == null) {
+                return "CONTACT_TAG".equals(sourceType) ? Boolean.FALSE : "";
+            }
+            return switch (sourceType) {
+                case "CONTACT_FIELD" -> switch (detail) {
+                    case "nickname" -> recipient.nickname() == null ? "" : recipient.nickname();
+                    case "email" -> recipient.email() == null ? "" : recipient.email();
+                    default -> recipient.attributes().getOrDefault(detail, "");
+                };
+                case "CONTACT_TAG" -> recipient.tags().contains(detail);
+                case "SYSTEM" -> SYSTEM_VALUES.contains(detail) ? builtIn.getOrDefault(detail, "") : "";
+                default -> "";
+            };
         }
     }
 

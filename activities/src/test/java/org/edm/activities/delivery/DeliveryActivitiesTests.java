@@ -149,6 +149,49 @@ class DeliveryActivitiesTests {
     }
 
     @Test
+    void adminDefinedVariablesAreFilledFromTheContactTheTagsAndTheSystemValues() throws Exception {
+        long service = service(1000, 0);
+        f.jdbc().update("""
+                INSERT INTO email_variables (variable_key, display_name, source_type, source_details) VALUES
+                    ('company', 'Company', 'CONTACT_FIELD', '{"attribute": "company"}'),
+                    ('seats', 'Seats', 'CONTACT_FIELD', '{"field": "seats"}'),
+                    ('missing', 'Missing', 'CONTACT_FIELD', '{"attribute": "no_such_attribute"}'),
+                    ('vip', 'VIP', 'CONTACT_TAG', '{"tag": "vip"}'),
+                    ('promo', 'Promotion', 'SYSTEM', '{"name": "campaign_name"}')
+                """);
+        long vip = f.contact(owner, "vip@example.test", "Vic", "vip", "beta");
+        f.jdbc().update("UPDATE contacts SET attributes = ?::jsonb WHERE id = ?",
+                "{\"company\": \"Acme & <Sons>\", \"seats\": 12}", vip);
+        f.contact(owner, "plain@example.test", "Pat");
+        long set = f.templateSet(owner, f.template(owner, "{{company}} / {{promo}}", """
+                <p>[{{company}}][{{seats}}][{{missing}}]</p>{{#vip}}<p>VIP offer</p>{{/vip}}\
+                {{^vip}}<p>regular</p>{{/vip}}<p>{{promo}}</p>"""));
+        long task = f.task(campaign, owner, "{}", set);
+        harness.taskActivities(null).materializeDeliveries(task);
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.sent()).isEqualTo(2);
+        Map<String, MimeMessage> byRecipient = Arrays.stream(smtp.getReceivedMessages()).collect(Collectors.toMap(
+                m -> {
+                    try {
+                        return m.getRecipients(Message.RecipientType.TO)[0].toString();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Function.identity()));
+        MimeMessage toVip = byRecipient.get("vip@example.test");
+        assertThat(toVip.getSubject()).isEqualTo("Acme & <Sons> / Spring sale");
+        assertThat((String) toVip.getContent())
+                .contains("<p>[Acme &amp; &lt;Sons&gt;][12][]</p><p>VIP offer</p><p>Spring sale</p>")
+                .doesNotContain("regular");
+        MimeMessage toPlain = byRecipient.get("plain@example.test");
+        assertThat(toPlain.getSubject()).isEqualTo("/ Spring sale");
+        assertThat((String) toPlain.getContent()).contains("<p>[][][]</p><p>regular</p><p>Spring sale</p>")
+                .doesNotContain("VIP offer");
+    }
+
+    @Test
     void withoutThrottleSendsInParallelAndEveryRecipientGetsExactlyOneMail() {
         long service = service(1000, 0);
         long task = taskWith(60);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,5 +96,44 @@ class MessageRendererTests {
         assertThat(mail.htmlBody()).contains("Not a link: https://plain.example/text")
                 .doesNotContain("<html");
         assertThat(mail.headers()).containsEntry("List-Unsubscribe", "<https://edm.example.test/unsubscribe/tok123>");
+    }
+
+    @Test
+    void adminDefinedVariablesTakeContactFieldsTagsAndSystemValues() {
+        renderer.useVariables(List.of(
+                new MessageRenderer.Variable("company", "CONTACT_FIELD", "company"),
+                new MessageRenderer.Variable("city", "CONTACT_FIELD", "city"),
+                new MessageRenderer.Variable("name_again", "CONTACT_FIELD", "nickname"),
+                new MessageRenderer.Variable("address", "CONTACT_FIELD", "email"),
+                new MessageRenderer.Variable("vip", "CONTACT_TAG", "vip"),
+                new MessageRenderer.Variable("churned", "CONTACT_TAG", "churned"),
+                new MessageRenderer.Variable("promo", "SYSTEM", "campaign_name"),
+                new MessageRenderer.Variable("today", "SYSTEM", "send_date"),
+                new MessageRenderer.Variable("secret", "SYSTEM", "no_such_value"),
+                new MessageRenderer.Variable("nothing", "CONTACT_FIELD", null)));
+        MessageRenderer.Recipient alice = new MessageRenderer.Recipient(9, "tok9", "alice@example.test", "Alice",
+                "news", "Day 1", "Spring sale", Set.of("vip", "beta"),
+                Map.of("company", "<script>A & B</script>", "tier", "gold"));
+
+        OutgoingMail mail = renderer.render(alice, template("{{company}} / {{promo}}", """
+                        <p>[{{company}}][{{city}}][{{name_again}}][{{address}}]</p>
+                        {{#vip}}<p>VIP offer</p>{{/vip}}{{^vip}}<p>regular</p>{{/vip}}
+                        {{#churned}}<p>come back</p>{{/churned}}
+                        <p>{{promo}} on {{today}} [{{secret}}][{{nothing}}]</p>"""),
+                "mail.example", ZoneId.of("Asia/Shanghai"), Instant.parse("2026-03-09T17:00:00Z"));
+
+        assertThat(mail.subject()).isEqualTo("<script>A & B</script> / Spring sale");
+        assertThat(mail.htmlBody())
+                .contains("[&lt;script&gt;A &amp; B&lt;/script&gt;][][Alice][alice@example.test]")
+                .contains("<p>VIP offer</p>")
+                .doesNotContain("regular").doesNotContain("come back").doesNotContain("<script>")
+                .contains("Spring sale on 2026-03-10 [][]");
+
+        MessageRenderer.Recipient plain = new MessageRenderer.Recipient(10, "tok10", "p@example.test", null,
+                "news", "Day 1", "Spring sale");
+        OutgoingMail other = renderer.render(plain, template("s", "{{#vip}}VIP{{/vip}}{{^vip}}regular{{/vip}} "
+                        + "[{{company}}][{{name_again}}]"),
+                "mail.example", ZoneId.of("Asia/Shanghai"), Instant.now());
+        assertThat(other.htmlBody()).startsWith("regular [][]");
     }
 }
