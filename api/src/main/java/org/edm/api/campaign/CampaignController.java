@@ -3,9 +3,9 @@ package org.edm.api.campaign;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Size;
 import org.edm.api.campaign.CampaignViews.CampaignDetail;
 import org.edm.api.campaign.CampaignViews.CampaignSummary;
+import org.edm.api.support.ReasonRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -79,16 +79,16 @@ class CampaignController {
     @Operation(summary = "Ask the campaign workflow to cancel (409 unless ACTIVE or PAUSED)",
             description = "Unstarted tasks never start and running ones stop; the campaign becomes CANCELLED when "
                     + "the workflow has wound down.")
-    CampaignDetail cancel(@PathVariable long id, @Valid @RequestBody(required = false) CancelRequest request) {
-        return planner.cancel(id, request == null ? null : request.reason());
+    CampaignDetail cancel(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
+        return planner.cancel(id, ReasonRequest.of(request));
     }
 
     @PostMapping("/{id}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Pause the campaign (signal): running tasks pause, unstarted ones are held",
             description = "409 unless ACTIVE or PAUSED. The tasks show the pause reason 'paused by operator'.")
-    CampaignDetail pause(@PathVariable long id, @Valid @RequestBody(required = false) CancelRequest request) {
-        return planner.pause(id, request == null ? null : request.reason());
+    CampaignDetail pause(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
+        return planner.pause(id, ReasonRequest.of(request));
     }
 
     @PostMapping("/{id}/resume")
@@ -96,8 +96,5 @@ class CampaignController {
     @Operation(summary = "Resume the campaign (signal): paused tasks continue, overdue tasks start at once")
     CampaignDetail resume(@PathVariable long id) {
         return planner.resume(id);
-    }
-
-    record CancelRequest(@Size(max = 500) String reason) {
     }
 }

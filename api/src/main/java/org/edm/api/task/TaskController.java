@@ -5,9 +5,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.NotFoundException;
 import org.edm.domain.task.TaskRepository;
+import org.edm.api.support.ReasonRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -81,7 +81,7 @@ class TaskController {
     @Operation(summary = "Pause a sending task (signal); it stops pulling within one batch",
             description = "The task shows the pause reason 'paused by operator'. 409 unless SENDING or PAUSED.")
     TaskView pause(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
-        return lifecycle.pause(id, request == null ? null : request.reason());
+        return lifecycle.pause(id, ReasonRequest.of(request));
     }
 
     @PostMapping("/{id}/resume")
@@ -97,7 +97,7 @@ class TaskController {
             description = "A started task is cancelled by its workflow (signal); one not started is cancelled at once "
                     + "and never starts. 409 once ended.")
     TaskView cancel(@PathVariable long id, @Valid @RequestBody(required = false) ReasonRequest request) {
-        return lifecycle.cancel(id, request == null ? null : request.reason());
+        return lifecycle.cancel(id, ReasonRequest.of(request));
     }
 
     @PostMapping("/{id}/retry")
@@ -128,9 +128,6 @@ class TaskController {
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"task-" + id + "-failures.csv\"");
         lifecycle.writeFailures(id, response.getWriter());
-    }
-
-    record ReasonRequest(@Size(max = 500) String reason) {
     }
 
     @GetMapping("/{id}")

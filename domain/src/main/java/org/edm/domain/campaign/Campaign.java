@@ -8,11 +8,10 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.DynamicUpdate;
-import org.hibernate.annotations.UpdateTimestamp;
 
 import java.time.Instant;
+import org.edm.domain.Timestamped;
 
 /**
  * A campaign (任务组): 1..N tasks at {@code plan_time = start_time + n·interval_days}. Its status changes by
@@ -22,7 +21,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "campaigns")
 @DynamicUpdate
-public class Campaign {
+public class Campaign extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -49,14 +48,6 @@ public class Campaign {
 
     @Column(name = "completed_at", updatable = false)
     private Instant completedAt;
-
-    @CreationTimestamp
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @UpdateTimestamp
-    @Column(name = "updated_at", nullable = false)
-    private Instant updatedAt;
 
     protected Campaign() {
     }
@@ -107,13 +98,5 @@ public class Campaign {
 
     public Instant getCompletedAt() {
         return completedAt;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getUpdatedAt() {
-        return updatedAt;
     }
 }

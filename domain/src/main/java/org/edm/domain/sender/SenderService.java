@@ -8,10 +8,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
 import java.math.BigDecimal;
@@ -20,6 +18,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.Map;
+import org.edm.domain.Timestamped;
 
 /**
  * A sender service (发件服务): one provider account with its own daily quota, throttle and health.
@@ -35,7 +34,7 @@ import java.util.Map;
 @Entity
 @Table(name = "sender_services")
 @DynamicUpdate
-public class SenderService {
+public class SenderService extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -107,14 +106,6 @@ public class SenderService {
 
     @Column(nullable = false)
     private boolean enabled = true;
-
-    @CreationTimestamp
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @UpdateTimestamp
-    @Column(name = "updated_at", nullable = false)
-    private Instant updatedAt;
 
     public SenderService() {
     }
@@ -264,14 +255,6 @@ public class SenderService {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getUpdatedAt() {
-        return updatedAt;
     }
 
     @Override

@@ -8,15 +8,14 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.edm.domain.Timestamped;
 
 /**
  * One send of a campaign (任务): who ({@code recipient_rule}), what (a template set), from whom (sender name) and
@@ -30,7 +29,7 @@ import java.util.Map;
 @Entity
 @Table(name = "tasks")
 @DynamicUpdate
-public class Task {
+public class Task extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -80,14 +79,6 @@ public class Task {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "summary_stats", updatable = false)
     private Map<String, Object> summaryStats;
-
-    @CreationTimestamp
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @UpdateTimestamp
-    @Column(name = "updated_at", nullable = false)
-    private Instant updatedAt;
 
     protected Task() {
     }
@@ -176,13 +167,5 @@ public class Task {
 
     public Map<String, Object> getSummaryStats() {
         return summaryStats;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getUpdatedAt() {
-        return updatedAt;
     }
 }

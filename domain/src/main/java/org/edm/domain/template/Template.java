@@ -6,15 +6,12 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.CreationTimestamp;
-import org.hibernate.annotations.UpdateTimestamp;
-
-import java.time.Instant;
+import org.edm.domain.Timestamped;
 
 /** An e-mail template: subject and HTML body with mustache-style variables such as {@code {{nickname}}}. */
 @Entity
 @Table(name = "templates")
-public class Template {
+public class Template extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -31,14 +28,6 @@ public class Template {
 
     @Column(name = "body_html", nullable = false)
     private String bodyHtml;
-
-    @CreationTimestamp
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @UpdateTimestamp
-    @Column(name = "updated_at", nullable = false)
-    private Instant updatedAt;
 
     protected Template() {
     }
@@ -77,13 +66,5 @@ public class Template {
 
     public void setBodyHtml(String bodyHtml) {
         this.bodyHtml = bodyHtml;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getUpdatedAt() {
-        return updatedAt;
     }
 }

@@ -9,15 +9,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.CreationTimestamp;
-import org.hibernate.annotations.UpdateTimestamp;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.edm.domain.Timestamped;
 
 /**
  * A template set (模板组): each delivery of a task gets one of its templates, drawn uniformly at random when the
@@ -25,7 +23,7 @@ import java.util.Map;
  */
 @Entity
 @Table(name = "template_sets")
-public class TemplateSet {
+public class TemplateSet extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -40,14 +38,6 @@ public class TemplateSet {
     @OneToMany(mappedBy = "templateSet", cascade = CascadeType.ALL, orphanRemoval = true)
     @OrderBy("position ASC")
     private List<TemplateSetItem> items = new ArrayList<>();
-
-    @CreationTimestamp
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @UpdateTimestamp
-    @Column(name = "updated_at", nullable = false)
-    private Instant updatedAt;
 
     protected TemplateSet() {
     }
@@ -107,13 +97,5 @@ public class TemplateSet {
 
     public List<TemplateSetItem> getItems() {
         return items;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getUpdatedAt() {
-        return updatedAt;
     }
 }
