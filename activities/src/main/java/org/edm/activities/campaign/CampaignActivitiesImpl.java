@@ -2,6 +2,9 @@ package org.edm.activities.campaign;
 
 import io.temporal.failure.ApplicationFailure;
 import org.edm.activities.task.TaskTransitions;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.edm.workflows.campaign.CampaignActivities;
 import org.edm.workflows.campaign.CampaignPlan;
 import org.slf4j.Logger;
@@ -22,12 +25,21 @@ public class CampaignActivitiesImpl implements CampaignActivities {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final TaskTransitions transitions;
+    private final TaskQuota quota;
 
+    @Autowired
     public CampaignActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
-                                  TaskTransitions transitions) {
+                                  TaskTransitions transitions, TaskQuota quota) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.transitions = transitions;
+        this.quota = quota;
+    }
+
+    /** Hand-wired (tests): quota with the default low-quota threshold. */
+    public CampaignActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
+                                  TaskTransitions transitions) {
+        this(jdbc, tx, transitions, new TaskQuota(jdbc));
     }
 
     /**
@@ -79,7 +91,9 @@ public class CampaignActivitiesImpl implements CampaignActivities {
                      WHERE id = :id AND status NOT IN ('COMPLETED', 'CANCELLED')
                     """, Map.of("id", campaignId, "to", to));
             if (cancelled) {
-                // Tasks that never started never will; running ones are cancelled by their own workflows.
+                // Tasks that never started never will, and give their reservation back; running ones are cancelled
+                // (and refunded) by their own workflows.
+                quota.releaseCampaign(campaignId, QuotaLedger.CANCEL_REFUND, null, "campaign cancelled");
                 transitions.moveCampaignTasks(campaignId, NOT_STARTED, "CANCELLED", "campaign cancelled");
             }
             if (changed > 0) {

@@ -3,6 +3,9 @@ package org.edm.activities.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,10 +41,18 @@ public class DeliveryClaims {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final TaskQuota quota;
 
-    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+    @Autowired
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.quota = quota;
+    }
+
+    /** Hand-wired (tests): quota with the default low-quota threshold. */
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+        this(jdbc, tx, new TaskQuota(jdbc));
     }
 
     public Optional<ServiceRow> service(long serviceId) {
@@ -80,7 +91,10 @@ public class DeliveryClaims {
                 return Claim.UNUSABLE;
             }
             ServiceRow service = found.get();
-            String taskStatus = jdbc.query("SELECT status FROM tasks WHERE id = :id",
+            // FOR SHARE: a pause or cancel (which locks the row FOR UPDATE and then refunds the PENDING deliveries)
+            // waits for this claim to commit, and this claim waits for it and then sees the new status. So a
+            // delivery's quota unit is either consumed here or refunded there, never both (issue 5).
+            String taskStatus = jdbc.query("SELECT status FROM tasks WHERE id = :id FOR SHARE",
                     Map.of("id", taskId), (rs, i) -> rs.getString(1)).stream().findFirst().orElse("GONE");
             LocalDate today = QuotaDay.max(service.quotaDay(),
                     QuotaDay.of(now, service.resetTime(), service.zone()));
@@ -273,11 +287,20 @@ public class DeliveryClaims {
      */
     public int releaseUnattempted(String claimToken, long serviceId, LocalDate claimDay) {
         Integer released = tx.execute(status -> {
-            int n = jdbc.update("""
+            // the claim's task, locked shared like the claim itself (see claim): see releasedWhileNotHolding
+            List<Map<String, Object>> tasks = jdbc.queryForList("""
+                    SELECT id, owner_id, status, pause_reason FROM tasks
+                     WHERE id IN (SELECT task_id FROM deliveries WHERE claim_token = :claim)
+                     ORDER BY id FOR SHARE
+                    """, Map.of("claim", claimToken));
+            List<Long> releasedOf = jdbc.queryForList("""
                     UPDATE deliveries SET status = 'PENDING', claim_token = NULL, sender_service_id = NULL,
                                           updated_at = now()
                      WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
-                    """, Map.of("claim", claimToken));
+                    RETURNING task_id
+                    """, Map.of("claim", claimToken), Long.class);
+            int n = releasedOf.size();
+            releasedWhileNotHolding(tasks, releasedOf);
             if (n > 0 && claimDay != null) {
                 jdbc.update("""
                         UPDATE sender_services SET used_today = greatest(0, used_today - :n)
@@ -290,6 +313,22 @@ public class DeliveryClaims {
             return n;
         });
         return released == null ? 0 : released;
+    }
+
+    /**
+     * Quota: a claimed delivery's unit was consumed by the claim. Given back as PENDING, it is held again by a task
+     * that holds its PENDING deliveries (SENDING); a task that does not (paused by an operator, cancelled) had
+     * refunded its PENDING deliveries when it stopped holding, so this one is refunded now.
+     */
+    private void releasedWhileNotHolding(List<Map<String, Object>> tasks, List<Long> releasedOf) {
+        for (Map<String, Object> task : tasks) {
+            long taskId = ((Number) task.get("id")).longValue();
+            long n = releasedOf.stream().filter(id -> id == taskId).count();
+            if (n > 0 && !TaskQuota.holds((String) task.get("status"), (String) task.get("pause_reason"))) {
+                quota.refund(taskId, ((Number) task.get("owner_id")).longValue(), n, QuotaLedger.RELEASE_REFUND,
+                        n + " claimed but never sent deliveries returned while the task holds no quota");
+            }
+        }
     }
 
     public ClaimCounts counts(String claimToken) {

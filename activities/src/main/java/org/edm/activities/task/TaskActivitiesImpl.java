@@ -8,6 +8,9 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import org.edm.activities.delivery.DeliveryProperties;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.RecipientRule;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
@@ -19,6 +22,7 @@ import org.edm.workflows.task.TaskActivities;
 import org.edm.workflows.task.TaskAudience;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -42,16 +46,25 @@ public class TaskActivitiesImpl implements TaskActivities {
     private final TaskTransitions transitions;
     private final WorkflowClient workflowClient;
     private final DeliveryProperties deliveryProperties;
+    private final TaskQuota quota;
 
     private org.edm.activities.delivery.TaskSendabilityCheck sendability;
 
+    @Autowired
     public TaskActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskTransitions transitions,
-                              WorkflowClient workflowClient, DeliveryProperties deliveryProperties) {
+                              WorkflowClient workflowClient, DeliveryProperties deliveryProperties, TaskQuota quota) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.transitions = transitions;
         this.workflowClient = workflowClient;
         this.deliveryProperties = deliveryProperties;
+        this.quota = quota;
+    }
+
+    /** Hand-wired (tests): quota with the default low-quota threshold. */
+    public TaskActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskTransitions transitions,
+                              WorkflowClient workflowClient, DeliveryProperties deliveryProperties) {
+        this(jdbc, tx, transitions, workflowClient, deliveryProperties, new TaskQuota(jdbc));
     }
 
     @Override
@@ -76,6 +89,13 @@ public class TaskActivitiesImpl implements TaskActivities {
             int pending = ((Number) counts.get("pending")).intValue();
             jdbc.update("UPDATE tasks SET audience_size = :total, updated_at = now() WHERE id = :taskId",
                     Map.of("total", total, "taskId", taskId));
+            // The reservation (planned audience) becomes the actual one; if the extra cannot be charged the task
+            // gives its reservation back and waits, paused, for quota (F20). refreshSendability resumes it.
+            if (NOT_STARTED.contains(task.status()) && !quota.reconcileAtStart(taskId, task.ownerId(), pending)) {
+                transitions.moveTask(taskId, List.of("SENDING"), "PAUSED", TaskQuota.NO_USER_QUOTA,
+                        TaskTransitions.TaskChange.pause(TaskQuota.NO_USER_QUOTA));
+                log.info("task {}: not enough quota for its {} pending deliveries; paused", taskId, pending);
+            }
             log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
             return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending);
         });
@@ -102,6 +122,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                     "template set " + task.templateSetId() + " of task " + task.id() + " has no templates",
                     "EmptyTemplateSet");
         }
+        // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
         String sql = """
                 WITH template_choice AS (
                     SELECT array_agg(template_id ORDER BY position, template_id) AS ids
@@ -114,16 +135,13 @@ public class TaskActivitiesImpl implements TaskActivities {
                        CASE WHEN s.id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
                        CASE WHEN s.id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
                        replace(gen_random_uuid()::text, '-', '')
-                  FROM contacts c
-                 CROSS JOIN template_choice tc
-                  LEFT JOIN suppressions s
-                         ON s.owner_id = c.owner_id AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))
-                  LEFT JOIN campaign_contact_labels l
-                         ON l.campaign_id = :campaignId AND l.contact_id = c.id
+                  FROM template_choice tc
+                 CROSS JOIN contacts c
+                 %s
                  WHERE c.owner_id = :ownerId
                    %s
                 ON CONFLICT (task_id, contact_id) DO NOTHING
-                """.formatted(rule.sqlConditions());
+                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions());
         int inserted = jdbc.update(sql, new MapSqlParameterSource()
                 .addValue("templateSetId", task.templateSetId())
                 .addValue("taskId", task.id())
@@ -188,7 +206,19 @@ public class TaskActivitiesImpl implements TaskActivities {
      * is cleared on the PENDING ones, so a late zombie of the old activity can no longer mark them attempted.
      */
     private void settleAbandonedClaims(long taskId) {
-        int settled = jdbc.update("""
+        tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId));
+    }
+
+    /**
+     * Quota: a delivery back to PENDING is held again by a task that holds its PENDING deliveries (SENDING); a task
+     * that does not (paused by the operator, cancelled) refunded what was PENDING when it stopped holding, so the unit
+     * claimed back from the abandoned activity is refunded here. The task row is locked (shared) so this serialises
+     * with a pause or cancel that counts PENDING deliveries.
+     */
+    private void settleAbandonedClaimsLocked(long taskId) {
+        List<Map<String, Object>> task = jdbc.queryForList(
+                "SELECT owner_id, status, pause_reason FROM tasks WHERE id = :id FOR SHARE", Map.of("id", taskId));
+        List<String> settledTo = jdbc.queryForList("""
                 UPDATE deliveries
                    SET status = CASE WHEN attempted_at IS NULL THEN 'PENDING' ELSE 'UNKNOWN' END,
                        claim_token = CASE WHEN attempted_at IS NULL THEN NULL ELSE claim_token END,
@@ -198,11 +228,19 @@ public class TaskActivitiesImpl implements TaskActivities {
                        updated_at = now()
                  WHERE task_id = :taskId AND status = 'SENDING'
                    AND updated_at < now() - make_interval(secs => :staleSeconds)
+                RETURNING status
                 """, new MapSqlParameterSource()
                 .addValue("taskId", taskId)
-                .addValue("staleSeconds", (double) deliveryProperties.staleClaimAfter().toSeconds()));
-        if (settled > 0) {
-            log.warn("task {}: settled {} deliveries of abandoned send activities", taskId, settled);
+                .addValue("staleSeconds", (double) deliveryProperties.staleClaimAfter().toSeconds()), String.class);
+        if (!settledTo.isEmpty()) {
+            log.warn("task {}: settled {} deliveries of abandoned send activities", taskId, settledTo.size());
+        }
+        long backToPending = settledTo.stream().filter("PENDING"::equals).count();
+        if (backToPending > 0 && !task.isEmpty()
+                && !TaskQuota.holds((String) task.get(0).get("status"), (String) task.get(0).get("pause_reason"))) {
+            quota.refund(taskId, ((Number) task.get(0).get("owner_id")).longValue(), backToPending,
+                    QuotaLedger.RELEASE_REFUND, backToPending + " never-sent deliveries of an abandoned send "
+                            + "activity returned while the task holds no quota");
         }
     }
 
@@ -224,8 +262,18 @@ public class TaskActivitiesImpl implements TaskActivities {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        boolean moved = transitions.moveTask(taskId, NOT_ENDED, "FINISHED",
-                "every delivery reached a final state: " + json, TaskTransitions.TaskChange.finish(json));
+        boolean moved = Boolean.TRUE.equals(tx.execute(status -> {
+            TaskRow before = lockTask(taskId);
+            boolean finished = transitions.moveTask(taskId, NOT_ENDED, "FINISHED",
+                    "every delivery reached a final state: " + json, TaskTransitions.TaskChange.finish(json));
+            // nothing is PENDING when a task finishes; should something be, the task gives its quota back
+            if (finished && before.holds()) {
+                quota.refund(taskId, before.ownerId(), quota.pendingDeliveries(taskId), QuotaLedger.FINISH_REFUND,
+                        "finished with deliveries still pending");
+            }
+            quota.releaseTask(taskId, QuotaLedger.FINISH_REFUND, null, "finished before it started");
+            return finished;
+        }));
         if (moved) {
             log.info("task {} finished: {}", taskId, json);
         }
@@ -238,27 +286,60 @@ public class TaskActivitiesImpl implements TaskActivities {
     @Override
     public boolean pauseTask(long taskId, String reason) {
         return Boolean.TRUE.equals(tx.execute(status -> {
+            // the row lock first: a claim in flight (FOR SHARE) finishes before the PENDING deliveries are counted,
+            // and no claim starts until this commits, so each delivery is either claimed or refunded
+            TaskRow before = lockTask(taskId);
             transitions.moveTask(taskId, List.of("SENDING", "PAUSED"), "PAUSED", reason,
                     TaskTransitions.TaskChange.pause(reason));
-            return "PAUSED".equals(lockTask(taskId).status());
+            TaskRow after = lockTask(taskId);
+            quota.settle(taskId, before.ownerId(), before.holds(), after.holds(), QuotaLedger.PAUSE_REFUND,
+                    "paused: " + reason);
+            return "PAUSED".equals(after.status());
         }));
     }
 
+    /**
+     * PAUSED → SENDING re-reserves the PENDING deliveries (RESUME_RESERVE) unless the task already held them (it was
+     * paused by the system for want of a sender service). Without the quota the task stays PAUSED with
+     * {@value TaskQuota#NO_USER_QUOTA}, which {@link #refreshSendability} lifts once the quota is there.
+     */
     @Override
     public boolean resumeTask(long taskId, String reason) {
-        return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", reason, TaskTransitions.TaskChange.resume());
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            TaskRow before = lockTask(taskId);
+            if (!"PAUSED".equals(before.status())) {
+                return false;
+            }
+            if (!before.holds() && !quota.reservePending(taskId, before.ownerId(), QuotaLedger.RESUME_RESERVE, null,
+                    reason)) {
+                if (!TaskQuota.NO_USER_QUOTA.equals(before.pauseReason())) {
+                    transitions.moveTask(taskId, List.of("PAUSED"), "PAUSED", TaskQuota.NO_USER_QUOTA,
+                            TaskTransitions.TaskChange.pause(TaskQuota.NO_USER_QUOTA));
+                }
+                log.info("task {}: not resumed, not enough quota for its pending deliveries", taskId);
+                return false;
+            }
+            return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", reason,
+                    TaskTransitions.TaskChange.resume());
+        }));
     }
 
     @Override
     public long cancelTask(long taskId, String reason) {
         Long cancelled = tx.execute(status -> {
-            lockTask(taskId);
+            TaskRow before = lockTask(taskId);
             int unsent = jdbc.update("""
                     UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
                      WHERE task_id = :taskId AND status = 'PENDING'
                     """, Map.of("taskId", taskId));
             transitions.moveTask(taskId, NOT_ENDED, "CANCELLED",
                     reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
+            // CANCEL_REFUND, in the same transaction: exactly what the task held. A task the operator had paused
+            // gave its PENDING deliveries back then and holds nothing now, so it is not refunded twice.
+            if (before.holds()) {
+                quota.refund(taskId, before.ownerId(), unsent, QuotaLedger.CANCEL_REFUND, reason);
+            }
+            quota.releaseTask(taskId, QuotaLedger.CANCEL_REFUND, null, reason + " (before it started)");
             return (long) unsent;
         });
         log.info("task {} cancelled: {} unsent deliveries cancelled", taskId, cancelled);
@@ -271,33 +352,66 @@ public class TaskActivitiesImpl implements TaskActivities {
         this.sendability = check;
     }
 
+    /**
+     * First the user's quota (F20 step 1): a task paused with {@value TaskQuota#NO_USER_QUOTA} re-reserves its
+     * PENDING deliveries as soon as the balance covers them and goes back to SENDING; then the sender services.
+     */
     @Override
     public org.edm.workflows.sender.TaskSendability refreshSendability(long taskId) {
-        return sendability == null ? new org.edm.workflows.sender.TaskSendability("UNCHECKED", null, false, 0)
+        Boolean resumedFromQuota = tx.execute(status -> {
+            TaskRow task = lockTask(taskId);
+            if (!"PAUSED".equals(task.status()) || !TaskQuota.NO_USER_QUOTA.equals(task.pauseReason())) {
+                return false;
+            }
+            String campaignStatus = jdbc.queryForObject("SELECT status FROM campaigns WHERE id = :id",
+                    Map.of("id", task.campaignId()), String.class);
+            if ("PAUSED".equals(campaignStatus) || "CANCELLED".equals(campaignStatus)
+                    || !quota.reservePending(taskId, task.ownerId(), QuotaLedger.RESUME_RESERVE, null,
+                    "quota available again")) {
+                return null;
+            }
+            return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", "quota available again",
+                    TaskTransitions.TaskChange.resume());
+        });
+        if (resumedFromQuota == null) {
+            return new org.edm.workflows.sender.TaskSendability("PAUSED", TaskQuota.NO_USER_QUOTA, false, 0);
+        }
+        org.edm.workflows.sender.TaskSendability services = sendability == null
+                ? new org.edm.workflows.sender.TaskSendability(resumedFromQuota ? "SENDING" : "UNCHECKED", null, false, 0)
                 : sendability.refresh(taskId);
+        if (resumedFromQuota && "SENDING".equals(services.status())) {
+            return new org.edm.workflows.sender.TaskSendability("SENDING", null, true, 0);
+        }
+        return services;
     }
 
-    /** The quota issue wires the refund of the user's reserved quota here; until then the figure is only logged. */
+    /** The refund happens in {@link #cancelTask}, in the cancel's own transaction; this only logs. */
     @Override
     public void refundUnsentQuota(long taskId, long cancelledDeliveries) {
-        log.info("task {}: {} cancelled deliveries to refund to the owner's quota (refund not wired yet)", taskId,
+        log.info("task {}: {} cancelled deliveries; their quota was refunded when they were cancelled", taskId,
                 cancelledDeliveries);
     }
 
     private TaskRow lockTask(long taskId) {
         List<TaskRow> rows = jdbc.query("""
-                SELECT id, campaign_id, owner_id, status, recipient_rule::text AS rule, template_set_id, created_at
+                SELECT id, campaign_id, owner_id, status, pause_reason, recipient_rule::text AS rule, template_set_id,
+                       created_at
                   FROM tasks WHERE id = :taskId FOR UPDATE
                 """, Map.of("taskId", taskId), (rs, i) -> new TaskRow(rs.getLong("id"), rs.getLong("campaign_id"), rs.getLong("owner_id"),
-                rs.getString("status"), rs.getString("rule"), rs.getLong("template_set_id"),
-                rs.getTimestamp("created_at")));
+                rs.getString("status"), rs.getString("pause_reason"), rs.getString("rule"),
+                rs.getLong("template_set_id"), rs.getTimestamp("created_at")));
         if (rows.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure("task " + taskId + " does not exist", "TaskNotFound");
         }
         return rows.get(0);
     }
 
-    private record TaskRow(long id, long campaignId, long ownerId, String status, String recipientRule, long templateSetId,
-                           Timestamp createdAt) {
+    private record TaskRow(long id, long campaignId, long ownerId, String status, String pauseReason,
+                           String recipientRule, long templateSetId, Timestamp createdAt) {
+
+        /** Whether the task holds its PENDING deliveries' quota in this state. */
+        boolean holds() {
+            return TaskQuota.holds(status, pauseReason);
+        }
     }
 }

@@ -25,9 +25,30 @@ public final class Fixtures {
         return jdbc;
     }
 
+    /** A user with a quota of 1,000,000 (granted through the ledger, so balance = sum(ledger) holds). */
     public long user(String username) {
-        return jdbc.queryForObject("INSERT INTO users (username, quota_balance) VALUES (?, 1000000) RETURNING id",
-                Long.class, username);
+        return user(username, 1_000_000);
+    }
+
+    public long user(String username, long quota) {
+        long id = jdbc.queryForObject("INSERT INTO users (username) VALUES (?) RETURNING id", Long.class, username);
+        if (quota > 0) {
+            grantQuota(id, quota);
+        }
+        return id;
+    }
+
+    /** An admin's quota adjustment, as the api's endpoint writes it. */
+    public void grantQuota(long userId, long amount) {
+        jdbc.queryForObject("""
+                WITH changed AS (UPDATE users SET quota_balance = quota_balance + ? WHERE id = ? RETURNING id, quota_balance)
+                INSERT INTO user_quota_ledger (user_id, delta, reason, balance_after, note)
+                SELECT id, ?, 'ADMIN_ADJUST', quota_balance, 'test fixture' FROM changed RETURNING id
+                """, Long.class, amount, userId, amount);
+    }
+
+    public long quotaBalance(long userId) {
+        return jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = ?", Long.class, userId);
     }
 
     public long contact(long ownerId, String email, String nickname, String... tags) {

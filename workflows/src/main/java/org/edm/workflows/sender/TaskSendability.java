@@ -12,4 +12,9 @@ public record TaskSendability(String status, String pauseReason, boolean resumed
     public static final String NO_USABLE_SERVICE = "当前没有可用发信服务";
     /** F20, the seed's own text: every usable service has used today's quota; resumes at the next reset. */
     public static final String QUOTA_USED_UP = "当前可用的发信服务额度已用完，请等待第二天恢复";
+    /**
+     * F20, the seed's own text: the task's owner has no user quota for its pending deliveries; resumes by itself once
+     * an admin grants enough (checked on the workflow's recheck of a system pause).
+     */
+    public static final String NO_USER_QUOTA = "当前没有发信额度";
 }

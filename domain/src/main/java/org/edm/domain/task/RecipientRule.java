@@ -1,4 +1,4 @@
-package org.edm.activities.task;
+package org.edm.domain.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +14,27 @@ import java.util.stream.Collectors;
  * {@code {"include_tags": [...], "match": "ANY"|"ALL", "exclude_tags": [...], "include_labels": [...],
  * "exclude_labels": [...]}}. No include tags means every contact of the owner; a contact must carry at least one of
  * {@code include_labels} (if any) in this task's campaign; exclusion always wins.
+ *
+ * <p>Shared by the audience resolver (activities) and the planned-audience count the quota reservation uses (api), so
+ * both select with the same SQL: {@link #AUDIENCE_JOINS} after {@code FROM contacts c}, then
+ * {@code WHERE c.owner_id = :ownerId} and {@link #sqlConditions()}.
  */
 public record RecipientRule(List<String> includeTags, boolean matchAll, List<String> excludeTags,
                             List<SystemLabel> includeLabels, List<SystemLabel> excludeLabels) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The joins the conditions read, after {@code FROM contacts c}: the owner's suppression of the address
+     * ({@code s}, null when not suppressed) and the contact's labels in the task's campaign ({@code l}). Binds
+     * {@code :campaignId}.
+     */
+    public static final String AUDIENCE_JOINS = """
+             LEFT JOIN suppressions s
+                    ON s.owner_id = c.owner_id AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))
+             LEFT JOIN campaign_contact_labels l
+                    ON l.campaign_id = :campaignId AND l.contact_id = c.id
+            """;
 
     /**
      * The campaign's system labels (seed 000 §2.2) as conditions on the contact's {@code campaign_contact_labels}
@@ -72,8 +88,11 @@ public record RecipientRule(List<String> includeTags, boolean matchAll, List<Str
                 labels(root, "include_labels"), labels(root, "exclude_labels"));
     }
 
-    /** SQL conditions on contacts {@code c} and labels {@code l}; only fixed fragments, tags are bound. */
-    String sqlConditions() {
+    /**
+     * SQL conditions on contacts {@code c} and labels {@code l}; only fixed fragments, tags are bound as
+     * {@code :include} and {@code :exclude} (text arrays).
+     */
+    public String sqlConditions() {
         StringBuilder sql = new StringBuilder();
         if (!includeTags.isEmpty()) {
             sql.append(matchAll ? " AND c.tags @> CAST(:include AS text[])" : " AND c.tags && CAST(:include AS text[])");
@@ -92,8 +111,16 @@ public record RecipientRule(List<String> includeTags, boolean matchAll, List<Str
         return sql.toString();
     }
 
-    boolean usesLabels() {
+    public boolean usesLabels() {
         return !includeLabels.isEmpty() || !excludeLabels.isEmpty();
+    }
+
+    /**
+     * The rule without its system-label conditions: a superset of the audience. Labels of a campaign come from its
+     * earlier stages' sends, so before those have run this is the only honest estimate of a follow-up stage.
+     */
+    public RecipientRule withoutLabels() {
+        return new RecipientRule(includeTags, matchAll, excludeTags, List.of(), List.of());
     }
 
     private static List<String> tags(JsonNode root, String field) {

@@ -1,0 +1,238 @@
+package org.edm.domain.quota;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.edm.domain.task.RecipientRule;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a task holds of its owner's quota, and the moves between "holds" and "holds nothing" (issue 5, F17, F23).
+ *
+ * <ul>
+ *   <li>Not started (DRAFT, SCHEDULED): {@code tasks.quota_reserved}, its planned audience, reserved when its campaign
+ *       is activated or when it is added to a running campaign.</li>
+ *   <li>Started and {@link #holds holding} (SENDING, or PAUSED by the system for want of a usable sender service or
+ *       of service quota, F20): exactly its PENDING deliveries. A delivery's unit is consumed when the send path
+ *       claims it (sent, failed or unknown alike: a failed send is never refunded).</li>
+ *   <li>Started and not holding (PAUSED by an operator or for want of user quota, or ended): nothing.</li>
+ * </ul>
+ * Every method here expects the caller's transaction to hold the task's row lock ({@code FOR UPDATE}) when it moves
+ * the task, and the send path's claim to hold it {@code FOR SHARE} while it turns PENDING into SENDING: the two
+ * serialise, so a delivery is either claimed (consumed) or counted in a refund, never both.
+ */
+@Component
+public class TaskQuota {
+
+    /** F20, the seed's own text: a task paused because its owner has no quota for it. */
+    public static final String NO_USER_QUOTA = "当前没有发信额度";
+
+    /**
+     * F20 pause reasons under which the task keeps holding its PENDING deliveries (the same strings as
+     * {@code org.edm.workflows.sender.TaskSendability}; a test in activities keeps them equal).
+     */
+    public static final List<String> HOLDING_PAUSE_REASONS = List.of("当前没有可用发信服务",
+            "当前可用的发信服务额度已用完，请等待第二天恢复");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final QuotaLedger ledger;
+
+    @Autowired
+    public TaskQuota(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+    }
+
+    /** Hand-wired (tests): the default low-quota threshold. */
+    public TaskQuota(NamedParameterJdbcTemplate jdbc) {
+        this(jdbc, new QuotaLedger(jdbc));
+    }
+
+    public QuotaLedger ledger() {
+        return ledger;
+    }
+
+    /** Whether a started task in this state holds its PENDING deliveries' quota. */
+    public static boolean holds(String status, String pauseReason) {
+        return "SENDING".equals(status) || ("PAUSED".equals(status) && HOLDING_PAUSE_REASONS.contains(pauseReason));
+    }
+
+    public static String reference(long taskId) {
+        return "task:" + taskId;
+    }
+
+    // --- before the start: the planned audience --------------------------------------------------------------------
+
+    /**
+     * How many of the owner's contacts the rule selects now, suppressed addresses left out: the planned audience.
+     * Conditions on the campaign's system labels are left out as well, which makes this an upper bound for a
+     * follow-up stage (its labels only exist once the earlier stages have sent); the start refunds the difference.
+     */
+    public long plannedAudience(long ownerId, long campaignId, Map<String, Object> recipientRule) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(recipientRule);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("recipient rule is not JSON", e);
+        }
+        return plannedAudience(ownerId, campaignId, json);
+    }
+
+    public long plannedAudience(long ownerId, long campaignId, String recipientRuleJson) {
+        RecipientRule rule = RecipientRule.parse(recipientRuleJson).withoutLabels();
+        Long count = jdbc.queryForObject("SELECT count(*) FROM contacts c " + RecipientRule.AUDIENCE_JOINS
+                        + " WHERE c.owner_id = :ownerId AND s.id IS NULL " + rule.sqlConditions(),
+                new MapSqlParameterSource()
+                        .addValue("ownerId", ownerId)
+                        .addValue("campaignId", campaignId)
+                        .addValue("include", rule.includeTags().toArray(String[]::new))
+                        .addValue("exclude", rule.excludeTags().toArray(String[]::new)), Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /**
+     * Reserves each task's planned audience (TASK_RESERVE) for tasks not started yet that hold nothing: all or nothing.
+     * The user's row is locked first and the total compared, so the shortfall names the whole need.
+     */
+    public long reservePlanned(long ownerId, Collection<Long> taskIds, Long actorId, String note) {
+        if (taskIds.isEmpty()) {
+            return 0;
+        }
+        List<Map<String, Object>> tasks = jdbc.queryForList("""
+                SELECT id, campaign_id, recipient_rule::text AS rule FROM tasks
+                 WHERE id IN (:ids) AND owner_id = :owner AND status IN ('DRAFT', 'SCHEDULED') AND quota_reserved = 0
+                 ORDER BY id FOR UPDATE
+                """, new MapSqlParameterSource("ids", taskIds).addValue("owner", ownerId));
+        long[] planned = new long[tasks.size()];
+        long total = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            Map<String, Object> t = tasks.get(i);
+            planned[i] = plannedAudience(ownerId, ((Number) t.get("campaign_id")).longValue(), (String) t.get("rule"));
+            total += planned[i];
+        }
+        ledger.require(ownerId, total, true);
+        for (int i = 0; i < tasks.size(); i++) {
+            if (planned[i] == 0) {
+                continue;
+            }
+            long taskId = ((Number) tasks.get(i).get("id")).longValue();
+            ledger.debit(ownerId, planned[i], QuotaLedger.TASK_RESERVE, reference(taskId), actorId, note);
+            jdbc.update("UPDATE tasks SET quota_reserved = :n WHERE id = :id", Map.of("n", planned[i], "id", taskId));
+        }
+        return total;
+    }
+
+    /**
+     * A task not started yet whose rule changed: its reservation follows the new planned audience (TASK_REPLAN, one
+     * row with the net change). The caller holds the task's row lock.
+     */
+    public void replan(long taskId, long ownerId, long campaignId, Map<String, Object> recipientRule, Long actorId) {
+        Long reserved = jdbc.queryForObject("SELECT quota_reserved FROM tasks WHERE id = :id", Map.of("id", taskId),
+                Long.class);
+        long planned = plannedAudience(ownerId, campaignId, recipientRule);
+        long delta = (reserved == null ? 0 : reserved) - planned;
+        if (delta != 0) {
+            ledger.change(ownerId, delta, QuotaLedger.TASK_REPLAN, reference(taskId), actorId,
+                    "task re-planned: reservation " + reserved + " → " + planned);
+            jdbc.update("UPDATE tasks SET quota_reserved = :n WHERE id = :id", Map.of("n", planned, "id", taskId));
+        }
+    }
+
+    /** Gives back the reservation of one task not started yet (0 afterwards); returns the amount. */
+    public long releaseTask(long taskId, String reason, Long actorId, String note) {
+        return release("id = :scope", taskId, reason, actorId, note);
+    }
+
+    /** Gives back the reservations of a campaign's tasks not started yet; returns the total. */
+    public long releaseCampaign(long campaignId, String reason, Long actorId, String note) {
+        return release("campaign_id = :scope", campaignId, reason, actorId, note);
+    }
+
+    private long release(String scope, long scopeId, String reason, Long actorId, String note) {
+        List<Map<String, Object>> released = jdbc.queryForList("""
+                UPDATE tasks t SET quota_reserved = 0
+                  FROM (SELECT id, owner_id, quota_reserved FROM tasks
+                         WHERE %s AND quota_reserved > 0 ORDER BY id FOR UPDATE) o
+                 WHERE t.id = o.id
+                RETURNING t.id, o.owner_id, o.quota_reserved
+                """.formatted(scope), Map.of("scope", scopeId));
+        long total = 0;
+        for (Map<String, Object> r : released) {
+            long amount = ((Number) r.get("quota_reserved")).longValue();
+            ledger.credit(((Number) r.get("owner_id")).longValue(), amount, reason,
+                    reference(((Number) r.get("id")).longValue()), actorId, note);
+            total += amount;
+        }
+        return total;
+    }
+
+    // --- after the start: the PENDING deliveries ---------------------------------------------------------------------
+
+    public long pendingDeliveries(long taskId) {
+        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND status = 'PENDING'",
+                Map.of("id", taskId), Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * The start: the reservation becomes the actual audience ({@code pending}). The difference is refunded or
+     * charged (TASK_RECONCILE). If the extra cannot be charged, the whole reservation goes back (the task will be
+     * paused for want of quota) and false is returned.
+     */
+    public boolean reconcileAtStart(long taskId, long ownerId, long pending) {
+        Long reserved = jdbc.queryForObject("SELECT quota_reserved FROM tasks WHERE id = :id", Map.of("id", taskId),
+                Long.class);
+        long held = reserved == null ? 0 : reserved;
+        jdbc.update("UPDATE tasks SET quota_reserved = 0 WHERE id = :id", Map.of("id", taskId));
+        try {
+            ledger.change(ownerId, held - pending, QuotaLedger.TASK_RECONCILE, reference(taskId), null,
+                    "started: reserved " + held + ", actual audience " + pending);
+            return true;
+        } catch (QuotaShortfallException e) {
+            ledger.credit(ownerId, held, QuotaLedger.PAUSE_REFUND, reference(taskId), null,
+                    "started with " + pending + " to send but only " + (held + e.balance())
+                            + " quota: reservation returned, task paused (" + NO_USER_QUOTA + ")");
+            return false;
+        }
+    }
+
+    /** Charges the task's PENDING deliveries; false (nothing written) when the balance cannot cover them. */
+    public boolean reservePending(long taskId, long ownerId, String reason, Long actorId, String note) {
+        try {
+            ledger.debit(ownerId, pendingDeliveries(taskId), reason, reference(taskId), actorId, note);
+            return true;
+        } catch (QuotaShortfallException e) {
+            return false;
+        }
+    }
+
+    /** Refunds {@code count} units the task held (its PENDING deliveries as they were when counted). */
+    public void refund(long taskId, long ownerId, long count, String reason, String note) {
+        ledger.credit(ownerId, count, reason, reference(taskId), null, note);
+    }
+
+    /**
+     * A started task moved from one state to another under the caller's row lock: a holding task that stops holding
+     * refunds its PENDING deliveries, a task that starts holding again is charged them. Returns false when the charge
+     * failed (nothing written): the caller must not let the task hold.
+     */
+    public boolean settle(long taskId, long ownerId, boolean heldBefore, boolean holdsAfter, String reason,
+                          String note) {
+        if (heldBefore == holdsAfter) {
+            return true;
+        }
+        if (heldBefore) {
+            refund(taskId, ownerId, pendingDeliveries(taskId), reason, note);
+            return true;
+        }
+        return reservePending(taskId, ownerId, reason, null, note);
+    }
+}
