@@ -1,0 +1,306 @@
+package org.edm.activities.task;
+
+import org.edm.activities.delivery.DeliveryClaims;
+import org.edm.activities.testing.ActivitiesHarness;
+import org.edm.activities.testing.BatchDriver;
+import org.edm.activities.testing.Fixtures;
+import org.edm.domain.quota.TaskQuota;
+import org.edm.workflows.sender.TaskSendability;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 5 on a real PostgreSQL: a task holds its planned audience until it starts, then exactly its PENDING
+ * deliveries while it sends; pause, resume and cancel move exactly the unsent amount, and a send (failed or not)
+ * moves nothing.
+ */
+class TaskQuotaTests {
+
+    private static BatchDriver temporal;
+
+    private ActivitiesHarness harness;
+    private Fixtures f;
+    private TaskActivitiesImpl activities;
+    private TaskQuota quota;
+    private DeliveryClaims claims;
+    private long owner;
+    private long templateSet;
+    private long campaign;
+
+    @BeforeAll
+    static void startTemporal() {
+        temporal = new BatchDriver(TaskActivitiesTests.RecordingSenderService.class);
+    }
+
+    @AfterAll
+    static void stopTemporal() {
+        temporal.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        harness = new ActivitiesHarness();
+        f = harness.fixtures;
+        activities = harness.taskActivities(temporal.client());
+        quota = new TaskQuota(harness.jdbc);
+        claims = new DeliveryClaims(harness.jdbc, harness.tx);
+        owner = f.user("operator", 100);
+        templateSet = f.templateSet(owner, f.template(owner, "Hi", "<p>Hello</p>"));
+        campaign = f.campaign(owner, "spring sale");
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertBalanceIsTheSumOfTheLedger();
+        harness.close();
+    }
+
+    @Test
+    void theSystemPauseReasonsAreTheWorkflowsOwn() {
+        assertThat(TaskQuota.HOLDING_PAUSE_REASONS)
+                .containsExactlyInAnyOrder(TaskSendability.NO_USABLE_SERVICE, TaskSendability.QUOTA_USED_UP);
+        assertThat(TaskQuota.NO_USER_QUOTA).isEqualTo(TaskSendability.NO_USER_QUOTA);
+    }
+
+    @Test
+    void theReservationBecomesTheActualAudienceAtTheStart() {
+        f.contacts(owner, "c", 5);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        assertThat(f.quotaBalance(owner)).isEqualTo(95);
+        f.contacts(owner, "late", 2);
+
+        activities.materializeDeliveries(task);
+        activities.materializeDeliveries(task);
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(93);
+        assertThat(reserved(task)).as("from now on the task holds its PENDING deliveries").isZero();
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -5 task:" + task,
+                "TASK_RECONCILE -2 task:" + task);
+    }
+
+    @Test
+    void aSmallerActualAudienceIsRefundedAtTheStart() {
+        f.contacts(owner, "c", 5);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.suppress(owner, "c-1@example.test");
+
+        activities.materializeDeliveries(task);
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(96);
+        assertThat(ledger()).endsWith("TASK_RECONCILE +1 task:" + task);
+    }
+
+    @Test
+    void withoutQuotaForTheActualAudienceTheTaskReturnsItsReservationAndWaitsPausedUntilQuotaArrives() {
+        f.contacts(owner, "c", 60);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.contacts(owner, "late", 50); // 110 to send, 100 quota
+
+        activities.materializeDeliveries(task);
+
+        assertThat(f.taskStatus(task)).isEqualTo("PAUSED");
+        assertThat(pauseReason(task)).isEqualTo("当前没有发信额度");
+        assertThat(f.quotaBalance(owner)).as("the whole reservation went back").isEqualTo(100);
+        assertThat(activities.refreshSendability(task))
+                .isEqualTo(new TaskSendability("PAUSED", "当前没有发信额度", false, 0));
+
+        f.grantQuota(owner, 10);
+        TaskSendability after = activities.refreshSendability(task);
+
+        assertThat(after.resumed()).isTrue();
+        assertThat(f.taskStatus(task)).isEqualTo("SENDING");
+        assertThat(f.quotaBalance(owner)).isZero();
+        assertThat(ledger()).endsWith("PAUSE_REFUND +60 task:" + task, "ADMIN_ADJUST +10",
+                "RESUME_RESERVE -110 task:" + task);
+    }
+
+    @Test
+    void pauseResumeAndCancelMoveExactlyTheUnsentAmountAndASendMovesNothing() {
+        f.contacts(owner, "c", 10);
+        long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        assertThat(f.quotaBalance(owner)).isEqualTo(90);
+
+        // the send path: 3 claimed, one sent, one failed, one still being sent
+        assertThat(claims.claim(service, task, 3, "claim-1", Instant.now(), harness.providerRegistry).sending())
+                .isEqualTo(3);
+        List<Long> claimed = f.jdbc().queryForList(
+                "SELECT id FROM deliveries WHERE claim_token = 'claim-1' ORDER BY id", Long.class);
+        claims.recordSent(claimed.get(0), "claim-1", "<m1@a.example>", "p1");
+        claims.recordFailed(claimed.get(1), "claim-1", "550 mailbox unavailable");
+        assertThat(f.quotaBalance(owner)).as("a send, failed or not, moves nothing").isEqualTo(90);
+
+        activities.pauseTask(task, "paused by operator");
+        assertThat(f.quotaBalance(owner)).as("the 7 PENDING come back").isEqualTo(97);
+        activities.pauseTask(task, "paused by operator: lunch");
+        assertThat(f.quotaBalance(owner)).as("a second pause refunds nothing more").isEqualTo(97);
+
+        // the claim's never-attempted delivery returns while the task holds nothing: refunded too
+        assertThat(claims.releaseUnattempted("claim-1", service, null)).isEqualTo(1);
+        assertThat(f.quotaBalance(owner)).isEqualTo(98);
+
+        assertThat(activities.resumeTask(task, "resumed by operator")).isTrue();
+        assertThat(f.quotaBalance(owner)).as("8 PENDING reserved again").isEqualTo(90);
+
+        activities.pauseTask(task, "paused by operator");
+        assertThat(activities.cancelTask(task, "cancelled by operator")).isEqualTo(8);
+        activities.refundUnsentQuota(task, 8);
+        assertThat(f.quotaBalance(owner)).as("paused then cancelled: refunded once, at the pause")
+                .isEqualTo(98);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RECONCILE -10 task:" + task,
+                "PAUSE_REFUND +7 task:" + task, "RELEASE_REFUND +1 task:" + task, "RESUME_RESERVE -8 task:" + task,
+                "PAUSE_REFUND +8 task:" + task);
+    }
+
+    @Test
+    void cancellingASendingTaskRefundsItsPendingDeliveriesOnce() {
+        f.contacts(owner, "c", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        f.jdbc().update("UPDATE deliveries SET status = 'SENT' WHERE id IN "
+                + "(SELECT id FROM deliveries WHERE task_id = ? ORDER BY id LIMIT 4)", task);
+
+        activities.cancelTask(task, "cancelled by operator");
+        activities.cancelTask(task, "cancelled by operator");
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(96);
+        assertThat(ledger()).endsWith("CANCEL_REFUND +6 task:" + task);
+    }
+
+    @Test
+    void aTaskPausedBySystemForWantOfASenderServiceKeepsItsQuotaAndAnOperatorPauseThenReturnsIt() {
+        f.contacts(owner, "c", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        f.jdbc().update("UPDATE tasks SET status = 'PAUSED', pause_reason = ? WHERE id = ?",
+                TaskSendability.NO_USABLE_SERVICE, task);
+
+        activities.pauseTask(task, "paused by operator");
+        assertThat(f.quotaBalance(owner)).isEqualTo(100);
+        activities.resumeTask(task, "resumed by operator");
+        assertThat(f.quotaBalance(owner)).isEqualTo(90);
+    }
+
+    @Test
+    void resumingWithoutQuotaLeavesTheTaskPausedForQuotaUntilAnAdminGrantsSome() {
+        f.contacts(owner, "c", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        activities.pauseTask(task, "paused by operator");
+        reserveSomewhereElse(95);
+
+        assertThat(activities.resumeTask(task, "resumed by operator")).isFalse();
+        assertThat(f.taskStatus(task)).isEqualTo("PAUSED");
+        assertThat(pauseReason(task)).isEqualTo("当前没有发信额度");
+        assertThat(f.quotaBalance(owner)).isEqualTo(5);
+
+        f.grantQuota(owner, 5);
+        assertThat(activities.refreshSendability(task).resumed()).isTrue();
+        assertThat(f.taskStatus(task)).isEqualTo("SENDING");
+        assertThat(f.quotaBalance(owner)).isZero();
+    }
+
+    @Test
+    void aCancelledCampaignGivesBackTheReservationsOfItsUnstartedTasks() {
+        f.contacts(owner, "c", 30);
+        long first = f.task(campaign, owner, "{}", templateSet);
+        long second = f.task(campaign, owner, "{}", templateSet);
+        quota.reservePlanned(owner, List.of(first, second), 1L, "campaign activated");
+        assertThat(f.quotaBalance(owner)).isEqualTo(40);
+
+        harness.campaignActivities().completeCampaign(campaign, true);
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(100);
+        assertThat(reserved(first) + reserved(second)).isZero();
+        assertThat(f.taskStatus(first)).isEqualTo("CANCELLED");
+    }
+
+    /**
+     * Claims race a pause: the claim holds the task row FOR SHARE, the pause FOR UPDATE before it counts the PENDING
+     * deliveries, so every delivery is either claimed (consumed) or refunded — the balance ends at exactly the
+     * quota minus what was claimed.
+     */
+    @Test
+    void aPauseRacingTheClaimsRefundsExactlyWhatWasNotClaimed() throws Exception {
+        f.grantQuota(owner, 900);
+        f.jdbc().update("""
+                INSERT INTO contacts (owner_id, email, nickname)
+                SELECT ?, 'bulk-' || g || '@example.test', 'Bulk' FROM generate_series(1, 600) g
+                """, owner);
+        long service = f.smtpService("a.example", 2525, 100_000, 0, null, null);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        assertThat(f.quotaBalance(owner)).isEqualTo(400);
+
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        List<Callable<Integer>> work = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String token = "racer-" + i;
+            work.add(() -> claims.claim(service, task, 5, token, Instant.now(), harness.providerRegistry).sending());
+            if (i == 20) {
+                work.add(() -> {
+                    activities.pauseTask(task, "paused by operator");
+                    return 0;
+                });
+            }
+        }
+        int claimed = 0;
+        for (Future<Integer> result : pool.invokeAll(work)) {
+            claimed += result.get();
+        }
+        pool.shutdown();
+
+        assertThat(claimed).isPositive().isLessThan(600);
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ? AND status = 'SENDING'",
+                Integer.class, task)).isEqualTo(claimed);
+        assertThat(f.quotaBalance(owner)).isEqualTo(1000 - claimed);
+    }
+
+    private void reserve(long task) {
+        quota.reservePlanned(owner, List.of(task), 1L, "campaign activated");
+    }
+
+    private void reserveSomewhereElse(long amount) {
+        quota.ledger().debit(owner, amount, "TASK_RESERVE", "task:999", null, "another task");
+    }
+
+    private long reserved(long task) {
+        return f.jdbc().queryForObject("SELECT quota_reserved FROM tasks WHERE id = ?", Long.class, task);
+    }
+
+    private String pauseReason(long task) {
+        return f.jdbc().queryForObject("SELECT pause_reason FROM tasks WHERE id = ?", String.class, task);
+    }
+
+    private List<String> ledger() {
+        return f.jdbc().queryForList("""
+                SELECT reason || ' ' || CASE WHEN delta > 0 THEN '+' ELSE '' END || delta
+                       || coalesce(' ' || reference, '')
+                  FROM user_quota_ledger WHERE user_id = ? ORDER BY id
+                """, String.class, owner);
+    }
+
+    private void assertBalanceIsTheSumOfTheLedger() {
+        assertThat(f.jdbc().queryForObject("""
+                SELECT u.quota_balance = (SELECT coalesce(sum(delta), 0) FROM user_quota_ledger WHERE user_id = u.id)
+                  FROM users u WHERE u.id = ?
+                """, Boolean.class, owner)).as("balance = sum(ledger)").isTrue();
+    }
+}
