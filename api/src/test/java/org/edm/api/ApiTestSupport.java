@@ -4,6 +4,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.temporal.client.WorkflowClient;
 import org.edm.domain.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -74,6 +75,22 @@ public abstract class ApiTestSupport {
     @AfterEach
     void forgetCounts() {
         countsBefore = null;
+    }
+
+    /**
+     * Quota (issue 5): campaigns are checked against their owner's quota and reserve it when activated. The built-in
+     * user 1 plans most campaigns here, so its balance is topped up through the ledger (balance = sum(ledger)) before
+     * each test; tests about running short take it down themselves.
+     */
+    @BeforeEach
+    void grantQuotaToUser1() {
+        jdbc.update("""
+                WITH changed AS (
+                    UPDATE users SET quota_balance = quota_balance + 1000000000 WHERE id = 1 AND quota_balance < 1000000
+                 RETURNING id, quota_balance)
+                INSERT INTO user_quota_ledger (user_id, delta, reason, balance_after, note)
+                SELECT id, 1000000000, 'ADMIN_ADJUST', quota_balance, 'api test fixture' FROM changed
+                """);
     }
 
     protected ResultActions postJson(String path, String json) throws Exception {

@@ -16,6 +16,8 @@ import org.edm.api.task.TaskViews;
 import org.edm.domain.campaign.Campaign;
 import org.edm.domain.campaign.CampaignRepository;
 import org.edm.domain.campaign.CampaignStatus;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
 import org.edm.domain.template.TemplateSetRepository;
@@ -56,10 +58,12 @@ class CampaignPlanner {
     private final Audit audit;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
+    private final TaskQuota quota;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
                     TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser, Audit audit,
-                    PlatformTransactionManager transactionManager) {
+                    PlatformTransactionManager transactionManager, TaskQuota quota) {
+        this.quota = quota;
         this.campaigns = campaigns;
         this.tasks = tasks;
         this.templateSets = templateSets;
@@ -104,6 +108,7 @@ class CampaignPlanner {
         return tx.execute(status -> {
             checkPlanTimes(request);
             checkTemplateSets(request);
+            checkQuota(request);
             Campaign campaign = new Campaign(currentUser.id());
             applyCampaign(request, campaign);
             campaigns.saveAndFlush(campaign);
@@ -125,6 +130,7 @@ class CampaignPlanner {
             Campaign campaign = lockDraft(id, "edited");
             checkPlanTimes(request);
             checkTemplateSets(request);
+            checkQuota(request);
             CampaignDetail before = detailOf(campaign);
             applyCampaign(request, campaign);
             List<Task> existing = tasks.findAllByCampaignIdOrderBySeqAsc(id);
@@ -148,6 +154,7 @@ class CampaignPlanner {
         tx.executeWithoutResult(status -> {
             Campaign campaign = lockDraft(id, "deleted");
             CampaignDetail before = detailOf(campaign);
+            quota.releaseCampaign(id, QuotaLedger.TASK_RELEASE, currentUser.id(), "campaign deleted");
             tasks.deleteAll(tasks.findAllByCampaignIdOrderBySeqAsc(id));
             campaigns.delete(campaign);
             campaigns.flush();
@@ -166,6 +173,9 @@ class CampaignPlanner {
                 throw new ConflictException("campaign " + id + " is " + c.getStatus()
                         + "; only a DRAFT campaign can be activated");
             }
+            // F23: every task reserves its planned audience now, all or nothing (409 naming what is missing)
+            quota.reservePlanned(c.getOwnerId(), tasks.findAllByCampaignIdOrderBySeqAsc(id).stream()
+                    .map(Task::getId).toList(), currentUser.id(), "campaign " + id + " activated");
             campaigns.activate(id, Instant.now());
             audit.record("ACTIVATE", "campaign", id, Map.of("status", CampaignStatus.DRAFT),
                     Map.of("status", CampaignStatus.ACTIVE));
@@ -177,6 +187,8 @@ class CampaignPlanner {
             log.info("campaign-{} was already started; not starting it again", id);
         } catch (RuntimeException e) {
             tx.executeWithoutResult(status -> {
+                quota.releaseCampaign(id, QuotaLedger.TASK_RELEASE, currentUser.id(),
+                        "campaign workflow could not be started; back to DRAFT");
                 if (campaigns.revertToDraft(id, Instant.now()) == 1) {
                     audit.record("ACTIVATE_FAILED", "campaign", id, Map.of("status", CampaignStatus.ACTIVE),
                             Map.of("status", CampaignStatus.DRAFT));
@@ -209,6 +221,7 @@ class CampaignPlanner {
             tx.executeWithoutResult(status -> {
                 Instant now = Instant.now();
                 campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
+                quota.releaseCampaign(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why);
                 tasks.cancelUnstarted(id, now);
                 audit.record("CANCEL", "campaign", id, Map.of("status", campaign.getStatus()),
                         Map.of("status", CampaignStatus.CANCELLED, "reason", why));
@@ -315,6 +328,12 @@ class CampaignPlanner {
                         "tasks[" + n + "].template_set_id");
             }
         }
+    }
+
+    /** F23: a draft's planned audiences must fit the balance (checked only; reserved at activation). */
+    private void checkQuota(CampaignRequest request) {
+        quota.checkPlanned(currentUser.id(), request.tasks().stream()
+                .map(plan -> plan.recipientRule().toStoredJson()).toList());
     }
 
     private static void applyCampaign(CampaignRequest request, Campaign campaign) {

@@ -16,6 +16,8 @@ import org.edm.api.support.TemporalUnavailableException;
 import org.edm.domain.campaign.Campaign;
 import org.edm.domain.campaign.CampaignRepository;
 import org.edm.domain.campaign.CampaignStatus;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
 import org.edm.domain.task.TaskStatus;
@@ -64,11 +66,13 @@ class TaskLifecycle {
     private final Audit audit;
     private final TransactionTemplate tx;
     private final java.time.Duration queryTimeout;
+    private final TaskQuota quota;
 
     TaskLifecycle(TaskRepository tasks, CampaignRepository campaigns, TemplateSetRepository templateSets,
                   TaskViews views, NamedParameterJdbcTemplate jdbc, WorkflowClient client, CurrentUser currentUser,
                   Audit audit, PlatformTransactionManager transactionManager,
-                  org.edm.api.EdmApiProperties properties) {
+                  org.edm.api.EdmApiProperties properties, TaskQuota quota) {
+        this.quota = quota;
         this.queryTimeout = properties.temporal().queryTimeout();
         this.tasks = tasks;
         this.campaigns = campaigns;
@@ -101,6 +105,14 @@ class TaskLifecycle {
             Task task = new Task(campaign.getId(), campaign.getOwnerId(), seq == null ? 0 : seq);
             apply(request, task);
             tasks.saveAndFlush(task);
+            // F23: added to a running campaign, the task reserves its planned audience at once; added to a draft, it
+            // is only checked (the campaign's activation reserves)
+            if (campaign.getStatus().isRunning()) {
+                quota.reservePlanned(campaign.getOwnerId(), List.of(task.getId()), currentUser.id(),
+                        "task added to running campaign " + campaign.getId());
+            } else {
+                quota.checkPlanned(campaign.getOwnerId(), List.of(task.getRecipientRule()));
+            }
             TaskView view = views.of(task);
             audit.created("task", task.getId(), view);
             return view;
@@ -119,6 +131,14 @@ class TaskLifecycle {
             TaskView before = views.of(task);
             apply(request, task);
             tasks.saveAndFlush(task);
+            // F23: a task of a running campaign holds a reservation, which follows its new rule; a draft's is checked
+            boolean running = campaigns.findById(task.getCampaignId()).map(c -> c.getStatus().isRunning())
+                    .orElse(false);
+            if (running) {
+                quota.replan(id, task.getOwnerId(), task.getCampaignId(), task.getRecipientRule(), currentUser.id());
+            } else {
+                quota.checkPlanned(task.getOwnerId(), List.of(task.getRecipientRule()));
+            }
             TaskView after = views.of(task);
             audit.updated("task", id, before, after);
             return after;
@@ -130,6 +150,7 @@ class TaskLifecycle {
     void delete(long id) {
         long campaignId = tx.execute(status -> {
             Task task = lockUnstarted(id, "deleted");
+            quota.releaseTask(id, QuotaLedger.TASK_RELEASE, currentUser.id(), "task deleted before it started");
             audit.deleted("task", id, views.of(task));
             tasks.delete(task);
             tasks.flush();
@@ -218,6 +239,7 @@ class TaskLifecycle {
             if (current.isStarted()) {
                 return null;
             }
+            quota.releaseTask(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why + " before it started");
             jdbc.update("""
                     WITH moved AS (
                         UPDATE tasks SET status = 'CANCELLED', actual_end_time = now(), updated_at = now()
@@ -282,6 +304,7 @@ class TaskLifecycle {
                 throw new ConflictException("task " + id + " is " + current
                         + "; failed deliveries can be retried for a SENDING, PAUSED or FINISHED task");
             }
+            chargeRetry(id, current);
             int count = jdbc.update("""
                     UPDATE deliveries SET status = 'PENDING', claim_token = NULL, attempted_at = NULL,
                                           sender_service_id = NULL, updated_at = now()
@@ -327,6 +350,25 @@ class TaskLifecycle {
                     + "them once retried again", e);
         }
         return view(id);
+    }
+
+    /**
+     * F23: the failed deliveries become PENDING again, so a task that holds its PENDING deliveries (SENDING, FINISHED
+     * and about to send again, or paused by the system) is charged their count first: 409 naming what is missing,
+     * and nothing changes. A task paused by its operator (or for quota) is charged when it resumes.
+     */
+    private void chargeRetry(long id, TaskStatus current) {
+        Map<String, Object> task = jdbc.queryForMap("""
+                SELECT owner_id, pause_reason,
+                       (SELECT count(*) FROM deliveries WHERE task_id = :id AND status = 'FAILED') AS failed
+                  FROM tasks WHERE id = :id
+                """, Map.of("id", id));
+        String holdingStatus = current == TaskStatus.FINISHED ? "SENDING" : current.name();
+        long failed = ((Number) task.get("failed")).longValue();
+        if (failed > 0 && TaskQuota.holds(holdingStatus, (String) task.get("pause_reason"))) {
+            quota.ledger().debit(((Number) task.get("owner_id")).longValue(), failed, QuotaLedger.RETRY_RESERVE,
+                    TaskQuota.reference(id), currentUser.id(), "retry of " + failed + " failed deliveries");
+        }
     }
 
     private void startRun(long taskId, long campaignId) {

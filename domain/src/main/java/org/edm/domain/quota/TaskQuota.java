@@ -99,6 +99,18 @@ public class TaskQuota {
     }
 
     /**
+     * A draft only checks (F23 "创建群发任务时预检查额度"): the planned audiences of these rules together must fit the
+     * balance, else {@link QuotaShortfallException}. Nothing is reserved until the campaign is activated.
+     */
+    public void checkPlanned(long ownerId, Collection<Map<String, Object>> recipientRules) {
+        long total = 0;
+        for (Map<String, Object> rule : recipientRules) {
+            total += plannedAudience(ownerId, 0, rule);
+        }
+        ledger.require(ownerId, total, false);
+    }
+
+    /**
      * Reserves each task's planned audience (TASK_RESERVE) for tasks not started yet that hold nothing: all or nothing.
      * The user's row is locked first and the total compared, so the shortfall names the whole need.
      */
