@@ -109,6 +109,11 @@ public final class DeliveryBenchmark {
             }
             s.execute("INSERT INTO user_sender_service_access (user_id, sender_service_id) "
                     + "SELECT 1, id FROM sender_services");
+            // the task is charged its audience when it starts (issue 5): grant it, through the ledger
+            s.execute("WITH changed AS (UPDATE users SET quota_balance = quota_balance + " + contacts
+                    + " WHERE id = 1 RETURNING id, quota_balance) INSERT INTO user_quota_ledger (user_id, delta, "
+                    + "reason, balance_after, note) SELECT id, " + contacts + ", 'ADMIN_ADJUST', quota_balance, "
+                    + "'benchmark' FROM changed");
             s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'c' || g || '@sink.example', "
                     + "'Reader ' || g, ARRAY['bench'] FROM generate_series(1, " + contacts + ") g");
             s.execute("INSERT INTO templates (owner_id, name, subject, body_html) VALUES (1, 'bench', "

@@ -42,6 +42,24 @@ final class EndToEndStack implements AutoCloseable {
         temporal = TemporalDevServer.start(work.resolve("temporal"));
         api = AppProcess.start("api", AppProcess.jar("api"), env(Map.of("EDM_API_PORT", String.valueOf(apiPort))), logs);
         api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+        grantQuotaToUser1(1_000_000);
+    }
+
+    /**
+     * Quota (issue 5): the built-in user 1, who plans every campaign here, starts with none. Granted on the test
+     * database the way an admin's adjustment is written: balance and ledger row in one statement.
+     */
+    void grantQuotaToUser1(long amount) throws java.sql.SQLException {
+        try (var c = db.dataSource().getConnection(); var s = c.prepareStatement("""
+                WITH changed AS (UPDATE users SET quota_balance = quota_balance + ? WHERE id = 1
+                                 RETURNING id, quota_balance)
+                INSERT INTO user_quota_ledger (user_id, delta, reason, balance_after, note)
+                SELECT id, ?, 'ADMIN_ADJUST', quota_balance, 'end-to-end test fixture' FROM changed
+                """)) {
+            s.setLong(1, amount);
+            s.setLong(2, amount);
+            s.executeUpdate();
+        }
     }
 
     AppProcess startWorker() throws Exception {
