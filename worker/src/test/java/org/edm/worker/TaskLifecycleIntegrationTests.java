@@ -111,5 +111,11 @@ class TaskLifecycleIntegrationTests extends WorkerTestContext {
                 + "task_execution_log WHERE task_id = ? ORDER BY id", String.class, task);
         assertThat(log).containsSubsequence("SCHEDULED>SENDING", "SENDING>PAUSED", "PAUSED>SENDING",
                 "SENDING>CANCELLED");
+        // issue 5: charged the audience at the start, the pause refunded and the resume re-reserved the unsent, the
+        // cancel refunded the rest: what is gone is exactly what was sent, and the ledger says so
+        assertThat(f.quotaBalance(owner)).isEqualTo(1_000_000 - statuses.get("SENT"));
+        assertThat(jdbc.queryForList("SELECT reason FROM user_quota_ledger WHERE user_id = ? ORDER BY id",
+                String.class, owner)).containsExactly("ADMIN_ADJUST", "TASK_RECONCILE", "PAUSE_REFUND",
+                "RESUME_RESERVE", "CANCEL_REFUND");
     }
 }

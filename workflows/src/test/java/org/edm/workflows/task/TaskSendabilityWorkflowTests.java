@@ -34,6 +34,7 @@ class TaskSendabilityWorkflowTests {
         activities.sendability = taskId -> {
             String reason = switch (services.get()) {
                 case "NONE" -> TaskSendability.NO_USABLE_SERVICE;
+                case "NO_USER_QUOTA" -> TaskSendability.NO_USER_QUOTA;
                 case "QUOTA" -> env.currentTimeMillis() < quotaResetsAt ? TaskSendability.QUOTA_USED_UP : null;
                 default -> null;
             };
@@ -112,6 +113,33 @@ class TaskSendabilityWorkflowTests {
         task.serviceDrained(1);
         assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-22", "task-sendability-no-service.json");
+    }
+
+    /**
+     * Issue 5: a task whose owner has no quota for its pending deliveries (at the start, or on an operator's resume)
+     * is PAUSED with the seed's text; the recheck re-reserves once an admin has granted quota, and it sends again.
+     */
+    @Test
+    void noUserQuotaPausesTheTaskUntilQuotaIsGrantedThenItResumesByItself() {
+        services.set("NO_USER_QUOTA");
+        TaskWorkflow task = start(24);
+
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().state()).isEqualTo("PAUSED");
+        assertThat(task.progress().pauseReason()).isEqualTo("当前没有发信额度");
+        env.sleep(Duration.ofDays(2));
+        assertThat(task.progress().state()).as("no quota, no sending, however long").isEqualTo("PAUSED");
+        int published = activities.published.size();
+
+        services.set("OK"); // an admin granted quota: the next recheck reserves it
+        env.sleep(TaskWorkflowImpl.MAX_RECHECK.plusSeconds(1));
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+        assertThat(task.progress().pauseReason()).isNull();
+        assertThat(activities.published).as("demand published again").hasSizeGreaterThan(published);
+
+        activities.outstanding.put(24L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
     }
 
     @Test
