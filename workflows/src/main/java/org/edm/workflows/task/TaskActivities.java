@@ -11,7 +11,9 @@ public interface TaskActivities {
     /**
      * Marks the task SENDING and materialises its deliveries with one set-based statement: one PENDING row per
      * matching contact, each with a template drawn uniformly from the task's template set. Idempotent: a retry
-     * inserts nothing twice and keeps the templates already drawn.
+     * inserts nothing twice and keeps the templates already drawn. The owner's quota reserved for the planned
+     * audience becomes the actual one (refund or extra charge); if the extra cannot be charged the reservation is
+     * returned and the task is PAUSED with {@link org.edm.workflows.sender.TaskSendability#NO_USER_QUOTA}.
      */
     @ActivityMethod
     TaskAudience materializeDeliveries(long taskId);
@@ -27,26 +29,34 @@ public interface TaskActivities {
     DeliveryCounts countDeliveries(long taskId);
 
     /**
-     * SENDING (or PAUSED) → PAUSED with {@code reason} as the pause reason, with an execution-log row. Returns
-     * whether the task is paused afterwards (false when it has already ended).
+     * SENDING (or PAUSED) → PAUSED with {@code reason} as the pause reason, with an execution-log row; the quota
+     * of its PENDING deliveries goes back to the owner. Returns whether the task is paused afterwards (false when it
+     * has already ended).
      */
     @ActivityMethod
     boolean pauseTask(long taskId, String reason);
 
-    /** PAUSED → SENDING, clearing the pause reason, with an execution-log row. Returns whether it moved. */
+    /**
+     * PAUSED → SENDING, clearing the pause reason, with an execution-log row, after reserving the quota of its
+     * PENDING deliveries again. Without enough quota the task stays PAUSED with
+     * {@link org.edm.workflows.sender.TaskSendability#NO_USER_QUOTA} (lifted by {@link #refreshSendability}). Returns
+     * whether it moved.
+     */
     @ActivityMethod
     boolean resumeTask(long taskId, String reason);
 
     /**
      * Every PENDING delivery → CANCELLED and the task → CANCELLED (with its end time and an execution-log row), in
-     * one transaction. Deliveries already being sent finish normally. Returns how many deliveries were cancelled.
+     * one transaction, which also refunds the quota the task held for them (none if an operator had paused it: that
+     * pause refunded them). Deliveries already being sent finish normally. Returns how many deliveries were
+     * cancelled.
      */
     @ActivityMethod
     long cancelTask(long taskId, String reason);
 
     /**
-     * The hook where the quota issue refunds the user's quota reserved for deliveries that will never be sent.
-     * For now it only logs the counts.
+     * Kept for the workflow histories that call it after {@link #cancelTask}: the refund now happens inside
+     * {@code cancelTask}'s own transaction (so it cannot be lost or doubled), and this only logs.
      */
     @ActivityMethod
     void refundUnsentQuota(long taskId, long cancelledDeliveries);
@@ -54,7 +64,9 @@ public interface TaskActivities {
     /**
      * F20: PAUSES a SENDING task when its owner has no usable sender service ({@code 当前没有可用发信服务}) or every
      * usable one has used today's quota ({@code 当前可用的发信服务额度已用完，请等待第二天恢复}), and moves a task
-     * paused for one of these reasons back to SENDING once that no longer holds. Never touches an operator's pause.
+     * paused for one of these reasons back to SENDING once that no longer holds. First, a task paused for want of
+     * user quota ({@code 当前没有发信额度}) reserves its PENDING deliveries again once the balance covers them. Never
+     * touches an operator's pause.
      */
     @ActivityMethod
     TaskSendability refreshSendability(long taskId);
