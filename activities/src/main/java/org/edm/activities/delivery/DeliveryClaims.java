@@ -94,8 +94,9 @@ public class DeliveryClaims {
             // FOR SHARE: a pause or cancel (which locks the row FOR UPDATE and then refunds the PENDING deliveries)
             // waits for this claim to commit, and this claim waits for it and then sees the new status. So a
             // delivery's quota unit is either consumed here or refunded there, never both (issue 5).
-            String taskStatus = jdbc.query("SELECT status FROM tasks WHERE id = :id FOR SHARE",
-                    Map.of("id", taskId), (rs, i) -> rs.getString(1)).stream().findFirst().orElse("GONE");
+            List<Map<String, Object>> taskRow = jdbc.queryForList(
+                    "SELECT status, owner_id FROM tasks WHERE id = :id FOR SHARE", Map.of("id", taskId));
+            String taskStatus = taskRow.isEmpty() ? "GONE" : (String) taskRow.get(0).get("status");
             LocalDate today = QuotaDay.max(service.quotaDay(),
                     QuotaDay.of(now, service.resetTime(), service.zone()));
             int used = today.equals(service.quotaDay()) ? service.usedToday() : 0;
@@ -141,6 +142,11 @@ public class DeliveryClaims {
                     .addValue("claim", claimToken), String.class);
             int sending = (int) statuses.stream().filter("SENDING"::equals).count();
             rollOver(service, today, used + sending);
+            if (statuses.size() > sending) {
+                // never sent: the owner's quota unit comes back (only attempts cost quota)
+                quota.refund(taskId, ((Number) taskRow.get(0).get("owner_id")).longValue(), statuses.size() - sending,
+                        QuotaLedger.SKIP_REFUND, "skipped at claim time (suppressed or contact deleted)");
+            }
             return new Claim(false, sending, statuses.size() - sending, today);
         });
     }
@@ -272,11 +278,21 @@ public class DeliveryClaims {
                 """, Map.of("id", deliveryId, "claim", claimToken, "error", truncate(error, 2000)));
     }
 
+    /** Never sent, so its owner's quota unit comes back (SKIP_REFUND), once: the row becomes SKIPPED only once. */
     public void recordSkipped(long deliveryId, String claimToken, String reason) {
-        jdbc.update("""
-                UPDATE deliveries SET status = 'SKIPPED', skip_reason = :reason, updated_at = now()
-                 WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
-                """, Map.of("id", deliveryId, "claim", claimToken, "reason", reason));
+        tx.executeWithoutResult(status -> {
+            List<Map<String, Object>> skipped = jdbc.queryForList("""
+                    WITH skipped AS (
+                        UPDATE deliveries SET status = 'SKIPPED', skip_reason = :reason, updated_at = now()
+                         WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                     RETURNING task_id)
+                    SELECT t.id, t.owner_id FROM skipped s JOIN tasks t ON t.id = s.task_id
+                    """, Map.of("id", deliveryId, "claim", claimToken, "reason", reason));
+            for (Map<String, Object> task : skipped) {
+                quota.refund(((Number) task.get("id")).longValue(), ((Number) task.get("owner_id")).longValue(), 1,
+                        QuotaLedger.SKIP_REFUND, "skipped before sending: " + reason);
+            }
+        });
     }
 
     /**

@@ -170,6 +170,21 @@ class TaskQuotaTests {
     }
 
     @Test
+    void aDeliverySkippedAtClaimTimeWasNeverSentAndCostsNothing() {
+        f.contacts(owner, "c", 4);
+        long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        f.suppress(owner, "c-2@example.test"); // unsubscribed after the start
+
+        assertThat(claims.claim(service, task, 10, "claim-1", Instant.now(), harness.providerRegistry).skipped())
+                .isEqualTo(1);
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(97);
+        assertThat(ledger()).endsWith("SKIP_REFUND +1 task:" + task);
+    }
+
+    @Test
     void cancellingASendingTaskRefundsItsPendingDeliveriesOnce() {
         f.contacts(owner, "c", 10);
         long task = f.task(campaign, owner, "{}", templateSet);

@@ -36,6 +36,7 @@ public class QuotaLedger {
     public static final String CANCEL_REFUND = "CANCEL_REFUND";
     public static final String RETRY_RESERVE = "RETRY_RESERVE";
     public static final String RELEASE_REFUND = "RELEASE_REFUND";
+    public static final String SKIP_REFUND = "SKIP_REFUND";
     public static final String FINISH_REFUND = "FINISH_REFUND";
 
     public static final String LOW_QUOTA_ALERT = "QUOTA_LOW";

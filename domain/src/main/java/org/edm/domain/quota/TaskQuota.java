@@ -20,7 +20,8 @@ import java.util.Map;
  *       is activated or when it is added to a running campaign.</li>
  *   <li>Started and {@link #holds holding} (SENDING, or PAUSED by the system for want of a usable sender service or
  *       of service quota, F20): exactly its PENDING deliveries. A delivery's unit is consumed when the send path
- *       claims it (sent, failed or unknown alike: a failed send is never refunded).</li>
+ *       claims it (sent, failed or unknown alike: a failed send is never refunded); one skipped before any attempt
+ *       (suppressed since the start, contact deleted) is refunded (SKIP_REFUND).</li>
  *   <li>Started and not holding (PAUSED by an operator or for want of user quota, or ended): nothing.</li>
  * </ul>
  * Every method here expects the caller's transaction to hold the task's row lock ({@code FOR UPDATE}) when it moves
