@@ -74,7 +74,10 @@ class QuotaAccounts {
     }
 
     QuotaView myQuota() {
-        return readTx.execute(status -> view(currentUser.id()));
+        return readTx.execute(status -> {
+            requireUser(currentUser.id());
+            return view(currentUser.id());
+        });
     }
 
     PageView<LedgerEntry> ledgerOf(long userId, int page, int size) {
