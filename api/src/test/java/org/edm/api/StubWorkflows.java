@@ -113,6 +113,10 @@ public class StubWorkflows {
         }
 
         @Override
+        public void quotaGranted() {
+        }
+
+        @Override
         public TaskProgress progress() {
             return new TaskProgress(id, pauseReason == null ? "SENDING" : "PAUSED", 0, DeliveryCounts.NONE,
                     pauseReason);

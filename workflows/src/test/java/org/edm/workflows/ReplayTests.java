@@ -21,6 +21,7 @@ class ReplayTests {
             "histories/task-without-audience.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-sendability-quota.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-sendability-no-service.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-quota-granted.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
             "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {

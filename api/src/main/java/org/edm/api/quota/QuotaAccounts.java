@@ -1,5 +1,6 @@
 package org.edm.api.quota;
 
+import io.temporal.client.WorkflowClient;
 import org.edm.api.quota.QuotaViews.AdjustmentRequest;
 import org.edm.api.quota.QuotaViews.LedgerEntry;
 import org.edm.api.quota.QuotaViews.QuotaView;
@@ -11,6 +12,10 @@ import org.edm.api.support.PageView;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.task.TaskWorkflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -30,14 +35,18 @@ import java.util.Map;
 @Service
 class QuotaAccounts {
 
+    private static final Logger log = LoggerFactory.getLogger(QuotaAccounts.class);
+
     private final NamedParameterJdbcTemplate jdbc;
     private final QuotaLedger ledger;
     private final CurrentUser currentUser;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
+    private final WorkflowClient workflows;
 
     QuotaAccounts(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger, CurrentUser currentUser,
-                  PlatformTransactionManager transactionManager) {
+                  PlatformTransactionManager transactionManager, WorkflowClient workflows) {
+        this.workflows = workflows;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.currentUser = currentUser;
@@ -52,7 +61,7 @@ class QuotaAccounts {
         if (request.delta() == 0) {
             throw new InvalidInputException("delta", "must not be 0");
         }
-        return tx.execute(status -> {
+        QuotaView after = tx.execute(status -> {
             requireUser(userId);
             try {
                 ledger.change(userId, request.delta(), QuotaLedger.ADMIN_ADJUST, null, currentUser.id(),
@@ -63,6 +72,28 @@ class QuotaAccounts {
             }
             return view(userId);
         });
+        if (request.delta() > 0) {
+            wakeTasksWaitingForQuota(userId);
+        }
+        return after;
+    }
+
+    /**
+     * Tasks of the user paused for want of quota look again now (signal {@code quotaGranted}) rather than at their
+     * next recheck (up to 30 minutes). Best effort: the grant is committed either way, and the recheck still comes.
+     */
+    private void wakeTasksWaitingForQuota(long userId) {
+        List<Long> waiting = jdbc.queryForList("""
+                SELECT id FROM tasks WHERE owner_id = :user AND status = 'PAUSED' AND pause_reason = :reason
+                """, Map.of("user", userId, "reason", TaskQuota.NO_USER_QUOTA), Long.class);
+        for (long taskId : waiting) {
+            try {
+                workflows.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId)).quotaGranted();
+            } catch (RuntimeException e) {
+                log.info("task-{} not told about the quota granted ({}); its next recheck will see it", taskId,
+                        e.toString());
+            }
+        }
     }
 
     QuotaView quotaOf(long userId) {

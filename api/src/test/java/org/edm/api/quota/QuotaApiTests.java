@@ -1,7 +1,13 @@
 package org.edm.api.quota;
 
 import com.jayway.jsonpath.JsonPath;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import org.edm.api.ApiTestSupport;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.task.TaskInput;
+import org.edm.workflows.task.TaskWorkflow;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +117,36 @@ class QuotaApiTests extends ApiTestSupport {
                 select quota_balance = (select sum(delta) from user_quota_ledger where user_id = u.id)
                   from users u where id = ?
                 """, Boolean.class, user)).isTrue();
+    }
+
+    @Test
+    void aGrantWakesTheUsersTasksPausedForWantOfQuota() throws Exception {
+        long user = newOperator();
+        long set = jdbc.queryForObject("insert into template_sets (owner_id, name) values (?, 'q') returning id",
+                Long.class, user);
+        long campaign = jdbc.queryForObject("insert into campaigns (owner_id, name, start_time, status) "
+                + "values (?, 'q', now(), 'ACTIVE') returning id", Long.class, user);
+        long waiting = waitingForQuota(campaign, user, set, 0);
+        long withoutRun = waitingForQuota(campaign, user, set, 1);
+        WorkflowClient.start(workflowClient.newWorkflowStub(TaskWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.task(waiting)).setTaskQueue(TaskQueues.EDM).build())::run,
+                new TaskInput(waiting, campaign));
+
+        adjust(user, 100, "top up").andExpect(status().isCreated());
+
+        assertThat(workflowClient.fetchHistory(WorkflowIds.task(waiting)).getEvents().stream()
+                .filter(e -> e.hasWorkflowExecutionSignaledEventAttributes())
+                .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+                .containsExactly("quotaGranted");
+        assertThat(withoutRun).as("a task without a run does not fail the grant").isPositive();
+    }
+
+    private long waitingForQuota(long campaign, long user, long set, int seq) {
+        return jdbc.queryForObject("""
+                insert into tasks (campaign_id, owner_id, seq, name, plan_time, template_set_id, sender_name, status,
+                                   pause_reason)
+                values (?, ?, ?, 'waiting', now(), ?, 'news', 'PAUSED', '当前没有发信额度') returning id
+                """, Long.class, campaign, user, seq, set);
     }
 
     @Test

@@ -38,6 +38,13 @@ public interface TaskWorkflow {
     @SignalMethod
     void deliveriesReopened();
 
+    /**
+     * The owner's quota went up (an admin's adjustment): a task paused for want of it ({@code 当前没有发信额度})
+     * looks again now instead of at its next recheck. Harmless otherwise.
+     */
+    @SignalMethod
+    void quotaGranted();
+
     @QueryMethod
     TaskProgress progress();
 }

@@ -29,6 +29,12 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
      */
     static final Duration SYSTEM_PAUSE_RECHECK = Duration.ofMinutes(5);
 
+    /**
+     * A {@link #quotaGranted} signal wakes a task paused for want of user quota at once. Histories recorded before
+     * it never see the signal; the version keeps their await conditions exactly as they were.
+     */
+    static final String QUOTA_GRANTED = "quota-granted-wakes";
+
     private final TaskActivities activities = Workflow.newActivityStub(TaskActivities.class,
             ActivityOptions.newBuilder()
                     // materialising a million-contact audience is one statement, but not a quick one
@@ -51,6 +57,7 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     private String cancelReason;
     private boolean cancelled;
     private int reopenedSignals;
+    private int quotaGrants;
 
     @Override
     public TaskOutcome run(TaskInput input) {
@@ -93,9 +100,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                 recheck = paused;
             }
         }
+        boolean quotaGrantsWake = Workflow.getVersion(QUOTA_GRANTED, Workflow.DEFAULT_VERSION, 1) == 1;
         while (true) {
             int seen = drainedSignals;
-            boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen || controlsPending());
+            int seenGrants = quotaGrants;
+            boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen || controlsPending()
+                    || (quotaGrantsWake && quotaGrants > seenGrants
+                    && TaskSendability.NO_USER_QUOTA.equals(systemPauseReason)));
             if (controlsPending()) {
                 boolean resumedOrReopened = applyControls(demand);
                 if (cancelled) {
@@ -241,6 +252,11 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     @Override
     public void deliveriesReopened() {
         reopenedSignals++;
+    }
+
+    @Override
+    public void quotaGranted() {
+        quotaGrants++;
     }
 
     @Override

@@ -143,6 +143,24 @@ class TaskSendabilityWorkflowTests {
     }
 
     @Test
+    void aGrantOfQuotaWakesATaskPausedForWantOfItAtOnce() {
+        services.set("NO_USER_QUOTA");
+        TaskWorkflow task = start(25);
+        env.sleep(Duration.ofHours(1)); // the recheck has grown to its longest (30 min)
+        assertThat(task.progress().pauseReason()).isEqualTo("当前没有发信额度");
+
+        services.set("OK");
+        task.quotaGranted();
+        env.sleep(Duration.ofSeconds(5));
+
+        assertThat(task.progress().state()).as("not half an hour later: now").isEqualTo("SENDING");
+        activities.outstanding.put(25L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-25", "task-quota-granted.json");
+    }
+
+    @Test
     void anOperatorPauseWinsOverTheSystemsAndTheSystemNeverLiftsIt() {
         services.set("NONE");
         TaskWorkflow task = start(23);
