@@ -50,7 +50,7 @@ public abstract class ApiTestSupport {
     private static final TestDatabase.Database DB = TestDatabase.freshDatabase();
 
     /** Tables a rejected request must leave untouched. */
-    private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts",
+    private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts", "sender_names",
             "templates", "template_sets", "template_set_items", "campaigns", "tasks", "audit_log");
 
     @Autowired
@@ -69,6 +69,14 @@ public abstract class ApiTestSupport {
         registry.add("spring.datasource.url", DB::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
+    }
+
+    /** The sender names fixture tasks use are user 1's (F14: a task may only use its owner's names). */
+    @org.junit.jupiter.api.BeforeEach
+    void ownTheFixtureSenderNames() {
+        for (String name : List.of("news", "hello", "li.lei")) {
+            jdbc.update("INSERT INTO sender_names (user_id, local_part) VALUES (1, ?) ON CONFLICT DO NOTHING", name);
+        }
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package org.edm.api.template;
 
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
@@ -33,13 +32,11 @@ class EmailVariables {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final ObjectMapper json;
 
-    EmailVariables(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, Audit audit, ObjectMapper json) {
+    EmailVariables(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, ObjectMapper json) {
         this.jdbc = jdbc;
         this.currentUser = currentUser;
-        this.audit = audit;
         this.json = json;
     }
 
@@ -69,7 +66,6 @@ class EmailVariables {
                 VALUES (:key, :name, :type, CAST(:details AS jsonb), :description, :by) RETURNING id
                 """, params(request).addValue("by", currentUser.id()), Long.class);
         VariableView view = find(id);
-        audit.created("email_variable", id, view);
         return view;
     }
 
@@ -86,7 +82,6 @@ class EmailVariables {
                  WHERE id = :id
                 """, params(request).addValue("id", id));
         VariableView after = find(id);
-        audit.updated("email_variable", id, before, after);
         return after;
     }
 
@@ -95,7 +90,6 @@ class EmailVariables {
         VariableView before = find(id);
         checkUnused(before.variableKey(), "deleted");
         jdbc.update("DELETE FROM email_variables WHERE id = :id", Map.of("id", id));
-        audit.deleted("email_variable", id, before);
     }
 
     private void checkKey(String key, Long self) {

@@ -42,6 +42,8 @@ final class EndToEndStack implements AutoCloseable {
         temporal = TemporalDevServer.start(work.resolve("temporal"));
         api = AppProcess.start("api", AppProcess.jar("api"), env(Map.of("EDM_API_PORT", String.valueOf(apiPort))), logs);
         api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+        // F14: tasks send as one of their owner's sender names; every end-to-end campaign uses this one
+        post("/v1/sender-names", Map.of("name", "news"));
     }
 
     AppProcess startWorker() throws Exception {
