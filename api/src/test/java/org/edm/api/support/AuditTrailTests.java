@@ -269,6 +269,25 @@ class AuditTrailTests extends ApiTestSupport {
     }
 
     @Test
+    void adminsPageAndFilterTheTrail() throws Exception {
+        long id = createTemplate("paged");
+        putJson("/v1/templates/" + id, templateJson("paged-2")).andExpect(status().isOk());
+        getJson("/v1/admin/audit-log?entity=template&entity_id=" + id + "&size=1").andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.total_items")
+                        .value(2))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.items[0].action")
+                        .value("UPDATE"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$.items[0].after.name").value("paged-2"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$.items[0].actor_username").value("admin"));
+        getJson("/v1/admin/audit-log?entity=template&entity_id=" + id + "&action=create&page=0&size=10")
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.total_items")
+                        .value(1));
+        getJson("/v1/admin/audit-log?size=0").andExpectAll(invalidField("size"));
+    }
+
+    @Test
     void aRejectedCallLeavesNoAuditRow() throws Exception {
         long lastRow = lastAuditRow();
         postJson("/v1/campaigns", "{\"name\": \"\"}").andExpect(status().isBadRequest());
