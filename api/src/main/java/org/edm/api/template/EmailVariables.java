@@ -59,6 +59,8 @@ class EmailVariables {
 
     @Transactional
     VariableView create(VariableRequest request) {
+        // variables are system-wide (one key space for every user's templates): only admins define them
+        currentUser.requireAdmin();
         checkKey(request.variableKey(), null);
         Long id = jdbc.queryForObject("""
                 INSERT INTO email_variables (variable_key, display_name, source_type, source_details, description,
@@ -71,6 +73,7 @@ class EmailVariables {
 
     @Transactional
     VariableView update(long id, VariableRequest request) {
+        currentUser.requireAdmin();
         VariableView before = find(id);
         checkKey(request.variableKey(), id);
         if (!before.variableKey().equals(request.variableKey())) {
@@ -87,6 +90,7 @@ class EmailVariables {
 
     @Transactional
     void delete(long id) {
+        currentUser.requireAdmin();
         VariableView before = find(id);
         checkUnused(before.variableKey(), "deleted");
         jdbc.update("DELETE FROM email_variables WHERE id = :id", Map.of("id", id));
