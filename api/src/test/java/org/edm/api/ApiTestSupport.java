@@ -42,7 +42,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
         "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET,
         // the webhook tests serve their MNS signing certificate from a local plain-HTTP fake
         "edm.webhooks.aliyun-mns.cert-hosts=*.aliyuncs.com,127.0.0.1",
-        "edm.webhooks.aliyun-mns.cert-schemes=https,http"})
+        "edm.webhooks.aliyun-mns.cert-schemes=https,http",
+        // the TopicOwner of the MNS documentation's example notification
+        "edm.webhooks.aliyun-mns.topic-owners=TopicOwner"})
 @AutoConfigureMockMvc
 @Import(StubWorkflows.class)
 public abstract class ApiTestSupport {

@@ -42,8 +42,11 @@ final class AliyunDmNotification {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\r\\n]+");
     private static final Pattern PERCENT = Pattern.compile("%[0-9A-Fa-f]{2}");
 
-    /** What MNS delivered: its message id (unique per published message), tag and the DirectMail message. */
-    record Envelope(String mnsMessageId, String tag, String message) {
+    /**
+     * What MNS delivered: the topic owner (the Aliyun account id; absent in SIMPLIFIED), its message id (unique per
+     * published message), tag and the DirectMail message.
+     */
+    record Envelope(String topicOwner, String mnsMessageId, String tag, String message) {
     }
 
     private AliyunDmNotification() {
@@ -62,14 +65,15 @@ final class AliyunDmNotification {
                 JsonNode root = JSON.readTree(text);
                 JsonNode message = root.get("Message");
                 if (message != null && message.isTextual()) {
-                    return Optional.of(new Envelope(ProviderEvent.text(root, "MessageId"),
+                    return Optional.of(new Envelope(ProviderEvent.text(root, "TopicOwner"),
+                            ProviderEvent.text(root, "MessageId"),
                             ProviderEvent.text(root, "MessageTag"), decoded(message.asText())));
                 }
             } catch (IOException e) {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Envelope(null, null, decoded(text)));
+        return Optional.of(new Envelope(null, null, null, decoded(text)));
     }
 
     private static Optional<Envelope> xml(byte[] body) {
@@ -82,7 +86,8 @@ final class AliyunDmNotification {
             Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(body));
             String message = child(doc, "Message");
             return message == null ? Optional.empty()
-                    : Optional.of(new Envelope(child(doc, "MessageId"), child(doc, "MessageTag"), decoded(message)));
+                    : Optional.of(new Envelope(child(doc, "TopicOwner"), child(doc, "MessageId"),
+                    child(doc, "MessageTag"), decoded(message)));
         } catch (Exception e) {
             return Optional.empty();
         }

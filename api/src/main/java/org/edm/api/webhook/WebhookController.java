@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Provider event notifications (delivered, bounced, opened, clicked, unsubscribed, complained), all under
@@ -63,11 +66,13 @@ class WebhookController {
     private final String engageLabSecret;
     private final String aliyunSecret;
     private final Duration maxSkew;
+    private final Set<String> mnsTopicOwners;
 
     WebhookController(EngagementEvents events, ObjectMapper json, Optional<Clock> clock, MnsSignature mns,
                       @Value("${EDM_ENGAGELAB_WEBHOOK_SECRET:${edm.webhooks.engagelab-secret:}}") String engageLabSecret,
                       @Value("${EDM_ALIYUN_DM_WEBHOOK_SECRET:${edm.webhooks.aliyun-dm-secret:}}") String aliyunSecret,
-                      @Value("${EDM_WEBHOOK_MAX_SKEW:${edm.webhooks.max-skew:PT5M}}") Duration maxSkew) {
+                      @Value("${EDM_WEBHOOK_MAX_SKEW:${edm.webhooks.max-skew:PT5M}}") Duration maxSkew,
+                      @Value("${EDM_MNS_TOPIC_OWNERS:${edm.webhooks.aliyun-mns.topic-owners:}}") String topicOwners) {
         this.events = events;
         this.json = json;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -75,6 +80,8 @@ class WebhookController {
         this.engageLabSecret = engageLabSecret;
         this.aliyunSecret = aliyunSecret;
         this.maxSkew = maxSkew;
+        this.mnsTopicOwners = Arrays.stream(topicOwners.split(",")).map(String::trim).filter(o -> !o.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     /** What one call changed; {@code ignored}: statuses we acknowledge and do not track (e.g. EngageLab "sent"). */
@@ -136,6 +143,11 @@ class WebhookController {
             if (envelope.isEmpty()) {
                 return badRequest("the body is not an MNS notification (XML, JSON or SIMPLIFIED)");
             }
+            // MNS signs every customer's pushes with the same certificates: only our account's topics count
+            if (!mnsTopicOwners.isEmpty() && !mnsTopicOwners.contains(envelope.get().topicOwner())) {
+                log.info("aliyun-dm MNS push refused: topic owner {} not allowed", envelope.get().topicOwner());
+                return unauthorized("the notification's TopicOwner is not an allowed Aliyun account");
+            }
             Optional<ProviderEvent> parsed = AliyunDmNotification.parse(envelope.get(), event, now,
                     digest(envelope.get().message()));
             return ResponseEntity.ok(record("aliyun-dm", "ALIYUN_DM", List.of(parsed)));
@@ -158,7 +170,7 @@ class WebhookController {
         }
         List<Optional<ProviderEvent>> parsed = new ArrayList<>();
         for (JsonNode item : items) {
-            parsed.add(AliyunDmNotification.parse(new AliyunDmNotification.Envelope(null, null, item.toString()),
+            parsed.add(AliyunDmNotification.parse(new AliyunDmNotification.Envelope(null, null, null, item.toString()),
                     event, now, ProviderEvent.text(item, "event_id", "eventId") != null
                             ? ProviderEvent.text(item, "event_id", "eventId") : digest(item.toString())));
         }

@@ -220,6 +220,9 @@ class AliyunDmWebhookTests extends ApiTestSupport {
                 Map.of()).andExpectAll(problem(401, "not an allowed MNS address"));
         push(path, body, type, Instant.now(), "https://aliyuncs.com.attacker.example/cert.pem", Map.of())
                 .andExpectAll(problem(401, "not an allowed MNS address"));
+        // validly signed by MNS, but published by another Aliyun account's topic
+        push(path, body.replace("\"TopicOwner\": \"TopicOwner\"", "\"TopicOwner\": \"1234567890123456\""),
+                type).andExpectAll(problem(401, "TopicOwner"));
         // older than the window
         push(path, body, type, Instant.now().minusSeconds(16 * 60), certUrl(), Map.of())
                 .andExpectAll(problem(401, "minutes"));
