@@ -39,7 +39,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
         "spring.temporal.test-server.enabled=true",
         "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY,
         "edm.webhooks.engagelab-secret=" + ApiTestSupport.ENGAGELAB_WEBHOOK_SECRET,
-        "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET})
+        "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET,
+        // the webhook tests serve their MNS signing certificate from a local plain-HTTP fake
+        "edm.webhooks.aliyun-mns.cert-hosts=*.aliyuncs.com,127.0.0.1",
+        "edm.webhooks.aliyun-mns.cert-schemes=https,http",
+        // the TopicOwner of the MNS documentation's example notification
+        "edm.webhooks.aliyun-mns.topic-owners=TopicOwner"})
 @AutoConfigureMockMvc
 @Import(StubWorkflows.class)
 public abstract class ApiTestSupport {
