@@ -48,7 +48,10 @@ class AuditTrailTests extends ApiTestSupport {
         Expected call() throws Exception;
     }
 
-    private record Expected(String entity, String id, String action) {
+    private record Expected(String entity, String id, String action, long actor) {
+        Expected(String entity, String id, String action) {
+            this(entity, id, action, 1);
+        }
     }
 
     private Map<String, Example> examples() {
@@ -199,6 +202,38 @@ class AuditTrailTests extends ApiTestSupport {
                     .andExpect(status().isOk());
             return new Expected("user", "1", "UPDATE_SENDER_SERVICES");
         });
+        // users and sign-in (the actor of a sign-in is the person it signed in)
+        e.put("POST /v1/users", () -> new Expected("user", String.valueOf(createOperator("audit" + System.nanoTime())),
+                "CREATE"));
+        e.put("PUT /v1/users/{id}", () -> {
+            long id = createOperator("audit" + System.nanoTime());
+            putJson("/v1/users/" + id, "{\"email\": \"audit" + id + "@example.com\", \"role\": \"OPERATOR\", "
+                    + "\"enabled\": true}").andExpect(status().isOk());
+            return new Expected("user", String.valueOf(id), "UPDATE");
+        });
+        e.put("POST /v1/users/{id}/password", () -> {
+            long id = createOperator("audit" + System.nanoTime());
+            postJson("/v1/users/" + id + "/password", "{\"password\": \"" + SECRET + "\"}")
+                    .andExpect(status().is2xxSuccessful());
+            return new Expected("user", String.valueOf(id), "PASSWORD");
+        });
+        e.put("DELETE /v1/users/{id}", () -> {
+            long id = createOperator("audit" + System.nanoTime());
+            deleteJson("/v1/users/" + id).andExpect(status().is2xxSuccessful());
+            return new Expected("user", String.valueOf(id), "DELETE");
+        });
+        e.put("POST /v1/auth/sign-in", () -> {
+            String name = "audit" + System.nanoTime();
+            long id = createOperator(name);
+            signIn(name, TEST_PASSWORD);
+            return new Expected("auth", null, "SIGN_IN", id);
+        });
+        e.put("POST /v1/auth/sign-out", () -> {
+            String name = "audit" + System.nanoTime();
+            long id = createOperator(name);
+            postJson("/v1/auth/sign-out", "", as(signIn(name, TEST_PASSWORD))).andExpect(status().is2xxSuccessful());
+            return new Expected("auth", null, "SIGN_OUT", id);
+        });
         // sender names
         e.put("POST /v1/sender-names", () -> created("sender_name", "CREATE",
                 postJson("/v1/sender-names", "{\"name\": \"audit" + System.nanoTime() + "\"}")
@@ -237,10 +272,12 @@ class AuditTrailTests extends ApiTestSupport {
             if (expected.id() != null && !expected.id().equals(row.get("entity_id"))) {
                 failures.add(endpoint + ": entity_id " + row.get("entity_id") + " instead of " + expected.id());
             }
-            if (!Long.valueOf(1).equals(((Number) row.get("actor_id")).longValue()) || row.get("client_ip") == null) {
+            if (row.get("actor_id") == null || ((Number) row.get("actor_id")).longValue() != expected.actor()
+                    || row.get("client_ip") == null) {
                 failures.add(endpoint + ": actor or client address missing: " + row);
             }
-            if (String.valueOf(row.get("images")).contains(SECRET)) {
+            if (String.valueOf(row.get("images")).contains(SECRET)
+                    || String.valueOf(row.get("images")).contains(TEST_PASSWORD)) {
                 failures.add(endpoint + ": a secret reached the audit log");
             }
         }
