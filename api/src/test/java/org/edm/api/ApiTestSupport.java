@@ -1,7 +1,9 @@
 package org.edm.api;
 
 import com.jayway.jsonpath.JsonPath;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowClient;
+import org.edm.api.security.AuthTokens;
 import org.edm.domain.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,6 +20,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.ResultMatcher;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,14 +40,24 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The whole api on a real PostgreSQL (a fresh migrated database) and the starter's in-memory Temporal with stub
  * workflows. All test classes extending this share one Spring context and one database, so tests create their own
  * data and assert on differences, never on absolute row counts.
+ * <p>
+ * Every request acts as the built-in admin, user 1, with a real bearer token ({@link DefaultTestUser}), unless a
+ * post-processor says otherwise: {@code mvc.perform(get("/v1/campaigns").with(as(token)))} with a token from
+ * {@link #signIn(String, String)}, {@link #asUser(long)}, or {@link #withoutToken()}. {@link #createOperator(String)}
+ * makes an operator through the api.
  */
 @SpringBootTest(properties = {
         "spring.temporal.test-server.enabled=true",
         "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY,
         "edm.webhooks.engagelab-secret=" + ApiTestSupport.ENGAGELAB_WEBHOOK_SECRET,
-        "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET})
+        "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET,
+        // the webhook tests serve their MNS signing certificate from a local plain-HTTP fake
+        "edm.webhooks.aliyun-mns.cert-hosts=*.aliyuncs.com,127.0.0.1",
+        "edm.webhooks.aliyun-mns.cert-schemes=https,http",
+        // the TopicOwner of the MNS documentation's example notification
+        "edm.webhooks.aliyun-mns.topic-owners=TopicOwner"})
 @AutoConfigureMockMvc
-@Import(StubWorkflows.class)
+@Import({StubWorkflows.class, DefaultTestUser.class})
 public abstract class ApiTestSupport {
 
     protected static final String ENGAGELAB_WEBHOOK_SECRET = "engagelab-webhook-test-secret";
@@ -51,7 +66,7 @@ public abstract class ApiTestSupport {
     private static final TestDatabase.Database DB = TestDatabase.freshDatabase();
 
     /** Tables a rejected request must leave untouched. */
-    private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts",
+    private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts", "sender_names",
             "templates", "template_sets", "template_set_items", "campaigns", "tasks", "audit_log");
 
     @Autowired
@@ -63,6 +78,15 @@ public abstract class ApiTestSupport {
     @Autowired
     protected WorkflowClient workflowClient;
 
+    @Autowired
+    private AuthTokens authTokens;
+
+    @Autowired
+    private ObjectMapper objectMapper;
+
+    /** The password {@link #createOperator(String)} gives its users (10+ characters, as the rules want). */
+    protected static final String TEST_PASSWORD = "operator-password-1";
+
     private Map<String, Long> countsBefore;
 
     @DynamicPropertySource
@@ -70,6 +94,14 @@ public abstract class ApiTestSupport {
         registry.add("spring.datasource.url", DB::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
+    }
+
+    /** The sender names fixture tasks use are user 1's (F14: a task may only use its owner's names). */
+    @org.junit.jupiter.api.BeforeEach
+    void ownTheFixtureSenderNames() {
+        for (String name : List.of("news", "hello", "li.lei")) {
+            jdbc.update("INSERT INTO sender_names (user_id, local_part) VALUES (1, ?) ON CONFLICT DO NOTHING", name);
+        }
     }
 
     @AfterEach
@@ -93,20 +125,29 @@ public abstract class ApiTestSupport {
                 """);
     }
 
-    protected ResultActions postJson(String path, String json) throws Exception {
-        return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(json));
+    /** {@code actingAs}: optional post-processors such as {@link #as(String)} or {@link #asUser(long)}. */
+    protected ResultActions postJson(String path, String json, RequestPostProcessor... actingAs) throws Exception {
+        return mvc.perform(acting(post(path).contentType(MediaType.APPLICATION_JSON).content(json), actingAs));
     }
 
-    protected ResultActions putJson(String path, String json) throws Exception {
-        return mvc.perform(put(path).contentType(MediaType.APPLICATION_JSON).content(json));
+    protected ResultActions putJson(String path, String json, RequestPostProcessor... actingAs) throws Exception {
+        return mvc.perform(acting(put(path).contentType(MediaType.APPLICATION_JSON).content(json), actingAs));
     }
 
-    protected ResultActions getJson(String path) throws Exception {
-        return mvc.perform(get(path).accept(MediaType.APPLICATION_JSON));
+    protected ResultActions getJson(String path, RequestPostProcessor... actingAs) throws Exception {
+        return mvc.perform(acting(get(path).accept(MediaType.APPLICATION_JSON), actingAs));
     }
 
-    protected ResultActions deleteJson(String path) throws Exception {
-        return mvc.perform(delete(path));
+    protected ResultActions deleteJson(String path, RequestPostProcessor... actingAs) throws Exception {
+        return mvc.perform(acting(delete(path), actingAs));
+    }
+
+    private static MockHttpServletRequestBuilder acting(MockHttpServletRequestBuilder request,
+                                                        RequestPostProcessor... actingAs) {
+        for (RequestPostProcessor p : actingAs) {
+            request.with(p);
+        }
+        return request;
     }
 
     protected static long idOf(ResultActions result) throws Exception {
@@ -152,6 +193,75 @@ public abstract class ApiTestSupport {
             counts.put(table, jdbc.queryForObject("select count(*) from " + table, Long.class));
         }
         return counts;
+    }
+
+    // ---- acting as someone
+
+    /**
+     * Creates an enabled OPERATOR through {@code POST /v1/users} (as the default admin), with password
+     * {@link #TEST_PASSWORD} and an e-mail derived from the username. Usernames are unique ignoring case, so pass
+     * a fresh one (e.g. {@code "op-" + System.nanoTime()}).
+     *
+     * @return the new user's id
+     */
+    protected long createOperator(String username) throws Exception {
+        return createUser(username, "OPERATOR");
+    }
+
+    /** Like {@link #createOperator(String)} with a role: {@code "ADMIN"} or {@code "OPERATOR"}. */
+    protected long createUser(String username, String role) throws Exception {
+        return idOf(postJson("/v1/users", json(Map.of("username", username,
+                "email", username.replaceAll("[^A-Za-z0-9_-]", "-") + "@users.example.com",
+                "password", TEST_PASSWORD, "role", role))).andExpect(status().isCreated()));
+    }
+
+    /**
+     * Signs in through {@code POST /v1/auth/sign-in} (without the default token) and returns the bearer token;
+     * fails the test unless the answer is 200.
+     */
+    protected String signIn(String username, String password) throws Exception {
+        return JsonPath.read(body(mvc.perform(post("/v1/auth/sign-in").with(withoutToken())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json(Map.of("username", username, "password", password))))
+                .andExpect(status().isOk())), "$.token");
+    }
+
+    /** The request carries {@code Authorization: Bearer token} instead of the default admin's token. */
+    protected static RequestPostProcessor as(String token) {
+        return request -> {
+            request.removeHeader(HttpHeaders.AUTHORIZATION);
+            request.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            return request;
+        };
+    }
+
+    /**
+     * The request acts as user {@code userId} with a fresh token issued directly (no password needed), e.g.
+     * {@code getJson("/v1/campaigns/7", asUser(operatorA))} or {@code mvc.perform(get(..).with(asUser(id)))}.
+     */
+    protected RequestPostProcessor asUser(long userId) {
+        return as(authTokens.issue(userId, "test").token());
+    }
+
+    /** The request carries no Authorization header at all (an anonymous caller). */
+    protected static RequestPostProcessor withoutToken() {
+        return request -> {
+            request.removeHeader(HttpHeaders.AUTHORIZATION);
+            return request;
+        };
+    }
+
+    /** The request comes from this client address (sign-in throttling counts per address). */
+    protected static RequestPostProcessor fromAddress(String ip) {
+        return request -> {
+            request.setRemoteAddr(ip);
+            return request;
+        };
+    }
+
+    /** The object as JSON (for bodies with free text such as passwords). */
+    protected String json(Object value) throws Exception {
+        return objectMapper.writeValueAsString(value);
     }
 
     // ---- fixtures through the api itself

@@ -141,6 +141,48 @@ class MailboxActivitiesTests {
         assertThat(events(unknownUser, "BOUNCE", false)).isEqualTo(1);
     }
 
+    private long delivery(long task, long template, long service, long contact, Instant sentAt) {
+        String token = UUID.randomUUID().toString().replace("-", "");
+        return jdbc.queryForObject("""
+                INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
+                                        message_id)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
+                task, contact, template, token, service, Timestamp.from(sentAt), token);
+    }
+
+    @Test
+    void aReplyThatLostTheThreadGoesToTheMostRecentTaskOfTheServiceItWasSentTo() throws Exception {
+        GreenMailUser user = mail.setUser("news@mail.example", "news", "imap-password");
+        long service = harness.fixtures.smtpService("mail.example", 2525, 100, 0, "news", "imap-password");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        long otherService = harness.fixtures.smtpService("other.example", 2525, 100, 0, "other", "secret");
+        long template = harness.fixtures.template(1, "Weekly", "<p>hi</p>");
+        long campaign = harness.fixtures.campaign(1, "two tasks");
+        long firstTask = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        long secondTask = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        long otherCampaign = harness.fixtures.campaign(1, "another sender");
+        long otherTask = harness.fixtures.task(otherCampaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        String email = "carol-" + System.nanoTime() + "@inbox.example";
+        long contact = harness.fixtures.contact(1, email, "reader");
+        long older = delivery(firstTask, template, service, contact, Instant.now().minusSeconds(2 * 86400));
+        long latest = delivery(secondTask, template, service, contact, Instant.now().minusSeconds(3600));
+        // the newest mail to this address came through another service: a reply to this mailbox is not about it
+        long elsewhere = delivery(otherTask, template, otherService, contact, Instant.now().minusSeconds(60));
+        Sent replier = new Sent(campaign, contact, latest, "unused", email);
+        deliver(user, "reply-without-references.eml", replier);
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+
+        assertThat(activities.pollMailbox(service).replies()).isEqualTo(1);
+
+        assertThat(events(replier, "REPLY", false)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id IN (?, ?) AND type = 'REPLY'",
+                Long.class, older, elsewhere)).isZero();
+        assertThat(labels(replier).get("replied_at")).isNotNull();
+    }
+
     @Test
     void aMailboxThatRefusesTheLoginFailsTheActivityForTheNextRound() {
         long service = harness.fixtures.smtpService("refused.example", 2525, 100, 0, "nobody", "wrong");

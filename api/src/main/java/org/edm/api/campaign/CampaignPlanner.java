@@ -6,7 +6,7 @@ import org.edm.api.campaign.CampaignViews.CampaignDetail;
 import org.edm.api.campaign.CampaignViews.CampaignSummary;
 import org.edm.api.campaign.CampaignViews.LiveProgress;
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
+import org.edm.api.sendername.SenderNames;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
@@ -55,22 +55,22 @@ class CampaignPlanner {
     private final TaskViews taskViews;
     private final CampaignRuns runs;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
     private final TaskQuota quota;
+    private final SenderNames senderNames;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
-                    TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser, Audit audit,
-                    PlatformTransactionManager transactionManager, TaskQuota quota) {
+                    TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser,
+                    PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames) {
         this.quota = quota;
+        this.senderNames = senderNames;
         this.campaigns = campaigns;
         this.tasks = tasks;
         this.templateSets = templateSets;
         this.taskViews = taskViews;
         this.runs = runs;
         this.currentUser = currentUser;
-        this.audit = audit;
         this.tx = new TransactionTemplate(transactionManager);
         this.readTx = new TransactionTemplate(transactionManager);
         this.readTx.setReadOnly(true);
@@ -119,7 +119,6 @@ class CampaignPlanner {
             }
             tasks.flush();
             CampaignDetail view = detailOf(campaign);
-            audit.created("campaign", campaign.getId(), view);
             return view;
         });
     }
@@ -131,7 +130,6 @@ class CampaignPlanner {
             checkPlanTimes(request);
             checkTemplateSets(request);
             checkQuota(request);
-            CampaignDetail before = detailOf(campaign);
             applyCampaign(request, campaign);
             List<Task> existing = tasks.findAllByCampaignIdOrderBySeqAsc(id);
             for (int n = 0; n < request.tasks().size(); n++) {
@@ -145,7 +143,6 @@ class CampaignPlanner {
             campaigns.saveAndFlush(campaign);
             tasks.flush();
             CampaignDetail after = detailOf(campaign);
-            audit.updated("campaign", id, before, after);
             return after;
         });
     }
@@ -153,12 +150,10 @@ class CampaignPlanner {
     void delete(long id) {
         tx.executeWithoutResult(status -> {
             Campaign campaign = lockDraft(id, "deleted");
-            CampaignDetail before = detailOf(campaign);
             quota.releaseCampaign(id, QuotaLedger.TASK_RELEASE, currentUser.id(), "campaign deleted");
             tasks.deleteAll(tasks.findAllByCampaignIdOrderBySeqAsc(id));
             campaigns.delete(campaign);
             campaigns.flush();
-            audit.deleted("campaign", id, before);
         });
     }
 
@@ -177,8 +172,6 @@ class CampaignPlanner {
             quota.reservePlanned(c.getOwnerId(), tasks.findAllByCampaignIdOrderBySeqAsc(id).stream()
                     .map(Task::getId).toList(), currentUser.id(), "campaign " + id + " activated");
             campaigns.activate(id, Instant.now());
-            audit.record("ACTIVATE", "campaign", id, Map.of("status", CampaignStatus.DRAFT),
-                    Map.of("status", CampaignStatus.ACTIVE));
             return c;
         });
         try {
@@ -190,8 +183,6 @@ class CampaignPlanner {
                 quota.releaseCampaign(id, QuotaLedger.TASK_RELEASE, currentUser.id(),
                         "campaign workflow could not be started; back to DRAFT");
                 if (campaigns.revertToDraft(id, Instant.now()) == 1) {
-                    audit.record("ACTIVATE_FAILED", "campaign", id, Map.of("status", CampaignStatus.ACTIVE),
-                            Map.of("status", CampaignStatus.DRAFT));
                 }
             });
             throw new TemporalUnavailableException("could not start the workflow of campaign " + id
@@ -215,16 +206,12 @@ class CampaignPlanner {
         String why = reason == null || reason.isBlank() ? "cancelled by user " + currentUser.id() : reason.trim();
         try {
             runs.cancel(id, why);
-            tx.executeWithoutResult(status -> audit.record("CANCEL_REQUESTED", "campaign", id,
-                    Map.of("status", campaign.getStatus()), Map.of("reason", why)));
         } catch (WorkflowNotFoundException gone) {
             tx.executeWithoutResult(status -> {
                 Instant now = Instant.now();
                 campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
                 quota.releaseCampaign(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why);
                 tasks.cancelUnstarted(id, now);
-                audit.record("CANCEL", "campaign", id, Map.of("status", campaign.getStatus()),
-                        Map.of("status", CampaignStatus.CANCELLED, "reason", why));
             });
         } catch (RuntimeException e) {
             throw new TemporalUnavailableException("could not signal cancel to campaign " + id
@@ -262,8 +249,6 @@ class CampaignPlanner {
             throw new TemporalUnavailableException("could not signal " + action.toLowerCase() + " to campaign " + id
                     + " (Temporal unreachable?); nothing changed, try again", e);
         }
-        tx.executeWithoutResult(status -> audit.record(action + "_REQUESTED", "campaign", id,
-                Map.of("status", campaign.getStatus()), Map.of("reason", why)));
         return readTx.execute(status -> detailOf(find(id)));
     }
 
@@ -316,8 +301,14 @@ class CampaignPlanner {
         return !at.isBefore(EARLIEST_PLAN) && !at.isAfter(LATEST_PLAN);
     }
 
-    /** Every referenced template set exists and belongs to the current user (else 404 naming the task). */
+    /**
+     * Every referenced template set exists and belongs to the current user (else 404 naming the task), and every
+     * sender name is one of the user's (F14, else 400 naming the task).
+     */
     private void checkTemplateSets(CampaignRequest request) {
+        for (int n = 0; n < request.tasks().size(); n++) {
+            senderNames.requireOwn(request.tasks().get(n).senderName(), "tasks[" + n + "].sender_name");
+        }
         Map<Long, Boolean> owned = request.tasks().stream().map(CampaignRequest.TaskPlan::templateSetId).distinct()
                 .collect(Collectors.toMap(Function.identity(),
                         setId -> templateSets.existsByIdAndOwnerId(setId, currentUser.id())));

@@ -1,16 +1,13 @@
 package org.edm.api.contact;
 
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Data rights (seed 000 §10.4): export everything held about a contact, and erase it everywhere in one
@@ -23,12 +20,10 @@ class ContactErasure {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
-    private final Audit audit;
 
-    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, Audit audit) {
+    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser) {
         this.jdbc = jdbc;
         this.currentUser = currentUser;
-        this.audit = audit;
     }
 
     record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised) {
@@ -68,11 +63,6 @@ class ContactErasure {
         // labels go with the contact (ON DELETE CASCADE)
         jdbc.update("DELETE FROM contacts WHERE id = :id", p);
         Erased erased = new Erased(contactId, cancelled, deliveries, events);
-        Map<String, Object> before = new LinkedHashMap<>();
-        before.put("id", contactId);
-        before.put("owner_id", owner.get(0));
-        // the audit row records that an erase happened, never what was erased
-        audit.record("ERASE", "contact", contactId, before, erased);
         return erased;
     }
 

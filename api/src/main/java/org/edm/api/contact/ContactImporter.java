@@ -2,7 +2,6 @@ package org.edm.api.contact;
 
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.Addresses;
-import org.edm.api.support.Audit;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.PageView;
@@ -35,12 +34,10 @@ class ContactImporter {
 
     private final ContactRepository contacts;
     private final CurrentUser currentUser;
-    private final Audit audit;
 
-    ContactImporter(ContactRepository contacts, CurrentUser currentUser, Audit audit) {
+    ContactImporter(ContactRepository contacts, CurrentUser currentUser) {
         this.contacts = contacts;
         this.currentUser = currentUser;
-        this.audit = audit;
     }
 
     @Transactional
@@ -49,7 +46,6 @@ class ContactImporter {
         int created = contacts.upsertAll(currentUser.id(), valid);
         ImportResult result = new ImportResult(rows.size(), valid.size(), created, valid.size() - created);
         // one summary row, not one per contact: an import may hold thousands
-        audit.record("IMPORT", "contacts", null, null, result);
         return result;
     }
 

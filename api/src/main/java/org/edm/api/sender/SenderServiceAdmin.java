@@ -2,7 +2,6 @@ package org.edm.api.sender;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
@@ -19,7 +18,6 @@ import org.springframework.transaction.annotation.Transactional;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,18 +36,16 @@ class SenderServiceAdmin {
     private final UserRepository users;
     private final SecretBox secretBox;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final ObjectMapper json;
 
     SenderServiceAdmin(SenderServiceRepository services, UserSenderServiceAccessRepository access,
-                       UserRepository users, SecretBox secretBox, CurrentUser currentUser, Audit audit,
+                       UserRepository users, SecretBox secretBox, CurrentUser currentUser,
                        ObjectMapper json) {
         this.services = services;
         this.access = access;
         this.users = users;
         this.secretBox = secretBox;
         this.currentUser = currentUser;
-        this.audit = audit;
         this.json = json;
     }
 
@@ -83,7 +79,6 @@ class SenderServiceAdmin {
         if (services.unfreeze(id) > 0) {
             services.acknowledgeFreezeAlerts(id);
             SenderServiceView after = view(find(id));
-            audit.record("unfreeze", "sender_service", id, before, after);
             return after;
         }
         return before;
@@ -98,13 +93,10 @@ class SenderServiceAdmin {
             throw new InvalidInputException("remaining_today", "must be at most the daily quota ("
                     + service.getDailyQuota() + "); raise daily_quota first");
         }
-        SenderServiceView before = view(service);
         java.time.ZoneId zone = QuotaDays.zone(service.getTimeZone());
         services.setRemainingToday(id, remainingToday,
                 QuotaDays.of(Instant.now(), service.getResetTime(), zone));
         SenderServiceView after = view(find(id));
-        audit.record("adjust_quota", "sender_service", id,
-                Map.of("remaining_today", before.remainingToday()), Map.of("remaining_today", after.remainingToday()));
         return after;
     }
 
@@ -118,7 +110,6 @@ class SenderServiceAdmin {
         services.saveAndFlush(service);
         access.save(new UserSenderServiceAccess(currentUser.id(), service.getId()));
         SenderServiceView view = view(service);
-        audit.created("sender_service", service.getId(), view);
         return view;
     }
 
@@ -132,11 +123,9 @@ class SenderServiceAdmin {
                     + "already sent this quota day (" + service.getUsedToday() + "); set it to at least "
                     + service.getUsedToday() + ", or disable the service to stop it for today");
         }
-        SenderServiceView before = view(service);
         apply(request, service);
         services.saveAndFlush(service);
         SenderServiceView after = view(service);
-        audit.updated("sender_service", id, before, after);
         return after;
     }
 
@@ -148,10 +137,8 @@ class SenderServiceAdmin {
             throw new ConflictException("sender service " + id + " has already sent mail and its history refers to "
                     + "it; disable it (enabled: false) instead of deleting it");
         }
-        SenderServiceView before = view(service);
         services.delete(service);
         services.flush();
-        audit.deleted("sender_service", id, before);
     }
 
     @Transactional(readOnly = true)
@@ -185,8 +172,6 @@ class SenderServiceAdmin {
             }
         }
         access.flush();
-        audit.updated("user_sender_services", userId, Map.of("service_ids", before),
-                Map.of("service_ids", new ArrayList<>(wanted)));
         return viewsOf(userId);
     }
 

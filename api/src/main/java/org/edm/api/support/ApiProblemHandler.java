@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import jakarta.validation.ConstraintViolationException;
 import org.edm.api.security.ForbiddenException;
+import org.edm.api.security.SignInRefusedException;
+import org.edm.api.security.TooManySignInsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -61,6 +63,22 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ForbiddenException.class)
     ProblemDetail forbidden(ForbiddenException e) {
         return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
+    }
+
+    /** Wrong username or password: one wording whether or not the username exists. */
+    @ExceptionHandler(SignInRefusedException.class)
+    ProblemDetail signInRefused(SignInRefusedException e) {
+        return problem(HttpStatus.UNAUTHORIZED, "Unauthorized", e.getMessage());
+    }
+
+    /** A locked username or a throttled client address: 429 with Retry-After in seconds. */
+    @ExceptionHandler(TooManySignInsException.class)
+    ResponseEntity<ProblemDetail> tooManySignIns(TooManySignInsException e) {
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins", e.getMessage());
+        problem.setProperty("retry_after_seconds", e.retryAfterSeconds());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(problem);
     }
 
     @ExceptionHandler(InvalidInputException.class)

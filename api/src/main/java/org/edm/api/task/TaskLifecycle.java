@@ -7,7 +7,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
+import org.edm.api.sendername.SenderNames;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
@@ -63,16 +63,17 @@ class TaskLifecycle {
     private final NamedParameterJdbcTemplate jdbc;
     private final WorkflowClient client;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final TransactionTemplate tx;
     private final java.time.Duration queryTimeout;
     private final TaskQuota quota;
+    private final SenderNames senderNames;
 
     TaskLifecycle(TaskRepository tasks, CampaignRepository campaigns, TemplateSetRepository templateSets,
                   TaskViews views, NamedParameterJdbcTemplate jdbc, WorkflowClient client, CurrentUser currentUser,
-                  Audit audit, PlatformTransactionManager transactionManager,
-                  org.edm.api.EdmApiProperties properties, TaskQuota quota) {
+                  PlatformTransactionManager transactionManager, org.edm.api.EdmApiProperties properties,
+                  TaskQuota quota, SenderNames senderNames) {
         this.quota = quota;
+        this.senderNames = senderNames;
         this.queryTimeout = properties.temporal().queryTimeout();
         this.tasks = tasks;
         this.campaigns = campaigns;
@@ -81,7 +82,6 @@ class TaskLifecycle {
         this.jdbc = jdbc;
         this.client = client;
         this.currentUser = currentUser;
-        this.audit = audit;
         this.tx = new TransactionTemplate(transactionManager);
     }
 
@@ -114,7 +114,6 @@ class TaskLifecycle {
                 quota.checkPlanned(campaign.getOwnerId(), List.of(task.getRecipientRule()));
             }
             TaskView view = views.of(task);
-            audit.created("task", task.getId(), view);
             return view;
         });
         planChanged(created.campaignId());
@@ -128,7 +127,6 @@ class TaskLifecycle {
                 throw new InvalidInputException("campaign_id", "a task cannot move to another campaign");
             }
             check(request);
-            TaskView before = views.of(task);
             apply(request, task);
             tasks.saveAndFlush(task);
             // F23: a task of a running campaign holds a reservation, which follows its new rule; a draft's is checked
@@ -140,7 +138,6 @@ class TaskLifecycle {
                 quota.checkPlanned(task.getOwnerId(), List.of(task.getRecipientRule()));
             }
             TaskView after = views.of(task);
-            audit.updated("task", id, before, after);
             return after;
         });
         planChanged(updated.campaignId());
@@ -151,7 +148,6 @@ class TaskLifecycle {
         long campaignId = tx.execute(status -> {
             Task task = lockUnstarted(id, "deleted");
             quota.releaseTask(id, QuotaLedger.TASK_RELEASE, currentUser.id(), "task deleted before it started");
-            audit.deleted("task", id, views.of(task));
             tasks.delete(task);
             tasks.flush();
             return task.getCampaignId();
@@ -187,6 +183,7 @@ class TaskLifecycle {
         if (!templateSets.existsByIdAndOwnerId(request.templateSetId(), currentUser.id())) {
             throw new NotFoundException("template set " + request.templateSetId() + " not found", "template_set_id");
         }
+        senderNames.requireOwn(request.senderName(), "sender_name");
     }
 
     private static void apply(TaskRequest request, Task task) {
@@ -248,8 +245,6 @@ class TaskLifecycle {
                     INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
                     SELECT id, :from, 'CANCELLED', :reason FROM moved
                     """, Map.of("id", id, "from", current.name(), "reason", why + " before it started"));
-            audit.record("CANCEL", "task", id, Map.of("status", current), Map.of("status", TaskStatus.CANCELLED,
-                    "reason", why));
             return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
         });
         if (unstarted != null) {
@@ -274,8 +269,6 @@ class TaskLifecycle {
             throw new TemporalUnavailableException("could not signal " + action.toLowerCase() + " to task " + id
                     + " (Temporal unreachable?); nothing changed, try again", e);
         }
-        tx.executeWithoutResult(status -> audit.record(action + "_REQUESTED", "task", id,
-                Map.of("status", task.getStatus()), Map.of("reason", why)));
         return view(id);
     }
 
@@ -329,9 +322,6 @@ class TaskLifecycle {
                         "reason", "retry by operator: " + count + " failed deliveries back to pending"));
             }
             Task task = tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
-            audit.record("RETRY_FAILED", "task", id, Map.of("status", current),
-                    Map.of("status", current == TaskStatus.FINISHED ? TaskStatus.SENDING : current,
-                            "reopened_deliveries", count));
             return new Reopened(task.getCampaignId(), current, count);
         });
         try {

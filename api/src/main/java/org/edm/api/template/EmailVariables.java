@@ -1,7 +1,6 @@
 package org.edm.api.template;
 
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
@@ -33,13 +32,11 @@ class EmailVariables {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final ObjectMapper json;
 
-    EmailVariables(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, Audit audit, ObjectMapper json) {
+    EmailVariables(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, ObjectMapper json) {
         this.jdbc = jdbc;
         this.currentUser = currentUser;
-        this.audit = audit;
         this.json = json;
     }
 
@@ -62,6 +59,8 @@ class EmailVariables {
 
     @Transactional
     VariableView create(VariableRequest request) {
+        // variables are system-wide (one key space for every user's templates): only admins define them
+        currentUser.requireAdmin();
         checkKey(request.variableKey(), null);
         Long id = jdbc.queryForObject("""
                 INSERT INTO email_variables (variable_key, display_name, source_type, source_details, description,
@@ -69,12 +68,12 @@ class EmailVariables {
                 VALUES (:key, :name, :type, CAST(:details AS jsonb), :description, :by) RETURNING id
                 """, params(request).addValue("by", currentUser.id()), Long.class);
         VariableView view = find(id);
-        audit.created("email_variable", id, view);
         return view;
     }
 
     @Transactional
     VariableView update(long id, VariableRequest request) {
+        currentUser.requireAdmin();
         VariableView before = find(id);
         checkKey(request.variableKey(), id);
         if (!before.variableKey().equals(request.variableKey())) {
@@ -86,16 +85,15 @@ class EmailVariables {
                  WHERE id = :id
                 """, params(request).addValue("id", id));
         VariableView after = find(id);
-        audit.updated("email_variable", id, before, after);
         return after;
     }
 
     @Transactional
     void delete(long id) {
+        currentUser.requireAdmin();
         VariableView before = find(id);
         checkUnused(before.variableKey(), "deleted");
         jdbc.update("DELETE FROM email_variables WHERE id = :id", Map.of("id", id));
-        audit.deleted("email_variable", id, before);
     }
 
     private void checkKey(String key, Long self) {

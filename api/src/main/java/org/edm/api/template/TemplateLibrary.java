@@ -1,7 +1,6 @@
 package org.edm.api.template;
 
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.Audit;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
@@ -29,16 +28,14 @@ class TemplateLibrary {
     private final TemplateRepository templates;
     private final TemplateSetRepository sets;
     private final CurrentUser currentUser;
-    private final Audit audit;
     private final EmailVariables variables;
 
-    TemplateLibrary(TemplateRepository templates, TemplateSetRepository sets, CurrentUser currentUser, Audit audit,
+    TemplateLibrary(TemplateRepository templates, TemplateSetRepository sets, CurrentUser currentUser,
                     EmailVariables variables) {
         this.variables = variables;
         this.templates = templates;
         this.sets = sets;
         this.currentUser = currentUser;
-        this.audit = audit;
     }
 
     // ---- templates
@@ -60,7 +57,6 @@ class TemplateLibrary {
         apply(request, template);
         templates.saveAndFlush(template);
         TemplateView view = TemplateView.of(template);
-        audit.created("template", template.getId(), view);
         return view;
     }
 
@@ -68,11 +64,9 @@ class TemplateLibrary {
     TemplateView updateTemplate(long id, TemplateRequest request) {
         Template template = findTemplate(id);
         checkSyntax(request);
-        TemplateView before = TemplateView.of(template);
         apply(request, template);
         templates.saveAndFlush(template);
         TemplateView after = TemplateView.of(template);
-        audit.updated("template", id, before, after);
         return after;
     }
 
@@ -88,10 +82,8 @@ class TemplateLibrary {
             throw new ConflictException("template " + id + " has been sent and the delivery history refers to it; "
                     + "it cannot be deleted");
         }
-        TemplateView before = TemplateView.of(template);
         templates.delete(template);
         templates.flush();
-        audit.deleted("template", id, before);
     }
 
     private Template findTemplate(long id) {
@@ -164,7 +156,6 @@ class TemplateLibrary {
         set.replaceTemplates(request.templateIds());
         sets.saveAndFlush(set);
         TemplateSetView view = view(set);
-        audit.created("template_set", set.getId(), view);
         return view;
     }
 
@@ -172,12 +163,10 @@ class TemplateLibrary {
     TemplateSetView updateSet(long id, TemplateSetRequest request) {
         TemplateSet set = findSet(id);
         checkTemplates(request.templateIds());
-        TemplateSetView before = view(set);
         set.setName(request.name().trim());
         set.replaceTemplates(request.templateIds());
         sets.saveAndFlush(set);
         TemplateSetView after = view(set);
-        audit.updated("template_set", id, before, after);
         return after;
     }
 
@@ -189,10 +178,8 @@ class TemplateLibrary {
             throw new ConflictException("template set " + id + " is used by task(s) " + usedBy
                     + "; change or delete those tasks first");
         }
-        TemplateSetView before = view(set);
         sets.delete(set);
         sets.flush();
-        audit.deleted("template_set", id, before);
     }
 
     private TemplateSet findSet(long id) {

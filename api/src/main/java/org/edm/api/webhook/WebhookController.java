@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.edm.domain.tracking.EngagementEvents;
 import org.edm.domain.tracking.EventType;
 import org.slf4j.Logger;
@@ -12,9 +13,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -22,108 +23,172 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Provider event notifications: delivered, bounced, opened, clicked, unsubscribed, complained. Each call carries
- * {@code X-Webhook-Timestamp} and {@code X-Webhook-Signature} (see {@link WebhookSignature}); unsigned, badly
- * signed or stale calls are refused with 401 and change nothing. The body is one event object or an array of
- * them; each names the provider's message id ({@code deliveries.provider_message_id}), which maps it to the
- * delivery. Each event is stored once under its provider event id (or a digest of the event when the provider
- * gives none), so a replayed call records nothing new.
+ * Provider event notifications (delivered, bounced, opened, clicked, unsubscribed, complained), all under
+ * {@code /webhooks/} and callable without a user token: the provider's signature is the authentication.
+ * <ul>
+ * <li>{@code POST /webhooks/engagelab}: EngageLab Email's callback, signed as {@link EngageLabWebhook} describes.</li>
+ * <li>{@code POST /webhooks/aliyun-dm} and {@code /webhooks/aliyun-dm/{event}}: Aliyun DirectMail events pushed by
+ * an MNS HTTP subscription, verified as {@link MnsSignature} describes and read as {@link AliyunDmNotification}
+ * describes; a call without MNS headers may instead carry our shared-secret signature ({@link WebhookSignature}).</li>
+ * </ul>
+ * Unsigned, badly signed or stale calls are refused with 401 and change nothing. An event names the delivery by the
+ * provider message id the send path stored; when that is missing or unknown, by the recipient's latest delivery sent
+ * through that provider in the last 30 days (in the task the event names, if it names one). Each event is stored once
+ * under the provider's event id (or a digest of the event), so a redelivered call records nothing new.
  */
 @RestController
 @Tag(name = "Webhooks", description = "Event notifications from EngageLab and Aliyun DirectMail")
 class WebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
-    static final String TIMESTAMP = "X-Webhook-Timestamp";
-    static final String SIGNATURE = "X-Webhook-Signature";
+    /** Providers push events for up to 30 days after sending (DirectMail says so); older matches are not ours. */
+    private static final Duration RECIPIENT_FALLBACK_WINDOW = Duration.ofDays(30);
 
     private final EngagementEvents events;
     private final ObjectMapper json;
     private final Clock clock;
+    private final MnsSignature mns;
     private final String engageLabSecret;
     private final String aliyunSecret;
+    private final Duration maxSkew;
+    private final Set<String> mnsTopicOwners;
 
-    WebhookController(EngagementEvents events, ObjectMapper json, Optional<Clock> clock,
+    WebhookController(EngagementEvents events, ObjectMapper json, Optional<Clock> clock, MnsSignature mns,
                       @Value("${EDM_ENGAGELAB_WEBHOOK_SECRET:${edm.webhooks.engagelab-secret:}}") String engageLabSecret,
-                      @Value("${EDM_ALIYUN_DM_WEBHOOK_SECRET:${edm.webhooks.aliyun-dm-secret:}}") String aliyunSecret) {
+                      @Value("${EDM_ALIYUN_DM_WEBHOOK_SECRET:${edm.webhooks.aliyun-dm-secret:}}") String aliyunSecret,
+                      @Value("${EDM_WEBHOOK_MAX_SKEW:${edm.webhooks.max-skew:PT5M}}") Duration maxSkew,
+                      @Value("${EDM_MNS_TOPIC_OWNERS:${edm.webhooks.aliyun-mns.topic-owners:}}") String topicOwners) {
         this.events = events;
         this.json = json;
         this.clock = clock.orElse(Clock.systemUTC());
+        this.mns = mns;
         this.engageLabSecret = engageLabSecret;
         this.aliyunSecret = aliyunSecret;
+        this.maxSkew = maxSkew;
+        this.mnsTopicOwners = Arrays.stream(topicOwners.split(",")).map(String::trim).filter(o -> !o.isEmpty())
+                .collect(Collectors.toSet());
     }
 
-    /** What one call changed. */
-    record WebhookResult(int received, int recorded, int duplicates, int unknown_message) {
+    /** What one call changed; {@code ignored}: statuses we acknowledge and do not track (e.g. EngageLab "sent"). */
+    record WebhookResult(int received, int recorded, int duplicates, int unknown_message, int ignored) {
     }
 
     @PostMapping("/webhooks/engagelab")
-    @Operation(summary = "EngageLab e-mail events (signed with EDM_ENGAGELAB_WEBHOOK_SECRET)")
-    ResponseEntity<?> engageLab(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
-                                @RequestHeader(name = SIGNATURE, required = false) String signature,
-                                @RequestBody(required = false) String body) {
-        return receive("engagelab", engageLabSecret, timestamp, signature, body);
-    }
-
-    @PostMapping("/webhooks/aliyun-dm")
-    @Operation(summary = "Aliyun DirectMail events (signed with EDM_ALIYUN_DM_WEBHOOK_SECRET)")
-    ResponseEntity<?> aliyun(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
-                             @RequestHeader(name = SIGNATURE, required = false) String signature,
-                             @RequestBody(required = false) String body) {
-        return receive("aliyun-dm", aliyunSecret, timestamp, signature, body);
-    }
-
-    private ResponseEntity<?> receive(String provider, String secret, String timestamp, String signature,
-                                      String body) {
-        String raw = body == null ? "" : body;
+    @Operation(summary = "EngageLab Email status and response callbacks (X-WebHook-Signature with the app key "
+            + "in EDM_ENGAGELAB_WEBHOOK_SECRET)")
+    ResponseEntity<?> engageLab(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+        String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         Instant now = clock.instant();
-        WebhookSignature.Verdict verdict = WebhookSignature.check(secret, timestamp, signature, raw, now);
-        if (verdict != WebhookSignature.Verdict.VALID) {
-            log.info("{} webhook refused: {}", provider, verdict);
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, switch (verdict) {
-                case UNSIGNED -> "the call is not signed (or no webhook secret is configured for " + provider + ")";
-                case BAD_SIGNATURE -> "the signature does not match the body";
-                default -> "the timestamp is more than " + WebhookSignature.MAX_SKEW.toMinutes()
-                        + " minutes from now";
+        EngageLabWebhook.Verdict verdict = EngageLabWebhook.check(engageLabSecret,
+                request.getHeader(EngageLabWebhook.TIMESTAMP), request.getHeader(EngageLabWebhook.APP_KEY),
+                request.getHeader(EngageLabWebhook.SIGNATURE), raw, now, maxSkew);
+        if (verdict != EngageLabWebhook.Verdict.VALID) {
+            log.info("engagelab webhook refused: {}", verdict);
+            return unauthorized(switch (verdict) {
+                case UNSIGNED -> "the call is not signed (or no webhook secret is configured for engagelab)";
+                case BAD_SIGNATURE -> "the signature does not match";
+                default -> "the timestamp is more than " + maxSkew.toMinutes() + " minutes from now";
             });
-            problem.setTitle("Unauthorized");
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
         }
-        List<JsonNode> items = new ArrayList<>();
-        try {
-            JsonNode root = json.readTree(raw);
-            if (root != null && root.isArray()) {
-                root.forEach(items::add);
-            } else if (root != null && root.isObject()) {
-                items.add(root);
+        List<JsonNode> items = jsonItems(raw);
+        if (items.isEmpty()) {
+            return badRequest("the body must be an event object or a non-empty array of them");
+        }
+        List<Optional<ProviderEvent>> parsed = new ArrayList<>();
+        for (JsonNode item : items) {
+            parsed.add(EngageLabWebhook.parse(item, now, digest(item.toString())));
+        }
+        return ResponseEntity.ok(record("engagelab", "ENGAGELAB", parsed));
+    }
+
+    @PostMapping({"/webhooks/aliyun-dm", "/webhooks/aliyun-dm/{event}"})
+    @Operation(summary = "Aliyun DirectMail events via an MNS HTTP subscription (RSA-signed by MNS); optional "
+            + "{event}: the event type when the subscription carries one type (delivered, failed, open, click)")
+    ResponseEntity<?> aliyun(HttpServletRequest request, @PathVariable(required = false) String event,
+                             @RequestBody(required = false) byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        Instant now = clock.instant();
+        Map<String, String> headers = headers(request);
+        if (headers.containsKey(MnsSignature.CERT_URL)) {
+            String resource = request.getRequestURI()
+                    + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+            MnsSignature.Verdict verdict = mns.verify(request.getMethod(), resource, headers, bytes, now);
+            if (verdict != MnsSignature.Verdict.VALID) {
+                log.info("aliyun-dm MNS push refused: {}", verdict);
+                return unauthorized(switch (verdict) {
+                    case UNSIGNED -> "the push lacks x-mns-signing-cert-url, Authorization or Date";
+                    case UNTRUSTED_CERTIFICATE -> "the signing certificate URL is not an allowed MNS address";
+                    case CERTIFICATE_UNAVAILABLE -> "the signing certificate could not be fetched or is not valid";
+                    case BAD_SIGNATURE -> "the signature does not match";
+                    case BODY_MISMATCH -> "the body does not match Content-MD5 (or Content-MD5 is missing)";
+                    default -> "the Date is more than " + mns.maxSkew().toMinutes() + " minutes from now";
+                });
             }
-        } catch (IOException e) {
-            items.clear();
+            Optional<AliyunDmNotification.Envelope> envelope = AliyunDmNotification.envelope(bytes);
+            if (envelope.isEmpty()) {
+                return badRequest("the body is not an MNS notification (XML, JSON or SIMPLIFIED)");
+            }
+            // MNS signs every customer's pushes with the same certificates: only our account's topics count
+            if (!mnsTopicOwners.isEmpty() && !mnsTopicOwners.contains(envelope.get().topicOwner())) {
+                log.info("aliyun-dm MNS push refused: topic owner {} not allowed", envelope.get().topicOwner());
+                return unauthorized("the notification's TopicOwner is not an allowed Aliyun account");
+            }
+            Optional<ProviderEvent> parsed = AliyunDmNotification.parse(envelope.get(), event, now,
+                    digest(envelope.get().message()));
+            return ResponseEntity.ok(record("aliyun-dm", "ALIYUN_DM", List.of(parsed)));
         }
-        if (items.isEmpty() || items.stream().anyMatch(i -> !i.isObject())) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    "the body must be an event object or a non-empty array of them");
-            problem.setTitle("Bad request");
-            return ResponseEntity.badRequest().body(problem);
+        String raw = new String(bytes, StandardCharsets.UTF_8);
+        WebhookSignature.Verdict verdict = WebhookSignature.check(aliyunSecret,
+                request.getHeader(WebhookSignature.TIMESTAMP), request.getHeader(WebhookSignature.SIGNATURE), raw,
+                now, maxSkew);
+        if (verdict != WebhookSignature.Verdict.VALID) {
+            log.info("aliyun-dm webhook refused: {}", verdict);
+            return unauthorized(switch (verdict) {
+                case UNSIGNED -> "the call carries neither an MNS signature nor a shared-secret signature";
+                case BAD_SIGNATURE -> "the signature does not match the body";
+                default -> "the timestamp is more than " + maxSkew.toMinutes() + " minutes from now";
+            });
         }
+        List<JsonNode> items = jsonItems(raw);
+        if (items.isEmpty()) {
+            return badRequest("the body must be an event object or a non-empty array of them");
+        }
+        List<Optional<ProviderEvent>> parsed = new ArrayList<>();
+        for (JsonNode item : items) {
+            parsed.add(AliyunDmNotification.parse(new AliyunDmNotification.Envelope(null, null, null, item.toString()),
+                    event, now, ProviderEvent.text(item, "event_id", "eventId") != null
+                            ? ProviderEvent.text(item, "event_id", "eventId") : digest(item.toString())));
+        }
+        return ResponseEntity.ok(record("aliyun-dm", "ALIYUN_DM", parsed));
+    }
+
+    private WebhookResult record(String provider, String providerType, List<Optional<ProviderEvent>> parsed) {
         int recorded = 0;
         int duplicates = 0;
         int unknown = 0;
-        for (JsonNode item : items) {
-            Optional<ProviderEvent> event = ProviderEvent.parse(item, now);
-            Optional<EngagementEvents.Delivery> delivery = event
-                    .flatMap(e -> events.byProviderMessageId(e.messageId()));
-            if (event.isEmpty() || delivery.isEmpty()) {
+        int ignored = 0;
+        for (Optional<ProviderEvent> event : parsed) {
+            if (event.isPresent() && event.get().type() == null) {
+                ignored++;
+                continue;
+            }
+            Optional<EngagementEvents.Delivery> delivery = event.flatMap(e -> delivery(providerType, e));
+            if (delivery.isEmpty()) {
                 unknown++;
                 continue;
             }
@@ -137,17 +202,57 @@ class WebhookController {
             if (e.type() == EventType.BOUNCE) {
                 details.put("hard", e.hardBounce());
             }
-            String externalId = provider + ":" + (e.eventId() != null ? e.eventId() : digest(item.toString()));
             boolean isNew = events.record(delivery.get(), new EngagementEvents.Event(e.type(), false, e.at(),
-                    e.userAgent(), null, truncate(externalId, 255), json.valueToTree(details).toString(),
-                    e.hardBounce()));
+                    e.userAgent(), null, truncate(provider + ":" + e.dedupeKey(), 255),
+                    json.valueToTree(details).toString(), e.hardBounce()));
             if (isNew) {
                 recorded++;
             } else {
                 duplicates++;
             }
         }
-        return ResponseEntity.ok(new WebhookResult(items.size(), recorded, duplicates, unknown));
+        return new WebhookResult(parsed.size(), recorded, duplicates, unknown, ignored);
+    }
+
+    private Optional<EngagementEvents.Delivery> delivery(String providerType, ProviderEvent e) {
+        return events.byProviderMessageId(e.messageId())
+                .or(() -> events.latestSentVia(providerType, e.recipient(), e.taskHint(),
+                        clock.instant().minus(RECIPIENT_FALLBACK_WINDOW)));
+    }
+
+    private List<JsonNode> jsonItems(String raw) {
+        List<JsonNode> items = new ArrayList<>();
+        try {
+            JsonNode root = json.readTree(raw);
+            if (root != null && root.isArray()) {
+                root.forEach(items::add);
+            } else if (root != null && root.isObject()) {
+                items.add(root);
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return items.stream().allMatch(JsonNode::isObject) ? items : List.of();
+    }
+
+    private static Map<String, String> headers(HttpServletRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), request.getHeader(name));
+        }
+        return headers;
+    }
+
+    private static ResponseEntity<ProblemDetail> unauthorized(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail);
+        problem.setTitle("Unauthorized");
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
+    }
+
+    private static ResponseEntity<ProblemDetail> badRequest(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Bad request");
+        return ResponseEntity.badRequest().body(problem);
     }
 
     private static String digest(String s) {
@@ -161,65 +266,5 @@ class WebhookController {
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
-    }
-
-    /** One provider event in the fields both providers use (names differ; the first present one wins). */
-    record ProviderEvent(String name, EventType type, boolean hardBounce, String messageId, String eventId,
-                         Instant at, String url, String userAgent) {
-
-        static Optional<ProviderEvent> parse(JsonNode item, Instant now) {
-            String name = text(item, "event", "event_type", "eventType", "status", "Status");
-            String messageId = text(item, "email_id", "message_id", "messageId", "env_id", "EnvId", "envId");
-            if (name == null || messageId == null) {
-                return Optional.empty();
-            }
-            String lower = name.toLowerCase(Locale.ROOT);
-            EventType type;
-            boolean hard = false;
-            switch (lower) {
-                case "delivered", "deliver", "delivery", "success" -> type = EventType.DELIVERED;
-                case "open", "opened" -> type = EventType.OPEN;
-                case "click", "clicked" -> type = EventType.CLICK;
-                case "unsubscribe", "unsubscribed", "report_spam", "spam", "complaint", "complained" ->
-                        type = EventType.UNSUBSCRIBE;
-                case "bounce", "bounced", "hard_bounce", "invalid", "failed", "fail", "dropped" -> {
-                    type = EventType.BOUNCE;
-                    hard = true;
-                }
-                case "soft_bounce", "soft_bounced", "deferred" -> type = EventType.BOUNCE;
-                default -> {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(new ProviderEvent(lower, type, hard, messageId,
-                    text(item, "event_id", "eventId", "id", "msg_id", "MessageId"), time(item, now),
-                    text(item, "url", "link"), text(item, "user_agent", "userAgent", "ua")));
-        }
-
-        private static Instant time(JsonNode item, Instant now) {
-            JsonNode t = item.path("timestamp");
-            if (t.isNumber()) {
-                long v = t.asLong();
-                return v > 100_000_000_000L ? Instant.ofEpochMilli(v) : Instant.ofEpochSecond(v);
-            }
-            if (t.isTextual()) {
-                try {
-                    return Instant.parse(t.asText());
-                } catch (RuntimeException ignored) {
-                    // not ISO-8601: the time we received it is close enough
-                }
-            }
-            return now;
-        }
-
-        private static String text(JsonNode item, String... names) {
-            for (String n : names) {
-                JsonNode v = item.get(n);
-                if (v != null && !v.isNull() && !v.asText().isBlank()) {
-                    return v.asText().trim();
-                }
-            }
-            return null;
-        }
     }
 }

@@ -87,7 +87,7 @@ class ContactErasureApiTests extends ApiTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE contact_id = ?",
                 Long.class, contact)).isZero();
         assertThat(jdbc.queryForObject("""
-                SELECT count(*) FROM audit_log WHERE action = 'ERASE' AND entity = 'contact' AND entity_id = ?""",
+                SELECT count(*) FROM audit_log WHERE action = 'DELETE' AND entity = 'contact' AND entity_id = ?""",
                 Long.class, Long.toString(contact))).isEqualTo(1);
 
         // the address comes back in a later import: the tombstone still matches it, so the materialiser skips it

@@ -91,7 +91,7 @@ class SenderServiceApiTests extends ApiTestSupport {
         assertNoSecretIn(body(getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())));
         assertNoSecretIn(body(getJson("/v1/admin/sender-services").andExpect(status().isOk())));
         assertNoSecretIn(body(getJson("/v1/admin/users/1/sender-services").andExpect(status().isOk())));
-        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') || coalesce(request::text, '') "
                 + "from audit_log where entity = 'sender_service' and entity_id = ?", String.class, String.valueOf(id));
         assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(PASSWORD));
     }
@@ -252,7 +252,7 @@ class SenderServiceApiTests extends ApiTestSupport {
                 "/v1/admin/sender-services", "/v1/admin/users/1/sender-services")) {
             assertNoSecretIn(body(getJson(read).andExpect(status().isOk())));
         }
-        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') || coalesce(request::text, '') "
                 + "from audit_log where entity = 'sender_service'", String.class);
         assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(ALIYUN_SECRET)
                 .doesNotContain(ENGAGELAB_KEY).doesNotContain(PASSWORD));
@@ -362,7 +362,7 @@ class SenderServiceApiTests extends ApiTestSupport {
         assertThat(jdbc.queryForObject("select count(*) from alerts where subject = ? and acknowledged_at is null",
                 Long.class, "sender-service-" + id)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from audit_log where entity = 'sender_service' "
-                + "and entity_id = ? and action = 'unfreeze'", Long.class, String.valueOf(id))).isEqualTo(1);
+                + "and entity_id = ? and action = 'UNFREEZE'", Long.class, String.valueOf(id))).isEqualTo(1);
         // unfreezing an active service changes nothing
         postJson("/v1/admin/sender-services/" + id + "/unfreeze", "").andExpect(status().isOk())
                 .andExpect(jsonPath("$.state").value("ACTIVE"));
@@ -518,7 +518,7 @@ class SenderServiceApiTests extends ApiTestSupport {
         getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
                 .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(true))
                 .andExpect(jsonPath("$.smtp.imap.password").doesNotExist());
-        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') "
+        List<String> audit = jdbc.queryForList("select coalesce(before::text, '') || coalesce(after::text, '') || coalesce(request::text, '') "
                 + "from audit_log where entity = 'sender_service' and entity_id = ?", String.class, String.valueOf(id));
         assertThat(audit).isNotEmpty().allSatisfy(image -> assertThat(image).doesNotContain(IMAP_PASSWORD)
                 .doesNotContain(PASSWORD).doesNotContain("\"imap_password\""));

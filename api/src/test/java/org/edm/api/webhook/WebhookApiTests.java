@@ -26,8 +26,8 @@ class WebhookApiTests extends ApiTestSupport {
     private ResultActions call(String path, String secret, long timestamp, String body) throws Exception {
         String ts = Long.toString(timestamp);
         return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON)
-                .header(WebhookController.TIMESTAMP, ts)
-                .header(WebhookController.SIGNATURE, WebhookSignature.sign(secret, ts, body))
+                .header(WebhookSignature.TIMESTAMP, ts)
+                .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(secret, ts, body))
                 .content(body));
     }
 
@@ -86,8 +86,8 @@ class WebhookApiTests extends ApiTestSupport {
         // a signed body then altered
         String ts = Long.toString(now);
         mvc.perform(post("/webhooks/engagelab").contentType(MediaType.APPLICATION_JSON)
-                        .header(WebhookController.TIMESTAMP, ts)
-                        .header(WebhookController.SIGNATURE, WebhookSignature.sign(ENGAGELAB_WEBHOOK_SECRET, ts, body))
+                        .header(WebhookSignature.TIMESTAMP, ts)
+                        .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(ENGAGELAB_WEBHOOK_SECRET, ts, body))
                         .content(body.replace("unsubscribe", "open")))
                 .andExpectAll(problem(401, "signature"));
 

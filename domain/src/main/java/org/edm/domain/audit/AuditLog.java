@@ -6,5 +6,6 @@ package org.edm.domain.audit;
  */
 public interface AuditLog {
 
-    void record(Long actorId, String action, String entity, Object entityId, String beforeJson, String afterJson);
+    void record(Long actorId, String action, String entity, Object entityId, String beforeJson, String afterJson,
+                String requestJson, String clientIp);
 }

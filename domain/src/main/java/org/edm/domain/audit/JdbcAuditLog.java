@@ -15,11 +15,12 @@ class JdbcAuditLog implements AuditLog {
 
     @Override
     public void record(Long actorId, String action, String entity, Object entityId, String beforeJson,
-                       String afterJson) {
+                       String afterJson, String requestJson, String clientIp) {
         jdbc.update("""
-                        INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
-                        VALUES (?, ?, ?, ?, cast(? AS jsonb), cast(? AS jsonb))
+                        INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after, request, client_ip)
+                        VALUES (?, ?, ?, ?, cast(? AS jsonb), cast(? AS jsonb), cast(? AS jsonb), ?)
                         """,
-                actorId, action, entity, entityId == null ? null : String.valueOf(entityId), beforeJson, afterJson);
+                actorId, action, entity, entityId == null ? null : String.valueOf(entityId), beforeJson, afterJson,
+                requestJson, clientIp);
     }
 }

@@ -68,6 +68,29 @@ public class EngagementEvents {
         return rows.stream().findFirst();
     }
 
+    /**
+     * The latest delivery sent through a service of {@code provider} to this address since {@code since}, in
+     * {@code taskId} when the event names one: for a provider event whose message id is missing or unknown.
+     */
+    public Optional<Delivery> latestSentVia(String provider, String email, Long taskId, Instant since) {
+        if (email == null || email.isBlank()) {
+            return Optional.empty();
+        }
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("provider", provider)
+                .addValue("email", email.trim())
+                .addValue("since", Timestamp.from(since))
+                .addValue("task", taskId);
+        List<Delivery> rows = jdbc.query(DELIVERY + """
+                 JOIN contacts c ON c.id = d.contact_id
+                 JOIN sender_services s ON s.id = d.sender_service_id
+                WHERE s.provider = :provider AND d.status = 'SENT' AND d.sent_at >= :since
+                  AND lower(c.email) = lower(:email)
+                  AND (CAST(:task AS BIGINT) IS NULL OR d.task_id = :task)
+                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""", params, (rs, i) -> delivery(rs));
+        return rows.stream().findFirst();
+    }
+
     private static Delivery delivery(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Delivery(rs.getLong("id"), rs.getLong("task_id"), rs.getLong("campaign_id"),
                 rs.getLong("owner_id"), (Long) rs.getObject("contact_id"), (Long) rs.getObject("sender_service_id"),

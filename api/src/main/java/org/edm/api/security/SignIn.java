@@ -1,0 +1,130 @@
+package org.edm.api.security;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Password sign-in with lockout and throttling (edm.security.*):
+ * <ul>
+ * <li>a client address with {@code max-failures-per-address} failed sign-ins within {@code address-window} is
+ *     refused (429, Retry-After) until the oldest of them leaves the window;</li>
+ * <li>{@code max-failed-sign-ins} failures for one username within {@code lock-duration}, with no success between,
+ *     lock that username for {@code lock-duration} after the last of them (429, Retry-After) — even for the right
+ *     password. The rule is kept in {@code sign_in_failures} by username, so an unknown username locks exactly like
+ *     a real one, and a wrong password and an unknown username get the same 401: no answer tells whether a
+ *     username exists. An unknown username costs a password hash too, so timing does not tell either.</li>
+ * </ul>
+ * All times are the database's clock.
+ */
+@Service
+public class SignIn {
+
+    static final String WRONG_CREDENTIALS = "wrong username or password";
+
+    private final JdbcTemplate jdbc;
+    private final Passwords passwords;
+    private final AuthTokens tokens;
+    private final SecuritySettings settings;
+    private final String dummyHash;
+
+    SignIn(JdbcTemplate jdbc, Passwords passwords, AuthTokens tokens, SecuritySettings settings) {
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.settings = settings;
+        this.dummyHash = passwords.hash(UUID.randomUUID().toString());
+    }
+
+    /** What the signed-in user sees of themself. */
+    public record UserSummary(long id, String username, String email, String role) {
+    }
+
+    record Result(AuthTokens.Issued token, UserSummary user) {
+    }
+
+    private record Account(long id, String username, String email, String role, boolean enabled, String hash) {
+    }
+
+    Result signIn(String username, String password, String clientIp) {
+        String name = username.trim();
+        refuseIfAddressThrottled(clientIp);
+        Double lockedForSeconds = lockedForSeconds(name);
+        if (lockedForSeconds != null) {
+            recordFailure(clientIp, name, false);
+            throw new TooManySignInsException("too many failed sign-ins for this username; try again later",
+                    Duration.ofMillis((long) (lockedForSeconds * 1000)));
+        }
+        Account account = jdbc.query("select id, username, email, role, enabled, password_hash from users "
+                        + "where lower(username) = lower(?)",
+                (rs, i) -> new Account(rs.getLong("id"), rs.getString("username"), rs.getString("email"),
+                        rs.getString("role"), rs.getBoolean("enabled"), rs.getString("password_hash")), name)
+                .stream().findFirst().orElse(null);
+        boolean passwordMatches;
+        if (account != null && account.hash() != null) {
+            passwordMatches = passwords.matches(password, account.hash());
+        } else {
+            passwords.matches(password, dummyHash); // the same work as for a real user
+            passwordMatches = false;
+        }
+        if (!passwordMatches) {
+            recordFailure(clientIp, name, true);
+            throw new SignInRefusedException(WRONG_CREDENTIALS);
+        }
+        if (!account.enabled()) {
+            // only someone who knows the password learns this
+            throw new SignInRefusedException("this account is disabled; ask an admin");
+        }
+        jdbc.update("update users set last_login_at = now() where id = ?", account.id());
+        forgetFailures(account.username());
+        if (passwords.needsRehash(account.hash())) {
+            jdbc.update("update users set password_hash = ? where id = ?", passwords.hash(password), account.id());
+        }
+        AuthTokens.Issued token = tokens.issue(account.id(), clientIp);
+        return new Result(token, new UserSummary(account.id(), account.username(), account.email(),
+                account.role()));
+    }
+
+    /** Earlier failures of this username stop counting toward its lock (success, or an admin's password reset). */
+    public void forgetFailures(String username) {
+        jdbc.update("update sign_in_failures set counts_for_username = false "
+                + "where lower(username) = lower(?) and counts_for_username", username);
+    }
+
+    private void refuseIfAddressThrottled(String clientIp) {
+        long window = settings.addressWindow().toMillis();
+        List<Double> retry = jdbc.queryForList("""
+                select extract(epoch from at + ? * interval '1 millisecond' - now())::float8
+                from sign_in_failures where client_ip = ? and at > now() - ? * interval '1 millisecond'
+                order by at desc offset ? limit 1
+                """, Double.class, window, clientIp, window, settings.maxFailuresPerAddress() - 1);
+        if (!retry.isEmpty()) {
+            throw new TooManySignInsException("too many failed sign-ins from your address; try again later",
+                    Duration.ofMillis((long) (retry.get(0) * 1000)));
+        }
+    }
+
+    /** Seconds this username stays locked, or null if it is not locked. */
+    private Double lockedForSeconds(String username) {
+        long lock = settings.lockDuration().toMillis();
+        return jdbc.queryForObject("""
+                select case when count(*) >= ? and max(at) - min(at) < ? * interval '1 millisecond'
+                                 and max(at) + ? * interval '1 millisecond' > now()
+                            then extract(epoch from max(at) + ? * interval '1 millisecond' - now())::float8 end
+                from (select at from sign_in_failures
+                      where lower(username) = lower(?) and counts_for_username
+                      order by at desc limit ?) last_failures
+                """, Double.class, settings.maxFailedSignIns(), lock, lock, lock, username,
+                settings.maxFailedSignIns());
+    }
+
+    private void recordFailure(String clientIp, String username, boolean countsForUsername) {
+        String name = username.length() > 100 ? username.substring(0, 100) : username;
+        jdbc.update("insert into sign_in_failures (client_ip, username, counts_for_username) values (?, ?, ?)",
+                clientIp, name, countsForUsername);
+        jdbc.update("delete from sign_in_failures where at < now() - interval '1 day'");
+    }
+}

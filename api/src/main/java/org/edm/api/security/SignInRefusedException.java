@@ -1,0 +1,9 @@
+package org.edm.api.security;
+
+/** Sign-in failed: wrong username or password (401), worded the same whether or not the username exists. */
+public class SignInRefusedException extends RuntimeException {
+
+    public SignInRefusedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,15 @@
+package org.edm.api.user;
+
+import org.edm.domain.user.User;
+
+import java.time.Instant;
+
+/** A user as the api shows it: never the password or its hash. */
+public record UserView(long id, String username, String email, User.Role role, boolean enabled, long quotaBalance,
+                       Instant lastLoginAt, Instant createdAt, Instant updatedAt) {
+
+    static UserView of(User u) {
+        return new UserView(u.getId(), u.getUsername(), u.getEmail(), u.getRole(), u.isEnabled(),
+                u.getQuotaBalance(), u.getLastLoginAt(), u.getCreatedAt(), u.getUpdatedAt());
+    }
+}
