@@ -1,13 +1,17 @@
 package org.edm.api.contact;
 
 import org.edm.api.security.CurrentUser;
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Data rights (seed 000 §10.4): export everything held about a contact, and erase it everywhere in one
@@ -20,10 +24,12 @@ class ContactErasure {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
+    private final TaskQuota taskQuota;
 
-    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser) {
+    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, TaskQuota taskQuota) {
         this.jdbc = jdbc;
         this.currentUser = currentUser;
+        this.taskQuota = taskQuota;
     }
 
     record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised) {
@@ -47,11 +53,27 @@ class ContactErasure {
                 SELECT owner_id, sha256(convert_to(lower(email), 'UTF8')), 'ERASED' FROM contacts WHERE id = :id
                 ON CONFLICT (owner_id, email_hash) DO UPDATE SET reason = 'ERASED'
                 """, p);
-        // a running task must not send to it: its pending delivery is cancelled before anything else changes
-        int cancelled = jdbc.update("""
+        // a running task must not send to it: its pending delivery is cancelled before anything else changes. The
+        // tasks' rows are locked first, as pause and cancel do, so no claim takes the delivery meanwhile; a task that
+        // holds quota for its PENDING deliveries gives this one's unit back to its owner (F23)
+        Map<Long, Map<String, Object>> tasks = new HashMap<>();
+        jdbc.queryForList("""
+                SELECT id, owner_id, status, pause_reason FROM tasks
+                 WHERE id IN (SELECT task_id FROM deliveries WHERE contact_id = :id AND status = 'PENDING')
+                 ORDER BY id FOR UPDATE
+                """, p).forEach(row -> tasks.put(((Number) row.get("id")).longValue(), row));
+        List<Long> cancelledIn = jdbc.queryForList("""
                 UPDATE deliveries SET status = 'CANCELLED', skip_reason = 'ERASED', updated_at = now()
-                 WHERE contact_id = :id AND status = 'PENDING'
-                """, p);
+                 WHERE contact_id = :id AND status = 'PENDING' RETURNING task_id
+                """, p, Long.class);
+        for (Long taskId : cancelledIn) {
+            Map<String, Object> task = tasks.get(taskId);
+            if (task != null && TaskQuota.holds((String) task.get("status"), (String) task.get("pause_reason"))) {
+                taskQuota.refund(taskId, ((Number) task.get("owner_id")).longValue(), 1, QuotaLedger.CANCEL_REFUND,
+                        "a recipient was erased");
+            }
+        }
+        int cancelled = cancelledIn.size();
         int events = jdbc.update("""
                 UPDATE event_log SET contact_id = NULL, user_agent = NULL, ip_prefix = NULL, details = NULL
                  WHERE contact_id = :id OR delivery_id IN (SELECT id FROM deliveries WHERE contact_id = :id)

@@ -69,8 +69,15 @@ class ContactErasureApiTests extends ApiTestSupport {
         assertThat(JsonPath.<String>read(export, "$.campaign_labels[0].opened_at")).isNotNull();
         assertThat(columnsMentioning(email)).isNotEmpty();
 
+        long balance = jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class);
         deleteJson("/v1/contacts/" + contact).andExpect(status().isOk())
                 .andExpect(jsonPath("$.pending_deliveries_cancelled").value(1));
+        // the running task held a unit of quota for that delivery; it goes back to the owner through the ledger
+        assertThat(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class))
+                .isEqualTo(balance + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM user_quota_ledger WHERE user_id = 1 "
+                + "AND reason = 'CANCEL_REFUND' AND delta = 1 AND reference = ?", Long.class, "task:" + running))
+                .isEqualTo(1);
 
         assertThat(columnsMentioning(email)).isEmpty();
         assertThat(columnsMentioning(email.substring(0, email.indexOf('@')))).isEmpty();
