@@ -150,7 +150,7 @@ final class AliyunDmNotification {
 
     static Optional<ProviderEvent> parse(Envelope envelope, String pathHint, Instant now, String dedupeKey) {
         ObjectNode f = fields(envelope.message());
-        String name = firstNonNull(ProviderEvent.text(f, "event", "event_type", "eventType", "EventType", "type"),
+        String name = ProviderEvent.firstNonNull(ProviderEvent.text(f, "event", "event_type", "eventType", "EventType", "type"),
                 envelope.tag(), pathHint);
         ProviderEvent.Mapping mapping = ProviderEvent.map(name);
         if (mapping == null) {
@@ -167,7 +167,7 @@ final class AliyunDmNotification {
                 ProviderEvent.text(f, "rcpt", "rcptTo", "toAddress", "ToAddress", "to"),
                 ProviderEvent.number(ProviderEvent.text(f, "edm_task_id")),
                 envelope.mnsMessageId() != null ? "mns:" + envelope.mnsMessageId() : dedupeKey,
-                firstNonNull(time(ProviderEvent.text(f, "recv_time", "deliver_time", "time", "timestamp",
+                ProviderEvent.firstNonNull(time(ProviderEvent.text(f, "recv_time", "deliver_time", "time", "timestamp",
                         "eventTime")), now),
                 ProviderEvent.text(f, "url", "link"),
                 ProviderEvent.text(f, "user_agent", "userAgent", "ua")));
@@ -183,15 +183,5 @@ final class AliyunDmNotification {
         } catch (DateTimeParseException e) {
             return ProviderEvent.epoch(value);
         }
-    }
-
-    @SafeVarargs
-    private static <T> T firstNonNull(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -85,24 +85,24 @@ final class EngageLabWebhook {
         }
         JsonNode data = item.path("response_data").isObject() ? item.get("response_data") : item;
         JsonNode response = data.path("response").isObject() ? data.get("response") : item.path("response");
-        String name = firstNonNull(ProviderEvent.text(item, "event", "event_type", "eventType"),
+        String name = ProviderEvent.firstNonNull(ProviderEvent.text(item, "event", "event_type", "eventType"),
                 ProviderEvent.text(response, "event"), ProviderEvent.text(data, "event"),
                 ProviderEvent.text(item, "status"));
         ProviderEvent.Mapping mapping = ProviderEvent.map(name);
         if (mapping == null) {
             return Optional.empty();
         }
-        String messageId = firstNonNull(ProviderEvent.text(data, "email_id", "message_id", "messageId"),
+        String messageId = ProviderEvent.firstNonNull(ProviderEvent.text(data, "email_id", "message_id", "messageId"),
                 ProviderEvent.text(item, "email_id", "message_id", "messageId", "env_id", "EnvId", "envId"));
-        String recipient = firstNonNull(ProviderEvent.text(data, "to", "email", "rcpt"),
+        String recipient = ProviderEvent.firstNonNull(ProviderEvent.text(data, "to", "email", "rcpt"),
                 ProviderEvent.text(item, "to", "email", "rcpt"));
-        Instant at = firstNonNull(ProviderEvent.epoch(ProviderEvent.text(data, "time", "itime", "timestamp")),
+        Instant at = ProviderEvent.firstNonNull(ProviderEvent.epoch(ProviderEvent.text(data, "time", "itime", "timestamp")),
                 ProviderEvent.epoch(ProviderEvent.text(item, "time", "itime", "timestamp")), now);
         String eventId = ProviderEvent.text(item, "event_id", "eventId");
         return Optional.of(new ProviderEvent(name.toLowerCase(Locale.ROOT), mapping.type(), mapping.hardBounce(),
                 messageId, recipient, taskHint(item), eventId != null ? eventId : dedupeKey, at,
-                firstNonNull(ProviderEvent.text(response, "url", "link"), ProviderEvent.text(item, "url", "link")),
-                firstNonNull(ProviderEvent.text(response, "user_agent", "ua"),
+                ProviderEvent.firstNonNull(ProviderEvent.text(response, "url", "link"), ProviderEvent.text(item, "url", "link")),
+                ProviderEvent.firstNonNull(ProviderEvent.text(response, "user_agent", "ua"),
                         ProviderEvent.text(item, "user_agent", "userAgent", "ua"))));
     }
 
@@ -116,12 +116,12 @@ final class EngageLabWebhook {
         JsonNode data = status.path("status_data");
         JsonNode ids = data.path("email_ids");
         JsonNode tos = data.path("tos");
-        String messageId = firstNonNull(ProviderEvent.text(data, "email_id"), ProviderEvent.text(item, "email_id"),
+        String messageId = ProviderEvent.firstNonNull(ProviderEvent.text(data, "email_id"), ProviderEvent.text(item, "email_id"),
                 ids.isArray() && ids.size() == 1 ? ids.get(0).asText() : null,
                 ProviderEvent.text(item, "message_id"));
-        String recipient = firstNonNull(ProviderEvent.text(item, "to"), ProviderEvent.text(data, "to"),
+        String recipient = ProviderEvent.firstNonNull(ProviderEvent.text(item, "to"), ProviderEvent.text(data, "to"),
                 tos.isArray() && tos.size() == 1 ? tos.get(0).asText() : null);
-        Instant at = firstNonNull(ProviderEvent.epoch(ProviderEvent.text(item, "itime", "time", "timestamp")), now);
+        Instant at = ProviderEvent.firstNonNull(ProviderEvent.epoch(ProviderEvent.text(item, "itime", "time", "timestamp")), now);
         return Optional.of(new ProviderEvent(name.toLowerCase(Locale.ROOT), mapping.type(), mapping.hardBounce(),
                 messageId, recipient, taskHint(item), dedupeKey, at, null, null));
     }
@@ -129,15 +129,5 @@ final class EngageLabWebhook {
     /** Our task id, when the send put it in {@code custom_args.edm_task_id}. */
     private static Long taskHint(JsonNode item) {
         return ProviderEvent.number(ProviderEvent.text(item.path("custom_args"), "edm_task_id"));
-    }
-
-    @SafeVarargs
-    private static <T> T firstNonNull(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -84,4 +84,15 @@ record ProviderEvent(String name, EventType type, boolean hardBounce, String mes
             return null;
         }
     }
+
+    /** The first value that is not null (providers name one field several ways). */
+    @SafeVarargs
+    static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
 }
