@@ -296,7 +296,8 @@ public class DeliveryClaims {
     }
 
     /**
-     * Gives the claim's never-attempted deliveries back to the task (PENDING, unowned) when this activity will not
+     * Gives the claim's never-attempted deliveries back to the task (PENDING, unowned; CANCELLED if the task has
+     * ended meanwhile) when this activity will not
      * send them: it was cancelled, its service became unusable, or it is failing for the last time. The quota
      * they held is refunded only when it was taken on the service's current quota day ({@code claimDay}); when in
      * doubt it stays spent, which can only make a service send less, never more (INV-1).
@@ -309,11 +310,19 @@ public class DeliveryClaims {
                      WHERE id IN (SELECT task_id FROM deliveries WHERE claim_token = :claim)
                      ORDER BY id FOR SHARE
                     """, Map.of("claim", claimToken));
+            // to a task that has ended meanwhile (cancelled while this claim was out) it goes back CANCELLED, not
+            // PENDING: nothing would ever send it, and every delivery must reach a terminal state (INV-4)
             List<Long> releasedOf = jdbc.queryForList("""
-                    UPDATE deliveries SET status = 'PENDING', claim_token = NULL, sender_service_id = NULL,
-                                          updated_at = now()
-                     WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
-                    RETURNING task_id
+                    UPDATE deliveries d
+                       SET status = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN 'CANCELLED'
+                                         ELSE 'PENDING' END,
+                           skip_reason = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED')
+                                              THEN 'TASK_ENDED' ELSE d.skip_reason END,
+                           claim_token = NULL, sender_service_id = NULL, updated_at = now()
+                      FROM tasks t
+                     WHERE t.id = d.task_id AND d.claim_token = :claim AND d.status = 'SENDING'
+                       AND d.attempted_at IS NULL
+                    RETURNING d.task_id
                     """, Map.of("claim", claimToken), Long.class);
             int n = releasedOf.size();
             releasedWhileNotHolding(tasks, releasedOf);

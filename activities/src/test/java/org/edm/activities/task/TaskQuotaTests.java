@@ -170,6 +170,25 @@ class TaskQuotaTests {
     }
 
     @Test
+    void aClaimHandedBackAfterTheTaskWasCancelledEndsCancelledAndItsUnitComesBack() {
+        f.contacts(owner, "c", 5);
+        long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        activities.materializeDeliveries(task);
+        assertThat(claims.claim(service, task, 2, "claim-x", Instant.now(), harness.providerRegistry).sending())
+                .isEqualTo(2);
+        assertThat(activities.cancelTask(task, "cancelled by operator")).as("the 3 PENDING").isEqualTo(3);
+        long afterCancel = f.quotaBalance(owner);
+
+        // the activity that held the claim stops without sending: its deliveries cannot stay PENDING forever
+        assertThat(claims.releaseUnattempted("claim-x", service, null)).isEqualTo(2);
+        assertThat(f.jdbc().queryForList("SELECT status || '/' || coalesce(skip_reason, '') FROM deliveries "
+                + "WHERE task_id = ? ORDER BY id", String.class, task))
+                .as("every delivery terminal (INV-4)").containsOnly("CANCELLED/TASK_ENDED", "CANCELLED/");
+        assertThat(f.quotaBalance(owner)).as("never sent, so not charged").isEqualTo(afterCancel + 2);
+    }
+
+    @Test
     void aDeliverySkippedAtClaimTimeWasNeverSentAndCostsNothing() {
         f.contacts(owner, "c", 4);
         long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
