@@ -16,10 +16,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -48,9 +49,35 @@ class AliyunDmWebhookTests extends ApiTestSupport {
 
     SentDeliveries fixtures;
 
+    /**
+     * A fresh RSA key and self-signed certificate for each run, made by the JDK's keytool (no private key lives in
+     * the repository); the certificate is served like MNS serves its signing certificate.
+     */
     @BeforeAll
     static void certificateServer() throws Exception {
-        byte[] pem = new ClassPathResource("webhooks/aliyun-dm/mns-test-signing-cert.pem").getContentAsByteArray();
+        Path dir = Files.createTempDirectory("mns-test-cert");
+        Path store = dir.resolve("mns.p12");
+        char[] pass = "mns-test-store".toCharArray();
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "mns", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=mns-test-signing", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", new String(pass), "-keypass", new String(pass))
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keytool.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, pass);
+        }
+        signingKey = (PrivateKey) keys.getKey("mns", pass);
+        byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keys.getCertificate("mns").getEncoded())
+                + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+        Files.delete(store);
+        Files.delete(dir);
         certServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         certServer.createContext("/x509_public_certificate.pem", exchange -> {
             certFetches.incrementAndGet();
@@ -60,11 +87,6 @@ class AliyunDmWebhookTests extends ApiTestSupport {
             }
         });
         certServer.start();
-        String key = new ClassPathResource("webhooks/aliyun-dm/mns-test-signing-key.pem")
-                .getContentAsString(StandardCharsets.US_ASCII)
-                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        signingKey = KeyFactory.getInstance("RSA")
-                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
     }
 
     @AfterAll
