@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -105,15 +106,8 @@ class WebhookController {
                 default -> "the timestamp is more than " + maxSkew.toMinutes() + " minutes from now";
             });
         }
-        List<JsonNode> items = jsonItems(raw);
-        if (items.isEmpty()) {
-            return badRequest("the body must be an event object or a non-empty array of them");
-        }
-        List<Optional<ProviderEvent>> parsed = new ArrayList<>();
-        for (JsonNode item : items) {
-            parsed.add(EngageLabWebhook.parse(item, now, digest(item.toString())));
-        }
-        return ResponseEntity.ok(record("engagelab", "ENGAGELAB", parsed));
+        return recordItems(raw, "engagelab", "ENGAGELAB",
+                item -> EngageLabWebhook.parse(item, now, digest(item.toString())));
     }
 
     @PostMapping({"/webhooks/aliyun-dm", "/webhooks/aliyun-dm/{event}"})
@@ -164,17 +158,19 @@ class WebhookController {
                 default -> "the timestamp is more than " + maxSkew.toMinutes() + " minutes from now";
             });
         }
+        return recordItems(raw, "aliyun-dm", "ALIYUN_DM", item -> AliyunDmNotification.parse(
+                new AliyunDmNotification.Envelope(null, null, null, item.toString()), event, now,
+                ProviderEvent.firstNonNull(ProviderEvent.text(item, "event_id", "eventId"), digest(item.toString()))));
+    }
+
+    /** A JSON body of one event or an array of them, each parsed by {@code parse}, recorded; 400 when empty. */
+    private ResponseEntity<?> recordItems(String raw, String provider, String providerType,
+                                          Function<JsonNode, Optional<ProviderEvent>> parse) {
         List<JsonNode> items = jsonItems(raw);
         if (items.isEmpty()) {
             return badRequest("the body must be an event object or a non-empty array of them");
         }
-        List<Optional<ProviderEvent>> parsed = new ArrayList<>();
-        for (JsonNode item : items) {
-            parsed.add(AliyunDmNotification.parse(new AliyunDmNotification.Envelope(null, null, null, item.toString()),
-                    event, now, ProviderEvent.text(item, "event_id", "eventId") != null
-                            ? ProviderEvent.text(item, "event_id", "eventId") : digest(item.toString())));
-        }
-        return ResponseEntity.ok(record("aliyun-dm", "ALIYUN_DM", parsed));
+        return ResponseEntity.ok(record(provider, providerType, items.stream().map(parse).toList()));
     }
 
     private WebhookResult record(String provider, String providerType, List<Optional<ProviderEvent>> parsed) {
