@@ -66,12 +66,19 @@ public final class DeliveryBenchmark {
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, services, smtpPort);
             Path gcLog = work.resolve("worker-gc.log");
+            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
+                // opt-in profile of the worker JVM, written when it stops (read it with `jfr print` / `jfr summary`)
+                Path jfr = work.resolve("worker.jfr");
+                jvmArgs.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+                System.out.println("worker flight recording: " + jfr);
+            }
             try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), Map.of(
                     "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
                     "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)),
-                    work.resolve("logs"), "-Xlog:gc:file=" + gcLog)) {
+                    work.resolve("logs"), jvmArgs.toArray(String[]::new))) {
                 worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
                 double edmRate = runCampaign(db.dataSource(), temporal.address(), taskId, contacts);
                 worker.stop();
