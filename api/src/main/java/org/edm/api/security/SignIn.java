@@ -4,6 +4,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -105,6 +106,12 @@ public class SignIn {
             throw new TooManySignInsException("too many failed sign-ins from your address; try again later",
                     Duration.ofMillis((long) (retry.get(0) * 1000)));
         }
+    }
+
+    /** When the sign-in lock of this username ends, or null if it is not locked now. */
+    public Instant lockedUntil(String username) {
+        Double seconds = lockedForSeconds(username);
+        return seconds == null ? null : Instant.now().plusMillis((long) (seconds * 1000));
     }
 
     /** Seconds this username stays locked, or null if it is not locked. */

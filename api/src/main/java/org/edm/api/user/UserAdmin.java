@@ -48,13 +48,13 @@ class UserAdmin {
     @Transactional(readOnly = true)
     PageView<UserView> list(int page, int size) {
         currentUser.requireAdmin();
-        return PageView.of(users.findAll(PageRequest.of(page, size, Sort.by("id"))), UserView::of);
+        return PageView.of(users.findAll(PageRequest.of(page, size, Sort.by("id"))), this::view);
     }
 
     @Transactional(readOnly = true)
     UserView get(long id) {
         currentUser.requireAdmin();
-        return UserView.of(find(id));
+        return view(find(id));
     }
 
     @Transactional(readOnly = true)
@@ -102,7 +102,7 @@ class UserAdmin {
             tokens.revokeAllOf(id);
         }
         user.setEnabled(request.enabled());
-        return UserView.of(users.saveAndFlush(user));
+        return view(users.saveAndFlush(user));
     }
 
     @Transactional
@@ -115,7 +115,21 @@ class UserAdmin {
         user.setPasswordHash(passwords.hash(request.password()));
         tokens.revokeAllOf(id);
         signIn.forgetFailures(user.getUsername());
-        return UserView.of(users.saveAndFlush(user));
+        return view(users.saveAndFlush(user));
+    }
+
+    /** Lifts a sign-in lock (too many failed sign-ins) without changing the password. */
+    @Transactional
+    UserView unlock(long id) {
+        currentUser.requireAdmin();
+        User user = find(id);
+        signIn.forgetFailures(user.getUsername());
+        return view(user);
+    }
+
+    /** The admin's view of a user: with the end of a sign-in lock, if one holds now. */
+    private UserView view(User user) {
+        return UserView.of(user, signIn.lockedUntil(user.getUsername()));
     }
 
     /** Removes a user who owns nothing and appears nowhere; anyone else is disabled instead, keeping their data. */

@@ -77,6 +77,12 @@ class UserController {
         return admin.resetPassword(id, request);
     }
 
+    @PostMapping("/v1/users/{id}/unlock")
+    @Operation(summary = "Lift a sign-in lock after too many failed sign-ins (the password stays)")
+    UserView unlock(@PathVariable long id) {
+        return admin.unlock(id);
+    }
+
     @DeleteMapping("/v1/users/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove a user (admin): one who owns data or appears in the audit log is disabled "

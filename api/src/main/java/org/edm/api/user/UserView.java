@@ -6,10 +6,15 @@ import java.time.Instant;
 
 /** A user as the api shows it: never the password or its hash. */
 public record UserView(long id, String username, String email, User.Role role, boolean enabled, long quotaBalance,
-                       Instant lastLoginAt, Instant createdAt, Instant updatedAt) {
+                       Instant lastLoginAt, Instant lockedUntil, Instant createdAt, Instant updatedAt) {
 
     static UserView of(User u) {
+        return of(u, null);
+    }
+
+    /** {@code lockedUntil}: when a sign-in lock (too many failed sign-ins) ends, null if none holds. */
+    static UserView of(User u, Instant lockedUntil) {
         return new UserView(u.getId(), u.getUsername(), u.getEmail(), u.getRole(), u.isEnabled(),
-                u.getQuotaBalance(), u.getLastLoginAt(), u.getCreatedAt(), u.getUpdatedAt());
+                u.getQuotaBalance(), u.getLastLoginAt(), lockedUntil, u.getCreatedAt(), u.getUpdatedAt());
     }
 }

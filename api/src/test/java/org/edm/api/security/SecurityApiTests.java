@@ -146,6 +146,25 @@ class SecurityApiTests extends ApiTestSupport {
     }
 
     @Test
+    void anAdminSeesTheLockAndCanLiftItWithoutChangingThePassword() throws Exception {
+        String name = unique("dora");
+        long id = createOperator(name);
+        getJson("/v1/users/" + id).andExpect(jsonPath("$.locked_until").value(org.hamcrest.Matchers.nullValue()));
+        for (int i = 0; i < 5; i++) {
+            signInAttempt(name, "wrong-password-" + i, freshAddress())
+                    .andExpectAll(problem(401, "wrong username or password"));
+        }
+        String until = JsonPath.read(body(getJson("/v1/users/" + id).andExpect(status().isOk())), "$.locked_until");
+        assertThat(java.time.Instant.parse(until)).isAfter(java.time.Instant.now().plusSeconds(800));
+        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpectAll(problem(429, "too many failed sign-ins"));
+
+        postJson("/v1/users/" + id + "/unlock", "").andExpect(status().isOk())
+                .andExpect(jsonPath("$.locked_until").value(org.hamcrest.Matchers.nullValue()));
+        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpect(status().isOk());
+        postJson("/v1/users/" + id + "/unlock", "", asUser(id)).andExpectAll(problem(403, "only an admin"));
+    }
+
+    @Test
     void anAddressWithTwentyFailuresIsThrottled() throws Exception {
         String name = unique("dora");
         createOperator(name);

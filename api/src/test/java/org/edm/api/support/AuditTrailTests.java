@@ -217,6 +217,11 @@ class AuditTrailTests extends ApiTestSupport {
                     .andExpect(status().is2xxSuccessful());
             return new Expected("user", String.valueOf(id), "PASSWORD");
         });
+        e.put("POST /v1/users/{id}/unlock", () -> {
+            long id = createOperator("audit" + System.nanoTime());
+            postJson("/v1/users/" + id + "/unlock", "").andExpect(status().isOk());
+            return new Expected("user", String.valueOf(id), "UNLOCK");
+        });
         e.put("DELETE /v1/users/{id}", () -> {
             long id = createOperator("audit" + System.nanoTime());
             deleteJson("/v1/users/" + id).andExpect(status().is2xxSuccessful());
