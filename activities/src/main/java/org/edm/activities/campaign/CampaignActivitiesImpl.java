@@ -1,7 +1,7 @@
 package org.edm.activities.campaign;
 
 import io.temporal.failure.ApplicationFailure;
-import org.edm.activities.task.TaskTransitions;
+import org.edm.domain.task.TaskTransitions;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -11,6 +11,8 @@ import org.edm.activities.delivery.DeliveryProperties;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.RecipientRule;
+import org.edm.domain.task.TaskCancellation;
+import org.edm.domain.task.TaskTransitions;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
@@ -327,20 +329,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     @Override
     public long cancelTask(long taskId, String reason) {
         Long cancelled = tx.execute(status -> {
-            TaskRow before = lockTask(taskId);
-            int unsent = jdbc.update("""
-                    UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
-                     WHERE task_id = :taskId AND status = 'PENDING'
-                    """, Map.of("taskId", taskId));
-            transitions.moveTask(taskId, NOT_ENDED, "CANCELLED",
-                    reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
-            // CANCEL_REFUND, in the same transaction: exactly what the task held. A task the operator had paused
-            // gave its PENDING deliveries back then and holds nothing now, so it is not refunded twice.
-            if (before.holds()) {
-                quota.refund(taskId, before.ownerId(), unsent, QuotaLedger.CANCEL_REFUND, reason);
-            }
-            quota.releaseTask(taskId, QuotaLedger.CANCEL_REFUND, null, reason + " (before it started)");
-            return (long) unsent;
+            lockTask(taskId); // a task that does not exist is a non-retryable failure, as for every task activity
+            return new TaskCancellation(jdbc, transitions, quota).cancel(taskId, reason);
         });
         log.info("task {} cancelled: {} unsent deliveries cancelled", taskId, cancelled);
         return cancelled == null ? 0 : cancelled;

@@ -12,7 +12,7 @@ import org.edm.activities.delivery.MessageRenderer;
 import org.edm.activities.delivery.ServiceHealth;
 import org.edm.activities.provider.ProviderRegistry;
 import org.edm.activities.task.TaskActivitiesImpl;
-import org.edm.activities.task.TaskTransitions;
+import org.edm.domain.task.TaskTransitions;
 import org.edm.domain.crypto.SecretBox;
 import org.edm.domain.testing.TestDatabase;
 import org.springframework.jdbc.core.JdbcTemplate;

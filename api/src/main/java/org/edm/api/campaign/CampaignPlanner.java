@@ -18,6 +18,7 @@ import org.edm.domain.campaign.CampaignRepository;
 import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.TaskCancellation;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
 import org.edm.domain.template.TemplateSetRepository;
@@ -59,10 +60,13 @@ class CampaignPlanner {
     private final TransactionTemplate readTx;
     private final TaskQuota quota;
     private final SenderNames senderNames;
+    private final TaskCancellation cancellation;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
                     TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser,
-                    PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames) {
+                    PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames,
+                    TaskCancellation cancellation) {
+        this.cancellation = cancellation;
         this.quota = quota;
         this.senderNames = senderNames;
         this.campaigns = campaigns;
@@ -194,7 +198,8 @@ class CampaignPlanner {
     /**
      * Asks the campaign workflow to stop: tasks not started never start, running ones are cancelled and refund
      * their unsent quota. The workflow marks the campaign CANCELLED when everything has stopped. If no run exists
-     * any more, nothing can be sending, so the campaign and its unstarted tasks are cancelled here.
+     * any more (terminated by hand, and its task runs with it), the campaign and all its unended tasks are
+     * cancelled here, started ones exactly as their workflow would cancel them ({@link TaskCancellation}).
      */
     CampaignDetail cancel(long id, String reason) {
         Campaign campaign = readTx.execute(status -> find(id));
@@ -212,6 +217,11 @@ class CampaignPlanner {
                 campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
                 quota.releaseCampaign(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why);
                 tasks.cancelUnstarted(id, now);
+                // a started task has no workflow left to stop it either (terminating the campaign's run took its
+                // children along): it ends here the way its workflow would end it, unsent deliveries refunded
+                for (long taskId : tasks.findStartedUnendedIds(id)) {
+                    cancellation.cancel(taskId, why);
+                }
             });
         } catch (RuntimeException e) {
             throw new TemporalUnavailableException("could not signal cancel to campaign " + id

@@ -295,6 +295,35 @@ class CampaignApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.tasks[1].status").value("CANCELLED"));
     }
 
+    @Test
+    void aSendingTaskOfACampaignWhoseWorkflowIsGoneEndsCancelledAndGivesBackItsUnsentQuota() throws Exception {
+        long id = createCampaign(createTemplateSet());
+        jdbc.update("update campaigns set status = 'ACTIVE' where id = ?", id);
+        long sending = jdbc.queryForObject("select id from tasks where campaign_id = ? and seq = 0", Long.class, id);
+        jdbc.update("update tasks set status = 'SENDING', actual_start_time = now() where id = ?", sending);
+        String[] statuses = {"SENT", "PENDING", "PENDING", "PENDING"};
+        for (int i = 0; i < statuses.length; i++) {
+            long contact = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
+                    Long.class, "gone-" + sending + "-" + i + "@example.com");
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token) values (?, ?, ?, ?)",
+                    sending, contact, statuses[i], "gone-" + sending + "-" + i);
+        }
+        long balance = jdbc.queryForObject("select quota_balance from users where id = 1", Long.class);
+
+        postJson("/v1/campaigns/" + id + "/cancel", "{\"reason\": \"run was terminated\"}")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("CANCELLED"))
+                .andExpect(jsonPath("$.tasks[0].status").value("CANCELLED"))
+                .andExpect(jsonPath("$.tasks[0].deliveries.pending").value(0))
+                .andExpect(jsonPath("$.tasks[0].deliveries.cancelled").value(3))
+                .andExpect(jsonPath("$.tasks[0].deliveries.sent").value(1));
+        // the SENDING task held its 3 PENDING deliveries' quota: exactly that comes back, once
+        assertThat(jdbc.queryForObject("select quota_balance from users where id = 1", Long.class))
+                .isEqualTo(balance + 3);
+        assertThat(jdbc.queryForObject("select count(*) from task_execution_log where task_id = ? "
+                + "and to_status = 'CANCELLED'", Long.class, sending)).isEqualTo(1);
+    }
+
     /** How many runs Temporal has of this workflow id, open or closed. */
     private long runsOf(String workflowId) {
         var stub = workflowClient.getWorkflowServiceStubs().blockingStub();

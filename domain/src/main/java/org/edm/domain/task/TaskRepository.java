@@ -31,6 +31,11 @@ public interface TaskRepository extends JpaRepository<Task, Long> {
             """, nativeQuery = true)
     List<DeliveryStatusCount> countDeliveriesByStatus(@Param("taskIds") Collection<Long> taskIds);
 
+    /** Ids of a campaign's tasks that have started and not ended (SENDING or PAUSED). */
+    @Query(value = "select id from tasks where campaign_id = :campaignId and status in ('SENDING', 'PAUSED') "
+            + "order by id", nativeQuery = true)
+    List<Long> findStartedUnendedIds(@Param("campaignId") long campaignId);
+
     /** Cancels the tasks of a campaign that never started (used when its workflow is gone). */
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Query(value = """

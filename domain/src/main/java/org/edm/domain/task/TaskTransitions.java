@@ -1,4 +1,4 @@
-package org.edm.activities.task;
+package org.edm.domain.task;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

@@ -1,0 +1,59 @@
+package org.edm.domain.task;
+
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskQuota;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cancels one task in the caller's transaction: its row locked first (as the claim, pause and resume do), every
+ * PENDING delivery CANCELLED, the task CANCELLED with an execution-log row, and the quota it held given back
+ * (CANCEL_REFUND): its PENDING deliveries if it held them, its reservation if it had not started. A task the
+ * operator had paused gave its PENDING deliveries back then and holds nothing now, so it is not refunded twice.
+ * Deliveries already being sent finish normally. Calling it again changes nothing.
+ * <p>
+ * The task workflow's cancel activity uses it, and so does the api when a campaign must be cancelled although its
+ * workflow is gone (terminated by hand), so both end a task the same way.
+ */
+@Component
+public class TaskCancellation {
+
+    private static final List<String> NOT_ENDED = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TaskTransitions transitions;
+    private final TaskQuota quota;
+
+    public TaskCancellation(NamedParameterJdbcTemplate jdbc, TaskTransitions transitions, TaskQuota quota) {
+        this.jdbc = jdbc;
+        this.transitions = transitions;
+        this.quota = quota;
+    }
+
+    /** Returns how many PENDING deliveries were cancelled. */
+    public long cancel(long taskId, String reason) {
+        Map<String, Object> before;
+        try {
+            before = jdbc.queryForMap("SELECT owner_id, status, pause_reason FROM tasks WHERE id = :id FOR UPDATE",
+                    Map.of("id", taskId));
+        } catch (EmptyResultDataAccessException gone) {
+            return 0;
+        }
+        int unsent = jdbc.update("""
+                UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
+                 WHERE task_id = :taskId AND status = 'PENDING'
+                """, Map.of("taskId", taskId));
+        transitions.moveTask(taskId, NOT_ENDED, "CANCELLED",
+                reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
+        if (TaskQuota.holds((String) before.get("status"), (String) before.get("pause_reason"))) {
+            quota.refund(taskId, ((Number) before.get("owner_id")).longValue(), unsent, QuotaLedger.CANCEL_REFUND,
+                    reason);
+        }
+        quota.releaseTask(taskId, QuotaLedger.CANCEL_REFUND, null, reason + " (before it started)");
+        return unsent;
+    }
+}
