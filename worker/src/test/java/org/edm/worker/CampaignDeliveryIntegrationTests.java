@@ -1,25 +1,16 @@
 package org.edm.worker;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import org.edm.activities.testing.Fixtures;
-import org.edm.domain.crypto.SecretBox;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.campaign.CampaignInput;
 import org.edm.workflows.campaign.CampaignWorkflow;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,33 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test server, the worker's real activity beans, PostgreSQL and an SMTP server. Three days of campaign run in
  * seconds.
  */
-class CampaignDeliveryIntegrationTests extends WorkerTestContext {
+class CampaignDeliveryIntegrationTests extends SendPathTestSupport {
 
     private static final int CONTACTS = 100;
     private static final Pattern BODY = Pattern.compile("Template (\\w) for (Nick \\d+)");
-
-    @RegisterExtension
-    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    SecretBox secrets;
-
-    @Autowired
-    WorkflowClient client;
-
-    @Autowired
-    TestWorkflowEnvironment env;
-
-    private Fixtures f;
-
-    @BeforeEach
-    void setUp() {
-        registerSearchAttributes(env);
-        f = new Fixtures(jdbc, secrets);
-    }
 
     @Test
     void aThreeTaskCampaignSendsEveryTaskToEveryContactOnceOverThreeDays() throws Exception {

@@ -1,23 +1,14 @@
 package org.edm.worker;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import org.edm.activities.testing.Fixtures;
-import org.edm.domain.crypto.SecretBox;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.campaign.CampaignInput;
 import org.edm.workflows.campaign.CampaignWorkflow;
 import org.edm.workflows.task.TaskWorkflow;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,32 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Pause, resume and cancel of a sending task with the real workflows, activities, PostgreSQL and an SMTP server: a
  * paused task stops pulling within one batch, resume continues, cancel turns every unsent delivery CANCELLED.
  */
-class TaskLifecycleIntegrationTests extends WorkerTestContext {
+class TaskLifecycleIntegrationTests extends SendPathTestSupport {
 
     private static final int CONTACTS = 30;
-
-    @RegisterExtension
-    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    SecretBox secrets;
-
-    @Autowired
-    WorkflowClient client;
-
-    @Autowired
-    TestWorkflowEnvironment env;
-
-    private Fixtures f;
-
-    @BeforeEach
-    void setUp() {
-        registerSearchAttributes(env);
-        f = new Fixtures(jdbc, secrets);
-    }
 
     private int sent(long task) {
         return jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ? AND status = 'SENT'",
