@@ -17,4 +17,14 @@ public final class WorkflowIds {
     public static String senderService(long senderServiceId) {
         return "sender-service-" + senderServiceId;
     }
+
+    /** The DNS verification (and later the daily re-check) of a sending domain. */
+    public static String sendingDomain(long domainId) {
+        return "domain-" + domainId;
+    }
+
+    /** Provisioning a sender mailbox at Aliyun DirectMail ("mailbox-poller" is the IMAP reader, a different thing). */
+    public static String senderMailbox(long mailboxId) {
+        return "sender-mailbox-" + mailboxId;
+    }
 }

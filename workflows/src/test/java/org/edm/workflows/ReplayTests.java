@@ -23,7 +23,11 @@ class ReplayTests {
             "histories/task-sendability-no-service.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-quota-granted.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
-            "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl"})
+            "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl",
+            "histories/domain-verification.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
+            "histories/domain-monitoring.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
+            "histories/sender-mailbox.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
+            "histories/sender-mailbox-refused.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
     }
