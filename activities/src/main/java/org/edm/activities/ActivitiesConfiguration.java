@@ -1,6 +1,8 @@
 package org.edm.activities;
 
 import org.edm.activities.delivery.DeliveryProperties;
+import org.edm.activities.sending.AliyunDmAccountProperties;
+import org.edm.activities.sending.DnsProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Clock;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DeliveryProperties.class)
+@EnableConfigurationProperties({DeliveryProperties.class, DnsProperties.class, AliyunDmAccountProperties.class})
 public class ActivitiesConfiguration {
 
     /** Quota days are computed from this clock, so tests can stand on either side of a reset time. */

@@ -7,11 +7,8 @@ import com.aliyuncs.exceptions.ClientException;
 import com.aliyuncs.exceptions.ErrorType;
 import com.aliyuncs.exceptions.ServerException;
 import com.aliyuncs.http.FormatType;
-import com.aliyuncs.http.HttpClientConfig;
 import com.aliyuncs.http.MethodType;
 import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.policy.retry.RetryPolicy;
-import com.aliyuncs.profile.DefaultProfile;
 import org.edm.activities.delivery.MailProvider;
 import org.edm.activities.delivery.MailSendException;
 import org.edm.activities.delivery.MailSendException.Kind;
@@ -49,16 +46,7 @@ public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
             throw new IllegalArgumentException("Aliyun DirectMail needs access_key_id and access_key_secret");
         }
         this.settings = settings;
-        DefaultProfile profile = DefaultProfile.getProfile(settings.region(), settings.accessKeyId(), accessKeySecret);
-        HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(10_000);
-        http.setReadTimeoutMillis(30_000);
-        http.setWriteTimeoutMillis(30_000);
-        profile.setHttpClientConfig(http);
-        this.client = new DefaultAcsClient(profile);
-        client.setAutoRetry(false);
-        client.setMaxRetryNumber(0);
-        client.setSysRetryPolicy(RetryPolicy.none());
+        this.client = AliyunDmClients.newClient(settings.region(), settings.accessKeyId(), accessKeySecret);
     }
 
     @Override

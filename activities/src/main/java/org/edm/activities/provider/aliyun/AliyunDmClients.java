@@ -1,0 +1,31 @@
+package org.edm.activities.provider.aliyun;
+
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.http.HttpClientConfig;
+import com.aliyuncs.policy.retry.RetryPolicy;
+import com.aliyuncs.profile.DefaultProfile;
+
+/**
+ * One way to build a DirectMail SDK client, for sending ({@link AliyunDmMailProvider}) and for managing the
+ * platform's account ({@link AliyunDmAdmin}): bounded timeouts and the SDK's own retries off, because Temporal
+ * retries the activity and a hidden retry of a send could deliver twice.
+ */
+final class AliyunDmClients {
+
+    private AliyunDmClients() {
+    }
+
+    static DefaultAcsClient newClient(String region, String accessKeyId, String accessKeySecret) {
+        DefaultProfile profile = DefaultProfile.getProfile(region, accessKeyId, accessKeySecret);
+        HttpClientConfig http = HttpClientConfig.getDefault();
+        http.setConnectionTimeoutMillis(10_000);
+        http.setReadTimeoutMillis(30_000);
+        http.setWriteTimeoutMillis(30_000);
+        profile.setHttpClientConfig(http);
+        DefaultAcsClient client = new DefaultAcsClient(profile);
+        client.setAutoRetry(false);
+        client.setMaxRetryNumber(0);
+        client.setSysRetryPolicy(RetryPolicy.none());
+        return client;
+    }
+}

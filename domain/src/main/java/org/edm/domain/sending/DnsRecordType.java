@@ -1,0 +1,5 @@
+package org.edm.domain.sending;
+
+public enum DnsRecordType {
+    TXT, MX, CNAME
+}
