@@ -12,6 +12,9 @@ import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
 import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.sending.DomainVerificationInput;
+import org.edm.workflows.sending.DomainVerificationWorkflow;
+import org.edm.workflows.sending.MailboxProvisioningWorkflow;
 import org.edm.workflows.task.DeliveryCounts;
 import org.edm.workflows.task.TaskInput;
 import org.edm.workflows.task.TaskOutcome;
@@ -36,7 +39,7 @@ public class StubWorkflows {
         }
         Worker worker = env.newWorker(TaskQueues.EDM);
         worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class,
-                StubTaskWorkflow.class);
+                StubTaskWorkflow.class, StubDomainVerificationWorkflow.class, StubMailboxProvisioningWorkflow.class);
         env.start();
         return worker;
     }
@@ -145,6 +148,28 @@ public class StubWorkflows {
         @Override
         public SenderServiceStatus status() {
             return new SenderServiceStatus(id, "IDLE", List.of(), 0, null);
+        }
+    }
+
+    /** Waits forever; the test reads its checkNow signals from its history. */
+    public static class StubDomainVerificationWorkflow implements DomainVerificationWorkflow {
+
+        @Override
+        public void run(DomainVerificationInput input) {
+            Workflow.await(() -> false);
+        }
+
+        @Override
+        public void checkNow() {
+        }
+    }
+
+    /** Waits forever, so the test sees that the api started it. */
+    public static class StubMailboxProvisioningWorkflow implements MailboxProvisioningWorkflow {
+
+        @Override
+        public void run(long mailboxId) {
+            Workflow.await(() -> false);
         }
     }
 }

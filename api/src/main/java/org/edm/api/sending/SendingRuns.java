@@ -1,0 +1,75 @@
+package org.edm.api.sending;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.sending.DomainVerificationInput;
+import org.edm.workflows.sending.DomainVerificationWorkflow;
+import org.edm.workflows.sending.MailboxProvisioningWorkflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** The api's side of {@code domain-{id}} and {@code sender-mailbox-{id}}: it starts and signals, workers do the I/O. */
+@Component
+class SendingRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(SendingRuns.class);
+
+    private final WorkflowClient client;
+
+    SendingRuns(WorkflowClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Checks the domain now: signals {@code checkNow} to its running workflow, or starts one (a new domain, or one
+     * that EXPIRED and is being tried again). Throws when Temporal cannot be reached.
+     */
+    void checkNow(long domainId, long ownerId) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.sendingDomain(domainId))
+                .setTaskQueue(TaskQueues.EDM)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
+                .build();
+        WorkflowStub stub = client.newUntypedWorkflowStub("DomainVerificationWorkflow", options);
+        stub.signalWithStart("checkNow", new Object[0], new Object[]{DomainVerificationInput.start(domainId)});
+    }
+
+    /** After a domain is deleted: its workflow checks once more, finds it gone and ends. Best effort. */
+    void domainDeleted(long domainId) {
+        try {
+            client.newWorkflowStub(DomainVerificationWorkflow.class, WorkflowIds.sendingDomain(domainId)).checkNow();
+        } catch (WorkflowNotFoundException notRunning) {
+            log.debug("domain-{} is not running", domainId);
+        } catch (RuntimeException e) {
+            log.warn("could not tell domain-{} that its domain is gone (it ends at its next check): {}", domainId,
+                    e.toString());
+        }
+    }
+
+    /** Starts provisioning; a second start of the same mailbox is a no-op. Throws when Temporal cannot be reached. */
+    void provision(long mailboxId, long ownerId) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.senderMailbox(mailboxId))
+                .setTaskQueue(TaskQueues.EDM)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
+                .build();
+        try {
+            WorkflowClient.start(client.newWorkflowStub(MailboxProvisioningWorkflow.class, options)::run, mailboxId);
+        } catch (WorkflowExecutionAlreadyStarted already) {
+            log.info("sender-mailbox-{} was already started", mailboxId);
+        }
+    }
+}

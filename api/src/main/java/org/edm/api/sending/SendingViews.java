@@ -1,0 +1,59 @@
+package org.edm.api.sending;
+
+import org.edm.domain.sending.DomainDnsRecord;
+import org.edm.domain.sending.SenderMailbox;
+import org.edm.domain.sending.SendingDomain;
+import org.edm.workflows.WorkflowIds;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the api shows of domains and mailboxes: never the DKIM private key or an SMTP password (INV-6). */
+final class SendingViews {
+
+    private SendingViews() {
+    }
+
+    /**
+     * @param records    what to publish, each with what the last check saw there
+     * @param workflowId the Temporal workflow that checks the records ({@code domain-{id}})
+     */
+    record DomainView(long id, String name, String status, String dkimSelector, Instant verifiedAt,
+                      Instant lastCheckedAt, Instant createdAt, String workflowId, List<RecordView> records) {
+
+        static DomainView of(SendingDomain d, List<DomainDnsRecord> records) {
+            return new DomainView(d.getId(), d.getName(), d.getStatus().name(), d.getDkimSelector(),
+                    d.getVerifiedAt(), d.getLastCheckedAt(), d.getCreatedAt(), WorkflowIds.sendingDomain(d.getId()),
+                    records.stream().map(RecordView::of).toList());
+        }
+    }
+
+    /**
+     * @param status        PENDING (not checked yet), MATCHED, MISMATCHED (records there, none as expected) or MISSING
+     * @param observedValue what the last check found at the name: the matching value, else all values seen
+     */
+    record RecordView(String purpose, String type, String host, String expectedValue, boolean required,
+                      String status, String observedValue, Instant checkedAt) {
+
+        static RecordView of(DomainDnsRecord r) {
+            return new RecordView(r.getPurpose().name(), r.getType().name(), r.getHost(), r.getExpectedValue(),
+                    r.isRequired(), r.getStatus().name(), r.getObservedValue(), r.getCheckedAt());
+        }
+    }
+
+    /**
+     * @param status             PROVISIONING, NORMAL (ready: use {@code address} as {@code from} of API sends),
+     *                           FAILED (see {@code failure_reason}) or DISABLED
+     * @param hasSmtpCredentials whether sealed SMTP credentials are stored (they are never shown)
+     */
+    record MailboxView(long id, long domainId, String address, String localPart, String status,
+                       String failureReason, boolean hasSmtpCredentials, Instant createdAt, Instant updatedAt,
+                       String workflowId) {
+
+        static MailboxView of(SenderMailbox m) {
+            return new MailboxView(m.getId(), m.getDomainId(), m.getAddress(), m.getLocalPart(), m.getStatus().name(),
+                    m.getFailureReason(), m.hasSmtpCredentials(), m.getCreatedAt(), m.getUpdatedAt(),
+                    WorkflowIds.senderMailbox(m.getId()));
+        }
+    }
+}
