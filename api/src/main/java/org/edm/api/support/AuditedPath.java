@@ -97,6 +97,9 @@ record AuditedPath(String method, String id, String resource, String collection,
         if (name.endsWith("ies")) {
             return name.substring(0, name.length() - 3) + "y";
         }
+        if (name.endsWith("xes") || name.endsWith("ches") || name.endsWith("shes")) {
+            return name.substring(0, name.length() - 2); // mailboxes -> mailbox
+        }
         return name.endsWith("s") && !name.endsWith("ss") ? name.substring(0, name.length() - 1) : name;
     }
 }

@@ -73,6 +73,15 @@ class IsolationMatrixTests extends ApiTestSupport {
         ofB.put("tasks", jdbc.queryForObject("select id from tasks where campaign_id = ? order by seq limit 1",
                 Long.class, campaignB));
 
+        long domainB = idOf(postJson("/v1/domains", "{\"name\": \"iso-b-" + n + ".example.com\"}", b)
+                .andExpect(status().isCreated()));
+        jdbc.update("update sending_domains set status = 'VERIFIED', verified_at = now() where id = ?", domainB);
+        ofB.put("domains", domainB);
+        long mailboxB = idOf(postJson("/v1/domains/" + domainB + "/mailboxes", "{\"local_part\": \"iso\"}", b)
+                .andExpect(status().isCreated()));
+        jdbc.update("update sender_mailboxes set status = 'FAILED' where id = ?", mailboxB);
+        ofB.put("mailboxes", mailboxB);
+
         // A's own, so A's request bodies are valid and only ownership can refuse them
         senderNameA = "iso-a-" + n;
         postJson("/v1/sender-names", "{\"name\": \"" + senderNameA + "\"}", a).andExpect(status().isCreated());
@@ -89,6 +98,9 @@ class IsolationMatrixTests extends ApiTestSupport {
     }
 
     private Map<String, String> bodies;
+
+    /** Valid bodies for POSTs under a collection whose body is required, so only ownership can refuse them. */
+    private static final Map<String, String> POST_BODIES = Map.of("domains", "{\"local_part\": \"iso-a\"}");
 
     @Test
     void everyEndpointNamingAResourceOfAnotherOperatorAnswers404AndChangesNothing() throws Exception {
@@ -114,7 +126,7 @@ class IsolationMatrixTests extends ApiTestSupport {
             if (method.equals("PUT")) {
                 call.contentType(MediaType.APPLICATION_JSON).content(bodies.getOrDefault(collection, "{}"));
             } else if (method.equals("POST")) {
-                call.contentType(MediaType.APPLICATION_JSON).content("{}");
+                call.contentType(MediaType.APPLICATION_JSON).content(POST_BODIES.getOrDefault(collection, "{}"));
             }
             int status = mvc.perform(call).andReturn().getResponse().getStatus();
             if (status != 404) {
@@ -163,7 +175,7 @@ class IsolationMatrixTests extends ApiTestSupport {
     void listsShowAnOperatorOnlyTheirOwn() throws Exception {
         RequestPostProcessor a = asUser(operatorA);
         for (String list : List.of("/v1/campaigns", "/v1/tasks", "/v1/templates", "/v1/template-sets",
-                "/v1/contacts", "/v1/sender-names")) {
+                "/v1/contacts", "/v1/sender-names", "/v1/domains", "/v1/mailboxes")) {
             String collection = list.substring("/v1/".length());
             String json = body(getJson(list, a).andExpect(status().isOk()));
             assertThat(com.jayway.jsonpath.JsonPath.<List<Object>>read(json, "$..id"))

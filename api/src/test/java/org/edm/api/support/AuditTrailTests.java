@@ -255,6 +255,32 @@ class AuditTrailTests extends ApiTestSupport {
             deleteJson("/v1/sender-names/" + id).andExpect(status().isNoContent());
             return new Expected("sender_name", String.valueOf(id), "DELETE");
         });
+        // sending domains and sender mailboxes
+        e.put("POST /v1/domains", () -> created("domain", "CREATE", postJson("/v1/domains",
+                "{\"name\": \"audit" + System.nanoTime() + ".example.com\"}").andExpect(status().isCreated())));
+        e.put("POST /v1/domains/{id}/verify", () -> {
+            long id = sendingDomain(false);
+            postJson("/v1/domains/" + id + "/verify", "").andExpect(status().isAccepted());
+            return new Expected("domain", String.valueOf(id), "VERIFY");
+        });
+        e.put("DELETE /v1/domains/{id}", () -> {
+            long id = sendingDomain(false);
+            deleteJson("/v1/domains/" + id).andExpect(status().isNoContent());
+            return new Expected("domain", String.valueOf(id), "DELETE");
+        });
+        e.put("POST /v1/domains/{id}/mailboxes", () -> {
+            long id = sendingDomain(true);
+            postJson("/v1/domains/" + id + "/mailboxes", "{\"local_part\": \"audit\"}").andExpect(status().isCreated());
+            return new Expected("domain", String.valueOf(id), "MAILBOXES");
+        });
+        e.put("DELETE /v1/mailboxes/{id}", () -> {
+            long domain = sendingDomain(true);
+            long id = idOf(postJson("/v1/domains/" + domain + "/mailboxes", "{\"local_part\": \"audit\"}")
+                    .andExpect(status().isCreated()));
+            jdbc.update("update sender_mailboxes set status = 'FAILED' where id = ?", id);
+            deleteJson("/v1/mailboxes/" + id).andExpect(status().isNoContent());
+            return new Expected("mailbox", String.valueOf(id), "DELETE");
+        });
         return e;
     }
 
@@ -368,6 +394,7 @@ class AuditTrailTests extends ApiTestSupport {
         assertThat(signIn.action(false)).isEqualTo("SIGN_IN");
         assertThat(AuditedPath.of("DELETE", "/v1/tasks/{id}", vars).action(false)).isEqualTo("DELETE");
         assertThat(AuditedPath.of("PUT", "/v1/tasks/{id}", vars).action(false)).isEqualTo("UPDATE");
+        assertThat(AuditedPath.of("DELETE", "/v1/mailboxes/{id}", vars).entity(false)).isEqualTo("mailbox");
     }
 
     // ---- fixtures
@@ -418,6 +445,16 @@ class AuditTrailTests extends ApiTestSupport {
                 .setWorkflowId(WorkflowIds.task(task)).setTaskQueue(TaskQueues.EDM).build());
         WorkflowClient.start(run::run, new TaskInput(task, campaign));
         return task;
+    }
+
+    /** A sending domain of user 1; {@code verified}: as if its DNS records had been checked. */
+    private long sendingDomain(boolean verified) throws Exception {
+        long id = idOf(postJson("/v1/domains", "{\"name\": \"audit" + System.nanoTime() + ".example.com\"}")
+                .andExpect(status().isCreated()));
+        if (verified) {
+            jdbc.update("update sending_domains set status = 'VERIFIED', verified_at = now() where id = ?", id);
+        }
+        return id;
     }
 
     private long senderService() throws Exception {
