@@ -23,7 +23,7 @@ class ArchitectureTests {
         noClasses().that().doNotHaveFullyQualifiedName("org.edm.api.webhook.HttpMnsCertificateSource")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.edm.activities..", "jakarta.mail..", "javax.mail..", "com.aliyun..", "java.net.http..",
-                        "javax.naming.directory..", "io.temporal.worker..", "io.temporal.activity..")
+                        "javax.naming.directory..", "org.xbill.DNS..", "io.temporal.worker..", "io.temporal.activity..")
                 .because("the api validates, writes intent and starts or signals workflows; activities do the I/O")
                 .check(API);
     }

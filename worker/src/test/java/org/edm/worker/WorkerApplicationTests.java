@@ -5,6 +5,8 @@ import io.temporal.worker.WorkerFactory;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.campaign.CampaignActivities;
 import org.edm.workflows.sender.DeliveryActivities;
+import org.edm.workflows.sending.DomainActivities;
+import org.edm.workflows.sending.MailboxProvisioningActivities;
 import org.edm.workflows.task.TaskActivities;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,5 +32,8 @@ class WorkerApplicationTests extends WorkerTestContext {
         assertThat(context.getBean("campaignActivities")).isInstanceOf(CampaignActivities.class);
         assertThat(context.getBean("taskActivities")).isInstanceOf(TaskActivities.class);
         assertThat(context.getBean("deliveryActivities")).isInstanceOf(DeliveryActivities.class);
+        assertThat(context.getBean("domainActivities")).isInstanceOf(DomainActivities.class);
+        assertThat(context.getBean("mailboxProvisioningActivities"))
+                .isInstanceOf(MailboxProvisioningActivities.class);
     }
 }
