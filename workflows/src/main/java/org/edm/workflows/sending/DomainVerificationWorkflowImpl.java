@@ -28,6 +28,10 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
                             .setMaximumAttempts(3).build())
                     .build());
 
+    /** Giving up must not be given up on: retried until the database answers. */
+    private final DomainActivities bookkeeping = Workflow.newActivityStub(DomainActivities.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+
     private boolean checkNowRequested;
 
     @Override
@@ -51,7 +55,7 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
             }
             long left = giveUpAt - Workflow.currentTimeMillis();
             if (left <= 0) {
-                activities.expireDomain(domainId);
+                bookkeeping.expireDomain(domainId);
                 return;
             }
             if (Workflow.getInfo().isContinueAsNewSuggested()) {
@@ -83,6 +87,9 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
 
     /** @return null when the records could not be looked up this time (nothing changed; the next check retries) */
     private DomainCheck check(long domainId) {
+        // a check is happening now: "check now" requests that arrived before it are answered by it (the api's start
+        // of a new domain comes with one, which must not cause a second lookup at once)
+        checkNowRequested = false;
         try {
             return activities.checkDomain(domainId);
         } catch (ActivityFailure failure) {

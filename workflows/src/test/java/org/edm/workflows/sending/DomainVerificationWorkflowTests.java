@@ -129,6 +129,17 @@ class DomainVerificationWorkflowTests {
     }
 
     @Test
+    void theApisStartWithCheckNowChecksOnceNotTwice() {
+        io.temporal.client.WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub(
+                "DomainVerificationWorkflow", WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.EDM)
+                        .setWorkflowId(WorkflowIds.sendingDomain(DOMAIN)).build());
+        stub.signalWithStart("checkNow", new Object[0], new Object[]{DomainVerificationInput.start(DOMAIN)});
+        env.sleep(Duration.ofMinutes(4));
+
+        assertThat(fake.minutes()).containsExactly(0L, 1L, 3L);
+    }
+
+    @Test
     void anUnverifiedDomainExpiresAfter72HoursWithoutFurtherChecks() {
         startWorkflow();
         env.sleep(Duration.ofHours(80));
