@@ -17,4 +17,9 @@ public final class WorkflowIds {
     public static String senderService(long senderServiceId) {
         return "sender-service-" + senderServiceId;
     }
+
+    /** The verification mail of a self-registered user (seed 004 flow 1). */
+    public static String signUp(long userId) {
+        return "sign-up-" + userId;
+    }
 }
