@@ -1,6 +1,7 @@
 package org.edm.api.signup;
 
 import org.edm.api.security.Passwords;
+import org.edm.api.support.AuditActor;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
@@ -78,6 +79,7 @@ class SignUps {
                 return; // registered already (as username or e-mail): same answer, nothing written
             }
             long userId = created.get(0);
+            AuditActor.actedFor(userId);
             ledger.credit(userId, settings.freeUnits(), QuotaLedger.SIGN_UP_GRANT, "sign-up", null,
                     "free units of a new sign-up");
             // last, inside the transaction: if Temporal is unreachable the user and the grant roll back
@@ -93,6 +95,7 @@ class SignUps {
         List<Long> pending = jdbc.queryForList("SELECT id FROM users WHERE lower(email) = ? "
                 + "AND status = 'PENDING_VERIFICATION' AND enabled", Long.class, address);
         if (!pending.isEmpty()) {
+            AuditActor.actedFor(pending.get(0));
             runs.start(pending.get(0));
         }
     }

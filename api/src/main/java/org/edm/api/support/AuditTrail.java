@@ -109,6 +109,9 @@ class AuditTrail {
                         : snapshots.of(path.pictures(), path.variablesWithId(id)).orElse(response);
             }
             Long actor = actorBefore != null ? actorBefore : actorIn(response);
+            if (actor == null && request.getAttribute(AuditActor.ATTRIBUTE) instanceof Long subject) {
+                actor = subject; // e.g. the user a sign-up created, which its answer does not name
+            }
             String entity = path.entity(created);
             JsonNode asked = PERSONAL_DATA.contains(entity) ? null : requestBody(call);
             auditLog.record(actor, path.action(created), entity, id, text(mask(before)), text(mask(after)),

@@ -104,6 +104,12 @@ class SignUpApiTests extends ApiTestSupport {
                 .getResult(10, TimeUnit.SECONDS, VerificationMailResult.class);
         assertThat(mailed.userId()).isEqualTo(id);
 
+        // admins see who is waiting for verification
+        getJson("/v1/users/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("PENDING_VERIFICATION"))
+                .andExpect(jsonPath("$.signed_up_at").isString())
+                .andExpect(jsonPath("$.email_verified_at").doesNotExist());
+
         // not verified: the right password is refused with the reason, a wrong one learns nothing
         signInAttempt(email, PASSWORD).andExpectAll(problem(401, "verify your e-mail address first"));
         signInAttempt(email, "wrong-password-1").andExpectAll(problem(401, "wrong username or password"));
@@ -116,6 +122,8 @@ class SignUpApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.user.id").value(id));
         assertThat(jdbc.queryForMap("select status, email_verified_at from users where id = ?", id))
                 .containsEntry("status", "ACTIVE").extractingByKey("email_verified_at").isNotNull();
+        getJson("/v1/users/" + id).andExpect(jsonPath("$.status").value("ACTIVE"))
+                .andExpect(jsonPath("$.email_verified_at").isString());
         String signedIn = signIn(email, PASSWORD);
         getJson("/v1/me", as(signedIn)).andExpect(status().isOk()).andExpect(jsonPath("$.quota_balance").value(100));
 
@@ -139,6 +147,8 @@ class SignUpApiTests extends ApiTestSupport {
         String fresh = body(signUp(freshEmail(), PASSWORD, freshAddress()).andExpect(status().isAccepted()));
         long users = count("select count(*) from users");
         long ledger = count("select count(*) from user_quota_ledger");
+        getJson("/v1/users/" + existing).andExpect(jsonPath("$.status").value("ACTIVE"))
+                .andExpect(jsonPath("$.signed_up_at").doesNotExist());
         String hashBefore = jdbc.queryForObject("select password_hash from users where id = ?", String.class, existing);
 
         String taken = body(signUp(takenEmail.toUpperCase(), PASSWORD, freshAddress()).andExpect(status().isAccepted()));
