@@ -26,7 +26,8 @@ import java.util.Locale;
  *     {@code edm.sign-up.free-units} credited through the quota ledger, and {@code sign-up-{id}} is started to mail
  *     the verification link — all in one transaction, so a failed workflow start leaves nothing behind (503);</li>
  * <li>an address that is already registered gets exactly the same 202 answer and nothing is written; the password is
- *     hashed either way, so the timing hardly differs (only the workflow start is skipped);</li>
+ *     hashed either way, so the timing hardly differs (only the workflow start is skipped). An address still
+ *     waiting for verification takes the new password and gets a new link instead (earlier links die);</li>
  * <li>requests are throttled per address and per client address ({@code sign_up_attempts}), the same for known and
  *     unknown addresses, so the throttle tells nothing either.</li>
  * </ul>
@@ -76,7 +77,19 @@ class SignUps {
                     ON CONFLICT DO NOTHING RETURNING id
                     """, Long.class, address, address, hash);
             if (created.isEmpty()) {
-                return; // registered already (as username or e-mail): same answer, nothing written
+                // still waiting for verification: the newest sign-up's password counts, a new link goes out and the
+                // earlier links die (they are signed for the old password), so whoever squatted the address first
+                // cannot get the owner to activate it with the squatter's password
+                List<Long> pending = jdbc.queryForList("""
+                        UPDATE users SET password_hash = ?, updated_at = now()
+                         WHERE lower(email) = ? AND lower(username) = ? AND status = 'PENDING_VERIFICATION' AND enabled
+                        RETURNING id
+                        """, Long.class, hash, address, address);
+                if (!pending.isEmpty()) {
+                    AuditActor.actedFor(pending.get(0));
+                    runs.start(pending.get(0));
+                }
+                return; // an active account: same answer, nothing written
             }
             long userId = created.get(0);
             AuditActor.actedFor(userId);

@@ -140,6 +140,30 @@ class SignUpApiTests extends ApiTestSupport {
     }
 
     @Test
+    void signingUpAgainForAPendingAddressReplacesThePasswordAndKillsEarlierLinks() throws Exception {
+        // someone registers a stranger's address first ...
+        String email = freshEmail();
+        signUp(email, "squatters-password", freshAddress()).andExpect(status().isAccepted());
+        long id = userIdOf(email);
+        String squattersLink = tokenOf(verification.link(id, Instant.now()));
+        long ledger = count("select count(*) from user_quota_ledger where user_id = ?", id);
+
+        // ... the owner signs up too: same answer, their password now counts and a new mail goes out
+        String first = body(signUp(email, PASSWORD, freshAddress()).andExpect(status().isAccepted()));
+        assertThat(first).isEqualTo(body(signUp(freshEmail(), PASSWORD, freshAddress())));
+        assertThat(userIdOf(email)).isEqualTo(id);
+        assertThat(count("select count(*) from user_quota_ledger where user_id = ?", id)).isEqualTo(ledger);
+
+        // the link mailed for the squatter's password activates nothing
+        follow(squattersLink).andExpectAll(problem(400, "not valid"));
+        assertThat(jdbc.queryForObject("select status from users where id = ?", String.class, id))
+                .isEqualTo("PENDING_VERIFICATION");
+        follow(tokenOf(verification.link(id, Instant.now()))).andExpect(status().isOk());
+        signInAttempt(email, "squatters-password").andExpectAll(problem(401, "wrong username or password"));
+        signIn(email, PASSWORD);
+    }
+
+    @Test
     void anAddressThatIsRegisteredAlreadyGetsTheSameAnswerAndNothingChanges() throws Exception {
         String name = "taken-" + System.nanoTime();
         long existing = createOperator(name);

@@ -16,8 +16,12 @@ import java.util.List;
  * The e-mail verification of a self-registered user (seed 004 flow 1): the worker puts {@link #link} into the
  * verification mail, the api follows it with {@link #verify}, which turns {@code PENDING_VERIFICATION} into
  * {@code ACTIVE}. Both hold the same key, so nothing about the link is stored: the token is
- * {@code <userId>.<expiry epoch seconds>.<base64url HMAC-SHA256(key, "verify-email|userId|expiry")>}. It names no
- * address and carries no secret of the user; a second use is harmless, a changed digit breaks the signature.
+ * {@code <userId>.<expiry epoch seconds>.<base64url HMAC-SHA256(key, "verify-email|userId|expiry|password hash")>}.
+ * It names no address and carries no secret of the user; a second use is harmless, a changed digit breaks the
+ * signature. The password hash is signed along (never shown) so that a link activates the account only with the
+ * password it was mailed for: when a pending address is signed up for again, the new password replaces the old and
+ * every earlier link dies — someone who registered a stranger's address first cannot have the owner activate an
+ * account whose password the squatter knows by clicking an old link.
  */
 public final class EmailVerification {
 
@@ -60,13 +64,23 @@ public final class EmailVerification {
         return lifetime;
     }
 
-    /** The link for the verification mail, valid for {@link #lifetime()} from {@code now}. */
+    /**
+     * The link for the verification mail, valid for {@link #lifetime()} from {@code now} and for the user's current
+     * password.
+     *
+     * @throws IllegalArgumentException when the user does not exist
+     */
     public String link(long userId, Instant now) {
-        return publicBaseUrl + "/v1/auth/verify?token=" + token(userId, now.plus(lifetime).getEpochSecond());
+        long expiresAt = now.plus(lifetime).getEpochSecond();
+        String hash = passwordHash(userId).orElseThrow(() -> new IllegalArgumentException(
+                "user " + userId + " does not exist"));
+        return publicBaseUrl + "/v1/auth/verify?token=" + userId + "." + expiresAt + "."
+                + signature(userId, expiresAt, hash);
     }
 
-    String token(long userId, long expiresAtEpochSecond) {
-        return userId + "." + expiresAtEpochSecond + "." + signature(userId, expiresAtEpochSecond);
+    private java.util.Optional<String> passwordHash(long userId) {
+        return jdbc.queryForList("SELECT coalesce(password_hash, '') FROM users WHERE id = ?", String.class, userId)
+                .stream().findFirst();
     }
 
     /** What following a verification link did. */
@@ -91,28 +105,32 @@ public final class EmailVerification {
         } catch (NumberFormatException e) {
             throw new InvalidVerificationTokenException("this verification link is not valid");
         }
-        if (!MessageDigest.isEqual(signature(userId, expiresAt).getBytes(StandardCharsets.US_ASCII),
-                parts[2].getBytes(StandardCharsets.UTF_8))) {
-            throw new InvalidVerificationTokenException("this verification link is not valid");
+        String hash = passwordHash(userId).orElse(null);
+        if (hash == null || !MessageDigest.isEqual(signature(userId, expiresAt, hash)
+                .getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.UTF_8))) {
+            throw new InvalidVerificationTokenException("this verification link is not valid (a newer sign-up for "
+                    + "the address replaces earlier links)");
         }
         if (now.getEpochSecond() >= expiresAt) {
             throw new InvalidVerificationTokenException("this verification link has expired; "
                     + "ask for a new one with POST /v1/auth/resend-verification");
         }
+        // the password must still be the one the link was signed for, also against a sign-up that races this click
         int activated = jdbc.update("UPDATE users SET status = 'ACTIVE', email_verified_at = now(), updated_at = now() "
-                + "WHERE id = ? AND status = 'PENDING_VERIFICATION'", userId);
+                + "WHERE id = ? AND status = 'PENDING_VERIFICATION' AND coalesce(password_hash, '') = ?", userId, hash);
         if (activated == 1) {
             return new Verified(userId, false);
         }
         List<String> status = jdbc.queryForList("SELECT status FROM users WHERE id = ?", String.class, userId);
-        if (status.isEmpty()) {
+        if (!status.contains("ACTIVE")) {
             throw new InvalidVerificationTokenException("this verification link is not valid");
         }
         return new Verified(userId, true);
     }
 
-    private String signature(long userId, long expiresAt) {
-        byte[] mac = hmac(key, (PURPOSE + "|" + userId + "|" + expiresAt).getBytes(StandardCharsets.UTF_8));
+    private String signature(long userId, long expiresAt, String passwordHash) {
+        byte[] mac = hmac(key, (PURPOSE + "|" + userId + "|" + expiresAt + "|" + passwordHash)
+                .getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 
