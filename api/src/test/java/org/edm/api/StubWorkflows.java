@@ -15,6 +15,9 @@ import org.edm.workflows.sender.TaskDemand;
 import org.edm.workflows.sending.DomainVerificationInput;
 import org.edm.workflows.sending.DomainVerificationWorkflow;
 import org.edm.workflows.sending.MailboxProvisioningWorkflow;
+import org.edm.workflows.signup.SignUpVerificationInput;
+import org.edm.workflows.signup.SignUpVerificationWorkflow;
+import org.edm.workflows.signup.VerificationMailResult;
 import org.edm.workflows.task.DeliveryCounts;
 import org.edm.workflows.task.TaskInput;
 import org.edm.workflows.task.TaskOutcome;
@@ -39,9 +42,19 @@ public class StubWorkflows {
         }
         Worker worker = env.newWorker(TaskQueues.EDM);
         worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class,
-                StubTaskWorkflow.class, StubDomainVerificationWorkflow.class, StubMailboxProvisioningWorkflow.class);
+                StubTaskWorkflow.class, StubDomainVerificationWorkflow.class, StubMailboxProvisioningWorkflow.class,
+                StubSignUpVerificationWorkflow.class);
         env.start();
         return worker;
+    }
+
+    /** Ends at once as if the mail had left; a test sees that the api started it (and for whom) in its history. */
+    public static class StubSignUpVerificationWorkflow implements SignUpVerificationWorkflow {
+
+        @Override
+        public VerificationMailResult run(SignUpVerificationInput input) {
+            return new VerificationMailResult(input.userId(), VerificationMailResult.SENT, null);
+        }
     }
 
     /** Waits until cancelled; reports its state through the real {@code progress} query. */

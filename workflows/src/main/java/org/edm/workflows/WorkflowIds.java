@@ -27,4 +27,9 @@ public final class WorkflowIds {
     public static String senderMailbox(long mailboxId) {
         return "sender-mailbox-" + mailboxId;
     }
+
+    /** The verification mail of a self-registered user (seed 004 flow 1). */
+    public static String signUp(long userId) {
+        return "sign-up-" + userId;
+    }
 }

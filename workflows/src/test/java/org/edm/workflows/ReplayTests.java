@@ -27,7 +27,8 @@ class ReplayTests {
             "histories/domain-verification.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/domain-monitoring.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/sender-mailbox.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
-            "histories/sender-mailbox-refused.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl"})
+            "histories/sender-mailbox-refused.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
+            "histories/sign-up.json, org.edm.workflows.signup.SignUpVerificationWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
     }

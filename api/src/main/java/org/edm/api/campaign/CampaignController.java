@@ -1,8 +1,11 @@
 package org.edm.api.campaign;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import org.edm.api.campaign.CampaignViews.CampaignDetail;
 import org.edm.api.campaign.CampaignViews.CampaignSummary;
 import org.edm.api.support.ReasonRequest;
@@ -10,11 +13,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -33,9 +38,11 @@ class CampaignController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a DRAFT campaign with its tasks",
+    @Operation(summary = "Create a DRAFT campaign with its tasks, or from a name alone for API sends",
             description = "Task n (0-based) is planned at start_time + n × interval_days days unless it gives "
-                    + "plan_time.")
+                    + "plan_time. With only a name (no start_time, interval_days or tasks) the campaign just "
+                    + "groups API sends: hand its public_id (camp_<name slug>_<6 random>, never changes) to the "
+                    + "developers; it cannot be activated until a PUT gives it a plan (409).")
     @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<CampaignDetail> create(@Valid @RequestBody CampaignRequest request) {
         CampaignDetail created = planner.create(request);
@@ -44,8 +51,27 @@ class CampaignController {
     }
 
     @GetMapping
-    List<CampaignSummary> list() {
-        return planner.list();
+    @Operation(summary = "The user's campaigns, newest first",
+            description = "public_id=... narrows the list to the campaign with that public id (empty if none).")
+    List<CampaignSummary> list(@Parameter(description = "only the campaign with this public id")
+                               @RequestParam(name = "public_id", required = false) String publicId) {
+        return planner.list(publicId);
+    }
+
+    @GetMapping("/by-public-id/{publicId}")
+    @Operation(summary = "A campaign by the public id developers use in API sends (404 if not the user's)")
+    CampaignDetail getByPublicId(@PathVariable String publicId) {
+        return planner.detailByPublicId(publicId);
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Rename a campaign, in any state and of any origin (also one discovered from the API)",
+            description = "Only the name changes; public_id can never be changed (a body naming it is a 400).")
+    CampaignDetail rename(@PathVariable long id, @Valid @RequestBody RenameRequest request) {
+        return planner.rename(id, request.name());
+    }
+
+    record RenameRequest(@NotBlank @Size(max = 255) String name) {
     }
 
     @GetMapping("/{id}")
@@ -69,7 +95,7 @@ class CampaignController {
 
     @PostMapping("/{id}/activate")
     @Operation(summary = "DRAFT → ACTIVE: start the campaign workflow campaign-{id}",
-            description = "409 unless DRAFT. 503 if Temporal cannot be reached; the campaign then stays DRAFT.")
+            description = "409 unless DRAFT, and for a campaign without start time (made for API sends). 503 if Temporal cannot be reached; the campaign then stays DRAFT.")
     CampaignDetail activate(@PathVariable long id) {
         return planner.activate(id);
     }

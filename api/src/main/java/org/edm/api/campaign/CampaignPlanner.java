@@ -61,12 +61,14 @@ class CampaignPlanner {
     private final TaskQuota quota;
     private final SenderNames senderNames;
     private final TaskCancellation cancellation;
+    private final CampaignPublicIds publicIds;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
                     TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser,
                     PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames,
-                    TaskCancellation cancellation) {
+                    TaskCancellation cancellation, CampaignPublicIds publicIds) {
         this.cancellation = cancellation;
+        this.publicIds = publicIds;
         this.quota = quota;
         this.senderNames = senderNames;
         this.campaigns = campaigns;
@@ -85,9 +87,11 @@ class CampaignPlanner {
         return (explicit != null ? explicit : startTime.plusDays((long) n * intervalDays)).toInstant();
     }
 
-    List<CampaignSummary> list() {
+    /** The user's campaigns, newest first; with {@code publicId} only the one with that public id (or none). */
+    List<CampaignSummary> list(String publicId) {
         return readTx.execute(status -> {
-            List<Campaign> all = campaigns.findAllByOwnerIdOrderByIdDesc(currentUser.id());
+            List<Campaign> all = publicId == null ? campaigns.findAllByOwnerIdOrderByIdDesc(currentUser.id())
+                    : campaigns.findByOwnerIdAndPublicId(currentUser.id(), publicId).stream().toList();
             Map<Long, Long> taskCounts = all.isEmpty() ? Map.of()
                     : tasks.findAllByCampaignIdInOrderByCampaignIdAscSeqAsc(all.stream().map(Campaign::getId).toList())
                     .stream().collect(Collectors.groupingBy(Task::getCampaignId, Collectors.counting()));
@@ -108,13 +112,26 @@ class CampaignPlanner {
                 : detail.withLive(LiveProgress.of(live.progress()), null);
     }
 
+    /** The user's campaign with this public id; another owner's is as unknown as a missing one (404). */
+    CampaignDetail detailByPublicId(String publicId) {
+        long id = readTx.execute(status -> campaigns.findByOwnerIdAndPublicId(currentUser.id(), publicId)
+                .orElseThrow(() -> new NotFoundException("campaign with public id " + publicId + " not found"))
+                .getId());
+        return detail(id);
+    }
+
     CampaignDetail create(CampaignRequest request) {
+        if (request.nameOnly()) {
+            return createForApi(request.name());
+        }
+        requirePlan(request);
         return tx.execute(status -> {
             checkPlanTimes(request);
             checkTemplateSets(request);
             checkQuota(request);
             Campaign campaign = new Campaign(currentUser.id());
             applyCampaign(request, campaign);
+            campaign.assignPublicId(publicIds.newFor(campaign.getOwnerId(), campaign.getName()));
             campaigns.saveAndFlush(campaign);
             for (int n = 0; n < request.tasks().size(); n++) {
                 Task task = new Task(campaign.getId(), campaign.getOwnerId(), n);
@@ -127,8 +144,36 @@ class CampaignPlanner {
         });
     }
 
+    /**
+     * A DRAFT with a name and a public id and nothing else (seed 004 flow 3, scenario A): developers name its public
+     * id in API sends. It has no schedule, so it cannot be activated until a PUT gives it a plan.
+     */
+    private CampaignDetail createForApi(String name) {
+        return tx.execute(status -> {
+            Campaign campaign = new Campaign(currentUser.id());
+            campaign.setName(name.trim());
+            campaign.assignPublicId(publicIds.newFor(campaign.getOwnerId(), campaign.getName()));
+            campaigns.saveAndFlush(campaign);
+            return detailOf(campaign);
+        });
+    }
+
+    /**
+     * Renames a campaign in any state and of any origin (an API-discovered one's name is its public id until an
+     * operator gives it a readable one). The public id stays as it is.
+     */
+    CampaignDetail rename(long id, String name) {
+        tx.executeWithoutResult(status -> {
+            Campaign campaign = lock(id);
+            campaign.setName(name.trim());
+            campaigns.saveAndFlush(campaign);
+        });
+        return detail(id);
+    }
+
     /** Replaces a draft's plan. Tasks are matched by position, so a kept task keeps its id. */
     CampaignDetail update(long id, CampaignRequest request) {
+        requirePlan(request);
         return tx.execute(status -> {
             Campaign campaign = lockDraft(id, "edited");
             checkPlanTimes(request);
@@ -171,6 +216,10 @@ class CampaignPlanner {
             if (c.getStatus() != CampaignStatus.DRAFT) {
                 throw new ConflictException("campaign " + id + " is " + c.getStatus()
                         + "; only a DRAFT campaign can be activated");
+            }
+            if (c.getStartTime() == null) {
+                throw new ConflictException("campaign " + id + " has no start time and no tasks (it groups API "
+                        + "sends); give it a plan with PUT /v1/campaigns/" + id + " before activating it");
             }
             // F23: every task reserves its planned audience now, all or nothing (409 naming what is missing)
             quota.reservePlanned(c.getOwnerId(), tasks.findAllByCampaignIdOrderBySeqAsc(id).stream()
@@ -284,6 +333,23 @@ class CampaignPlanner {
                     ? " (cancel it instead)" : ""));
         }
         return campaign;
+    }
+
+    /** A plan is start_time, interval_days and at least one task, all together (only a name is the other choice). */
+    private static void requirePlan(CampaignRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (request.startTime() == null) {
+            problems.add(new FieldProblem("start_time", "must not be null"));
+        }
+        if (request.intervalDays() == null) {
+            problems.add(new FieldProblem("interval_days", "must not be null"));
+        }
+        if (request.tasks() == null || request.tasks().isEmpty()) {
+            problems.add(new FieldProblem("tasks", CampaignRequest.NO_TASKS));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
     }
 
     /**

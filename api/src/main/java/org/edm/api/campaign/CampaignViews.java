@@ -2,6 +2,7 @@ package org.edm.api.campaign;
 
 import org.edm.api.task.TaskView;
 import org.edm.domain.campaign.Campaign;
+import org.edm.domain.campaign.CampaignOrigin;
 import org.edm.domain.campaign.CampaignStatus;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.campaign.CampaignProgress;
@@ -14,12 +15,15 @@ final class CampaignViews {
     private CampaignViews() {
     }
 
-    record CampaignSummary(long id, String name, CampaignStatus status, Instant startTime, int intervalDays,
+    /** {@code public_id} is the id developers name in API sends ({@code campaign_id}); it never changes. */
+    record CampaignSummary(long id, String publicId, CampaignOrigin origin, String name, CampaignStatus status,
+                           Instant startTime, int intervalDays,
                            int taskCount, Instant activatedAt, Instant completedAt, String workflowId,
                            Instant createdAt, Instant updatedAt) {
 
         static CampaignSummary of(Campaign c, int taskCount) {
-            return new CampaignSummary(c.getId(), c.getName(), c.getStatus(), c.getStartTime(), c.getIntervalDays(),
+            return new CampaignSummary(c.getId(), c.getPublicId(), c.getOrigin(), c.getName(), c.getStatus(),
+                    c.getStartTime(), c.getIntervalDays(),
                     taskCount, c.getActivatedAt(), c.getCompletedAt(), WorkflowIds.campaign(c.getId()),
                     c.getCreatedAt(), c.getUpdatedAt());
         }
@@ -29,19 +33,21 @@ final class CampaignViews {
      * A campaign with its tasks and, while its workflow runs, what the workflow itself reports
      * ({@code live_progress}); {@code live_progress_note} says why that is missing when it is.
      */
-    record CampaignDetail(long id, String name, CampaignStatus status, Instant startTime, int intervalDays,
+    record CampaignDetail(long id, String publicId, CampaignOrigin origin, String name, CampaignStatus status,
+                          Instant startTime, int intervalDays,
                           Instant activatedAt, Instant completedAt, String workflowId, List<TaskView> tasks,
                           LiveProgress liveProgress, String liveProgressNote, Instant createdAt, Instant updatedAt) {
 
         static CampaignDetail of(Campaign c, List<TaskView> tasks) {
-            return new CampaignDetail(c.getId(), c.getName(), c.getStatus(), c.getStartTime(), c.getIntervalDays(),
+            return new CampaignDetail(c.getId(), c.getPublicId(), c.getOrigin(), c.getName(), c.getStatus(),
+                    c.getStartTime(), c.getIntervalDays(),
                     c.getActivatedAt(), c.getCompletedAt(), WorkflowIds.campaign(c.getId()), tasks, null, null,
                     c.getCreatedAt(), c.getUpdatedAt());
         }
 
         CampaignDetail withLive(LiveProgress live, String note) {
-            return new CampaignDetail(id, name, status, startTime, intervalDays, activatedAt, completedAt, workflowId,
-                    tasks, live, note, createdAt, updatedAt);
+            return new CampaignDetail(id, publicId, origin, name, status, startTime, intervalDays, activatedAt,
+                    completedAt, workflowId, tasks, live, note, createdAt, updatedAt);
         }
     }
 

@@ -17,7 +17,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import java.util.Map;
 
 /**
- * Stateless bearer-token security. Public: sign-in, the recipients' tracking and unsubscribe links, provider
+ * Stateless bearer-token security. Public: sign-in, sign-up with its verification link, the recipients' tracking and unsubscribe links, provider
  * webhooks (they carry their own signatures), health and the API docs. Everything else needs a live token;
  * {@code /v1/users/**} and {@code /v1/admin/**} need an admin (the services check again with requireAdmin()).
  * No CSRF: nothing is authenticated by a cookie.
@@ -39,6 +39,9 @@ class SecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/v1/auth/sign-in").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/v1/auth/sign-up", "/v1/auth/resend-verification")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/v1/auth/verify").permitAll()
                         .requestMatchers("/track/**", "/unsubscribe/**", "/webhooks/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs",

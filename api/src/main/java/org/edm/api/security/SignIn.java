@@ -79,6 +79,11 @@ public class SignIn {
             // only someone who knows the password learns this
             throw new SignInRefusedException("this account is disabled; ask an admin");
         }
+        if (awaitsVerification(account.id())) {
+            // a self-registered account (seed 004): only someone who knows the password learns this
+            throw new SignInRefusedException("verify your e-mail address first: follow the link in the e-mail we "
+                    + "sent you (a new one: POST /v1/auth/resend-verification)");
+        }
         jdbc.update("update users set last_login_at = now() where id = ?", account.id());
         forgetFailures(account.username());
         if (passwords.needsRehash(account.hash())) {
@@ -87,6 +92,11 @@ public class SignIn {
         AuthTokens.Issued token = tokens.issue(account.id(), clientIp);
         return new Result(token, new UserSummary(account.id(), account.username(), account.email(),
                 account.role()));
+    }
+
+    private boolean awaitsVerification(long userId) {
+        return "PENDING_VERIFICATION".equals(jdbc.queryForObject("select status from users where id = ?",
+                String.class, userId));
     }
 
     /** Earlier failures of this username stop counting toward its lock (success, or an admin's password reset). */

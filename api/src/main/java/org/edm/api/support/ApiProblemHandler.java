@@ -12,6 +12,8 @@ import jakarta.validation.ConstraintViolationException;
 import org.edm.api.security.ForbiddenException;
 import org.edm.api.security.SignInRefusedException;
 import org.edm.api.security.TooManySignInsException;
+import org.edm.api.signup.TooManySignUpsException;
+import org.edm.domain.user.InvalidVerificationTokenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -74,11 +76,29 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     /** A locked username or a throttled client address: 429 with Retry-After in seconds. */
     @ExceptionHandler(TooManySignInsException.class)
     ResponseEntity<ProblemDetail> tooManySignIns(TooManySignInsException e) {
-        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins", e.getMessage());
+        return tooMany("Too many failed sign-ins", e);
+    }
+
+    private static ResponseEntity<ProblemDetail> tooMany(String title, TooManySignInsException e) {
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, title, e.getMessage());
         problem.setProperty("retry_after_seconds", e.retryAfterSeconds());
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
                 .body(problem);
+    }
+
+    /** Too many sign-up requests for an address or from a client address: 429 with Retry-After in seconds. */
+    @ExceptionHandler(TooManySignUpsException.class)
+    ResponseEntity<ProblemDetail> tooManySignUps(TooManySignUpsException e) {
+        return tooMany("Too many sign-up requests", e);
+    }
+
+    /** An expired, altered or unknown e-mail verification link. */
+    @ExceptionHandler(InvalidVerificationTokenException.class)
+    ProblemDetail invalidVerificationLink(InvalidVerificationTokenException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid verification link", e.getMessage());
+        problem.setProperty("errors", List.of(new FieldProblem("token", e.getMessage())));
+        return problem;
     }
 
     @ExceptionHandler(InvalidInputException.class)

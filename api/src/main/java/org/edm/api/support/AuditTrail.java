@@ -28,7 +28,8 @@ import java.util.Set;
 
 /**
  * The audit trail (INV-8, seed 000 §10.2), kept by this one aspect and nowhere else: every POST, PUT, PATCH and
- * DELETE a controller completes without an error is recorded once, with the actor, the client address, the entity
+ * DELETE (and GET marked {@link ChangesState}, e.g. a followed verification link) a controller completes without
+ * an error is recorded once, with the actor, the client address, the entity
  * and id taken from the request path, and before/after images.
  * <p>
  * The images are what {@code GET} on the same resource answers just before and just after the change (found by
@@ -79,7 +80,8 @@ class AuditTrail {
             + "@annotation(org.springframework.web.bind.annotation.PostMapping)"
             + " || @annotation(org.springframework.web.bind.annotation.PutMapping)"
             + " || @annotation(org.springframework.web.bind.annotation.PatchMapping)"
-            + " || @annotation(org.springframework.web.bind.annotation.DeleteMapping))")
+            + " || @annotation(org.springframework.web.bind.annotation.DeleteMapping)"
+            + " || @annotation(org.edm.api.support.ChangesState))")
     Object record(ProceedingJoinPoint call) throws Throwable {
         HttpServletRequest request = currentRequest();
         String pattern = request == null ? null
@@ -107,6 +109,9 @@ class AuditTrail {
                         : snapshots.of(path.pictures(), path.variablesWithId(id)).orElse(response);
             }
             Long actor = actorBefore != null ? actorBefore : actorIn(response);
+            if (actor == null && request.getAttribute(AuditActor.ATTRIBUTE) instanceof Long subject) {
+                actor = subject; // e.g. the user a sign-up created, which its answer does not name
+            }
             String entity = path.entity(created);
             JsonNode asked = PERSONAL_DATA.contains(entity) ? null : requestBody(call);
             auditLog.record(actor, path.action(created), entity, id, text(mask(before)), text(mask(after)),
@@ -143,7 +148,7 @@ class AuditTrail {
         }
     }
 
-    /** A sign-in has no actor yet when it starts: the person it signed in is the actor. */
+    /** A sign-in (or a verification link) has no actor yet when it starts: the person it names is the actor. */
     private static Long actorIn(JsonNode response) {
         JsonNode userId = response == null ? null : response.path("user").path("id");
         return userId != null && userId.canConvertToLong() ? userId.asLong() : null;

@@ -4,9 +4,14 @@ import org.edm.domain.user.User;
 
 import java.time.Instant;
 
-/** A user as the api shows it: never the password or its hash. */
+/**
+ * A user as the api shows it: never the password or its hash. {@code status} PENDING_VERIFICATION: registered
+ * themselves and has not followed the verification link yet (cannot sign in); {@code signedUpAt} is set for such
+ * self-registered users only.
+ */
 public record UserView(long id, String username, String email, User.Role role, boolean enabled, long quotaBalance,
-                       Instant lastLoginAt, Instant lockedUntil, Instant createdAt, Instant updatedAt) {
+                       Instant lastLoginAt, Instant lockedUntil, User.Status status, Instant emailVerifiedAt,
+                       Instant signedUpAt, Instant createdAt, Instant updatedAt) {
 
     static UserView of(User u) {
         return of(u, null);
@@ -15,6 +20,7 @@ public record UserView(long id, String username, String email, User.Role role, b
     /** {@code lockedUntil}: when a sign-in lock (too many failed sign-ins) ends, null if none holds. */
     static UserView of(User u, Instant lockedUntil) {
         return new UserView(u.getId(), u.getUsername(), u.getEmail(), u.getRole(), u.isEnabled(),
-                u.getQuotaBalance(), u.getLastLoginAt(), lockedUntil, u.getCreatedAt(), u.getUpdatedAt());
+                u.getQuotaBalance(), u.getLastLoginAt(), lockedUntil, u.getStatus(), u.getEmailVerifiedAt(),
+                u.getSignedUpAt(), u.getCreatedAt(), u.getUpdatedAt());
     }
 }

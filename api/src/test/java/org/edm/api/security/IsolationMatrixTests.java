@@ -127,6 +127,8 @@ class IsolationMatrixTests extends ApiTestSupport {
                 call.contentType(MediaType.APPLICATION_JSON).content(bodies.getOrDefault(collection, "{}"));
             } else if (method.equals("POST")) {
                 call.contentType(MediaType.APPLICATION_JSON).content(POST_BODIES.getOrDefault(collection, "{}"));
+            } else if (method.equals("PATCH")) {
+                call.contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"renamed by A\"}");
             }
             int status = mvc.perform(call).andReturn().getResponse().getStatus();
             if (status != 404) {

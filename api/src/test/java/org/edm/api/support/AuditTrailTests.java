@@ -54,6 +54,10 @@ class AuditTrailTests extends ApiTestSupport {
         }
     }
 
+    private long signedUp(String email) {
+        return jdbc.queryForObject("SELECT id FROM users WHERE email = ?", Long.class, email);
+    }
+
     private Map<String, Example> examples() {
         Map<String, Example> e = new LinkedHashMap<>();
         // campaigns
@@ -244,6 +248,28 @@ class AuditTrailTests extends ApiTestSupport {
             long id = createOperator(name);
             postJson("/v1/auth/sign-out", "", as(signIn(name, TEST_PASSWORD))).andExpect(status().is2xxSuccessful());
             return new Expected("auth", null, "SIGN_OUT", id);
+        });
+        // self sign-up (anonymous: the actor is the user it created or mailed again)
+        e.put("POST /v1/auth/sign-up", () -> {
+            String email = "audit" + System.nanoTime() + "@signup.example.com";
+            postJson("/v1/auth/sign-up", json(Map.of("email", email, "password", TEST_PASSWORD)), withoutToken())
+                    .andExpect(status().isAccepted());
+            return new Expected("auth", null, "SIGN_UP", signedUp(email));
+        });
+        e.put("POST /v1/auth/resend-verification", () -> {
+            String email = "audit" + System.nanoTime() + "@signup.example.com";
+            postJson("/v1/auth/sign-up", json(Map.of("email", email, "password", TEST_PASSWORD)), withoutToken())
+                    .andExpect(status().isAccepted());
+            postJson("/v1/auth/resend-verification", json(Map.of("email", email)), withoutToken())
+                    .andExpect(status().isAccepted());
+            return new Expected("auth", null, "RESEND_VERIFICATION", signedUp(email));
+        });
+        e.put("PATCH /v1/campaigns/{id}", () -> {
+            long id = createCampaign(createTemplateSet());
+            mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/v1/campaigns/" + id)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .content("{\"name\": \"audit rename\"}")).andExpect(status().isOk());
+            return new Expected("campaign", String.valueOf(id), "UPDATE");
         });
         // sender names
         e.put("POST /v1/sender-names", () -> created("sender_name", "CREATE",

@@ -18,6 +18,10 @@ public interface CampaignRepository extends JpaRepository<Campaign, Long> {
 
     List<Campaign> findAllByOwnerIdOrderByIdDesc(long ownerId);
 
+    Optional<Campaign> findByOwnerIdAndPublicId(long ownerId, String publicId);
+
+    boolean existsByOwnerIdAndPublicId(long ownerId, String publicId);
+
     /** The campaign row locked for an edit, so an edit and an activation cannot interleave. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select c from Campaign c where c.id = :id and c.ownerId = :ownerId")

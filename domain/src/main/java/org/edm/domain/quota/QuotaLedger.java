@@ -38,6 +38,8 @@ public class QuotaLedger {
     public static final String RELEASE_REFUND = "RELEASE_REFUND";
     public static final String SKIP_REFUND = "SKIP_REFUND";
     public static final String FINISH_REFUND = "FINISH_REFUND";
+    /** The free units a self-registered developer starts with (seed 004 flow 1, step 2). */
+    public static final String SIGN_UP_GRANT = "SIGN_UP_GRANT";
 
     public static final String LOW_QUOTA_ALERT = "QUOTA_LOW";
     static final long DEFAULT_LOW_THRESHOLD = 100;

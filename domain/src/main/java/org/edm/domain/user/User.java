@@ -50,6 +50,20 @@ public class User extends Timestamped {
     @Column(name = "last_login_at", insertable = false, updatable = false)
     private Instant lastLoginAt;
 
+    /**
+     * Self-registered users start PENDING_VERIFICATION (written by the api's sign-up in SQL) and become ACTIVE through
+     * {@link EmailVerification}; users an admin creates are ACTIVE at once. Read-only here.
+     */
+    @Enumerated(EnumType.STRING)
+    @Column(insertable = false, updatable = false)
+    private Status status = Status.ACTIVE;
+
+    @Column(name = "email_verified_at", insertable = false, updatable = false)
+    private Instant emailVerifiedAt;
+
+    @Column(name = "signed_up_at", insertable = false, updatable = false)
+    private Instant signedUpAt;
+
     protected User() {
     }
 
@@ -113,7 +127,24 @@ public class User extends Timestamped {
         return lastLoginAt;
     }
 
+    public Status getStatus() {
+        return status;
+    }
+
+    public Instant getEmailVerifiedAt() {
+        return emailVerifiedAt;
+    }
+
+    /** When the user registered themselves; null for users an admin created. */
+    public Instant getSignedUpAt() {
+        return signedUpAt;
+    }
+
     public enum Role {
         ADMIN, OPERATOR
+    }
+
+    public enum Status {
+        PENDING_VERIFICATION, ACTIVE
     }
 }

@@ -85,6 +85,10 @@ final class EndToEndStack implements AutoCloseable {
                 "TEMPORAL_ADDRESS", temporal.address(),
                 "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
                 "EDM_PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort));
+        // the platform's own sender (sign-up verification mail) writes to the same SMTP server
+        env.putAll(Map.of("EDM_SYSTEM_MAIL_HOST", "127.0.0.1",
+                "EDM_SYSTEM_MAIL_PORT", String.valueOf(smtp.getSmtp().getPort()),
+                "EDM_SYSTEM_MAIL_TLS", "false", "EDM_SYSTEM_MAIL_FROM", "EDM <no-reply@edm.example.test>"));
         env.putAll(extra);
         return env;
     }

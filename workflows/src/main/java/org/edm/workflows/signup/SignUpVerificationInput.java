@@ -1,0 +1,5 @@
+package org.edm.workflows.signup;
+
+/** The user whose verification e-mail is to be sent. */
+public record SignUpVerificationInput(long userId) {
+}
