@@ -106,7 +106,19 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
             message.setFrom(new InternetAddress(mail.from(), true));
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
             message.setSubject(mail.subject(), "UTF-8");
-            message.setText(mail.htmlBody(), "UTF-8", "html");
+            if (mail.textBody() == null) {
+                message.setText(mail.htmlBody(), "UTF-8", "html");
+            } else {
+                // plain text first: clients show the last alternative they understand
+                jakarta.mail.internet.MimeMultipart alternative = new jakarta.mail.internet.MimeMultipart("alternative");
+                jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+                text.setText(mail.textBody(), "UTF-8", "plain");
+                jakarta.mail.internet.MimeBodyPart html = new jakarta.mail.internet.MimeBodyPart();
+                html.setText(mail.htmlBody(), "UTF-8", "html");
+                alternative.addBodyPart(text);
+                alternative.addBodyPart(html);
+                message.setContent(alternative);
+            }
             message.setSentDate(new Date());
             for (var header : mail.headers().entrySet()) {
                 message.setHeader(header.getKey(), header.getValue());
