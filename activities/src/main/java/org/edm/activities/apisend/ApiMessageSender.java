@@ -84,20 +84,24 @@ public class ApiMessageSender {
                 progress.run();
             }));
         }
-        RuntimeException failure = null;
+        // every send in flight finishes (and records its outcome) before the round reports a failure
+        Throwable failure = null;
         for (Future<?> f : running) {
             try {
                 f.get();
             } catch (ExecutionException e) {
-                failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                failure = failure == null ? e.getCause() : failure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failure = new IllegalStateException("interrupted", e);
+                failure = failure == null ? e : failure;
             }
         }
         if (failure != null) {
             // the activity is retried: what was attempted becomes UNKNOWN, what was not is sent then
-            throw failure;
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         }
         return new ApiSendRound(work.size(), tally.sent.get(), tally.failed.get(), unknown + tally.unknown.get(),
                 tally.requeued.get(), messages.moreDue());
