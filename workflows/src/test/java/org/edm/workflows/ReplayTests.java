@@ -23,7 +23,8 @@ class ReplayTests {
             "histories/task-sendability-no-service.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-quota-granted.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
-            "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl"})
+            "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl",
+            "histories/api-send.json, org.edm.workflows.apisend.ApiSendWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
     }
