@@ -65,10 +65,11 @@ public final class ApiSendBenchmark {
                     "EDM_API_SEND_SMTP_HOST", "127.0.0.1",
                     "EDM_API_SEND_SMTP_PORT", String.valueOf(sink.port()),
                     "EDM_API_SEND_SMTP_SSL", "false"));
-            try (AppProcess api = AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs"));
-                 AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), env, work.resolve("logs"))) {
-                api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
-                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+            // one after the other: two JVMs starting at once on 2 cores take longer than twice one
+            try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs")),
+                    "Started ApiApplication");
+                 AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
+                         work.resolve("logs")), "Started WorkerApplication")) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 URI send = URI.create("http://127.0.0.1:" + apiPort + "/api/v1/send");
                 // warm-up: JIT, connection pools, the dispatcher's first start
@@ -100,6 +101,16 @@ public final class ApiSendBenchmark {
                         (drainedAt - loadEnd) / 1e9);
                 System.out.printf("messages by status    : %s%n", statuses(db.dataSource()));
             }
+        }
+    }
+
+    private static AppProcess started(AppProcess process, String line) throws Exception {
+        try {
+            process.awaitLog(line, Duration.ofMinutes(5));
+            return process;
+        } catch (Exception e) {
+            process.close();
+            throw e;
         }
     }
 
