@@ -15,7 +15,8 @@ CREATE TABLE api_messages (
     request_id           VARCHAR(40)  NOT NULL,
     owner_id             BIGINT       NOT NULL REFERENCES users (id),
     api_key_id           BIGINT       REFERENCES api_keys (id) ON DELETE SET NULL,
-    mailbox_id           BIGINT       NOT NULL REFERENCES sender_mailboxes (id),
+    -- the sender mailbox (domains feature); a mailbox removed later leaves its queued messages to fail, not to block
+    mailbox_id           BIGINT       REFERENCES sender_mailboxes (id) ON DELETE SET NULL,
     campaign_id          BIGINT       REFERENCES campaigns (id) ON DELETE SET NULL,
     from_address         VARCHAR(320) NOT NULL,
     to_address           VARCHAR(320) NOT NULL,

@@ -32,7 +32,10 @@ public class ApiMessages {
         this.ledger = ledger;
     }
 
-    /** A claimed message with what sending it needs (the body stays in the database until now). */
+    /**
+     * A claimed message with what sending it needs (the body stays in the database until now); {@code mailboxId} 0
+     * when its mailbox was removed since.
+     */
     public record Claimed(long id, String publicId, long ownerId, long mailboxId, Long campaignId, String from,
                           String to, String subject, String html, String text, String headersJson, String token,
                           int attempts) {
