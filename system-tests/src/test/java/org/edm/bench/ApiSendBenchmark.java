@@ -196,7 +196,7 @@ public final class ApiSendBenchmark {
                     INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
                                                  dkim_public_key, dkim_private_ciphertext)
                     VALUES (1, 'bench.example', 'VERIFIED', 't', 'edm1', 'pk', ?) RETURNING id""")) {
-                ps.setBytes(1, box.seal("unused"));
+                ps.setBytes(1, box.seal(org.edm.domain.testing.DkimTestKeys.PRIVATE_KEY_BASE64));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     domain = rs.getLong(1);

@@ -78,7 +78,7 @@ class ApiSendIntegrationTests extends WorkerTestContext {
                 INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
                                              dkim_public_key, dkim_private_ciphertext)
                 VALUES (?, 'api.example.test', 'VERIFIED', 't', 'edm1', 'pk', ?) RETURNING id
-                """, Long.class, owner, secrets.seal("dkim"));
+                """, Long.class, owner, secrets.seal(org.edm.domain.testing.DkimTestKeys.PRIVATE_KEY_BASE64));
         long mailbox = jdbc.queryForObject("""
                 INSERT INTO sender_mailboxes (owner_id, domain_id, local_part, address, status, smtp_username,
                                               secret_ciphertext, secret_key_version)
@@ -109,6 +109,8 @@ class ApiSendIntegrationTests extends WorkerTestContext {
         assertThat(directMailSmtp.getReceivedMessages()).hasSize(1);
         String raw = GreenMailUtil.getWholeMessage(directMailSmtp.getReceivedMessages()[0]);
         assertThat(raw).contains(tracking.openPixel("mtokenintegration1"));
+        assertThat(directMailSmtp.getReceivedMessages()[0].getHeader("DKIM-Signature", null))
+                .contains("d=api.example.test").contains("s=edm1");
         assertThat(raw).contains(tracking.click("mtokenintegration1", "https://example.com/start").replace("&", "&amp;"));
         assertThat(jdbc.queryForObject("""
                 SELECT count(*) FROM user_quota_ledger WHERE user_id = ? AND reason = 'API_SEND' AND delta = -1

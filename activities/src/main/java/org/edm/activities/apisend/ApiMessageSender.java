@@ -127,7 +127,9 @@ public class ApiMessageSender {
             provider = providers.forMailbox(mailbox.get());
             mail = render(message);
         } catch (RuntimeException e) {
-            messages.recordFailed(message, claim, "cannot prepare the message: " + e.getClass().getSimpleName());
+            // our own messages (SecretBox, DKIM key) name no secret; addresses are redacted all the same
+            messages.recordFailed(message, claim, "cannot prepare the message: " + Redact.addresses(
+                    String.valueOf(e.getMessage())));
             tally.failed.incrementAndGet();
             return;
         }

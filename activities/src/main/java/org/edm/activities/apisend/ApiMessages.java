@@ -45,8 +45,12 @@ public class ApiMessages {
         }
     }
 
-    /** The sender mailbox's SMTP login, sealed (INV-6); {@code usable} when it is NORMAL and still the owner's. */
-    public record Mailbox(long id, String address, String smtpUsername, byte[] secretCiphertext, boolean usable) {
+    /**
+     * The sender mailbox's SMTP login and its domain's DKIM key, both sealed (INV-6); {@code usable} when it is
+     * NORMAL and still the owner's. {@code dkimSelector} and {@code dkimPrivateCiphertext} null: sent unsigned.
+     */
+    public record Mailbox(long id, String address, String smtpUsername, byte[] secretCiphertext, boolean usable,
+                          String domain, String dkimSelector, byte[] dkimPrivateCiphertext) {
         @Override
         public String toString() {
             return "Mailbox[" + id + "]";
@@ -130,13 +134,16 @@ public class ApiMessages {
     /** Read with plain SQL: sender mailboxes belong to the domains feature; a usable one is NORMAL and the owner's. */
     public Optional<Mailbox> mailbox(long mailboxId, long ownerId) {
         return jdbc.query("""
-                SELECT id, address, smtp_username, secret_ciphertext,
-                       (status = 'NORMAL' AND owner_id = :owner AND smtp_username IS NOT NULL
-                        AND secret_ciphertext IS NOT NULL) AS usable
-                  FROM sender_mailboxes WHERE id = :id
+                SELECT m.id, m.address, m.smtp_username, m.secret_ciphertext,
+                       (m.status = 'NORMAL' AND m.owner_id = :owner AND m.smtp_username IS NOT NULL
+                        AND m.secret_ciphertext IS NOT NULL) AS usable,
+                       d.name AS domain, d.dkim_selector, d.dkim_private_ciphertext
+                  FROM sender_mailboxes m LEFT JOIN sending_domains d ON d.id = m.domain_id
+                 WHERE m.id = :id
                 """, Map.of("id", mailboxId, "owner", ownerId), (rs, i) -> new Mailbox(rs.getLong("id"),
                 rs.getString("address"), rs.getString("smtp_username"), rs.getBytes("secret_ciphertext"),
-                rs.getBoolean("usable"))).stream().findFirst();
+                rs.getBoolean("usable"), rs.getString("domain"), rs.getString("dkim_selector"),
+                rs.getBytes("dkim_private_ciphertext"))).stream().findFirst();
     }
 
     /**

@@ -7,14 +7,18 @@ import org.edm.activities.provider.smtp.SmtpSettings;
 import org.edm.domain.crypto.SecretBox;
 import org.springframework.stereotype.Component;
 
+import jakarta.mail.internet.MimeMessage;
+
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One SMTP provider per sender mailbox, logged in to DirectMail's SMTP interface with the mailbox's own
- * credentials and kept (with its pooled connections) until the credentials change. The password is opened here
- * and lives only inside the provider: never logged, never in a payload (INV-6).
+ * credentials, DKIM-signing with its domain's key, and kept (with its pooled connections) until the credentials
+ * or the key change. Password and key are opened here and live only inside the provider: never logged, never in
+ * a payload (INV-6).
  */
 @Component
 public class MailboxProviders implements AutoCloseable {
@@ -32,7 +36,8 @@ public class MailboxProviders implements AutoCloseable {
     }
 
     public MailProvider forMailbox(ApiMessages.Mailbox mailbox) {
-        String fingerprint = mailbox.smtpUsername() + "|" + Arrays.hashCode(mailbox.secretCiphertext());
+        String fingerprint = mailbox.smtpUsername() + "|" + Arrays.hashCode(mailbox.secretCiphertext()) + "|"
+                + mailbox.dkimSelector() + "|" + Arrays.hashCode(mailbox.dkimPrivateCiphertext());
         return providers.compute(mailbox.id(), (id, cached) -> {
             if (cached != null && cached.fingerprint().equals(fingerprint)) {
                 return cached;
@@ -43,8 +48,12 @@ public class MailboxProviders implements AutoCloseable {
             String domain = mailbox.address().substring(mailbox.address().lastIndexOf('@') + 1);
             SmtpSettings settings = new SmtpSettings(properties.smtpHost(), properties.smtpPort(),
                     mailbox.smtpUsername(), false, properties.ssl(), domain);
+            UnaryOperator<MimeMessage> signer = mailbox.dkimSelector() == null
+                    || mailbox.dkimPrivateCiphertext() == null ? message -> message
+                    : DkimSigning.signer(mailbox.domain() == null ? domain : mailbox.domain(), mailbox.dkimSelector(),
+                    secrets.open(mailbox.dkimPrivateCiphertext()));
             return new Cached(fingerprint, new SmtpMailProvider(settings, secrets.open(mailbox.secretCiphertext()),
-                    properties.concurrency()));
+                    properties.concurrency(), signer));
         }).provider();
     }
 

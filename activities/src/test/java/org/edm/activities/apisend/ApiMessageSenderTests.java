@@ -49,7 +49,7 @@ class ApiMessageSenderTests {
                 INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
                                              dkim_public_key, dkim_private_ciphertext)
                 VALUES (?, 'mail.example.test', 'VERIFIED', 'token', 'edm1', 'MIIB...', ?) RETURNING id
-                """, Long.class, owner, h.secrets.seal("not-used-here"));
+                """, Long.class, owner, h.secrets.seal(org.edm.domain.testing.DkimTestKeys.PRIVATE_KEY_BASE64));
         mailbox = h.fixtures.jdbc().queryForObject("""
                 INSERT INTO sender_mailboxes (owner_id, domain_id, local_part, address, status, smtp_username,
                                               secret_ciphertext, secret_key_version)
@@ -122,6 +122,9 @@ class ApiMessageSenderTests {
         assertThat(received[0].getHeader("X-Entity-Ref-ID", null)).isEqualTo("42");
         assertThat(received[0].getHeader("Message-ID", null)).isEqualTo("<" + m.token() + "@mail.example.test>");
         assertThat(received[0].getAllRecipients()[0].toString()).isEqualTo("alice@example.com");
+        String dkim = received[0].getHeader("DKIM-Signature", null);
+        assertThat(dkim).as("signed with the domain's key").isNotNull()
+                .contains("d=mail.example.test").contains("s=edm1").contains("a=rsa-sha256").contains("b=");
 
         assertThat(status(m)).isEqualTo("SENT");
         assertThat(ledger(QuotaLedger.API_SEND)).containsExactly(Map.of("delta", -1L, "reference", m.publicId()));
@@ -216,6 +219,21 @@ class ApiMessageSenderTests {
         assertThat(ledger(QuotaLedger.API_SEND)).isEmpty();
         assertThat(h.fixtures.jdbc().queryForObject("SELECT charged FROM api_messages WHERE id = ?", Boolean.class,
                 m.id())).isFalse();
+    }
+
+    @Test
+    void aBrokenDkimKeyFailsTheMessageUnsentAndUncharged() {
+        h.fixtures.jdbc().update("UPDATE sending_domains SET dkim_private_ciphertext = ? WHERE owner_id = ?",
+                h.secrets.seal("not a key"), owner);
+        Queued m = queue("heidi@example.com");
+
+        sender(2).sendRound("claim-7", 50, () -> { });
+
+        assertThat(status(m)).isEqualTo("FAILED");
+        assertThat(h.fixtures.jdbc().queryForObject("SELECT error FROM api_messages WHERE id = ?", String.class,
+                m.id())).doesNotContain("not a key");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(ledger(QuotaLedger.API_SEND)).isEmpty();
     }
 
     @Test

@@ -120,6 +120,10 @@ class ApiSendApiTests extends ApiTestSupport {
         long id = ((Number) JsonPath.read(body, "$.id")).longValue();
         assertThat((String) JsonPath.read(body, "$.prefix")).isEqualTo(secret.substring(0, 16));
 
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%' || ? || '%'",
+                Long.class, secret.substring(16))).as("the secret never reaches the audit log").isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE entity = 'api_key' AND entity_id = ?",
+                Long.class, String.valueOf(id))).isEqualTo(1);
         byte[] stored = jdbc.queryForObject("SELECT key_hash FROM api_keys WHERE id = ?", byte[].class, id);
         assertThat(stored).isEqualTo(MessageDigest.getInstance("SHA-256")
                 .digest(secret.getBytes(StandardCharsets.US_ASCII)));

@@ -69,7 +69,7 @@ class ApiSendEndToEndTests {
                 INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
                                              dkim_public_key, dkim_private_ciphertext)
                 VALUES (1, 'e2e-api.example', 'VERIFIED', 't', 'edm1', 'pk', ?) RETURNING id
-                """, Long.class, box.seal("dkim"));
+                """, Long.class, box.seal(org.edm.domain.testing.DkimTestKeys.PRIVATE_KEY_BASE64));
         db.update("""
                 INSERT INTO sender_mailboxes (owner_id, domain_id, local_part, address, status, smtp_username,
                                               secret_ciphertext, secret_key_version)
