@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Clock;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DeliveryProperties.class, DnsProperties.class, AliyunDmAccountProperties.class})
+@EnableConfigurationProperties({DeliveryProperties.class, DnsProperties.class, AliyunDmAccountProperties.class,
+        org.edm.activities.apisend.ApiSendProperties.class})
 public class ActivitiesConfiguration {
 
     /** Quota days are computed from this clock, so tests can stand on either side of a reset time. */

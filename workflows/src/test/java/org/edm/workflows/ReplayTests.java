@@ -28,7 +28,8 @@ class ReplayTests {
             "histories/domain-monitoring.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/sender-mailbox.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
             "histories/sender-mailbox-refused.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
-            "histories/sign-up.json, org.edm.workflows.signup.SignUpVerificationWorkflowImpl"})
+            "histories/sign-up.json, org.edm.workflows.signup.SignUpVerificationWorkflowImpl",
+            "histories/api-send.json, org.edm.workflows.apisend.ApiSendWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
     }

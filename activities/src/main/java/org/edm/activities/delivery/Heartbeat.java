@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Cancellation and "the server gave up on this attempt" arrive as the heartbeat's exception; the send loops
  * pick it up with {@link #check()} between sends.
  */
-final class Heartbeat implements AutoCloseable {
+public final class Heartbeat implements AutoCloseable {
 
     private static final Duration MAX_INTERVAL = Duration.ofSeconds(5);
 
@@ -27,7 +27,7 @@ final class Heartbeat implements AutoCloseable {
     private final AtomicInteger progress = new AtomicInteger();
     private volatile ActivityCompletionException stopped;
 
-    Heartbeat(ActivityExecutionContext context) {
+    public Heartbeat(ActivityExecutionContext context) {
         this.context = context;
         Duration timeout = context.getInfo().getHeartbeatTimeout();
         Duration interval = timeout == null || timeout.isZero() || timeout.dividedBy(3).compareTo(MAX_INTERVAL) > 0
@@ -55,12 +55,12 @@ final class Heartbeat implements AutoCloseable {
     }
 
     /** One more delivery settled. */
-    void progressed() {
+    public void progressed() {
         progress.incrementAndGet();
     }
 
     /** Throws when Temporal no longer wants this attempt to go on. */
-    void check() {
+    public void check() {
         ActivityCompletionException e = stopped;
         if (e != null) {
             throw e;

@@ -178,9 +178,10 @@ public class MessageRenderer {
     /**
      * Rewrites each absolute http(s) link to the signed click redirect and appends the open pixel. Links to our
      * own endpoints (the unsubscribe link above all) stay as they are: unsubscribing must never depend on
-     * tracking. mailto:, tel: and relative links are left alone.
+     * tracking. mailto:, tel: and relative links are left alone. Public for API messages, which are tracked the
+     * same way as deliveries.
      */
-    private String withTracking(String body, String token) {
+    public String withTracking(String body, String token) {
         boolean wholeDocument = body.toLowerCase(java.util.Locale.ROOT).contains("<html");
         Document doc = Jsoup.parse(body);
         doc.outputSettings().prettyPrint(false).charset(java.nio.charset.StandardCharsets.UTF_8)

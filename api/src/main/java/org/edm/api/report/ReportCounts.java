@@ -25,6 +25,13 @@ record ReportCounts(long audience, long sent, long failed, long delivered, long 
                 rate(clicked, delivered), rate(replied, delivered), rate(unsubscribed, delivered)));
     }
 
+    /** Two disjoint sets of sends counted together (a campaign's deliveries and its API messages). */
+    ReportCounts plus(ReportCounts o) {
+        return of(audience + o.audience, sent + o.sent, failed + o.failed, bounced + o.bounced, opened + o.opened,
+                clicked + o.clicked, replied + o.replied, unsubscribed + o.unsubscribed, opens + o.opens,
+                machineOpens + o.machineOpens);
+    }
+
     private static BigDecimal rate(long part, long whole) {
         return whole == 0 ? BigDecimal.ZERO.setScale(4)
                 : BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP);

@@ -15,7 +15,8 @@ final class ReportViews {
                       List<TemplateReport> byTemplate) {
     }
 
+    /** {@code totals}: the tasks' deliveries and the API messages sent with this campaign_id together. */
     record CampaignReport(long campaignId, String name, String status, ReportCounts totals,
-                          List<TemplateReport> byTemplate, List<TaskReport> byTask) {
+                          List<TemplateReport> byTemplate, List<TaskReport> byTask, ReportCounts apiMessages) {
     }
 }

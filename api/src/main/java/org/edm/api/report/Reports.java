@@ -51,6 +51,37 @@ class Reports {
              ORDER BY total, d.template_id
             """;
 
+    /** The same counts for a campaign's API messages (POST /api/v1/send with its campaign_id). */
+    private static final String API_COUNTS = """
+            WITH m AS (
+                SELECT id, status FROM api_messages WHERE campaign_id = :campaign
+            ), e AS (
+                SELECT message_id,
+                       bool_or((type = 'OPEN' AND NOT machine) OR type = 'CLICK') AS opened,
+                       bool_or(type = 'CLICK') AS clicked,
+                       bool_or(type = 'REPLY') AS replied,
+                       bool_or(type = 'UNSUBSCRIBE') AS unsubscribed,
+                       bool_or(type = 'BOUNCE' AND coalesce((details ->> 'hard')::boolean, TRUE)) AS bounced,
+                       count(*) FILTER (WHERE type = 'OPEN') AS opens,
+                       count(*) FILTER (WHERE type = 'OPEN' AND machine) AS machine_opens
+                  FROM event_log
+                 WHERE campaign_id = :campaign AND message_id IS NOT NULL
+                   AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+                 GROUP BY message_id
+            )
+            SELECT count(*) AS audience,
+                   count(*) FILTER (WHERE m.status = 'SENT') AS sent,
+                   count(*) FILTER (WHERE m.status = 'FAILED') AS failed,
+                   count(*) FILTER (WHERE m.status = 'SENT' AND e.bounced) AS bounced,
+                   count(*) FILTER (WHERE e.opened) AS opened,
+                   count(*) FILTER (WHERE e.clicked) AS clicked,
+                   count(*) FILTER (WHERE e.replied) AS replied,
+                   count(*) FILTER (WHERE e.unsubscribed) AS unsubscribed,
+                   coalesce(sum(e.opens), 0) AS opens,
+                   coalesce(sum(e.machine_opens), 0) AS machine_opens
+              FROM m LEFT JOIN e ON e.message_id = m.id
+            """;
+
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
 
@@ -84,9 +115,13 @@ class Reports {
         List<ReportViews.TaskReport> byTask = new ArrayList<>();
         tasks.forEach(t -> byTask.add(taskReport(t)));
         Counted all = counts(tasks.stream().map(t -> ((Number) t.get("id")).longValue()).toList());
+        ReportCounts api = jdbc.queryForObject(API_COUNTS, Map.of("campaign", campaignId), (rs, i) ->
+                ReportCounts.of(rs.getLong("audience"), rs.getLong("sent"), rs.getLong("failed"),
+                        rs.getLong("bounced"), rs.getLong("opened"), rs.getLong("clicked"), rs.getLong("replied"),
+                        rs.getLong("unsubscribed"), rs.getLong("opens"), rs.getLong("machine_opens")));
         Map<String, Object> c = campaign.get(0);
         return new ReportViews.CampaignReport(campaignId, (String) c.get("name"), (String) c.get("status"),
-                all.totals(), all.byTemplate(), byTask);
+                all.totals().plus(api), all.byTemplate(), byTask, api);
     }
 
     private ReportViews.TaskReport taskReport(Map<String, Object> task) {

@@ -23,6 +23,11 @@ public interface CurrentUser {
         return null;
     }
 
+    /** The API key that authenticated this request ({@code /api/v1/**}), empty for a session. */
+    default java.util.Optional<Long> apiKeyId() {
+        return java.util.Optional.empty();
+    }
+
     default void requireAdmin() {
         if (!isAdmin()) {
             throw new ForbiddenException("only an admin may do this");

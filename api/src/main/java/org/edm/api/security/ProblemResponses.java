@@ -36,6 +36,12 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
                          AuthenticationException authException) throws IOException {
         boolean rejected = request.getAttribute(REJECTED_TOKEN) != null;
         response.setHeader("WWW-Authenticate", rejected ? "Bearer error=\"invalid_token\"" : "Bearer");
+        if (BearerTokenFilter.isApiKeyPath(request)) {
+            write(request, response, HttpStatus.UNAUTHORIZED, "Unauthorized", rejected
+                    ? "the API key is invalid or revoked, or its user is disabled or not yet verified"
+                    : "send an API key as 'Authorization: Bearer edm_live_...' (create one with POST /v1/api-keys)");
+            return;
+        }
         write(request, response, HttpStatus.UNAUTHORIZED, "Unauthorized", rejected
                 ? "the bearer token is invalid, expired or revoked, or its user is disabled; sign in again"
                 : "sign in first (POST /v1/auth/sign-in) and send the token as 'Authorization: Bearer <token>'");

@@ -20,6 +20,7 @@ import java.util.Map;
  * Stateless bearer-token security. Public: sign-in, sign-up with its verification link, the recipients' tracking and unsubscribe links, provider
  * webhooks (they carry their own signatures), health and the API docs. Everything else needs a live token;
  * {@code /v1/users/**} and {@code /v1/admin/**} need an admin (the services check again with requireAdmin()).
+ * {@code /api/v1/**} (the developer API) needs an API key, and only there does an API key work.
  * No CSRF: nothing is authenticated by a cookie.
  */
 @Configuration
@@ -27,7 +28,7 @@ import java.util.Map;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, AuthTokens tokens, ProblemResponses problems)
+    SecurityFilterChain apiSecurity(HttpSecurity http, AuthTokens tokens, ApiKeys apiKeys, ProblemResponses problems)
             throws Exception {
         return http
                 .csrf(AbstractHttpConfigurer::disable)
@@ -36,7 +37,7 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, apiKeys), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/v1/auth/sign-in").permitAll()
                         .requestMatchers(HttpMethod.POST, "/v1/auth/sign-up", "/v1/auth/resend-verification")
@@ -48,6 +49,7 @@ class SecurityConfiguration {
                                 "/v3/api-docs/**").permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers("/v1/users", "/v1/users/**", "/v1/admin/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/**").hasRole("API_KEY")
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .build();

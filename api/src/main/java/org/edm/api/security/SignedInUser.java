@@ -35,6 +35,12 @@ class SignedInUser implements CurrentUser {
     }
 
     @Override
+    public Optional<Long> apiKeyId() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication instanceof ApiKeyAuthentication key ? Optional.of(key.keyId()) : Optional.empty();
+    }
+
+    @Override
     public String clientIp() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
                 ? clientAddress.of(attributes.getRequest()) : null;

@@ -62,6 +62,19 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
     }
 
+    @ExceptionHandler(PaymentRequiredException.class)
+    ProblemDetail paymentRequired(PaymentRequiredException e) {
+        ProblemDetail problem = problem(HttpStatus.PAYMENT_REQUIRED, "No quota left", e.getMessage());
+        problem.setProperty("needed", e.needed());
+        problem.setProperty("balance", e.balance());
+        return problem;
+    }
+
+    @ExceptionHandler(IdempotencyConflictException.class)
+    ProblemDetail idempotencyConflict(IdempotencyConflictException e) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key reused", e.getMessage());
+    }
+
     @ExceptionHandler(ForbiddenException.class)
     ProblemDetail forbidden(ForbiddenException e) {
         return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());

@@ -32,7 +32,9 @@ class IsolationMatrixTests extends ApiTestSupport {
 
     /** Recipient- and provider-facing paths (token-addressed, public) and the admin area, checked separately. */
     private static final List<String> NOT_OWNER_SCOPED = List.of("/track/", "/unsubscribe/", "/webhooks/",
-            "/v1/admin/", "/v1/users", "/v1/settings/");
+            "/v1/admin/", "/v1/users", "/v1/settings/",
+            // the developer API takes API keys, not sessions: its 404 for another user's message is in ApiSendApiTests
+            "/api/v1/");
 
     /** Admin-only: everything under these prefixes, and the mutations of system-wide settings. */
     private static final List<String> ADMIN_ONLY = List.of("/v1/admin/", "/v1/users");
@@ -72,6 +74,8 @@ class IsolationMatrixTests extends ApiTestSupport {
         ofB.put("campaigns", campaignB);
         ofB.put("tasks", jdbc.queryForObject("select id from tasks where campaign_id = ? order by seq limit 1",
                 Long.class, campaignB));
+        ofB.put("api-keys", idOf(postJson("/v1/api-keys", "{\"name\": \"iso-b\"}", b)
+                .andExpect(status().isCreated())));
 
         long domainB = idOf(postJson("/v1/domains", "{\"name\": \"iso-b-" + n + ".example.com\"}", b)
                 .andExpect(status().isCreated()));

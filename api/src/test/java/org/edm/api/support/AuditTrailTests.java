@@ -176,6 +176,15 @@ class AuditTrailTests extends ApiTestSupport {
             deleteJson("/v1/contacts/" + id).andExpect(status().is2xxSuccessful());
             return new Expected("contact", String.valueOf(id), "DELETE");
         });
+        // API keys (the secret is in the create answer once; the audit row must not keep it)
+        e.put("POST /v1/api-keys", () -> created("api_key", "CREATE",
+                postJson("/v1/api-keys", "{\"name\": \"audit\"}").andExpect(status().isCreated())));
+        e.put("DELETE /v1/api-keys/{id}", () -> {
+            long id = idOf(postJson("/v1/api-keys", "{\"name\": \"audit-revoke\"}")
+                    .andExpect(status().isCreated()));
+            deleteJson("/v1/api-keys/" + id).andExpect(status().is2xxSuccessful());
+            return new Expected("api_key", String.valueOf(id), "DELETE");
+        });
         // sender services (admin)
         e.put("POST /v1/admin/sender-services", () -> created("sender_service", "CREATE",
                 postJson("/v1/admin/sender-services", serviceJson()).andExpect(status().isCreated())));

@@ -40,6 +40,10 @@ public class QuotaLedger {
     public static final String FINISH_REFUND = "FINISH_REFUND";
     /** The free units a self-registered developer starts with (seed 004 flow 1, step 2). */
     public static final String SIGN_UP_GRANT = "SIGN_UP_GRANT";
+    /** One unit per API message (POST /api/v1/send), taken when it is handed to the provider. */
+    public static final String API_SEND = "API_SEND";
+    /** An API message's unit given back: the provider certainly did not take it (it will be tried again). */
+    public static final String API_SEND_REFUND = "API_SEND_REFUND";
 
     public static final String LOW_QUOTA_ALERT = "QUOTA_LOW";
     static final long DEFAULT_LOW_THRESHOLD = 100;

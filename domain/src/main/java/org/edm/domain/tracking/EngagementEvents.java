@@ -26,9 +26,18 @@ public class EngagementEvents {
         this.jdbc = jdbc;
     }
 
-    /** The delivery a token or provider message id names, with what events need to know about it. */
-    public record Delivery(long id, long taskId, long campaignId, long ownerId, Long contactId,
-                           Long senderServiceId, Instant sentAt) {
+    /**
+     * The delivery a token or provider message id names, with what events need to know about it. An API message
+     * (POST /api/v1/send) is a delivery without a task: {@code messageId} set, {@code id} and {@code taskId} null,
+     * {@code campaignId} null unless the send named one, no contact (so it sets no label and suppresses nothing).
+     */
+    public record Delivery(Long id, Long taskId, Long campaignId, long ownerId, Long contactId,
+                           Long senderServiceId, Instant sentAt, Long messageId) {
+
+        public Delivery(long id, long taskId, long campaignId, long ownerId, Long contactId, Long senderServiceId,
+                        Instant sentAt) {
+            this(id, taskId, campaignId, ownerId, contactId, senderServiceId, sentAt, null);
+        }
     }
 
     /**
@@ -44,18 +53,34 @@ public class EngagementEvents {
               FROM deliveries d JOIN tasks t ON t.id = d.task_id
             """;
 
+    private static final String MESSAGE = """
+            SELECT m.id, m.campaign_id, m.owner_id, m.sent_at FROM api_messages m
+            """;
+
+    /** The delivery or API message whose tracking token this is. */
     public Optional<Delivery> byToken(String token) {
         if (token == null || token.length() > 64) {
             return Optional.empty();
         }
-        return one(DELIVERY + " WHERE d.token = :v", token);
+        Optional<Delivery> delivery = one(DELIVERY + " WHERE d.token = :v", token);
+        return delivery.isPresent() ? delivery : message(MESSAGE + " WHERE m.token = :v", token);
     }
 
     public Optional<Delivery> byProviderMessageId(String providerMessageId) {
         if (providerMessageId == null || providerMessageId.isBlank()) {
             return Optional.empty();
         }
-        return one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1", providerMessageId);
+        Optional<Delivery> delivery = one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1",
+                providerMessageId);
+        return delivery.isPresent() ? delivery
+                : message(MESSAGE + " WHERE m.provider_message_id = :v ORDER BY m.id DESC LIMIT 1", providerMessageId);
+    }
+
+    private Optional<Delivery> message(String sql, String value) {
+        return jdbc.query(sql, Map.of("v", value), (rs, i) -> new Delivery(null, null,
+                (Long) rs.getObject("campaign_id"), rs.getLong("owner_id"), null, null,
+                rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
+                rs.getLong("id"))).stream().findFirst();
     }
 
     /** The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours). */
@@ -112,9 +137,9 @@ public class EngagementEvents {
     public boolean record(Delivery delivery, Event event) {
         int inserted = jdbc.update("""
                 INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
-                                       machine, occurred_at, user_agent, ip_prefix, external_id, details)
+                                       machine, occurred_at, user_agent, ip_prefix, external_id, details, message_id)
                 VALUES (:delivery, :task, :campaign, :contact, :service, :type, :machine, :at, :ua, :ip,
-                        :external, CAST(:details AS jsonb))
+                        :external, CAST(:details AS jsonb), :message)
                 ON CONFLICT (external_id) DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("delivery", delivery.id())
@@ -128,7 +153,8 @@ public class EngagementEvents {
                 .addValue("ua", truncate(event.userAgent(), 500))
                 .addValue("ip", event.ipPrefix())
                 .addValue("external", event.externalId())
-                .addValue("details", event.detailsJson()));
+                .addValue("details", event.detailsJson())
+                .addValue("message", delivery.messageId()));
         if (inserted == 0) {
             return false;
         }

@@ -74,7 +74,12 @@ final class EndToEndStack implements AutoCloseable {
     }
 
     AppProcess startWorker() throws Exception {
-        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(Map.of()), logs);
+        return startWorker(Map.of());
+    }
+
+    /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
+    AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
+        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs);
         worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
         return worker;
     }

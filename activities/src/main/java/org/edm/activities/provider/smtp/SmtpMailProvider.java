@@ -45,8 +45,19 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
     private final String password;
     private final Session session;
     private final BlockingQueue<SMTPTransport> idle;
+    private final java.util.function.UnaryOperator<MimeMessage> signer;
 
     public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections) {
+        this(settings, password, maxIdleConnections, message -> message);
+    }
+
+    /**
+     * @param signer applied to each built message before it is sent (DKIM for API messages); it may throw
+     *               {@link MailSendException} of kind REJECTED when the message cannot be signed
+     */
+    public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections,
+                            java.util.function.UnaryOperator<MimeMessage> signer) {
+        this.signer = signer;
         this.settings = settings;
         this.password = password;
         this.idle = new ArrayBlockingQueue<>(Math.max(1, maxIdleConnections));
@@ -73,7 +84,7 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
     @Override
     public String send(OutgoingMail mail) {
-        MimeMessage message = build(mail);
+        MimeMessage message = signer.apply(build(mail));
         SMTPTransport transport = borrow();
         boolean reusable = false;
         try {
@@ -106,7 +117,19 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
             message.setFrom(new InternetAddress(mail.from(), true));
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
             message.setSubject(mail.subject(), "UTF-8");
-            message.setText(mail.htmlBody(), "UTF-8", "html");
+            if (mail.textBody() == null) {
+                message.setText(mail.htmlBody(), "UTF-8", "html");
+            } else {
+                // plain text first: clients show the last alternative they understand
+                jakarta.mail.internet.MimeMultipart alternative = new jakarta.mail.internet.MimeMultipart("alternative");
+                jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+                text.setText(mail.textBody(), "UTF-8", "plain");
+                jakarta.mail.internet.MimeBodyPart html = new jakarta.mail.internet.MimeBodyPart();
+                html.setText(mail.htmlBody(), "UTF-8", "html");
+                alternative.addBodyPart(text);
+                alternative.addBodyPart(html);
+                message.setContent(alternative);
+            }
             message.setSentDate(new Date());
             for (var header : mail.headers().entrySet()) {
                 message.setHeader(header.getKey(), header.getValue());

@@ -1,0 +1,195 @@
+package org.edm.activities.apisend;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.edm.activities.delivery.MailProvider;
+import org.edm.activities.delivery.MailSendException;
+import org.edm.activities.delivery.MessageRenderer;
+import org.edm.activities.delivery.OutgoingMail;
+import org.edm.activities.delivery.Redact;
+import org.edm.workflows.apisend.ApiSendRound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One send round of API messages, without Temporal in it (the activity names the claim and heartbeats), so the
+ * at-most-once rules can be tested against a real database and SMTP server.
+ *
+ * <p>Per message: the mailbox must still be NORMAL; the open pixel and signed click links go in (the same
+ * {@link MessageRenderer#withTracking} as campaign mail); then {@link ApiMessages#attempt} commits "attempted" and
+ * takes the quota unit before the SMTP call, and the outcome is recorded after it. Transactional mail gets no
+ * unsubscribe footer: it is not marketing (INV-7 is about campaigns).
+ */
+@Component
+public class ApiMessageSender {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiMessageSender.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ApiMessages messages;
+    private final MailboxProviders providers;
+    private final MessageRenderer renderer;
+    private final ApiSendProperties properties;
+    private final ExecutorService pool;
+
+    public ApiMessageSender(ApiMessages messages, MailboxProviders providers, MessageRenderer renderer,
+                            ApiSendProperties properties) {
+        this.messages = messages;
+        this.providers = providers;
+        this.renderer = renderer;
+        this.properties = properties;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(properties.concurrency(), r -> {
+            Thread t = new Thread(r, "edm-api-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Sends what {@code claim} holds, claiming up to {@code max} messages first unless an earlier attempt of the
+     * same claim already did; {@code progress} runs after each message (the activity's heartbeat).
+     */
+    public ApiSendRound sendRound(String claim, int max, Runnable progress) {
+        int unknown = messages.markInterruptedAsUnknown(claim);
+        if (unknown > 0) {
+            log.warn("API send {}: {} message(s) interrupted mid-send are UNKNOWN, not resent", claim, unknown);
+        }
+        int stale = messages.settleStaleClaims(properties.staleClaimAfter());
+        if (stale > 0) {
+            log.warn("API send: {} message(s) of abandoned claims settled", stale);
+        }
+        if (!messages.hasClaim(claim)) {
+            messages.claim(claim, max);
+        }
+        List<ApiMessages.Claimed> work = messages.unattempted(claim);
+        Tally tally = new Tally();
+        List<Future<?>> running = new ArrayList<>();
+        for (ApiMessages.Claimed message : work) {
+            running.add(pool.submit(() -> {
+                send(message, claim, tally);
+                progress.run();
+            }));
+        }
+        // every send in flight finishes (and records its outcome) before the round reports a failure
+        Throwable failure = null;
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            // the activity is retried: what was attempted becomes UNKNOWN, what was not is sent then
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+        return new ApiSendRound(work.size(), tally.sent.get(), tally.failed.get(), unknown + tally.unknown.get(),
+                tally.requeued.get(), messages.moreDue());
+    }
+
+    private static final class Tally {
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger unknown = new AtomicInteger();
+        final AtomicInteger requeued = new AtomicInteger();
+    }
+
+    private void send(ApiMessages.Claimed message, String claim, Tally tally) {
+        Optional<ApiMessages.Mailbox> mailbox = messages.mailbox(message.mailboxId(), message.ownerId());
+        if (mailbox.isEmpty() || !mailbox.get().usable()) {
+            messages.recordFailed(message, claim, "the sender mailbox " + message.from() + " is no longer usable");
+            tally.failed.incrementAndGet();
+            return;
+        }
+        MailProvider provider;
+        OutgoingMail mail;
+        try {
+            provider = providers.forMailbox(mailbox.get());
+            mail = render(message);
+        } catch (RuntimeException e) {
+            // our own messages (SecretBox, DKIM key) name no secret; addresses are redacted all the same
+            messages.recordFailed(message, claim, "cannot prepare the message: " + Redact.addresses(
+                    String.valueOf(e.getMessage())));
+            tally.failed.incrementAndGet();
+            return;
+        }
+        switch (messages.attempt(message, claim)) {
+            case NOT_MINE -> {
+                return;
+            }
+            case NO_QUOTA -> {
+                messages.recordFailed(message, claim, "no quota left when it was due to be sent");
+                tally.failed.incrementAndGet();
+                return;
+            }
+            case GO -> {
+            }
+        }
+        try {
+            String providerMessageId = provider.send(mail);
+            messages.recordSent(message, claim, mail.messageId(), providerMessageId);
+            tally.sent.incrementAndGet();
+        } catch (MailSendException e) {
+            String error = Redact.addresses(e.getMessage());
+            switch (e.kind()) {
+                case REJECTED -> {
+                    messages.recordFailed(message, claim, error);
+                    tally.failed.incrementAndGet();
+                }
+                case NOT_SENT -> {
+                    messages.requeueNotSent(message, claim, error, properties.maxAttempts());
+                    tally.requeued.incrementAndGet();
+                }
+                case UNCERTAIN -> {
+                    // it may have left: never again (INV-3)
+                    messages.recordUnknown(message, claim, error);
+                    tally.unknown.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    OutgoingMail render(ApiMessages.Claimed message) {
+        String domain = message.from().substring(message.from().lastIndexOf('@') + 1);
+        Map<String, String> headers = new LinkedHashMap<>(headers(message.headersJson()));
+        return new OutgoingMail(message.id(), message.from(), message.to(), message.subject(),
+                renderer.withTracking(message.html(), message.token()), "<" + message.token() + "@" + domain + ">",
+                headers, message.text());
+    }
+
+    private static Map<String, String> headers(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (IOException e) {
+            throw new IllegalStateException("stored headers are not a JSON object of strings");
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,237 @@
+package org.edm.activities.apisend;
+
+import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.QuotaShortfallException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SQL of sending API messages. A claim is the set of messages one send activity took, named by the activity
+ * execution ({@code workflowId/runId/activityId}, the same across its retries); every write to a claimed message
+ * is conditional on the claim, so a stale worker can never act on a message that is no longer its own.
+ */
+@Component
+public class ApiMessages {
+
+    static final String UNKNOWN_OUTCOME = "outcome unknown: the provider was called but no result was recorded";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final QuotaLedger ledger;
+
+    public ApiMessages(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, QuotaLedger ledger) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.ledger = ledger;
+    }
+
+    /**
+     * A claimed message with what sending it needs (the body stays in the database until now); {@code mailboxId} 0
+     * when its mailbox was removed since.
+     */
+    public record Claimed(long id, String publicId, long ownerId, long mailboxId, Long campaignId, String from,
+                          String to, String subject, String html, String text, String headersJson, String token,
+                          int attempts) {
+        @Override
+        public String toString() {
+            return "ApiMessage[" + publicId + "]";
+        }
+    }
+
+    /**
+     * The sender mailbox's SMTP login and its domain's DKIM key, both sealed (INV-6); {@code usable} when it is
+     * NORMAL and still the owner's. {@code dkimSelector} and {@code dkimPrivateCiphertext} null: sent unsigned.
+     */
+    public record Mailbox(long id, String address, String smtpUsername, byte[] secretCiphertext, boolean usable,
+                          String domain, String dkimSelector, byte[] dkimPrivateCiphertext) {
+        @Override
+        public String toString() {
+            return "Mailbox[" + id + "]";
+        }
+    }
+
+    public enum Attempt { GO, NO_QUOTA, NOT_MINE }
+
+    /** Takes up to {@code max} queued messages that are due, oldest first; a retry of the same claim takes none. */
+    public int claim(String claim, int max) {
+        return jdbc.update("""
+                UPDATE api_messages m
+                   SET status = 'SENDING', claim_token = :claim, claimed_at = now(), attempts = attempts + 1,
+                       updated_at = now()
+                 WHERE m.id IN (SELECT id FROM api_messages
+                                 WHERE status = 'QUEUED' AND not_before <= now()
+                                 ORDER BY not_before, id
+                                 LIMIT :max
+                                   FOR UPDATE SKIP LOCKED)
+                """, new MapSqlParameterSource().addValue("claim", claim).addValue("max", max));
+    }
+
+    public boolean hasClaim(String claim) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM api_messages WHERE claim_token = :claim)", Map.of("claim", claim),
+                Boolean.class));
+    }
+
+    public boolean moreDue() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM api_messages WHERE status = 'QUEUED' AND not_before <= now())
+                """, Map.of(), Boolean.class));
+    }
+
+    /** INV-3: messages of this claim whose provider call began but whose outcome was never recorded. */
+    public int markInterruptedAsUnknown(String claim) {
+        return jdbc.update("""
+                WITH settled AS (
+                    UPDATE api_messages SET status = 'UNKNOWN', error = :error, updated_at = now()
+                     WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NOT NULL
+                 RETURNING id, campaign_id)
+                INSERT INTO event_log (message_id, campaign_id, type, details)
+                SELECT id, campaign_id, 'SEND_FAIL', '{"outcome":"unknown"}'::jsonb FROM settled
+                """, Map.of("claim", claim, "error", UNKNOWN_OUTCOME));
+    }
+
+    /**
+     * Claims of send activities that are gone for good (retries exhausted, workflow terminated): what they
+     * attempted is UNKNOWN, what they never attempted is queued again.
+     */
+    public int settleStaleClaims(Duration after) {
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("seconds", after.toSeconds()).addValue("error", UNKNOWN_OUTCOME);
+        int unknown = jdbc.update("""
+                UPDATE api_messages SET status = 'UNKNOWN', error = :error, updated_at = now()
+                 WHERE status = 'SENDING' AND attempted_at IS NOT NULL
+                   AND claimed_at < now() - make_interval(secs => :seconds)
+                """, params);
+        int requeued = jdbc.update("""
+                UPDATE api_messages SET status = 'QUEUED', claim_token = NULL, claimed_at = NULL, updated_at = now()
+                 WHERE status = 'SENDING' AND attempted_at IS NULL
+                   AND claimed_at < now() - make_interval(secs => :seconds)
+                """, params);
+        return unknown + requeued;
+    }
+
+    public List<Claimed> unattempted(String claim) {
+        return jdbc.query("""
+                SELECT id, public_id, owner_id, mailbox_id, campaign_id, from_address, to_address, subject,
+                       html_body, text_body, headers::text AS headers, token, attempts
+                  FROM api_messages
+                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                 ORDER BY id
+                """, Map.of("claim", claim), (rs, i) -> new Claimed(rs.getLong("id"), rs.getString("public_id"),
+                rs.getLong("owner_id"), rs.getLong("mailbox_id"), (Long) rs.getObject("campaign_id"),
+                rs.getString("from_address"), rs.getString("to_address"), rs.getString("subject"),
+                rs.getString("html_body"), rs.getString("text_body"), rs.getString("headers"), rs.getString("token"),
+                rs.getInt("attempts")));
+    }
+
+    /** Read with plain SQL: sender mailboxes belong to the domains feature; a usable one is NORMAL and the owner's. */
+    public Optional<Mailbox> mailbox(long mailboxId, long ownerId) {
+        return jdbc.query("""
+                SELECT m.id, m.address, m.smtp_username, m.secret_ciphertext,
+                       (m.status = 'NORMAL' AND m.owner_id = :owner AND m.smtp_username IS NOT NULL
+                        AND m.secret_ciphertext IS NOT NULL) AS usable,
+                       d.name AS domain, d.dkim_selector, d.dkim_private_ciphertext
+                  FROM sender_mailboxes m LEFT JOIN sending_domains d ON d.id = m.domain_id
+                 WHERE m.id = :id
+                """, Map.of("id", mailboxId, "owner", ownerId), (rs, i) -> new Mailbox(rs.getLong("id"),
+                rs.getString("address"), rs.getString("smtp_username"), rs.getBytes("secret_ciphertext"),
+                rs.getBoolean("usable"), rs.getString("domain"), rs.getString("dkim_selector"),
+                rs.getBytes("dkim_private_ciphertext"))).stream().findFirst();
+    }
+
+    /**
+     * The point of no return, committed before the provider is called: the message is marked attempted and its
+     * owner's quota unit is taken through the ledger, in one transaction. No unit left: the message ends FAILED,
+     * uncharged, and is not sent.
+     */
+    public Attempt attempt(Claimed message, String claim) {
+        return tx.execute(status -> {
+            int marked = jdbc.update("""
+                    UPDATE api_messages SET attempted_at = now(), charged = TRUE, updated_at = now()
+                     WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                    """, Map.of("id", message.id(), "claim", claim));
+            if (marked == 0) {
+                return Attempt.NOT_MINE;
+            }
+            try {
+                ledger.debit(message.ownerId(), 1, QuotaLedger.API_SEND, message.publicId(), null, null);
+            } catch (QuotaShortfallException noUnitLeft) {
+                status.setRollbackOnly();
+                return Attempt.NO_QUOTA;
+            }
+            return Attempt.GO;
+        });
+    }
+
+    public void recordSent(Claimed message, String claim, String messageId, String providerMessageId) {
+        settle(message, claim, "SENT", null, messageId, providerMessageId, "SEND_SUCCESS");
+    }
+
+    /** Refused for good by the provider (charged: it was attempted), or never sendable (uncharged). */
+    public void recordFailed(Claimed message, String claim, String error) {
+        settle(message, claim, "FAILED", error, null, null, "SEND_FAIL");
+    }
+
+    public void recordUnknown(Claimed message, String claim, String error) {
+        settle(message, claim, "UNKNOWN", error, null, null, "SEND_FAIL");
+    }
+
+    private void settle(Claimed message, String claim, String status, String error, String messageId,
+                        String providerMessageId, String eventType) {
+        jdbc.update("""
+                WITH settled AS (
+                    UPDATE api_messages
+                       SET status = :status, error = :error, updated_at = now(),
+                           sent_at = CASE WHEN :status = 'SENT' THEN now() END,
+                           message_id = coalesce(:messageId, message_id),
+                           provider_message_id = coalesce(:providerMessageId, provider_message_id)
+                     WHERE id = :id AND claim_token = :claim AND status = 'SENDING'
+                 RETURNING id, campaign_id)
+                INSERT INTO event_log (message_id, campaign_id, type, details)
+                SELECT id, campaign_id, :eventType, CAST(:details AS jsonb) FROM settled
+                """, new MapSqlParameterSource()
+                .addValue("id", message.id())
+                .addValue("claim", claim)
+                .addValue("status", status)
+                .addValue("error", truncate(error, 1000))
+                .addValue("messageId", messageId)
+                .addValue("providerMessageId", providerMessageId)
+                .addValue("eventType", eventType)
+                .addValue("details", "{\"outcome\":\"" + status.toLowerCase(java.util.Locale.ROOT) + "\"}"));
+    }
+
+    /**
+     * The provider certainly did not take it (cannot connect or log in, 421): the attempt mark and the quota unit
+     * are undone together, and the message is queued again after a backoff, or ends FAILED (uncharged) after
+     * {@code maxAttempts} claims.
+     */
+    public void requeueNotSent(Claimed message, String claim, String error, int maxAttempts) {
+        tx.executeWithoutResult(status -> {
+            int undone = jdbc.update("""
+                    UPDATE api_messages
+                       SET attempted_at = NULL, charged = FALSE, error = :error, updated_at = now(),
+                           status = CASE WHEN attempts >= :max THEN 'FAILED' ELSE 'QUEUED' END,
+                           claim_token = CASE WHEN attempts >= :max THEN claim_token END,
+                           not_before = now() + make_interval(secs => least(300, 5 * power(2, attempts - 1)))
+                     WHERE id = :id AND claim_token = :claim AND status = 'SENDING' AND charged
+                    """, new MapSqlParameterSource()
+                    .addValue("id", message.id()).addValue("claim", claim)
+                    .addValue("error", truncate(error, 1000)).addValue("max", maxAttempts));
+            if (undone == 1) {
+                ledger.credit(message.ownerId(), 1, QuotaLedger.API_SEND_REFUND, message.publicId(), null,
+                        "the provider did not take the message");
+            }
+        });
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,32 @@
+package org.edm.activities.apisend;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * How API messages leave: through Aliyun DirectMail's SMTP interface with each mailbox's own SMTP login.
+ *
+ * @param smtpHost        DirectMail's SMTP endpoint (tests point it at a local server)
+ * @param smtpPort        465 with {@code ssl}, 25 or 80 without
+ * @param ssl             implicit TLS (DirectMail's port 465)
+ * @param concurrency     parallel sends per round (and pooled connections per mailbox)
+ * @param maxAttempts     rounds a message may be claimed when the server certainly did not take it (cannot
+ *                        connect, 421) before it ends FAILED, uncharged
+ * @param staleClaimAfter a SENDING message untouched this long belongs to a send activity that is gone for good
+ */
+@ConfigurationProperties("edm.api-send")
+public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHost,
+                                @DefaultValue("465") int smtpPort,
+                                @DefaultValue("true") boolean ssl,
+                                @DefaultValue("8") int concurrency,
+                                @DefaultValue("5") int maxAttempts,
+                                @DefaultValue("30m") Duration staleClaimAfter) {
+
+    public ApiSendProperties {
+        if (concurrency < 1 || maxAttempts < 1) {
+            throw new IllegalArgumentException("edm.api-send.concurrency and max-attempts must be positive");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.edm.api.send;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The developer API (seed 004 flow 2), authenticated with an API key as the bearer token. */
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Developer API", description = "Transactional sending with an API key (Authorization: Bearer edm_live_...)")
+class SendController {
+
+    private final ApiSends sends;
+
+    SendController(ApiSends sends) {
+        this.sends = sends;
+    }
+
+    @PostMapping("/send")
+    @Operation(summary = "Queue an e-mail to one or more recipients (one message per recipient); 202 at once",
+            description = "Checked in this order: the API key (401), quota (402: the balance is below the number of "
+                    + "recipients), from (400: not one of your NORMAL sender mailboxes), the other fields (400, each "
+                    + "named in errors). The worker takes one quota unit per recipient when it sends, adds the open "
+                    + "pixel and signed click links, and sends through the mailbox's DirectMail SMTP login. With an "
+                    + "Idempotency-Key (kept 24 h) a repeat of the same body returns the first answer "
+                    + "(Idempotent-Replayed: true) and a different body is 422. An unknown campaign_id creates that "
+                    + "campaign (origin API).",
+            security = @SecurityRequirement(name = "bearer"),
+            responses = {
+                    @ApiResponse(responseCode = "202", description = "queued"),
+                    @ApiResponse(responseCode = "400", description = "from is not an active mailbox of yours, or "
+                            + "invalid fields (errors names each)",
+                            content = @Content(schema = @Schema(implementation = ProblemDetail.class))),
+                    @ApiResponse(responseCode = "401", description = "missing, invalid or revoked API key",
+                            content = @Content(schema = @Schema(implementation = ProblemDetail.class))),
+                    @ApiResponse(responseCode = "402", description = "no quota left (needed, balance)",
+                            content = @Content(schema = @Schema(implementation = ProblemDetail.class))),
+                    @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
+                            content = @Content(schema = @Schema(implementation = ProblemDetail.class)))})
+    ResponseEntity<ApiSends.Accepted> send(
+            @RequestBody SendRequest request,
+            @Parameter(description = "any unique string (e.g. a UUID); a repeat within 24 h is not sent again")
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        ApiSends.Outcome outcome = sends.send(request, idempotencyKey);
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
+        if (outcome.replayed()) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        return answer.body(outcome.accepted());
+    }
+
+    @GetMapping("/messages/{id}")
+    @Operation(summary = "A message's status and events (sent, opens, clicks, bounces); 404 for another user's",
+            security = @SecurityRequirement(name = "bearer"))
+    MessageView message(@PathVariable String id) {
+        return sends.message(id);
+    }
+}

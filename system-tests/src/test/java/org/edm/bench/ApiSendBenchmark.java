@@ -1,0 +1,235 @@
+package org.edm.bench;
+
+import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.testing.TestDatabase;
+import org.edm.system.harness.AppProcess;
+import org.edm.system.harness.FreePorts;
+import org.edm.system.harness.TemporalDevServer;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmark program (not a test) of the developer API: {@code POST /api/v1/send} sustained for N seconds by a load
+ * generator on this machine against the packaged api JVM, with the packaged worker JVM sending through the real
+ * Temporal dev server into a lean local SMTP sink standing in for DirectMail's SMTP interface. Prints accepted/s,
+ * the 202's p50/p99/max latency, other answers, and the end-to-end mails/s into the sink (first to last mail) plus
+ * how long the queue took to drain after the load stopped.
+ *
+ * <p>Run with {@code bin/bench send [seconds=30] [client-threads=32]}. Target on 2 cores: >= 500 accepted/s with
+ * p99 <= 100 ms.
+ */
+public final class ApiSendBenchmark {
+
+    private static final String KEY = "edm_live_" + "b".repeat(43);
+    private static final String FROM = "service@bench.example";
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        Path work = Files.createTempDirectory("edm-bench-send");
+        System.out.printf("EDM API send benchmark: %d s of POST /api/v1/send from %d client threads%n", seconds,
+                threads);
+
+        TestDatabase.Database db = TestDatabase.freshDatabase();
+        seed(db.dataSource());
+        int apiPort = FreePorts.next();
+        try (CountingSmtpSink sink = new CountingSmtpSink();
+             TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
+                    "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
+                    "TEMPORAL_ADDRESS", temporal.address(),
+                    "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
+                    "EDM_PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort,
+                    "EDM_API_PORT", String.valueOf(apiPort),
+                    "EDM_API_SEND_SMTP_HOST", "127.0.0.1",
+                    "EDM_API_SEND_SMTP_PORT", String.valueOf(sink.port()),
+                    "EDM_API_SEND_SMTP_SSL", "false"));
+            // one after the other: two JVMs starting at once on 2 cores take longer than twice one
+            try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs")),
+                    "Started ApiApplication");
+                 AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
+                         work.resolve("logs")), "Started WorkerApplication")) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                URI send = URI.create("http://127.0.0.1:" + apiPort + "/api/v1/send");
+                // warm-up: JIT, connection pools, the dispatcher's first start
+                load(http, send, threads, 3);
+                int warm = waitForSink(sink, count(db.dataSource(), "SELECT count(*) FROM api_messages"),
+                        Duration.ofMinutes(2));
+                System.out.printf("warm-up: %d messages sent%n", warm);
+
+                int before = sink.received.get();
+                long sinkStart = System.nanoTime();
+                Result r = load(http, send, threads, seconds);
+                long loadEnd = System.nanoTime();
+                long total = count(db.dataSource(), "SELECT count(*) FROM api_messages");
+                waitForSink(sink, total, Duration.ofMinutes(10));
+                long drainedAt = System.nanoTime();
+                int mails = sink.received.get() - before;
+
+                long[] sorted = r.latencies();
+                Arrays.sort(sorted);
+                System.out.println();
+                System.out.printf("accepted (202)        : %,10d in %d s = %,8.1f /s%n", sorted.length, seconds,
+                        sorted.length / (double) seconds);
+                System.out.printf("202 latency           : p50 %6.1f ms   p99 %6.1f ms   max %6.1f ms%n",
+                        pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+                System.out.printf("other answers         : %,10d%n", r.others());
+                System.out.printf("mails into the sink   : %,10d   end to end %,8.1f mails/s (first accepted to last mail)%n",
+                        mails, mails / ((drainedAt - sinkStart) / 1e9));
+                System.out.printf("queue drained after   : %,10.1f s after the load stopped%n",
+                        (drainedAt - loadEnd) / 1e9);
+                System.out.printf("messages by status    : %s%n", statuses(db.dataSource()));
+            }
+        }
+    }
+
+    private static AppProcess started(AppProcess process, String line) throws Exception {
+        try {
+            process.awaitLog(line, Duration.ofMinutes(5));
+            return process;
+        } catch (Exception e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    private record Result(long[] latencies, int others) {
+    }
+
+    private static Result load(HttpClient http, URI uri, int threads, int seconds) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        AtomicInteger sequence = new AtomicInteger();
+        AtomicInteger others = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<long[]>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            parts.add(pool.submit(() -> {
+                long[] mine = new long[1024];
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    int i = sequence.incrementAndGet();
+                    String body = "{\"to\":\"user" + i + "@sink.example\",\"from\":\"" + FROM + "\","
+                            + "\"subject\":\"Your code " + i + "\",\"html\":\"<p>Code " + i
+                            + " <a href=\\\"https://example.com/v?c=" + i + "\\\">verify</a></p>\","
+                            + "\"campaign_id\":\"bench-otp\"}";
+                    HttpRequest request = HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + KEY)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long start = System.nanoTime();
+                    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    long took = System.nanoTime() - start;
+                    if (response.statusCode() == 202) {
+                        if (n == mine.length) {
+                            mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = took;
+                    } else {
+                        others.incrementAndGet();
+                    }
+                }
+                return Arrays.copyOf(mine, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> part : parts) {
+            all.add(part.get());
+        }
+        pool.shutdown();
+        long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
+        return new Result(merged, others.get());
+    }
+
+    private static int waitForSink(CountingSmtpSink sink, long expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sink.received.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return sink.received.get();
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    /** A developer ready to send: ACTIVE, a large quota, an API key, a NORMAL mailbox (straight to the tables). */
+    private static void seed(DataSource ds) throws Exception {
+        SecretBox box = SecretBox.fromBase64Key(TestDatabase.TEST_CREDENTIALS_KEY);
+        try (Connection c = ds.getConnection()) {
+            c.createStatement().execute("""
+                    WITH changed AS (UPDATE users SET quota_balance = quota_balance + 100000000 WHERE id = 1
+                                     RETURNING id, quota_balance)
+                    INSERT INTO user_quota_ledger (user_id, delta, reason, balance_after, note)
+                    SELECT id, 100000000, 'ADMIN_ADJUST', quota_balance, 'benchmark' FROM changed""");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES (1, 'bench', ?, ?)")) {
+                ps.setString(1, KEY.substring(0, 16));
+                ps.setBytes(2, MessageDigest.getInstance("SHA-256").digest(KEY.getBytes(StandardCharsets.US_ASCII)));
+                ps.executeUpdate();
+            }
+            long domain;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
+                                                 dkim_public_key, dkim_private_ciphertext)
+                    VALUES (1, 'bench.example', 'VERIFIED', 't', 'edm1', 'pk', ?) RETURNING id""")) {
+                ps.setBytes(1, box.seal(org.edm.domain.testing.DkimTestKeys.PRIVATE_KEY_BASE64));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    domain = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO sender_mailboxes (owner_id, domain_id, local_part, address, status, smtp_username,
+                                                  secret_ciphertext, secret_key_version)
+                    VALUES (1, ?, 'service', ?, 'NORMAL', ?, ?, 1)""")) {
+                ps.setLong(1, domain);
+                ps.setString(2, FROM);
+                ps.setString(3, FROM);
+                ps.setBytes(4, box.seal("sink-accepts-any-password"));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static long count(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String statuses(DataSource ds) throws SQLException {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT status, count(*) FROM api_messages GROUP BY status ORDER BY status")) {
+            while (rs.next()) {
+                sb.append(rs.getString(1)).append('=').append(rs.getLong(2)).append(' ');
+            }
+        }
+        return sb.toString().trim();
+    }
+}
