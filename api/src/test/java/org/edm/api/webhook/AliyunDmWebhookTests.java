@@ -222,7 +222,7 @@ class AliyunDmWebhookTests extends ApiTestSupport {
         String path = "/webhooks/aliyun-dm/failed";
 
         // anyone can create a bucket under oss-cn-hangzhou.aliyuncs.com and sign with their own key
-        push(pki.selfSignedKey, path, path, body, body, "application/json", Instant.now(),
+        push(pki.selfSignedKey, path, path, body, body, "application/json;charset=utf-8", Instant.now(),
                 MnsTestPki.EVIL_BUCKET_URL, Map.of()).andExpectAll(problem(401, "not an allowed MNS address"));
 
         assertThat(pki.fetches(MnsTestPki.EVIL_BUCKET_URL)).isZero();
@@ -238,7 +238,7 @@ class AliyunDmWebhookTests extends ApiTestSupport {
         String body = jsonNotification("S-" + sent.token(), directMailMessage(sent), "");
         String path = "/webhooks/aliyun-dm/failed";
 
-        push(pki.selfSignedKey, path, path, body, body, "application/json", Instant.now(),
+        push(pki.selfSignedKey, path, path, body, body, "application/json;charset=utf-8", Instant.now(),
                 MnsTestPki.SELF_SIGNED_ON_MNS_HOST_URL, Map.of())
                 .andExpectAll(problem(401, "certificate"));
 
@@ -251,7 +251,7 @@ class AliyunDmWebhookTests extends ApiTestSupport {
         for (int i = 0; i < 3; i++) {
             SentDeliveries.Sent sent = fixtures.oneSent("dm-cache-" + i + "-" + System.nanoTime() + "@example.test");
             push("/webhooks/aliyun-dm/delivered", jsonNotification("C-" + sent.token(), directMailMessage(sent), ""),
-                    "application/json").andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));
+                    "application/json;charset=utf-8").andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));
         }
         assertThat(pki.fetches(certUrl()) - before).isLessThanOrEqualTo(1);
         assertThat(pki.fetches(certUrl())).isEqualTo(1);
