@@ -70,4 +70,17 @@ class RequestBodyLimitsTests {
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
         assertThat(response.getContentAsString()).contains("larger than 16384 bytes");
     }
+
+    @Test
+    void aBodyCutOffWhileSpringReadsItIsA413ProblemNotA400() throws Exception {
+        // what Spring's message converters make of the stream's exception for a @RequestBody parameter
+        var unreadable = new org.springframework.http.converter.HttpMessageNotReadableException(
+                "I/O error while reading input message", new BodyTooLargeException(262_144),
+                new org.springframework.mock.http.MockHttpInputMessage(new byte[0]));
+        var answer = new ApiProblemHandler().handleException(unreadable,
+                new org.springframework.web.context.request.ServletWebRequest(new MockHttpServletRequest()));
+        assertThat(answer.getStatusCode().value()).isEqualTo(413);
+        assertThat(((org.springframework.http.ProblemDetail) answer.getBody()).getDetail())
+                .contains("larger than 262144 bytes");
+    }
 }

@@ -28,7 +28,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** EngageLab's documented callback shapes and signature recipes (fixtures: src/test/resources/webhooks/engagelab). */
 class EngageLabWebhookTests extends ApiTestSupport {
 
-    private static final AtomicLong SECONDS_BACK = new AtomicLong();
+    /** The last timestamp {@link #signed(String)} used: each call takes an earlier second than any before it. */
+    private static final AtomicLong LAST_TIMESTAMP = new AtomicLong(Long.MAX_VALUE);
 
     SentDeliveries fixtures;
 
@@ -53,11 +54,12 @@ class EngageLabWebhookTests extends ApiTestSupport {
     }
 
     /**
-     * Each call gets its own timestamp (a signature/timestamp pair is good for one body only), all within the
-     * 5-minute window.
+     * Each call gets its own timestamp (a signature/timestamp pair is good for one body only): now, or a second
+     * before the previous call's, well within the 5-minute window for the few dozen calls of this class.
      */
     private ResultActions signed(String body) throws Exception {
-        String ts = Long.toString(Instant.now().getEpochSecond() - SECONDS_BACK.getAndIncrement() % 240);
+        long now = Instant.now().getEpochSecond();
+        String ts = Long.toString(LAST_TIMESTAMP.updateAndGet(last -> Math.min(now, last - 1)));
         return call(ts, EngageLabWebhook.hmacSigned(ENGAGELAB_WEBHOOK_SECRET, ts), body);
     }
 
@@ -235,5 +237,21 @@ class EngageLabWebhookTests extends ApiTestSupport {
             pool.shutdownNow();
         }
         assertThat(events(first, "BOUNCE") + events(second, "BOUNCE")).isEqualTo(1);
+    }
+
+    @Test
+    void recordedSignaturesAreForgottenOnceTheyCanNoLongerBeAccepted() throws Exception {
+        jdbc.update("""
+                INSERT INTO webhook_signature_uses (provider, signature, signed_at, body_sha256, received_at)
+                VALUES ('engagelab', 'old-signature', '1', '\\x00', now() - interval '11 minutes'),
+                       ('engagelab', 'recent-signature', '2', '\\x00', now() - interval '9 minutes')""");
+        SentDeliveries.Sent sent = fixtures.oneSent("el-expiry-" + System.nanoTime() + "@example.test");
+
+        signed(fixture("delivered.json", "pm-" + sent.token(), sent.email(), Instant.now().toEpochMilli()))
+                .andExpect(status().isOk());
+
+        // a timestamp may be up to 5 minutes either side of now: after 10 minutes no call can carry that pair
+        assertThat(jdbc.queryForList("SELECT signature FROM webhook_signature_uses WHERE signature IN "
+                + "('old-signature', 'recent-signature')", String.class)).containsExactly("recent-signature");
     }
 }
