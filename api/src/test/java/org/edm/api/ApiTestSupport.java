@@ -52,6 +52,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
         "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY,
         "edm.webhooks.engagelab-secret=" + ApiTestSupport.ENGAGELAB_WEBHOOK_SECRET,
         "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET,
+        // the default bursts (300 hits, 20 unsubscribes per address), refilled so slowly that how fast this machine
+        // runs a flood does not change what it records (TokenBucketsTests checks the refill with a clock of its own)
+        "edm.tracking.rate-limit.per-second=0.01",
+        "edm.tracking.rate-limit.unsubscribe-per-second=0.01",
         // the MNS host allow-list stays the production default: MnsTestPki.Routing serves its hosts from loopback
         // the TopicOwner of the MNS documentation's example notification
         "edm.webhooks.aliyun-mns.topic-owners=TopicOwner"})

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 /**
  * Every error leaves as an RFC 7807 {@link ProblemDetail}: malformed JSON and invalid fields are 400 with an
  * {@code errors} list naming each field (in the request's JSON names), unknown ids 404, state conflicts 409,
- * Temporal unreachable 503. Bad input never becomes a 500; an unexpected failure is a 500 that reveals nothing.
+ * a body over its size limit 413, too many requests from one address 429, Temporal unreachable 503. Bad input never becomes a 500; an unexpected failure is a 500 that reveals nothing.
  */
 @RestControllerAdvice
 class ApiProblemHandler extends ResponseEntityExceptionHandler {

@@ -201,9 +201,9 @@ class TrackingApiTests extends ApiTestSupport {
                     .andExpect(status().isFound()).andExpect(header().string("Location", target));
         }
 
-        // the default bucket (300, refilled at 5 a second) lets a whole office read its mail
-        assertThat(events(sent, "OPEN")).isBetween(300L, 399L);
-        assertThat(events(sent, "CLICK")).isLessThan(50);
+        // the default burst of 300 lets a whole office read its mail at once; the rest is served, not recorded
+        assertThat(events(sent, "OPEN")).isBetween(300L, 302L);
+        assertThat(events(sent, "CLICK")).isLessThanOrEqualTo(2);
         // another address is not held back by the flood
         mvc.perform(at(urls.openPixel(reader.token())).header("User-Agent", IPHONE)
                 .with(fromAddress("192.0.2.44"))).andExpect(status().isOk());
