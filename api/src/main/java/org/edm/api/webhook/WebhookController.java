@@ -48,7 +48,9 @@ import java.util.function.Function;
  * an MNS HTTP subscription, verified as {@link MnsSignature} describes and read as {@link AliyunDmNotification}
  * describes; a call without MNS headers may instead carry our shared-secret signature ({@link WebhookSignature}).</li>
  * </ul>
- * Unsigned, badly signed or stale calls are refused with 401 and change nothing. An event names the delivery by the
+ * Unsigned, badly signed or stale calls, an EngageLab signature reused with another body ({@link WebhookReplays}) and
+ * MNS pushes from a topic owner not in {@code EDM_MNS_TOPIC_OWNERS} ({@link MnsTopicOwners}) are refused with 401 and
+ * change nothing; bodies over {@code edm.limits.webhook-body} get 413 first. An event names the delivery by the
  * provider message id the send path stored; when that is missing or unknown, by the recipient's latest delivery sent
  * through that provider in the last 30 days (in the task the event names, if it names one). Each event is stored once
  * under the provider's event id (or a digest of the event), so a redelivered call records nothing new.
