@@ -7,6 +7,11 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,5 +37,27 @@ class OpenApiConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("bearer")
                         .description("the token from POST /v1/auth/sign-in")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /**
+     * Every operation that takes a body may answer 413 (the request size limits, {@code edm.limits.*}, apply to all
+     * of them); operations that say more about it themselves keep their own wording.
+     */
+    @Bean
+    OpenApiCustomizer payloadTooLargeResponses() {
+        return openApi -> {
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                if (operation.getRequestBody() != null && operation.getResponses() != null
+                        && !operation.getResponses().containsKey("413")) {
+                    operation.getResponses().addApiResponse("413", new ApiResponse()
+                            .description("the body is larger than its limit (edm.limits.*)")
+                            .content(new Content().addMediaType("application/problem+json",
+                                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/ProblemDetail")))));
+                }
+            }));
+        };
     }
 }

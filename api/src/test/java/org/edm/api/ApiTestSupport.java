@@ -4,6 +4,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowClient;
 import org.edm.api.security.AuthTokens;
+import org.edm.api.webhook.MnsTestPki;
 import org.edm.domain.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,13 +52,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
         "edm.credentials-key=" + TestDatabase.TEST_CREDENTIALS_KEY,
         "edm.webhooks.engagelab-secret=" + ApiTestSupport.ENGAGELAB_WEBHOOK_SECRET,
         "edm.webhooks.aliyun-dm-secret=" + ApiTestSupport.ALIYUN_DM_WEBHOOK_SECRET,
-        // the webhook tests serve their MNS signing certificate from a local plain-HTTP fake
-        "edm.webhooks.aliyun-mns.cert-hosts=*.aliyuncs.com,127.0.0.1",
-        "edm.webhooks.aliyun-mns.cert-schemes=https,http",
+        // the default bursts (300 hits, 20 unsubscribes per address), refilled so slowly that how fast this machine
+        // runs a flood does not change what it records (TokenBucketsTests checks the refill with a clock of its own)
+        "edm.tracking.rate-limit.per-second=0.01",
+        "edm.tracking.rate-limit.unsubscribe-per-second=0.01",
+        // the MNS host allow-list stays the production default: MnsTestPki.Routing serves its hosts from loopback
         // the TopicOwner of the MNS documentation's example notification
         "edm.webhooks.aliyun-mns.topic-owners=TopicOwner"})
 @AutoConfigureMockMvc
-@Import({StubWorkflows.class, DefaultTestUser.class})
+@Import({StubWorkflows.class, DefaultTestUser.class, MnsTestPki.Routing.class})
 public abstract class ApiTestSupport {
 
     protected static final String ENGAGELAB_WEBHOOK_SECRET = "engagelab-webhook-test-secret";
@@ -95,6 +98,8 @@ public abstract class ApiTestSupport {
         registry.add("spring.datasource.url", DB::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
+        // the MNS signing certificates of the webhook tests are issued by this test CA
+        registry.add("edm.webhooks.aliyun-mns.trust-pem", MnsTestPki::caPemFile);
     }
 
     /** The sender names fixture tasks use are user 1's (F14: a task may only use its owner's names). */

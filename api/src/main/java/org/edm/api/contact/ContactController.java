@@ -1,17 +1,23 @@
 package org.edm.api.contact;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.PageView;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.List;
+import java.io.IOException;
 
 @RestController
 @RequestMapping("/v1/contacts")
@@ -21,19 +27,33 @@ class ContactController {
     static final int MAX_PAGE_SIZE = 500;
 
     private final ContactImporter importer;
+    private final ContactImportReader reader;
 
-    ContactController(ContactImporter importer) {
+    ContactController(ContactImporter importer, ContactImportReader reader) {
         this.importer = importer;
+        this.reader = reader;
     }
 
-    @PostMapping("/import")
+    @PostMapping(value = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Import contacts (all or nothing)",
             description = "A JSON array of {email, nickname, tags}. Addresses match existing contacts "
                     + "case-insensitively: a match keeps its id, takes the new nickname when one is given and gains "
                     + "the new tags. Any invalid row rejects the whole import with 400 naming each bad row by index "
-                    + "and address; nothing is written. At most " + ContactImporter.MAX_ROWS + " rows.")
-    ImportResult importContacts(@RequestBody List<ContactImportRow> rows) {
-        return importer.importAll(rows);
+                    + "and address; nothing is written. At most " + ContactImporter.MAX_ROWS + " rows (the body is "
+                    + "read as a stream and refused with 400 at row " + (ContactImporter.MAX_ROWS + 1) + ") and at "
+                    + "most edm.limits.import-body bytes (default 10 MB; larger is 413).",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    array = @ArraySchema(schema = @Schema(implementation = ContactImportRow.class)))))
+    @ApiResponse(responseCode = "200", description = "imported")
+    @ApiResponse(responseCode = "400", description = "a bad row (named by index), malformed JSON, or too many rows",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "the body is larger than edm.limits.import-body",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    ImportResult importContacts(HttpServletRequest request) throws IOException {
+        return importer.importAll(reader.read(request));
     }
 
     @GetMapping

@@ -4,11 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
 /**
- * The client's address for throttling and the session record. {@code X-Forwarded-For} is anyone's to write, so
+ * The client's address for throttling (sign-in, tracking endpoints) and the session record. {@code X-Forwarded-For} is anyone's to write, so
  * it counts only when {@code edm.security.trust-forwarded-for} says a proxy in front sets it (its last entry).
  */
 @Component
-class ClientAddress {
+public class ClientAddress {
 
     private static final int MAX_LENGTH = 64;
 
@@ -18,7 +18,7 @@ class ClientAddress {
         this.trustForwardedFor = settings.trustForwardedFor();
     }
 
-    String of(HttpServletRequest request) {
+    public String of(HttpServletRequest request) {
         String address = request.getRemoteAddr();
         if (trustForwardedFor) {
             String forwarded = request.getHeader("X-Forwarded-For");

@@ -20,14 +20,14 @@ import java.net.URI;
  * error of the api (see ApiProblemHandler).
  */
 @Component
-class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     /** Request attribute set by {@link BearerTokenFilter} when a bearer token was presented but is not live. */
     static final String REJECTED_TOKEN = ProblemResponses.class.getName() + ".rejectedToken";
 
     private final ObjectMapper json;
 
-    ProblemResponses(ObjectMapper json) {
+    public ProblemResponses(ObjectMapper json) {
         this.json = json;
     }
 
@@ -53,8 +53,9 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
         write(request, response, HttpStatus.FORBIDDEN, "Forbidden", "only an admin may do this");
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
-                       String detail) throws IOException {
+    /** For filters that answer before a controller runs (e.g. the request size limits). */
+    public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
+                      String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
         problem.setInstance(URI.create(request.getRequestURI()));

@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 /**
  * Every error leaves as an RFC 7807 {@link ProblemDetail}: malformed JSON and invalid fields are 400 with an
  * {@code errors} list naming each field (in the request's JSON names), unknown ids 404, state conflicts 409,
- * Temporal unreachable 503. Bad input never becomes a 500; an unexpected failure is a 500 that reveals nothing.
+ * a body over its size limit 413, too many requests from one address 429, Temporal unreachable 503. Bad input never becomes a 500; an unexpected failure is a 500 that reveals nothing.
  */
 @RestControllerAdvice
 class ApiProblemHandler extends ResponseEntityExceptionHandler {
@@ -89,21 +89,22 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     /** A locked username or a throttled client address: 429 with Retry-After in seconds. */
     @ExceptionHandler(TooManySignInsException.class)
     ResponseEntity<ProblemDetail> tooManySignIns(TooManySignInsException e) {
-        return tooMany("Too many failed sign-ins", e);
+        return tooMany("Too many failed sign-ins", e.getMessage(), e.retryAfterSeconds());
     }
 
-    private static ResponseEntity<ProblemDetail> tooMany(String title, TooManySignInsException e) {
-        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, title, e.getMessage());
-        problem.setProperty("retry_after_seconds", e.retryAfterSeconds());
+    /** 429 with Retry-After in seconds, for every kind of throttling. */
+    private static ResponseEntity<ProblemDetail> tooMany(String title, String detail, long retryAfterSeconds) {
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, title, detail);
+        problem.setProperty("retry_after_seconds", retryAfterSeconds);
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
                 .body(problem);
     }
 
     /** Too many sign-up requests for an address or from a client address: 429 with Retry-After in seconds. */
     @ExceptionHandler(TooManySignUpsException.class)
     ResponseEntity<ProblemDetail> tooManySignUps(TooManySignUpsException e) {
-        return tooMany("Too many sign-up requests", e);
+        return tooMany("Too many sign-up requests", e.getMessage(), e.retryAfterSeconds());
     }
 
     /** An expired, altered or unknown e-mail verification link. */
@@ -112,6 +113,18 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid verification link", e.getMessage());
         problem.setProperty("errors", List.of(new FieldProblem("token", e.getMessage())));
         return problem;
+    }
+
+    /** A body without Content-Length that went past its limit while read ({@link RequestBodyLimits}). */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(e));
+    }
+
+    /** Too many requests from one client address (e.g. unsubscribe): 429 with Retry-After in seconds. */
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
+        return tooMany("Too many requests", e.getMessage(), e.retryAfterSeconds());
     }
 
     @ExceptionHandler(InvalidInputException.class)
@@ -177,7 +190,15 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        BodyTooLargeException tooLarge = causeOfType(e, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(tooLarge));
+        }
         return ResponseEntity.badRequest().body(unreadable(e));
+    }
+
+    private static ProblemDetail tooLarge(BodyTooLargeException e) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large", e.getMessage() + " allowed here");
     }
 
     private ProblemDetail unreadable(HttpMessageNotReadableException e) {

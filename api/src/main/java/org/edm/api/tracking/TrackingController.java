@@ -5,7 +5,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.edm.api.support.InvalidInputException;
+import org.edm.api.support.RateLimitedException;
 import org.edm.domain.tracking.EngagementEvents;
 import org.edm.domain.tracking.EventType;
 import org.edm.domain.tracking.TrackingUrls;
@@ -13,6 +17,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,20 +49,27 @@ class TrackingController {
     private final TrackingUrls urls;
     private final Clock clock;
     private final ObjectMapper json;
+    private final ReaderThrottle throttle;
 
-    TrackingController(EngagementEvents events, TrackingUrls urls, Optional<Clock> clock, ObjectMapper json) {
+    TrackingController(EngagementEvents events, TrackingUrls urls, Optional<Clock> clock, ObjectMapper json,
+                       ReaderThrottle throttle) {
         this.events = events;
         this.urls = urls;
         this.json = json;
+        this.throttle = throttle;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
     @GetMapping("/track/open/{file}")
-    @Operation(summary = "Open pixel: a 1x1 GIF, never cached; always served, recorded only for a known token")
+    @Operation(summary = "Open pixel: a 1x1 GIF, never cached; always served, recorded only for a known token",
+            description = "Over the per-address rate limit (edm.tracking.rate-limit) the pixel is served and the "
+                    + "open is not recorded.")
     ResponseEntity<byte[]> open(@PathVariable String file, HttpServletRequest request) {
         String token = file.endsWith(".gif") ? file.substring(0, file.length() - 4) : file;
         Instant now = clock.instant();
-        events.byToken(token).ifPresent(delivery -> {
+        // a flood from one address still gets its pixel (a real reader never sees an error), but costs no query
+        Optional<EngagementEvents.Delivery> found = throttle.hit(request) ? events.byToken(token) : Optional.empty();
+        found.ifPresent(delivery -> {
             String userAgent = request.getHeader(HttpHeaders.USER_AGENT);
             events.record(delivery, new EngagementEvents.Event(EventType.OPEN,
                     MachineOpens.isMachine(userAgent, delivery.sentAt(), now), now, userAgent,
@@ -72,7 +84,9 @@ class TrackingController {
     }
 
     @GetMapping("/track/click/{token}")
-    @Operation(summary = "Click redirect: 302 to u only when s is this delivery's signature of u (else 400)")
+    @Operation(summary = "Click redirect: 302 to u only when s is this delivery's signature of u (else 400)",
+            description = "Over the per-address rate limit (edm.tracking.rate-limit) the click still redirects and "
+                    + "is not recorded.")
     ResponseEntity<Void> click(@PathVariable String token, @RequestParam(name = "u", required = false) String url,
                                @RequestParam(name = "s", required = false) String signature,
                                HttpServletRequest request) {
@@ -86,9 +100,11 @@ class TrackingController {
         }
         URI target = redirectTarget(url);
         Instant now = clock.instant();
-        events.byToken(token).ifPresent(delivery -> events.record(delivery, new EngagementEvents.Event(
-                EventType.CLICK, false, now, request.getHeader(HttpHeaders.USER_AGENT),
-                IpPrefix.of(request.getRemoteAddr()), null, json(Map.of("url", truncate(url, 2000))), false)));
+        if (throttle.hit(request)) {
+            events.byToken(token).ifPresent(delivery -> events.record(delivery, new EngagementEvents.Event(
+                    EventType.CLICK, false, now, request.getHeader(HttpHeaders.USER_AGENT),
+                    IpPrefix.of(request.getRemoteAddr()), null, json(Map.of("url", truncate(url, 2000))), false)));
+        }
         return ResponseEntity.status(HttpStatus.FOUND)
                 .location(target)
                 .cacheControl(CacheControl.noStore())
@@ -96,8 +112,15 @@ class TrackingController {
     }
 
     @GetMapping(value = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
-    @Operation(summary = "Unsubscribe page with a confirm button (a GET changes nothing: link scanners fetch it)")
-    ResponseEntity<String> unsubscribePage(@PathVariable String token) {
+    @Operation(summary = "Unsubscribe page with a confirm button (a GET changes nothing: link scanners fetch it)",
+            description = "Over the per-address rate limit (edm.tracking.rate-limit) the answer is a 429 page.")
+    @ApiResponse(responseCode = "429", description = "too many requests from this client address",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+    ResponseEntity<String> unsubscribePage(@PathVariable String token, HttpServletRequest request) {
+        if (!throttle.hit(request)) {
+            return html(HttpStatus.TOO_MANY_REQUESTS, "请稍后再试 / Try again later",
+                    "<p>Too many requests from your network; please open the link again in a minute.</p>");
+        }
         if (events.byToken(token).isEmpty()) {
             return html(HttpStatus.NOT_FOUND, "链接无效 / Link not valid",
                     "<p>This unsubscribe link is not valid (any more).</p>");
@@ -114,8 +137,21 @@ class TrackingController {
     @PostMapping(value = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
     @Operation(summary = "Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click, or the page's button)",
             description = "Suppresses the address for the sending user: no later task of any of the user's "
-                    + "campaigns sends to it. Repeating it changes nothing.")
+                    + "campaigns sends to it. Repeating it changes nothing. Over the per-address rate limit "
+                    + "(edm.tracking.rate-limit.unsubscribe-*) the answer is 429 with Retry-After.")
+    @ApiResponse(responseCode = "200", description = "unsubscribed (an HTML page)",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+    @ApiResponse(responseCode = "404", description = "unknown link (an HTML page)",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+    @ApiResponse(responseCode = "429", description = "too many unsubscribe requests from this client address",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<String> unsubscribe(@PathVariable String token, HttpServletRequest request) {
+        long wait = throttle.unsubscribe(request);
+        if (wait > 0) {
+            throw new RateLimitedException("too many unsubscribe requests from your address; try again in " + wait
+                    + " seconds", wait);
+        }
         Optional<EngagementEvents.Delivery> found = events.byToken(token);
         if (found.isEmpty()) {
             return html(HttpStatus.NOT_FOUND, "链接无效 / Link not valid",

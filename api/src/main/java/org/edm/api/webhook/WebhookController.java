@@ -3,6 +3,9 @@ package org.edm.api.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.edm.domain.tracking.EngagementEvents;
@@ -11,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,9 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Provider event notifications (delivered, bounced, opened, clicked, unsubscribed, complained), all under
@@ -47,7 +48,9 @@ import java.util.stream.Collectors;
  * an MNS HTTP subscription, verified as {@link MnsSignature} describes and read as {@link AliyunDmNotification}
  * describes; a call without MNS headers may instead carry our shared-secret signature ({@link WebhookSignature}).</li>
  * </ul>
- * Unsigned, badly signed or stale calls are refused with 401 and change nothing. An event names the delivery by the
+ * Unsigned, badly signed or stale calls, an EngageLab signature reused with another body ({@link WebhookReplays}) and
+ * MNS pushes from a topic owner not in {@code EDM_MNS_TOPIC_OWNERS} ({@link MnsTopicOwners}) are refused with 401 and
+ * change nothing; bodies over {@code edm.limits.webhook-body} get 413 first. An event names the delivery by the
  * provider message id the send path stored; when that is missing or unknown, by the recipient's latest delivery sent
  * through that provider in the last 30 days (in the task the event names, if it names one). Each event is stored once
  * under the provider's event id (or a digest of the event), so a redelivered call records nothing new.
@@ -67,13 +70,17 @@ class WebhookController {
     private final String engageLabSecret;
     private final String aliyunSecret;
     private final Duration maxSkew;
-    private final Set<String> mnsTopicOwners;
+    private final MnsTopicOwners mnsTopicOwners;
+    private final WebhookReplays replays;
 
     WebhookController(EngagementEvents events, ObjectMapper json, Optional<Clock> clock, MnsSignature mns,
+                      WebhookReplays replays,
                       @Value("${EDM_ENGAGELAB_WEBHOOK_SECRET:${edm.webhooks.engagelab-secret:}}") String engageLabSecret,
                       @Value("${EDM_ALIYUN_DM_WEBHOOK_SECRET:${edm.webhooks.aliyun-dm-secret:}}") String aliyunSecret,
                       @Value("${EDM_WEBHOOK_MAX_SKEW:${edm.webhooks.max-skew:PT5M}}") Duration maxSkew,
-                      @Value("${EDM_MNS_TOPIC_OWNERS:${edm.webhooks.aliyun-mns.topic-owners:}}") String topicOwners) {
+                      @Value("${EDM_MNS_TOPIC_OWNERS:${edm.webhooks.aliyun-mns.topic-owners:}}") String topicOwners,
+                      @Value("${EDM_MNS_ALLOW_ANY_TOPIC_OWNER:${edm.webhooks.aliyun-mns.allow-any-topic-owner:false}}")
+                      boolean allowAnyTopicOwner) {
         this.events = events;
         this.json = json;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -81,8 +88,8 @@ class WebhookController {
         this.engageLabSecret = engageLabSecret;
         this.aliyunSecret = aliyunSecret;
         this.maxSkew = maxSkew;
-        this.mnsTopicOwners = Arrays.stream(topicOwners.split(",")).map(String::trim).filter(o -> !o.isEmpty())
-                .collect(Collectors.toSet());
+        this.replays = replays;
+        this.mnsTopicOwners = MnsTopicOwners.of(topicOwners, allowAnyTopicOwner);
     }
 
     /** What one call changed; {@code ignored}: statuses we acknowledge and do not track (e.g. EngageLab "sent"). */
@@ -91,7 +98,17 @@ class WebhookController {
 
     @PostMapping("/webhooks/engagelab")
     @Operation(summary = "EngageLab Email status and response callbacks (X-WebHook-Signature with the app key "
-            + "in EDM_ENGAGELAB_WEBHOOK_SECRET)")
+            + "in EDM_ENGAGELAB_WEBHOOK_SECRET)", description = "A signature/timestamp pair is good for one body: "
+            + "the same call again is accepted (nothing new is recorded), the pair with another body is 401.")
+    @ApiResponse(responseCode = "200", description = "what the call recorded")
+    @ApiResponse(responseCode = "400", description = "not an event object or array", content = @Content(
+            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "401", description = "unsigned, wrongly signed, stale, or a reused signature",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "the body is larger than edm.limits.webhook-body (256 KB)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<?> engageLab(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
         String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         Instant now = clock.instant();
@@ -106,13 +123,33 @@ class WebhookController {
                 default -> "the timestamp is more than " + maxSkew.toMinutes() + " minutes from now";
             });
         }
+        // EngageLab's recipes sign the timestamp only: one signature/timestamp pair is good for one body
+        if (!replays.firstUseOrRetry("engagelab",
+                request.getHeader(EngageLabWebhook.SIGNATURE).trim().toLowerCase(Locale.ROOT),
+                request.getHeader(EngageLabWebhook.TIMESTAMP).trim(), sha256(body == null ? new byte[0] : body), now,
+                maxSkew)) {
+            log.info("engagelab webhook refused: signature and timestamp already used for another body");
+            return unauthorized("this signature and timestamp were already used for another body; a call is "
+                    + "signed anew for each body");
+        }
         return recordItems(raw, "engagelab", "ENGAGELAB",
                 item -> EngageLabWebhook.parse(item, now, digest(item.toString())));
     }
 
     @PostMapping({"/webhooks/aliyun-dm", "/webhooks/aliyun-dm/{event}"})
     @Operation(summary = "Aliyun DirectMail events via an MNS HTTP subscription (RSA-signed by MNS); optional "
-            + "{event}: the event type when the subscription carries one type (delivered, failed, open, click)")
+            + "{event}: the event type when the subscription carries one type (delivered, failed, open, click)",
+            description = "The signing certificate must come over https from an MNS host and be pinned or issued by "
+                    + "a trusted root; the notification's TopicOwner must be in EDM_MNS_TOPIC_OWNERS (unset: 401).")
+    @ApiResponse(responseCode = "200", description = "what the call recorded")
+    @ApiResponse(responseCode = "400", description = "not an MNS notification", content = @Content(
+            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "401", description = "unsigned, wrongly signed, stale, untrusted certificate or "
+            + "topic owner", content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "the body is larger than edm.limits.webhook-body (256 KB)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<?> aliyun(HttpServletRequest request, @PathVariable(required = false) String event,
                              @RequestBody(required = false) byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
@@ -127,7 +164,9 @@ class WebhookController {
                 return unauthorized(switch (verdict) {
                     case UNSIGNED -> "the push lacks x-mns-signing-cert-url, Authorization or Date";
                     case UNTRUSTED_CERTIFICATE -> "the signing certificate URL is not an allowed MNS address";
-                    case CERTIFICATE_UNAVAILABLE -> "the signing certificate could not be fetched or is not valid";
+                    case CERTIFICATE_UNAVAILABLE -> "the signing certificate could not be fetched";
+                    case UNTRUSTED_ISSUER -> "the signing certificate is not issued by a trusted root, not pinned, "
+                            + "or not valid now";
                     case BAD_SIGNATURE -> "the signature does not match";
                     case BODY_MISMATCH -> "the body does not match Content-MD5 (or Content-MD5 is missing)";
                     default -> "the Date is more than " + mns.maxSkew().toMinutes() + " minutes from now";
@@ -138,9 +177,12 @@ class WebhookController {
                 return badRequest("the body is not an MNS notification (XML, JSON or SIMPLIFIED)");
             }
             // MNS signs every customer's pushes with the same certificates: only our account's topics count
-            if (!mnsTopicOwners.isEmpty() && !mnsTopicOwners.contains(envelope.get().topicOwner())) {
-                log.info("aliyun-dm MNS push refused: topic owner {} not allowed", envelope.get().topicOwner());
-                return unauthorized("the notification's TopicOwner is not an allowed Aliyun account");
+            if (!mnsTopicOwners.allows(envelope.get().topicOwner())) {
+                log.info("aliyun-dm MNS push refused: topic owner {} not allowed{}", envelope.get().topicOwner(),
+                        mnsTopicOwners.configured() ? "" : " (EDM_MNS_TOPIC_OWNERS is unset)");
+                return unauthorized(mnsTopicOwners.configured()
+                        ? "the notification's TopicOwner is not an allowed Aliyun account"
+                        : "no Aliyun account may push: the operator has not configured the allowed TopicOwner accounts");
             }
             Optional<ProviderEvent> parsed = AliyunDmNotification.parse(envelope.get(), event, now,
                     digest(envelope.get().message()));
@@ -252,9 +294,12 @@ class WebhookController {
     }
 
     private static String digest(String s) {
+        return HexFormat.of().formatHex(sha256(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -117,6 +117,27 @@ class ContactApiTests extends ApiTestSupport {
     }
 
     @Test
+    void anImportIsReadAsAStreamAndStopsAtTheRowLimit() throws Exception {
+        StringBuilder rows = new StringBuilder("[");
+        for (int i = 0; i <= ContactImporter.MAX_ROWS; i++) {
+            rows.append(i == 0 ? "" : ",").append("{\"email\": \"stream").append(i).append("@example.com\"}");
+        }
+        rememberRowCounts();
+        // the rest is never read: the answer is about the row limit, not about what follows it
+        postJson("/v1/contacts/import", rows.append(", this is never parsed").toString())
+                .andExpectAll(problem(400, "at most 10000"));
+        assertRowCountsUnchanged();
+    }
+
+    @Test
+    void anImportLargerThanTheBodyLimitIs413() throws Exception {
+        rememberRowCounts();
+        String huge = "[{\"email\": \"big@example.com\", \"nickname\": \"" + "x".repeat(11 * 1024 * 1024) + "\"}]";
+        postJson("/v1/contacts/import", huge).andExpectAll(problem(413, "larger than"));
+        assertRowCountsUnchanged();
+    }
+
+    @Test
     void pagingParametersAreChecked() throws Exception {
         getJson("/v1/contacts?size=0").andExpectAll(invalidField("size"));
         getJson("/v1/contacts?size=501").andExpectAll(invalidField("size"));

@@ -184,4 +184,56 @@ class TrackingApiTests extends ApiTestSupport {
         mvc.perform(post("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
         mvc.perform(get("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
     }
+
+    @Test
+    void aFloodFromOneAddressStillGetsPixelsAndRedirectsButStopsBeingRecorded() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("flood-" + System.nanoTime() + "@example.test");
+        SentDeliveries.Sent reader = fixtures.oneSent("reader-" + System.nanoTime() + "@example.test");
+        String flooder = "198.51.100." + (System.nanoTime() % 200 + 1);
+        String target = "https://shop.example/flood";
+
+        for (int i = 0; i < 400; i++) {
+            mvc.perform(at(urls.openPixel(sent.token())).header("User-Agent", IPHONE).with(fromAddress(flooder)))
+                    .andExpect(status().isOk()).andExpect(content().contentType(MediaType.IMAGE_GIF));
+        }
+        for (int i = 0; i < 50; i++) {
+            mvc.perform(at(urls.click(sent.token(), target)).with(fromAddress(flooder)))
+                    .andExpect(status().isFound()).andExpect(header().string("Location", target));
+        }
+
+        // the default burst of 300 lets a whole office read its mail at once; the rest is served, not recorded
+        assertThat(events(sent, "OPEN")).isBetween(300L, 302L);
+        assertThat(events(sent, "CLICK")).isLessThanOrEqualTo(2);
+        // another address is not held back by the flood
+        mvc.perform(at(urls.openPixel(reader.token())).header("User-Agent", IPHONE)
+                .with(fromAddress("192.0.2.44"))).andExpect(status().isOk());
+        assertThat(events(reader, "OPEN")).isEqualTo(1);
+    }
+
+    @Test
+    void unsubscribeFloodsFromOneAddressAre429s() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("unsub-flood-" + System.nanoTime() + "@example.test");
+        String flooder = "198.51.100." + (System.nanoTime() % 50 + 201);
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+            int status = mvc.perform(post(URI.create(urls.unsubscribe(sent.token())).getRawPath())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).content("List-Unsubscribe=One-Click")
+                            .with(fromAddress(flooder)))
+                    .andReturn().getResponse().getStatus();
+            if (status == 200) {
+                ok++;
+            } else if (status == 429) {
+                limited++;
+            }
+        }
+        assertThat(ok).isBetween(20, 22);
+        assertThat(limited).isEqualTo(30 - ok);
+        mvc.perform(post(URI.create(urls.unsubscribe(sent.token())).getRawPath()).with(fromAddress(flooder)))
+                .andExpectAll(problem(429, "too many"))
+                .andExpect(header().exists("Retry-After"));
+        // a reader elsewhere still unsubscribes
+        mvc.perform(post(URI.create(urls.unsubscribe(sent.token())).getRawPath()).with(fromAddress("192.0.2.45")))
+                .andExpect(status().isOk());
+    }
 }

@@ -1,10 +1,8 @@
 package org.edm.api.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.edm.api.ApiTestSupport;
 import org.edm.api.tracking.SentDeliveries;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,12 +11,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Instant;
@@ -28,7 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -37,61 +29,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * DirectMail events as an MNS HTTP subscription pushes them, signed like MNS signs (RSA-SHA1 over the canonical
- * string) with a self-signed test certificate that a local HTTP server hands out. Fixtures:
+ * string) with a signing certificate issued by a test CA the api trusts ({@link MnsTestPki}). Fixtures:
  * src/test/resources/webhooks/aliyun-dm.
  */
 class AliyunDmWebhookTests extends ApiTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static HttpServer certServer;
-    private static final AtomicInteger certFetches = new AtomicInteger();
-    private static PrivateKey signingKey;
+    private static MnsTestPki pki;
 
     SentDeliveries fixtures;
 
-    /**
-     * A fresh RSA key and self-signed certificate for each run, made by the JDK's keytool (no private key lives in
-     * the repository); the certificate is served like MNS serves its signing certificate.
-     */
     @BeforeAll
-    static void certificateServer() throws Exception {
-        Path dir = Files.createTempDirectory("mns-test-cert");
-        Path store = dir.resolve("mns.p12");
-        char[] pass = "mns-test-store".toCharArray();
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "mns", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=mns-test-signing", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(pass), "-keypass", new String(pass))
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (keytool.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(store)) {
-            keys.load(in, pass);
-        }
-        signingKey = (PrivateKey) keys.getKey("mns", pass);
-        byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(keys.getCertificate("mns").getEncoded())
-                + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
-        Files.delete(store);
-        Files.delete(dir);
-        certServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        certServer.createContext("/x509_public_certificate.pem", exchange -> {
-            certFetches.incrementAndGet();
-            exchange.sendResponseHeaders(200, pem.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(pem);
-            }
-        });
-        certServer.start();
-    }
-
-    @AfterAll
-    static void stopCertificateServer() {
-        certServer.stop(0);
+    static void certificates() {
+        pki = MnsTestPki.get();
     }
 
     @BeforeEach
@@ -100,7 +50,7 @@ class AliyunDmWebhookTests extends ApiTestSupport {
     }
 
     private static String certUrl() {
-        return "http://127.0.0.1:" + certServer.getAddress().getPort() + "/x509_public_certificate.pem";
+        return MnsTestPki.MNS_CERT_URL;
     }
 
     /** DirectMail's documented delivered sample for this delivery, as the MNS message. */
@@ -137,6 +87,12 @@ class AliyunDmWebhookTests extends ApiTestSupport {
     /** Signed for {@code signedPath} and {@code body}; sent to {@code path} with {@code sentBody}. */
     private ResultActions push(String path, String signedPath, String body, String sentBody, String contentType,
                                Instant date, String certUrl, Map<String, String> override) throws Exception {
+        return push(pki.signingKey, path, signedPath, body, sentBody, contentType, date, certUrl, override);
+    }
+
+    private ResultActions push(PrivateKey signingKey, String path, String signedPath, String body, String sentBody,
+                               String contentType, Instant date, String certUrl, Map<String, String> override)
+            throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, String> mnsHeaders = new TreeMap<>();
         mnsHeaders.put("x-mns-request-id", "57458276F0E3D56D7C00" + System.nanoTime());
@@ -221,7 +177,7 @@ class AliyunDmWebhookTests extends ApiTestSupport {
         String body = jsonNotification("B-" + sent.token(), directMailMessage(sent), "");
         String type = "application/json;charset=utf-8";
         String path = "/webhooks/aliyun-dm/failed";
-        int fetchesBefore = certFetches.get();
+        int fetchesBefore = pki.fetches(certUrl());
 
         // the body changed after MNS signed it: the signature holds, Content-MD5 does not match
         push(path, path, body, body.replace("dm-bad-", "dm-other-"), type, Instant.now(), certUrl(), Map.of())
@@ -256,6 +212,48 @@ class AliyunDmWebhookTests extends ApiTestSupport {
         mvc.perform(post(path).contentType(type).content(body)).andExpectAll(problem(401, "neither"));
 
         assertThat(events(sent, "BOUNCE")).isZero();
-        assertThat(certFetches.get() - fetchesBefore).isLessThanOrEqualTo(1);
+        assertThat(pki.fetches(certUrl()) - fetchesBefore).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aSelfSignedCertificateInAnAllowedLookingBucketIsRefusedWithoutBeingFetched() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("dm-evil-" + System.nanoTime() + "@example.test");
+        String body = jsonNotification("E-" + sent.token(), directMailMessage(sent), "");
+        String path = "/webhooks/aliyun-dm/failed";
+
+        // anyone can create a bucket under oss-cn-hangzhou.aliyuncs.com and sign with their own key
+        push(pki.selfSignedKey, path, path, body, body, "application/json;charset=utf-8", Instant.now(),
+                MnsTestPki.EVIL_BUCKET_URL, Map.of()).andExpectAll(problem(401, "not an allowed MNS address"));
+
+        assertThat(pki.fetches(MnsTestPki.EVIL_BUCKET_URL)).isZero();
+        assertThat(events(sent, "BOUNCE")).isZero();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM suppressions WHERE owner_id = 1
+                   AND email_hash = sha256(convert_to(lower(?), 'UTF8'))""", Long.class, sent.email())).isZero();
+    }
+
+    @Test
+    void aSelfSignedCertificateOnAnAllowedHostIsRefusedBecauseNoTrustedRootIssuedIt() throws Exception {
+        SentDeliveries.Sent sent = fixtures.oneSent("dm-spoof-" + System.nanoTime() + "@example.test");
+        String body = jsonNotification("S-" + sent.token(), directMailMessage(sent), "");
+        String path = "/webhooks/aliyun-dm/failed";
+
+        push(pki.selfSignedKey, path, path, body, body, "application/json;charset=utf-8", Instant.now(),
+                MnsTestPki.SELF_SIGNED_ON_MNS_HOST_URL, Map.of())
+                .andExpectAll(problem(401, "certificate"));
+
+        assertThat(events(sent, "BOUNCE")).isZero();
+    }
+
+    @Test
+    void theSigningCertificateIsFetchedOncePerUrl() throws Exception {
+        int before = pki.fetches(certUrl());
+        for (int i = 0; i < 3; i++) {
+            SentDeliveries.Sent sent = fixtures.oneSent("dm-cache-" + i + "-" + System.nanoTime() + "@example.test");
+            push("/webhooks/aliyun-dm/delivered", jsonNotification("C-" + sent.token(), directMailMessage(sent), ""),
+                    "application/json;charset=utf-8").andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));
+        }
+        assertThat(pki.fetches(certUrl()) - before).isLessThanOrEqualTo(1);
+        assertThat(pki.fetches(certUrl())).isEqualTo(1);
     }
 }

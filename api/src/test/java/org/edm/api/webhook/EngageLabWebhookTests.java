@@ -11,6 +11,14 @@ import org.springframework.test.web.servlet.ResultActions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -19,6 +27,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** EngageLab's documented callback shapes and signature recipes (fixtures: src/test/resources/webhooks/engagelab). */
 class EngageLabWebhookTests extends ApiTestSupport {
+
+    /** The last timestamp {@link #signed(String)} used: each call takes an earlier second than any before it. */
+    private static final AtomicLong LAST_TIMESTAMP = new AtomicLong(Long.MAX_VALUE);
 
     SentDeliveries fixtures;
 
@@ -42,8 +53,13 @@ class EngageLabWebhookTests extends ApiTestSupport {
                 .content(body));
     }
 
+    /**
+     * Each call gets its own timestamp (a signature/timestamp pair is good for one body only): now, or a second
+     * before the previous call's, well within the 5-minute window for the few dozen calls of this class.
+     */
     private ResultActions signed(String body) throws Exception {
-        String ts = Long.toString(Instant.now().getEpochSecond());
+        long now = Instant.now().getEpochSecond();
+        String ts = Long.toString(LAST_TIMESTAMP.updateAndGet(last -> Math.min(now, last - 1)));
         return call(ts, EngageLabWebhook.hmacSigned(ENGAGELAB_WEBHOOK_SECRET, ts), body);
     }
 
@@ -167,5 +183,75 @@ class EngageLabWebhookTests extends ApiTestSupport {
         // without the recipient there is nothing to go by
         signed(fixture("open.json", "an-id-we-never-stored", "", Instant.now().toEpochMilli()))
                 .andExpect(status().isOk()).andExpect(jsonPath("$.unknown_message").value(1));
+    }
+
+    @Test
+    void aCapturedSignatureCannotBeReplayedWithAnotherBodyWithinTheWindow() throws Exception {
+        SentDeliveries.Sent delivered = fixtures.oneSent("el-replay-ok-" + System.nanoTime() + "@example.test");
+        SentDeliveries.Sent victim = fixtures.oneSent("el-replay-victim-" + System.nanoTime() + "@example.test");
+        long itime = Instant.now().toEpochMilli();
+        String ts = Long.toString(Instant.now().getEpochSecond() - 250);
+        String signature = EngageLabWebhook.hmacSigned(ENGAGELAB_WEBHOOK_SECRET, ts);
+        String body = fixture("delivered.json", "pm-" + delivered.token(), delivered.email(), itime);
+
+        call(ts, signature, body).andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));
+        // EngageLab resending the very same call is harmless: accepted, nothing new recorded
+        call(ts, signature, body).andExpect(status().isOk()).andExpect(jsonPath("$.duplicates").value(1));
+        // the captured headers with a forged hard bounce: refused, the victim is not suppressed
+        call(ts, signature, fixture("invalid.json", "pm-" + victim.token(), victim.email(), itime))
+                .andExpectAll(problem(401, "already used"));
+
+        assertThat(events(victim, "BOUNCE")).isZero();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM suppressions WHERE owner_id = 1
+                   AND email_hash = sha256(convert_to(lower(?), 'UTF8'))""", Long.class, victim.email())).isZero();
+    }
+
+    @Test
+    void twoBodiesRacingWithOneSignatureRecordOnlyOne() throws Exception {
+        SentDeliveries.Sent first = fixtures.oneSent("el-race-a-" + System.nanoTime() + "@example.test");
+        SentDeliveries.Sent second = fixtures.oneSent("el-race-b-" + System.nanoTime() + "@example.test");
+        long itime = Instant.now().toEpochMilli();
+        String ts = Long.toString(Instant.now().getEpochSecond() - 260);
+        String signature = EngageLabWebhook.hmacSigned(ENGAGELAB_WEBHOOK_SECRET, ts);
+        List<String> bodies = List.of(fixture("invalid.json", "pm-" + first.token(), first.email(), itime),
+                fixture("invalid.json", "pm-" + second.token(), second.email(), itime));
+
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try {
+            for (String body : bodies) {
+                answers.add(pool.submit((Callable<Integer>) () -> {
+                    start.await();
+                    return call(ts, signature, body).andReturn().getResponse().getStatus();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 401);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(events(first, "BOUNCE") + events(second, "BOUNCE")).isEqualTo(1);
+    }
+
+    @Test
+    void recordedSignaturesAreForgottenOnceTheyCanNoLongerBeAccepted() throws Exception {
+        jdbc.update("""
+                INSERT INTO webhook_signature_uses (provider, signature, signed_at, body_sha256, received_at)
+                VALUES ('engagelab', 'old-signature', '1', '\\x00', now() - interval '11 minutes'),
+                       ('engagelab', 'recent-signature', '2', '\\x00', now() - interval '9 minutes')""");
+        SentDeliveries.Sent sent = fixtures.oneSent("el-expiry-" + System.nanoTime() + "@example.test");
+
+        signed(fixture("delivered.json", "pm-" + sent.token(), sent.email(), Instant.now().toEpochMilli()))
+                .andExpect(status().isOk());
+
+        // a timestamp may be up to 5 minutes either side of now: after 10 minutes no call can carry that pair
+        assertThat(jdbc.queryForList("SELECT signature FROM webhook_signature_uses WHERE signature IN "
+                + "('old-signature', 'recent-signature')", String.class)).containsExactly("recent-signature");
     }
 }

@@ -14,10 +14,10 @@ class MnsParsingTests {
 
     private final MnsSignature defaults = new MnsSignature(url -> {
         throw new AssertionError("not fetched in these tests");
-    }, "*.aliyuncs.com", "https", Duration.ofMinutes(15));
+    }, new MnsTrust("", "", true), MnsSignature.DEFAULT_CERT_HOSTS, "https", Duration.ofMinutes(15));
 
     @Test
-    void onlyHttpsAliyunHostsMayServeTheSigningCertificate() {
+    void onlyTheHttpsHostsMnsDocumentsMayServeTheSigningCertificate() {
         assertThat(defaults.trusted(URI.create("https://mnstest.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem")))
                 .isTrue();
         assertThat(defaults.trusted(URI.create("https://mns-cert.oss-cn-shanghai.aliyuncs.com/cert.pem"))).isTrue();
@@ -27,6 +27,12 @@ class MnsParsingTests {
         assertThat(defaults.trusted(URI.create("https://user@mnstest.oss-cn-hangzhou.aliyuncs.com/cert.pem")))
                 .isFalse();
         assertThat(defaults.trusted(URI.create("file:///etc/passwd"))).isFalse();
+        // anyone may own a bucket under oss-cn-<region>.aliyuncs.com: only MNS's own buckets count
+        assertThat(defaults.trusted(URI.create("https://evil-bucket.oss-cn-hangzhou.aliyuncs.com/x509_public_certificate.pem")))
+                .isFalse();
+        assertThat(defaults.trusted(URI.create("https://mns-cert.oss-cn-hangzhou.evil.aliyuncs.com/cert.pem"))).isFalse();
+        assertThat(defaults.trusted(URI.create("https://x.mnstest.oss-cn-hangzhou.aliyuncs.com/cert.pem"))).isFalse();
+        assertThat(defaults.trusted(URI.create("https://mnstest.oss-cn-hangzhou.aliyuncs.com:8443/cert.pem"))).isFalse();
     }
 
     @Test
