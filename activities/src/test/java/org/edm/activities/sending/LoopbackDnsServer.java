@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny authoritative DNS server on a loopback UDP port, answering from a map the test changes as it goes:
  * TXT and MX records by name; NXDOMAIN for a name with no records at all; SERVFAIL, or silence, when told to.
  */
-final class LoopbackDnsServer implements AutoCloseable {
+public final class LoopbackDnsServer implements AutoCloseable {
 
-    enum Mode { ANSWER, SERVFAIL, SILENT }
+    public enum Mode { ANSWER, SERVFAIL, SILENT }
 
     private record Key(String name, int type) {
     }
@@ -41,27 +41,27 @@ final class LoopbackDnsServer implements AutoCloseable {
     private final AtomicInteger queries = new AtomicInteger();
     private volatile Mode mode = Mode.ANSWER;
 
-    LoopbackDnsServer() throws SocketException {
+    public LoopbackDnsServer() throws SocketException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "loopback-dns");
         thread.setDaemon(true);
         thread.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + socket.getLocalPort();
     }
 
-    int queries() {
+    public int queries() {
         return queries.get();
     }
 
-    void mode(Mode mode) {
+    public void mode(Mode mode) {
         this.mode = mode;
     }
 
     /** Publishes a TXT record (strings over 255 characters are split, as DNS providers do). */
-    LoopbackDnsServer txt(String name, String value) {
+    public LoopbackDnsServer txt(String name, String value) {
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < value.length(); i += 255) {
             strings.add(value.substring(i, Math.min(value.length(), i + 255)));
@@ -70,13 +70,13 @@ final class LoopbackDnsServer implements AutoCloseable {
         return this;
     }
 
-    LoopbackDnsServer mx(String name, int priority, String target) {
+    public LoopbackDnsServer mx(String name, int priority, String target) {
         add(name, Type.MX, new MXRecord(absolute(name), DClass.IN, 60, priority, absolute(target)));
         return this;
     }
 
     /** Removes every record of {@code type} at {@code name}. */
-    LoopbackDnsServer remove(String name, int type) {
+    public LoopbackDnsServer remove(String name, int type) {
         records.remove(new Key(key(name), type));
         return this;
     }
