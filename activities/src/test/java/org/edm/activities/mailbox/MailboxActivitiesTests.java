@@ -67,10 +67,20 @@ class MailboxActivitiesTests {
     }
 
     private void deliver(GreenMailUser user, String fixture, Sent about) throws Exception {
+        deliver(user, fixture, about.token(), about.email(), "news@mail.example");
+    }
+
+    /**
+     * A fixture message naming Message-ID {@code <token@mail.example>} (or {@code <token>} when it has a domain), a
+     * recipient, and addressed to {@code to}.
+     */
+    private void deliver(GreenMailUser user, String fixture, String token, String recipient, String to)
+            throws Exception {
         String text;
         try (InputStream in = getClass().getResourceAsStream("/mailbox/" + fixture)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("TOKEN", about.token()).replace("RECIPIENT", about.email());
+                    .replace("TOKEN@mail.example", token.contains("@") ? token : token + "@mail.example")
+                    .replace("TOKEN", token).replace("RECIPIENT", recipient).replace("RETURN_PATH", to);
         }
         user.deliver(new MimeMessage(Session.getInstance(new Properties()),
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
@@ -181,6 +191,39 @@ class MailboxActivitiesTests {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id IN (?, ?) AND type = 'REPLY'",
                 Long.class, older, elsewhere)).isZero();
         assertThat(labels(replier).get("replied_at")).isNotNull();
+    }
+
+    /**
+     * Anyone can mail a delivery status notification to the mailbox. One that names none of our messages — a
+     * Message-ID we never sent, our token under someone else's domain, a return path whose signature does not
+     * verify — is ignored: it must not bounce, let alone suppress, the address it names.
+     */
+    @Test
+    void forgedBouncesNamingNoneOfOurMessagesSuppressNobody() throws Exception {
+        GreenMailUser user = mail.setUser("forged@mail.example", "forged", "imap-password");
+        long service = harness.fixtures.smtpService("mail.example", 2525, 100, 0, "forged", "imap-password");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        long template = harness.fixtures.template(1, "Spring sale", "<p>hi</p>");
+        long campaign = harness.fixtures.campaign(1, "forged bounces");
+        long task = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        Sent victim = sent(campaign, task, template, service, "victim-" + System.nanoTime() + "@inbox.example");
+        String stranger = UUID.randomUUID().toString().replace("-", "");
+        deliver(user, "postfix-hard-bounce.eml", stranger, victim.email(), "forged@mail.example");
+        deliver(user, "postfix-hard-bounce.eml", victim.token() + "@attacker.example",
+                victim.email(), "forged@mail.example");
+        deliver(user, "exim-soft-bounce-no-message-id.eml", victim.token(), victim.email(),
+                "bounce+" + victim.token() + "-0123456789abcdef0123@mail.example");
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+
+        MailboxPollResult result = activities.pollMailbox(service);
+
+        assertThat(result).isEqualTo(new MailboxPollResult(service, 3, 0, 0, 3));
+        assertThat(suppressions(victim)).isZero();
+        assertThat(events(victim, "BOUNCE", false)).isZero();
+        assertThat(labels(victim).get("bounced_at")).isNull();
     }
 
     @Test
