@@ -434,15 +434,19 @@ class DeliveryActivitiesTests {
             f.jdbc().update("UPDATE deliveries SET template_id = ? WHERE id IN (?, ?)", poison, poisoned.get(0),
                     poisoned.get(1));
             int mailsBefore = smtp.getReceivedMessages().length;
+            // the second round's task also reaches the first round's contacts
+            long others = f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ?", Long.class,
+                    task) - 2;
 
             // one attempt only: a retry would be the wedge this test guards against
             DeliveryBatchResult result = temporal.deliver(harness.deliveryActivities(),
                     new DeliveryBatch(service, task, 100, throttleMillis), 1);
 
-            assertThat(result.sent()).as("throttle %d ms", throttleMillis).isEqualTo(4);
+            assertThat(others).isGreaterThanOrEqualTo(4);
+            assertThat(result.sent()).as("throttle %d ms", throttleMillis).isEqualTo(others);
             assertThat(result.failed()).isEqualTo(2);
-            assertThat(smtp.getReceivedMessages().length - mailsBefore).isEqualTo(4);
-            assertThat(f.deliveryStatuses(task)).containsEntry("SENT", 4L).containsEntry("FAILED", 2L);
+            assertThat(smtp.getReceivedMessages().length - mailsBefore).isEqualTo(others);
+            assertThat(f.deliveryStatuses(task)).containsEntry("SENT", others).containsEntry("FAILED", 2L);
             List<Map<String, Object>> failed = f.jdbc().queryForList("SELECT id, error, attempted_at FROM deliveries "
                     + "WHERE task_id = ? AND status = 'FAILED' ORDER BY id", task);
             assertThat(failed).extracting(row -> ((Number) row.get("id")).longValue()).isEqualTo(poisoned);
