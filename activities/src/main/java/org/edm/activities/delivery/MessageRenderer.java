@@ -4,7 +4,9 @@ import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
+import org.edm.activities.mailbox.ReturnPaths;
 import org.edm.domain.tracking.TrackingUrls;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -48,14 +50,22 @@ public class MessageRenderer {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TrackingUrls urls;
+    /** Null: the envelope sender stays the From address. */
+    private final ReturnPaths returnPaths;
     /** Compiled once per template version; a template edited later is recompiled on its next use. */
     private final Map<Long, CompiledTemplate> cache = new ConcurrentHashMap<>();
     /** The admin-defined variables as of the latest batch; global (not per owner), so any batch may refresh them. */
     private volatile List<Variable> variables = List.of();
 
     public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls) {
+        this(jdbc, urls, null);
+    }
+
+    @Autowired
+    public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls, ReturnPaths returnPaths) {
         this.jdbc = jdbc;
         this.urls = urls;
+        this.returnPaths = returnPaths;
     }
 
     /** The compiled templates for these ids, read from the database only when new or changed. */
@@ -173,7 +183,8 @@ public class MessageRenderer {
         headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">");
         headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         return new OutgoingMail(recipient.deliveryId(), recipient.senderName() + "@" + domain, recipient.email(),
-                subject, body, "<" + recipient.token() + "@" + domain + ">", headers);
+                subject, body, "<" + recipient.token() + "@" + domain + ">", headers,
+                returnPaths == null ? null : returnPaths.forToken(recipient.token()));
     }
 
     /** Why rendering failed, without the message of the throwable (it might quote contact data). */

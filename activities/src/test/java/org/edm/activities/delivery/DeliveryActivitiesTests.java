@@ -130,6 +130,12 @@ class DeliveryActivitiesTests {
         assertThat(mail.getFrom()[0].toString()).isEqualTo("news@mail.example");
         assertThat(mail.getSubject()).isEqualTo("Hello Bob & <Co>");
         assertThat(mail.getMessageID()).isEqualTo("<" + token + "@mail.example>");
+        // the envelope sender (MAIL FROM, which the receiving server writes as Return-Path) is the delivery's own
+        // signed return path, so a bounce proves which delivery it is about
+        String returnPath = mail.getHeader("Return-Path", null);
+        assertThat(returnPath).matches("<bounce\\+" + token + "-[0-9a-f]{20}@bounces\\.mail\\.example>");
+        assertThat(ActivitiesHarness.RETURN_PATHS.tokenOf(returnPath.substring(1, returnPath.length() - 1)))
+                .isEqualTo(token);
         assertThat(mail.getHeader("List-Unsubscribe", null))
                 .isEqualTo("<" + ActivitiesHarness.PUBLIC_BASE_URL + "/unsubscribe/" + token + ">");
         assertThat(mail.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
