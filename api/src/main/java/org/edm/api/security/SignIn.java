@@ -54,8 +54,10 @@ public class SignIn {
     private record Account(long id, String username, String email, String role, boolean enabled, String hash) {
     }
 
-    Result signIn(String username, String password, String clientIp) {
+    Result signIn(String username, String password, String clientAddress) {
         String name = username.trim();
+        // failures count per IPv4 address or IPv6 /64; the session keeps the full address
+        String clientIp = ClientAddress.signInKey(clientAddress);
         refuseIfAddressThrottled(clientIp);
         Double lockedForSeconds = lockedForSeconds(name, clientIp);
         if (lockedForSeconds != null) {
@@ -89,7 +91,7 @@ public class SignIn {
         if (passwords.needsRehash(account.hash())) {
             jdbc.update("update users set password_hash = ? where id = ?", passwords.hash(password), account.id());
         }
-        AuthTokens.Issued token = tokens.issue(account.id(), clientIp);
+        AuthTokens.Issued token = tokens.issue(account.id(), clientAddress);
         return new Result(token, new UserSummary(account.id(), account.username(), account.email(),
                 account.role()));
     }

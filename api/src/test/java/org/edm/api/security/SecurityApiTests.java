@@ -194,6 +194,24 @@ class SecurityApiTests extends ApiTestSupport {
         signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpect(status().isOk());
     }
 
+    /**
+     * One IPv6 subscriber holds a whole /64: addresses within it count as one client address for locks and the
+     * throttle, or each new address would be a fresh set of guesses.
+     */
+    @Test
+    void ipv6AddressesOfOneSlash64CountAsOneAddress() throws Exception {
+        String name = unique("fay");
+        createOperator(name);
+        String prefix = "2001:db8:" + Integer.toHexString((int) (System.nanoTime() & 0xffff)) + ":7:";
+        for (int i = 1; i <= 5; i++) {
+            signInAttempt(name, "wrong-password-" + i, fromAddress(prefix + ":" + i))
+                    .andExpectAll(problem(401, "wrong username or password"));
+        }
+        signInAttempt(name, TEST_PASSWORD, fromAddress(prefix + "abcd:0:0:99"))
+                .andExpectAll(problem(429, "too many failed sign-ins for this username"));
+        signInAttempt(name, TEST_PASSWORD, fromAddress("2001:db8:ffff:1::1")).andExpect(status().isOk());
+    }
+
     private long retryAfterSeconds(ResultActions refused) throws Exception {
         String locked = body(refused.andExpectAll(problem(429, "too many failed sign-ins for this username"))
                 .andExpect(header().exists(HttpHeaders.RETRY_AFTER)));
