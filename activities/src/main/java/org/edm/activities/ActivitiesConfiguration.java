@@ -3,6 +3,8 @@ package org.edm.activities;
 import org.edm.activities.delivery.DeliveryProperties;
 import org.edm.activities.sending.AliyunDmAccountProperties;
 import org.edm.activities.sending.DnsProperties;
+import org.edm.activities.mailbox.ReturnPaths;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,5 +22,19 @@ public class ActivitiesConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * Per-delivery return paths (VERP): issued when {@code EDM_BOUNCE_DOMAIN} is set, signed with
+     * {@code EDM_BOUNCE_KEY} (else a key derived from {@code EDM_CREDENTIALS_KEY}); {@code EDM_BOUNCE_PREVIOUS_KEYS}
+     * (comma-separated) still verify after a rotation.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ReturnPaths returnPaths(@Value("${EDM_BOUNCE_DOMAIN:${edm.bounce.domain:}}") String domain,
+                            @Value("${EDM_BOUNCE_KEY:${edm.bounce.key:}}") String key,
+                            @Value("${EDM_BOUNCE_PREVIOUS_KEYS:${edm.bounce.previous-keys:}}") String previousKeys,
+                            @Value("${EDM_CREDENTIALS_KEY:${edm.credentials-key:}}") String credentialsKey) {
+        return ReturnPaths.fromEnvironment(domain, key, previousKeys, credentialsKey);
     }
 }

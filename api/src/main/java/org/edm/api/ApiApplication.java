@@ -13,7 +13,7 @@ import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
         exclude = UserDetailsServiceAutoConfiguration.class)
 @EntityScan("org.edm.domain")
 @EnableJpaRepositories("org.edm.domain")
-@EnableConfigurationProperties(EdmApiProperties.class)
+@EnableConfigurationProperties({EdmApiProperties.class, org.edm.api.template.TemplateLimits.class})
 public class ApiApplication {
 
     public static void main(String[] args) {

@@ -174,7 +174,7 @@ public class ApiMessageSender {
         Map<String, String> headers = new LinkedHashMap<>(headers(message.headersJson()));
         return new OutgoingMail(message.id(), message.from(), message.to(), message.subject(),
                 renderer.withTracking(message.html(), message.token()), "<" + message.token() + "@" + domain + ">",
-                headers, message.text());
+                headers, message.text(), null);
     }
 
     private static Map<String, String> headers(String json) {

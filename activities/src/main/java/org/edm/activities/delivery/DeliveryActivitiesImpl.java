@@ -370,6 +370,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 claims.recordFailed(recipient.deliveryId(), claim, e.getMessage());
                 failed.increment();
                 return null;
+            } catch (RuntimeException | StackOverflowError e) {
+                // Nothing was sent, and rendering this delivery again would fail the same way: fail it alone rather
+                // than the batch, whose retries would otherwise wedge the service for every user.
+                claims.recordFailed(recipient.deliveryId(), claim,
+                        "the message cannot be rendered: " + e.getClass().getSimpleName());
+                failed.increment();
+                return null;
             }
         }
 

@@ -4,7 +4,9 @@ import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
+import org.edm.activities.mailbox.ReturnPaths;
 import org.edm.domain.tracking.TrackingUrls;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -48,14 +50,22 @@ public class MessageRenderer {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TrackingUrls urls;
+    /** Null: the envelope sender stays the From address. */
+    private final ReturnPaths returnPaths;
     /** Compiled once per template version; a template edited later is recompiled on its next use. */
     private final Map<Long, CompiledTemplate> cache = new ConcurrentHashMap<>();
     /** The admin-defined variables as of the latest batch; global (not per owner), so any batch may refresh them. */
     private volatile List<Variable> variables = List.of();
 
     public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls) {
+        this(jdbc, urls, null);
+    }
+
+    @Autowired
+    public MessageRenderer(NamedParameterJdbcTemplate jdbc, TrackingUrls urls, ReturnPaths returnPaths) {
         this.jdbc = jdbc;
         this.urls = urls;
+        this.returnPaths = returnPaths;
     }
 
     /** The compiled templates for these ids, read from the database only when new or changed. */
@@ -114,6 +124,10 @@ public class MessageRenderer {
         } catch (MustacheException e) {
             return new CompiledTemplate(id, updatedAt.toInstant(), null, null, false,
                     "template " + id + " cannot be compiled: " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // the api refuses such templates on save; one already stored must not take the batch down with it
+            return new CompiledTemplate(id, updatedAt.toInstant(), null, null, false,
+                    "template " + id + " cannot be rendered: " + whatWentWrong(e));
         }
     }
 
@@ -151,19 +165,33 @@ public class MessageRenderer {
             // a subject is one header line: a line break from contact data must not start a new header
             subject = template.subject().execute(vars).replaceAll("[\\r\\n]+", " ").trim();
             body = template.body().execute(vars);
+            if (!template.placesUnsubscribeLink()) {
+                body = withUnsubscribeFooter(body, unsubscribeUrl);
+            }
+            body = withTracking(body, recipient.token());
         } catch (MustacheException e) {
             throw new MailSendException(MailSendException.Kind.REJECTED,
                     "template " + template.id() + " cannot be rendered: " + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Sections nested too deep overflow the renderer's stack; any such failure is this template's, for every
+            // recipient alike: the delivery fails (REJECTED, not retried) and the batch goes on. No cause attached:
+            // the message is all a reader needs, and it holds no contact data.
+            throw new MailSendException(MailSendException.Kind.REJECTED,
+                    "template " + template.id() + " cannot be rendered: " + whatWentWrong(e));
         }
-        if (!template.placesUnsubscribeLink()) {
-            body = withUnsubscribeFooter(body, unsubscribeUrl);
-        }
-        body = withTracking(body, recipient.token());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">");
         headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         return new OutgoingMail(recipient.deliveryId(), recipient.senderName() + "@" + domain, recipient.email(),
-                subject, body, "<" + recipient.token() + "@" + domain + ">", headers);
+                subject, body, "<" + recipient.token() + "@" + domain + ">", headers, null,
+                returnPaths == null ? null : returnPaths.forToken(recipient.token()));
+    }
+
+    /** Why rendering failed, without the message of the throwable (it might quote contact data). */
+    private static String whatWentWrong(Throwable e) {
+        return e instanceof StackOverflowError
+                ? "its sections are nested too deeply for the renderer (stack overflow)"
+                : e.getClass().getSimpleName();
     }
 
     private static String withUnsubscribeFooter(String body, String unsubscribeUrl) {

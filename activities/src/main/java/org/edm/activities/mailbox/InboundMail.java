@@ -5,6 +5,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
@@ -20,9 +21,15 @@ import java.util.Locale;
  * What a message in a service's mailbox is to us: a delivery status notification (RFC 3464 multipart/report)
  * about one of our messages, or a reply naming our Message-IDs ({@code <token@domain>}) in In-Reply-To /
  * References, or something else. Header blocks are read with Jakarta Mail's own header parser.
+ * {@code addressedTo}: the addresses the message was delivered to (To, Cc and the receiving server's
+ * Delivered-To / X-Original-To / Envelope-To), where a bounce to one of our return paths ({@link ReturnPaths}) shows.
  */
 record InboundMail(Kind kind, String messageId, List<String> referencedMessageIds, String from,
-                   String bounceRecipient, String action, String status, String diagnostic, boolean automatic) {
+                   String bounceRecipient, String action, String status, String diagnostic, boolean automatic,
+                   List<String> addressedTo) {
+
+    private static final List<String> DELIVERED_TO_HEADERS = List.of("Delivered-To", "X-Original-To",
+            "Envelope-To", "X-Envelope-To", "To", "Cc");
 
     enum Kind { BOUNCE, REPLY, OTHER }
 
@@ -36,8 +43,9 @@ record InboundMail(Kind kind, String messageId, List<String> referencedMessageId
         String from = firstAddress(message.getFrom());
         String autoSubmitted = message.getHeader("Auto-Submitted", null);
         boolean automatic = autoSubmitted != null && !autoSubmitted.trim().equalsIgnoreCase("no");
+        List<String> addressedTo = addressedTo(message);
         if (message.isMimeType("multipart/report")) {
-            InboundMail dsn = deliveryStatus(message, messageId, from);
+            InboundMail dsn = deliveryStatus(message, messageId, from, addressedTo);
             if (dsn != null) {
                 return dsn;
             }
@@ -46,11 +54,34 @@ record InboundMail(Kind kind, String messageId, List<String> referencedMessageId
         addIds(references, message.getHeader("In-Reply-To", " "));
         addIds(references, message.getHeader("References", " "));
         return new InboundMail(references.isEmpty() && from == null ? Kind.OTHER : Kind.REPLY, messageId, references,
-                from, null, null, null, null, automatic);
+                from, null, null, null, null, automatic, addressedTo);
     }
 
-    private static InboundMail deliveryStatus(MimeMessage message, String messageId, String from)
-            throws MessagingException, IOException {
+    /** Every address in the delivered-to headers, in header order; unparsable values are skipped. */
+    private static List<String> addressedTo(MimeMessage message) throws MessagingException {
+        List<String> addresses = new ArrayList<>();
+        for (String name : DELIVERED_TO_HEADERS) {
+            String[] values = message.getHeader(name);
+            if (values == null) {
+                continue;
+            }
+            for (String value : values) {
+                try {
+                    for (InternetAddress address : InternetAddress.parseHeader(value, false)) {
+                        if (address.getAddress() != null) {
+                            addresses.add(address.getAddress());
+                        }
+                    }
+                } catch (AddressException unparsable) {
+                    // a forged or broken header names nothing we can verify
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private static InboundMail deliveryStatus(MimeMessage message, String messageId, String from,
+                                              List<String> addressedTo) throws MessagingException, IOException {
         Multipart report = (Multipart) message.getContent();
         String recipient = null;
         String action = null;
@@ -92,7 +123,8 @@ record InboundMail(Kind kind, String messageId, List<String> referencedMessageId
         if (!sawStatus) {
             return null;
         }
-        return new InboundMail(Kind.BOUNCE, messageId, original, from, recipient, action, status, diagnostic, true);
+        return new InboundMail(Kind.BOUNCE, messageId, original, from, recipient, action, status, diagnostic, true,
+                addressedTo);
     }
 
     /** The Message-IDs in a header value: each {@code <...>} in order. */

@@ -35,11 +35,14 @@ import java.util.Properties;
 /**
  * Reads each SMTP service's IMAP mailbox (settings {@code "imap": {"host", "port", "ssl", "username", "folder"}};
  * the password is the secret's {@code imap_password}, else its SMTP {@code password}). Unread messages are
- * classified ({@link InboundMail}); a DSN becomes a BOUNCE of the delivery its original Message-ID names (fallback:
- * the latest delivery this service sent to the failed recipient), a hard one suppressing the address; a reply
- * becomes a REPLY of the delivery named in In-Reply-To/References (fallback: the latest delivery this service sent
- * to the sender). Each message is marked seen once handled, and recorded under its own Message-ID, so a retry or
- * a message read twice is recorded once.
+ * classified ({@link InboundMail}). A DSN becomes a BOUNCE — a hard one suppressing the address — only of a delivery
+ * it proves to be about: the original Message-ID it quotes is one we stored ({@code deliveries.message_id}), or it
+ * was delivered to that delivery's signed return path ({@link ReturnPaths}). Anything else is ignored: anyone can
+ * mail a DSN naming any recipient, and matching by the failed recipient's address (as this once did) let a forged
+ * one suppress anybody. A reply becomes a REPLY of the delivery named in In-Reply-To/References or by the return
+ * path it was sent to (fallback: the latest delivery this service sent to the sender, which can be forged too, but
+ * a reply only labels, it never suppresses). Each message is marked seen once handled, and recorded under its own
+ * Message-ID, so a retry or a message read twice is recorded once.
  */
 @Component("mailboxActivities")
 public class MailboxActivitiesImpl implements MailboxActivities {
@@ -51,13 +54,15 @@ public class MailboxActivitiesImpl implements MailboxActivities {
     private final NamedParameterJdbcTemplate jdbc;
     private final SecretBox secrets;
     private final EngagementEvents events;
+    private final ReturnPaths returnPaths;
     private final Clock clock;
 
     public MailboxActivitiesImpl(NamedParameterJdbcTemplate jdbc, SecretBox secrets, EngagementEvents events,
-                                 Clock clock) {
+                                 ReturnPaths returnPaths, Clock clock) {
         this.jdbc = jdbc;
         this.secrets = secrets;
         this.events = events;
+        this.returnPaths = returnPaths;
         this.clock = clock;
     }
 
@@ -148,8 +153,11 @@ public class MailboxActivitiesImpl implements MailboxActivities {
         Instant now = clock.instant();
         if (mail.kind() == InboundMail.Kind.BOUNCE) {
             Optional<EngagementEvents.Delivery> delivery = byMessageIds(mail.referencedMessageIds())
-                    .or(() -> latestSentTo(senderServiceId, mail.bounceRecipient()));
+                    .or(() -> byReturnPath(mail.addressedTo()));
             if (delivery.isEmpty()) {
+                // no addresses here: they are whatever the sender of this message chose to write
+                log.info("mailbox of service {}: a delivery status notification naming none of our messages or "
+                        + "return paths was ignored", senderServiceId);
                 return "OTHER";
             }
             ObjectNode details = JSON.createObjectNode().put("source", "imap").put("action", mail.action())
@@ -162,6 +170,7 @@ public class MailboxActivitiesImpl implements MailboxActivities {
         }
         if (mail.kind() == InboundMail.Kind.REPLY) {
             Optional<EngagementEvents.Delivery> delivery = byMessageIds(mail.referencedMessageIds())
+                    .or(() -> byReturnPath(mail.addressedTo()))
                     .or(() -> latestSentTo(senderServiceId, mail.from()));
             if (delivery.isEmpty()) {
                 return "OTHER";
@@ -175,9 +184,24 @@ public class MailboxActivitiesImpl implements MailboxActivities {
         return "OTHER";
     }
 
+    /** The delivery whose stored Message-ID is one of these. */
     private Optional<EngagementEvents.Delivery> byMessageIds(List<String> messageIds) {
         for (String id : messageIds) {
             String token = InboundMail.tokenOf(id);
+            if (token != null) {
+                Optional<EngagementEvents.Delivery> delivery = events.byTokenAndMessageId(token, id);
+                if (delivery.isPresent()) {
+                    return delivery;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The delivery whose signed return path is one of these addresses. */
+    private Optional<EngagementEvents.Delivery> byReturnPath(List<String> addresses) {
+        for (String address : addresses) {
+            String token = returnPaths.tokenOf(address);
             if (token != null) {
                 Optional<EngagementEvents.Delivery> delivery = events.byToken(token);
                 if (delivery.isPresent()) {

@@ -130,6 +130,12 @@ class DeliveryActivitiesTests {
         assertThat(mail.getFrom()[0].toString()).isEqualTo("news@mail.example");
         assertThat(mail.getSubject()).isEqualTo("Hello Bob & <Co>");
         assertThat(mail.getMessageID()).isEqualTo("<" + token + "@mail.example>");
+        // the envelope sender (MAIL FROM, which the receiving server writes as Return-Path) is the delivery's own
+        // signed return path, so a bounce proves which delivery it is about
+        String returnPath = mail.getHeader("Return-Path", null);
+        assertThat(returnPath).matches("<bounce\\+" + token + "-[0-9a-f]{20}@bounces\\.mail\\.example>");
+        assertThat(ActivitiesHarness.RETURN_PATHS.tokenOf(returnPath.substring(1, returnPath.length() - 1)))
+                .isEqualTo(token);
         assertThat(mail.getHeader("List-Unsubscribe", null))
                 .isEqualTo("<" + ActivitiesHarness.PUBLIC_BASE_URL + "/unsubscribe/" + token + ">");
         assertThat(mail.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
@@ -415,6 +421,49 @@ class DeliveryActivitiesTests {
                 .containsEntry("consecutive_failures", 0);
         assertThat(f.jdbc().queryForObject("SELECT count(*) FROM event_log WHERE type = 'SEND_FAIL'", Integer.class))
                 .isEqualTo(1);
+    }
+
+    /**
+     * A template saved before the api limited nesting (or written to the database by hand) that cannot be rendered
+     * — here sections nested so deep that rendering overflows the stack — fails only the deliveries that use it,
+     * with an error text; the rest of the batch is sent and the activity completes instead of being retried.
+     */
+    @Test
+    void aTemplateThatCannotBeRenderedFailsOnlyItsDeliveriesAndTheBatchIsSent() throws Exception {
+        long poison = f.template(owner, "Poison", "{{#email}}".repeat(30_000) + "x" + "{{/email}}".repeat(30_000)
+                + "{{unsubscribe_url}}");
+        for (long throttleMillis : new long[]{0, 1}) {
+            long service = service(1000, 0);
+            long task = taskWith(6);
+            List<Long> poisoned = f.jdbc().queryForList("SELECT id FROM deliveries WHERE task_id = ? ORDER BY id "
+                    + "LIMIT 2", Long.class, task);
+            f.jdbc().update("UPDATE deliveries SET template_id = ? WHERE id IN (?, ?)", poison, poisoned.get(0),
+                    poisoned.get(1));
+            int mailsBefore = smtp.getReceivedMessages().length;
+            // the second round's task also reaches the first round's contacts
+            long others = f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ?", Long.class,
+                    task) - 2;
+
+            // one attempt only: a retry would be the wedge this test guards against
+            DeliveryBatchResult result = temporal.deliver(harness.deliveryActivities(),
+                    new DeliveryBatch(service, task, 100, throttleMillis), 1);
+
+            assertThat(others).isGreaterThanOrEqualTo(4);
+            assertThat(result.sent()).as("throttle %d ms", throttleMillis).isEqualTo(others);
+            assertThat(result.failed()).isEqualTo(2);
+            assertThat(smtp.getReceivedMessages().length - mailsBefore).isEqualTo(others);
+            assertThat(f.deliveryStatuses(task)).containsEntry("SENT", others).containsEntry("FAILED", 2L);
+            List<Map<String, Object>> failed = f.jdbc().queryForList("SELECT id, error, attempted_at FROM deliveries "
+                    + "WHERE task_id = ? AND status = 'FAILED' ORDER BY id", task);
+            assertThat(failed).extracting(row -> ((Number) row.get("id")).longValue()).isEqualTo(poisoned);
+            assertThat(failed).allSatisfy(row -> {
+                assertThat((String) row.get("error")).contains("template " + poison).contains("cannot be rendered")
+                        .doesNotContain("@");
+                assertThat(row.get("attempted_at")).isNull();
+            });
+            assertThat(f.jdbc().queryForObject("SELECT health_status FROM sender_services WHERE id = ?", String.class,
+                    service)).isEqualTo("ACTIVE");
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -67,10 +68,20 @@ class MailboxActivitiesTests {
     }
 
     private void deliver(GreenMailUser user, String fixture, Sent about) throws Exception {
+        deliver(user, fixture, about.token(), about.email(), "news@mail.example");
+    }
+
+    /**
+     * A fixture message naming Message-ID {@code <token@mail.example>} (or {@code <token>} when it has a domain), a
+     * recipient, and addressed to {@code to}.
+     */
+    private void deliver(GreenMailUser user, String fixture, String token, String recipient, String to)
+            throws Exception {
         String text;
         try (InputStream in = getClass().getResourceAsStream("/mailbox/" + fixture)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("TOKEN", about.token()).replace("RECIPIENT", about.email());
+                    .replace("TOKEN@mail.example", token.contains("@") ? token : token + "@mail.example")
+                    .replace("TOKEN", token).replace("RECIPIENT", recipient).replace("RETURN_PATH", to);
         }
         user.deliver(new MimeMessage(Session.getInstance(new Properties()),
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
@@ -106,12 +117,14 @@ class MailboxActivitiesTests {
         Sent delayed = sent(campaign, task, template, service, "slow-" + System.nanoTime() + "@inbox.example");
         Sent replier = sent(campaign, task, template, service, "bob-" + System.nanoTime() + "@inbox.example");
         deliver(user, "postfix-hard-bounce.eml", unknownUser);
-        deliver(user, "exim-soft-bounce-no-message-id.eml", delayed);
+        // names no Message-ID: it is ours because it came back to the delivery's signed return path
+        deliver(user, "exim-soft-bounce-no-message-id.eml", delayed.token(), delayed.email(),
+                ActivitiesHarness.RETURN_PATHS.forToken(delayed.token()));
         deliver(user, "out-of-office.eml", delayed);
         deliver(user, "reply.eml", replier);
         deliver(user, "reply-without-references.eml", replier);
         MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
-                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+                new EngagementEvents(harness.jdbc), ActivitiesHarness.RETURN_PATHS, Clock.systemUTC());
 
         assertThat(activities.listServicesWithMailbox()).contains(service);
         MailboxPollResult result = activities.pollMailbox(service);
@@ -123,7 +136,7 @@ class MailboxActivitiesTests {
         assertThat(suppressions(unknownUser)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT details->>'status' FROM event_log WHERE delivery_id = ? AND type = "
                 + "'BOUNCE'", String.class, unknownUser.deliveryId())).isEqualTo("5.1.1");
-        // Exim: only delayed, matched by recipient; an out-of-office is an automatic reply
+        // Exim: only delayed, matched by its return path; an out-of-office is an automatic reply
         assertThat(events(delayed, "BOUNCE", false)).isEqualTo(1);
         assertThat(suppressions(delayed)).isZero();
         assertThat(events(delayed, "REPLY", true)).isEqualTo(1);
@@ -173,7 +186,7 @@ class MailboxActivitiesTests {
         Sent replier = new Sent(campaign, contact, latest, "unused", email);
         deliver(user, "reply-without-references.eml", replier);
         MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
-                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+                new EngagementEvents(harness.jdbc), ActivitiesHarness.RETURN_PATHS, Clock.systemUTC());
 
         assertThat(activities.pollMailbox(service).replies()).isEqualTo(1);
 
@@ -183,6 +196,74 @@ class MailboxActivitiesTests {
         assertThat(labels(replier).get("replied_at")).isNotNull();
     }
 
+    /**
+     * Anyone can mail a delivery status notification to the mailbox. One that names none of our messages — a
+     * Message-ID we never sent, our token under someone else's domain, a return path whose signature does not
+     * verify — is ignored: it must not bounce, let alone suppress, the address it names.
+     */
+    @Test
+    void forgedBouncesNamingNoneOfOurMessagesSuppressNobody() throws Exception {
+        GreenMailUser user = mail.setUser("forged@mail.example", "forged", "imap-password");
+        long service = harness.fixtures.smtpService("mail.example", 2525, 100, 0, "forged", "imap-password");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        long template = harness.fixtures.template(1, "Spring sale", "<p>hi</p>");
+        long campaign = harness.fixtures.campaign(1, "forged bounces");
+        long task = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        Sent victim = sent(campaign, task, template, service, "victim-" + System.nanoTime() + "@inbox.example");
+        String stranger = UUID.randomUUID().toString().replace("-", "");
+        deliver(user, "postfix-hard-bounce.eml", stranger, victim.email(), "forged@mail.example");
+        deliver(user, "postfix-hard-bounce.eml", victim.token() + "@attacker.example",
+                victim.email(), "forged@mail.example");
+        deliver(user, "exim-soft-bounce-no-message-id.eml", victim.token(), victim.email(),
+                "bounce+" + victim.token() + "-0123456789abcdef0123@mail.example");
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), ActivitiesHarness.RETURN_PATHS, Clock.systemUTC());
+
+        MailboxPollResult result = activities.pollMailbox(service);
+
+        assertThat(result).isEqualTo(new MailboxPollResult(service, 3, 0, 0, 3));
+        assertThat(suppressions(victim)).isZero();
+        assertThat(events(victim, "BOUNCE", false)).isZero();
+        assertThat(labels(victim).get("bounced_at")).isNull();
+    }
+
+    /**
+     * A genuine bounce that quotes nothing of the original message still counts when it came back to the return
+     * path the delivery was sent with, also one signed with a key since rotated out; a hard one suppresses.
+     */
+    @Test
+    void aBounceToTheDeliverysSignedReturnPathIsAcceptedAndAHardOneSuppresses() throws Exception {
+        GreenMailUser user = mail.setUser("verp@mail.example", "verp", "imap-password");
+        long service = harness.fixtures.smtpService("mail.example", 2525, 100, 0, "verp", "imap-password");
+        jdbc.update("UPDATE sender_services SET settings = settings || jsonb_build_object('imap', "
+                + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
+                mail.getImap().getPort(), service);
+        long template = harness.fixtures.template(1, "Spring sale", "<p>hi</p>");
+        long campaign = harness.fixtures.campaign(1, "verp bounces");
+        long task = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        Sent current = sent(campaign, task, template, service, "gone-" + System.nanoTime() + "@inbox.example");
+        Sent older = sent(campaign, task, template, service, "old-" + System.nanoTime() + "@inbox.example");
+        byte[] oldKey = "the-bounce-key-before-rotation".getBytes(StandardCharsets.UTF_8);
+        byte[] newKey = "the-bounce-key-after-rotation!".getBytes(StandardCharsets.UTF_8);
+        ReturnPaths beforeRotation = new ReturnPaths("bounces.mail.example", oldKey, List.of());
+        ReturnPaths afterRotation = new ReturnPaths("bounces.mail.example", newKey, List.of(oldKey));
+        deliver(user, "verp-hard-bounce.eml", "dsn1", current.email(),
+                afterRotation.forToken(current.token()).toUpperCase(java.util.Locale.ROOT));
+        deliver(user, "verp-hard-bounce.eml", "dsn2", older.email(), beforeRotation.forToken(older.token()));
+        MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
+                new EngagementEvents(harness.jdbc), afterRotation, Clock.systemUTC());
+
+        assertThat(activities.pollMailbox(service)).isEqualTo(new MailboxPollResult(service, 2, 0, 2, 0));
+
+        for (Sent bounced : List.of(current, older)) {
+            assertThat(events(bounced, "BOUNCE", false)).isEqualTo(1);
+            assertThat(suppressions(bounced)).isEqualTo(1);
+            assertThat(labels(bounced).get("bounced_at")).isNotNull();
+        }
+    }
+
     @Test
     void aMailboxThatRefusesTheLoginFailsTheActivityForTheNextRound() {
         long service = harness.fixtures.smtpService("refused.example", 2525, 100, 0, "nobody", "wrong");
@@ -190,7 +271,7 @@ class MailboxActivitiesTests {
                 + "jsonb_build_object('host', '127.0.0.1', 'port', ?)) WHERE id = ?",
                 mail.getImap().getPort(), service);
         MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
-                new EngagementEvents(harness.jdbc), Clock.systemUTC());
+                new EngagementEvents(harness.jdbc), ActivitiesHarness.RETURN_PATHS, Clock.systemUTC());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> activities.pollMailbox(service))
                 .hasMessageContaining("unreadable");

@@ -32,6 +32,9 @@ public final class ActivitiesHarness implements AutoCloseable {
     public static final String PUBLIC_BASE_URL = "https://edm.example.test";
     public static final org.edm.domain.tracking.TrackingUrls TRACKING = new org.edm.domain.tracking.TrackingUrls(
             PUBLIC_BASE_URL, new org.edm.domain.tracking.LinkSigner("activities-tests-tracking-key".getBytes()));
+    /** Return paths as the worker issues them with {@code EDM_BOUNCE_DOMAIN=bounces.mail.example}. */
+    public static final org.edm.activities.mailbox.ReturnPaths RETURN_PATHS = new org.edm.activities.mailbox.ReturnPaths(
+            "bounces.mail.example", "activities-tests-bounce-key".getBytes(), java.util.List.of());
 
     public final TestDatabase.Database database = TestDatabase.freshDatabase();
     public final HikariDataSource dataSource;
@@ -73,7 +76,7 @@ public final class ActivitiesHarness implements AutoCloseable {
 
     public DeliveryActivitiesImpl deliveryActivities(Clock clock, UnaryOperator<MailProviders> wrapProviders) {
         return new DeliveryActivitiesImpl(new DeliveryClaims(jdbc, tx), wrapProviders.apply(providerRegistry),
-                new MessageRenderer(jdbc, TRACKING), new ServiceHealth(jdbc, tx), properties, clock, meters);
+                new MessageRenderer(jdbc, TRACKING, RETURN_PATHS), new ServiceHealth(jdbc, tx), properties, clock, meters);
     }
 
     @Override

@@ -33,10 +33,12 @@ class AuthController {
     @PostMapping("/v1/auth/sign-in")
     @Operation(summary = "Sign in; send the token as 'Authorization: Bearer <token>' until expires_at",
             description = "401 'wrong username or password' whether or not the username exists. 429 with "
-                    + "Retry-After (seconds) when the username is locked (edm.security.max-failed-sign-ins failures "
-                    + "within edm.security.lock-duration lock it for that long, default 5 in 15 min) or the "
-                    + "client address made too many failed attempts (default 20 in 15 min). Each sign-in is a "
-                    + "separate session; a user may be signed in on several devices at once.")
+                    + "Retry-After (seconds) when the username is locked for this client address "
+                    + "(edm.security.max-failed-sign-ins failures from it lock it there for "
+                    + "edm.security.lock-duration, doubling with each further failure up to max-lock-duration; "
+                    + "default 5 failures, 15 min; an IPv6 client counts by its /64; other addresses are not "
+                    + "locked) or the client address made too many failed attempts (default 20 in 15 min). "
+                    + "Each sign-in is a separate session; a user may be signed in on several devices at once.")
     SignInResponse signIn(@Valid @RequestBody SignInRequest request, HttpServletRequest http) {
         SignIn.Result result = signIn.signIn(request.username(), request.password(), clientAddress.of(http));
         // the rest of this request (e.g. an audit record of the sign-in) acts as the user who just signed in

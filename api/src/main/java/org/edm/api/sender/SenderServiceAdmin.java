@@ -234,6 +234,95 @@ class SenderServiceAdmin {
                 }
             }
         }
+        if (hadSecret) {
+            requireSecretWhenRePointed(request, existing);
+        }
+    }
+
+    /**
+     * A stored secret is only ever sent where it was given for. Changing where it goes — SMTP host, port, username
+     * or turning TLS off; the IMAP mailbox its password (or the SMTP password it falls back to) logs in to; Aliyun's
+     * AccessKey id, region, sender account or endpoint; EngageLab's endpoint or API user — needs the secret in the
+     * same request. Otherwise an admin token alone (a stolen one, say) could point a service at its own host and
+     * have the worker hand it the password. 400 naming the secret's field; nothing is written.
+     */
+    private void requireSecretWhenRePointed(SenderServiceRequest request, SenderService existing) {
+        Map<String, Object> before = existing.getSettings() == null ? Map.of() : existing.getSettings();
+        Map<String, Object> after = settingsOf(request);
+        Set<String> stored = secretFields(existing);
+        String message = "required again when the service is pointed elsewhere (%s changed): the stored secret is "
+                + "never sent to a new destination";
+        switch (request.provider()) {
+            case SMTP -> {
+                SenderServiceRequest.Smtp smtp = request.smtp();
+                List<String> changed = changed(before, after, "host", "port", "username");
+                if (Boolean.TRUE.equals(before.get("tls")) && Boolean.FALSE.equals(after.get("tls"))) {
+                    changed = new java.util.ArrayList<>(changed);
+                    changed.add("tls");
+                }
+                if (!changed.isEmpty() && stored.contains("password") && smtp.password() == null) {
+                    throw new InvalidInputException("smtp.password", message.formatted(fields("smtp", changed)));
+                }
+                SenderServiceRequest.Imap imap = smtp.imap();
+                if (imap == null) {
+                    return;
+                }
+                Map<String, Object> imapBefore = before.get("imap") instanceof Map<?, ?> m ? castMap(m) : null;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> imapAfter = (Map<String, Object>) after.get("imap");
+                List<String> imapChanged = imapBefore == null ? List.of("host")
+                        : changed(imapBefore, imapAfter, "host", "port", "username", "ssl");
+                if (imapChanged.isEmpty()) {
+                    return;
+                }
+                // the password the mailbox poller would log in with after this update, and whether it is new
+                boolean keepsImapPassword = imap.password() == null && stored.contains("imap_password");
+                boolean fallsBackToStoredSmtp = (imap.password() == null || imap.password().isEmpty())
+                        && !keepsImapPassword && smtp.password() == null && stored.contains("password");
+                if (keepsImapPassword || fallsBackToStoredSmtp) {
+                    throw new InvalidInputException("smtp.imap.password",
+                            message.formatted(fields("smtp.imap", imapChanged)));
+                }
+            }
+            case ALIYUN_DM -> {
+                List<String> changed = changed(before, after, "access_key_id", "region", "account_name", "endpoint");
+                if (!changed.isEmpty() && request.aliyun().accessKeySecret() == null) {
+                    throw new InvalidInputException("aliyun.access_key_secret",
+                            message.formatted(fields("aliyun", changed)));
+                }
+            }
+            case ENGAGELAB -> {
+                List<String> changed = changed(before, after, "endpoint", "api_user");
+                if (!changed.isEmpty() && request.engagelab().apiKey() == null) {
+                    throw new InvalidInputException("engagelab.api_key",
+                            message.formatted(fields("engagelab", changed)));
+                }
+            }
+        }
+    }
+
+    /** The keys whose values differ (host names ignoring case; a number and its text are the same value). */
+    private static List<String> changed(Map<String, Object> before, Map<String, Object> after, String... keys) {
+        List<String> changed = new java.util.ArrayList<>();
+        for (String key : keys) {
+            Object a = before.get(key);
+            Object b = after.get(key);
+            String left = a == null ? null : a.toString().trim().toLowerCase(java.util.Locale.ROOT);
+            String right = b == null ? null : b.toString().trim().toLowerCase(java.util.Locale.ROOT);
+            if (!java.util.Objects.equals(left, right)) {
+                changed.add(key);
+            }
+        }
+        return changed;
+    }
+
+    private static String fields(String prefix, List<String> keys) {
+        return String.join(", ", keys.stream().map(k -> prefix + "." + k).toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     private void apply(SenderServiceRequest request, SenderService service) {
@@ -252,25 +341,51 @@ class SenderServiceAdmin {
             // credentials of another provider mean nothing here
             service.clearSecret();
         }
-        Map<String, Object> settings = new LinkedHashMap<>();
+        Map<String, Object> settings = settingsOf(request);
         String secretField = null;
         String secret = null;
+        if (request.smtp() != null) {
+            SenderServiceRequest.Smtp smtp = request.smtp();
+            // the SMTP secret is {"password", "imap_password"}, merged field by field: null keeps the stored value,
+            // "" removes it (no authentication / the IMAP login falls back to the SMTP password), else replaces it
+            Map<String, String> stored = service.hasSecret() ? openSecret(service) : Map.of();
+            Map<String, String> sealed = new LinkedHashMap<>(stored);
+            mergeSecret(sealed, "password", smtp.password());
+            if (smtp.imap() == null) {
+                // no mailbox to read: its password means nothing any more
+                sealed.remove("imap_password");
+            } else {
+                mergeSecret(sealed, "imap_password", smtp.imap().password());
+            }
+            if (sealed.isEmpty()) {
+                service.clearSecret();
+            } else if (!sealed.equals(stored)) {
+                service.replaceSecret(secretBox.seal(encode(sealed)), secretBox.currentVersion());
+            }
+        } else if (request.aliyun() != null) {
+            secretField = "access_key_secret";
+            secret = request.aliyun().accessKeySecret();
+        } else if (request.engagelab() != null) {
+            secretField = "api_key";
+            secret = request.engagelab().apiKey();
+        }
+        service.setSettings(settings);
+        if (secret != null) {
+            service.replaceSecret(secretBox.seal(sealedSecret(secretField, secret)), secretBox.currentVersion());
+        }
+    }
+
+    /** The non-secret settings of the request's provider, exactly as stored in {@code sender_services.settings}. */
+    private static Map<String, Object> settingsOf(SenderServiceRequest request) {
+        Map<String, Object> settings = new LinkedHashMap<>();
         if (request.smtp() != null) {
             SenderServiceRequest.Smtp smtp = request.smtp();
             settings.put("host", smtp.host().trim());
             settings.put("port", smtp.port());
             settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
             settings.put("tls", smtp.tls() == null || smtp.tls());
-            // the SMTP secret is {"password", "imap_password"}, merged field by field: null keeps the stored value,
-            // "" removes it (no authentication / the IMAP login falls back to the SMTP password), else replaces it
-            Map<String, String> stored = service.hasSecret() ? openSecret(service) : Map.of();
-            Map<String, String> sealed = new LinkedHashMap<>(stored);
-            mergeSecret(sealed, "password", smtp.password());
             SenderServiceRequest.Imap imap = smtp.imap();
-            if (imap == null) {
-                // no mailbox to read: its password means nothing any more
-                sealed.remove("imap_password");
-            } else {
+            if (imap != null) {
                 boolean ssl = imap.ssl() == null || imap.ssl();
                 // exactly what the mailbox poller reads (MailboxActivitiesImpl): settings.imap and imap_password
                 Map<String, Object> imapSettings = new LinkedHashMap<>();
@@ -283,12 +398,6 @@ class SenderServiceAdmin {
                 imapSettings.put("folder", imap.folder() == null || imap.folder().isBlank()
                         ? "INBOX" : imap.folder().trim());
                 settings.put("imap", imapSettings);
-                mergeSecret(sealed, "imap_password", imap.password());
-            }
-            if (sealed.isEmpty()) {
-                service.clearSecret();
-            } else if (!sealed.equals(stored)) {
-                service.replaceSecret(secretBox.seal(encode(sealed)), secretBox.currentVersion());
             }
         } else if (request.aliyun() != null) {
             SenderServiceRequest.Aliyun aliyun = request.aliyun();
@@ -296,20 +405,13 @@ class SenderServiceAdmin {
             settings.put("region", aliyun.region() == null ? "cn-hangzhou" : aliyun.region());
             settings.put("account_name", blankToNull(aliyun.accountName()));
             settings.put("from_alias", blankToNull(aliyun.fromAlias()));
-            secretField = "access_key_secret";
-            secret = aliyun.accessKeySecret();
         } else if (request.engagelab() != null) {
             SenderServiceRequest.EngageLab engagelab = request.engagelab();
             settings.put("api_user", engagelab.apiUser().trim());
             settings.put("endpoint", engagelab.endpoint() == null || engagelab.endpoint().isBlank()
                     ? DEFAULT_ENGAGELAB_ENDPOINT : engagelab.endpoint().trim().replaceAll("/+$", ""));
-            secretField = "api_key";
-            secret = engagelab.apiKey();
         }
-        service.setSettings(settings);
-        if (secret != null) {
-            service.replaceSecret(secretBox.seal(sealedSecret(secretField, secret)), secretBox.currentVersion());
-        }
+        return settings;
     }
 
     private static void mergeSecret(Map<String, String> sealed, String field, String value) {

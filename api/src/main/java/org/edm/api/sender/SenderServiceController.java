@@ -78,7 +78,13 @@ class SenderServiceController {
 
     @PutMapping("/sender-services/{id}")
     @Operation(summary = "Replace a service's settings; omit smtp.password to keep the stored one",
-            description = "A running sender-service-{id} workflow is told to reload (configurationChanged).")
+            description = "A running sender-service-{id} workflow is told to reload (configurationChanged). "
+                    + "A stored secret is kept only while the service keeps pointing where it did: changing the SMTP "
+                    + "host, port or username or turning TLS off needs smtp.password; a new or re-pointed IMAP "
+                    + "mailbox (host, port, username, ssl) needs smtp.imap.password unless a new smtp.password is "
+                    + "given for it to fall back to; Aliyun access_key_id, region, account_name (or a stored "
+                    + "endpoint) need aliyun.access_key_secret; EngageLab endpoint or api_user need engagelab.api_key. "
+                    + "Otherwise 400 ProblemDetail naming that field, and nothing is written.")
     SenderServiceView update(@PathVariable long id, @Valid @RequestBody SenderServiceRequest request) {
         SenderServiceView updated = admin.update(id, request);
         signals.configurationChanged(id);

@@ -29,10 +29,12 @@ class TemplateLibrary {
     private final TemplateSetRepository sets;
     private final CurrentUser currentUser;
     private final EmailVariables variables;
+    private final TemplateLimits limits;
 
     TemplateLibrary(TemplateRepository templates, TemplateSetRepository sets, CurrentUser currentUser,
-                    EmailVariables variables) {
+                    EmailVariables variables, TemplateLimits limits) {
         this.variables = variables;
+        this.limits = limits;
         this.templates = templates;
         this.sets = sets;
         this.currentUser = currentUser;
@@ -86,25 +88,40 @@ class TemplateLibrary {
         templates.flush();
     }
 
+    private boolean tooLarge(String field, String text, List<FieldProblem> problems) {
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes <= limits.maxBodyBytes()) {
+            return false;
+        }
+        problems.add(new FieldProblem(field, "is " + bytes + " bytes (UTF-8); at most " + limits.maxBodyBytes()
+                + " bytes"));
+        return true;
+    }
+
     private Template findTemplate(long id) {
         return templates.findByIdAndOwnerId(id, currentUser.id())
                 .orElseThrow(() -> NotFoundException.of("template", id));
     }
 
     /**
-     * Syntax, then names: every variable must be built in or defined in {@code /v1/settings/variables}, and the body
-     * must place {@code {{unsubscribe_url}}} (seed 000 §10.4: every marketing e-mail carries an unsubscribe link).
+     * Size and nesting ({@link TemplateLimits}), syntax, then names: every variable must be built in or defined in
+     * {@code /v1/settings/variables}, and the body must place {@code {{unsubscribe_url}}} (seed 000 §10.4: every
+     * marketing e-mail carries an unsubscribe link).
      */
     private void checkSyntax(TemplateRequest request) {
         List<FieldProblem> problems = new ArrayList<>();
         java.util.Set<String> known = variables.known();
+        if (tooLarge("subject", request.subject(), problems) | tooLarge("body_html", request.bodyHtml(), problems)) {
+            throw new InvalidInputException(problems);
+        }
         try {
-            unknown("subject", TemplateVariables.parse(request.subject()), known, problems);
+            unknown("subject", TemplateVariables.parse(request.subject(), limits.maxNestingDepth()), known,
+                    problems);
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("subject", e.getMessage()));
         }
         try {
-            java.util.Set<String> used = TemplateVariables.parse(request.bodyHtml());
+            java.util.Set<String> used = TemplateVariables.parse(request.bodyHtml(), limits.maxNestingDepth());
             unknown("body_html", used, known, problems);
             if (!used.contains("unsubscribe_url")) {
                 problems.add(new FieldProblem("body_html", "must contain {{unsubscribe_url}}: every marketing "

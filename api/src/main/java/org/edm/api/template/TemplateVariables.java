@@ -15,7 +15,17 @@ final class TemplateVariables {
 
     /** The variable names used, sorted; throws {@link IllegalArgumentException} naming the first syntax error. */
     static Set<String> parse(String text) {
+        return parse(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #parse(String)}, and refuses sections ({@code {{#a}}}, {@code {{^a}}}) nested deeper than
+     * {@code maxNestingDepth}: the renderer descends one level of its stack per section, so a deep enough nest
+     * overflows it at send time.
+     */
+    static Set<String> parse(String text, int maxNestingDepth) {
         Set<String> names = new TreeSet<>();
+        int depth = 0;
         int pos = 0;
         while (true) {
             int open = text.indexOf("{{", pos);
@@ -43,6 +53,15 @@ final class TemplateVariables {
                 if (inner.charAt(0) == '!') {
                     pos = end; // a comment
                     continue;
+                }
+                char kind = inner.charAt(0);
+                if (kind == '#' || kind == '^') {
+                    if (++depth > maxNestingDepth) {
+                        throw new IllegalArgumentException("sections are nested deeper than " + maxNestingDepth
+                                + " levels at character " + open);
+                    }
+                } else if (kind == '/') {
+                    depth = Math.max(0, depth - 1);
                 }
                 inner = inner.substring(1).trim();
             }

@@ -117,32 +117,111 @@ class SecurityApiTests extends ApiTestSupport {
     }
 
     @Test
-    void fiveFailuresLockTheUsernameEvenForTheRightPasswordUntilAnAdminResetsIt() throws Exception {
+    void fiveFailuresFromOneAddressLockThatUsernameThereEvenForTheRightPasswordUntilAnAdminResetsIt()
+            throws Exception {
         String name = unique("carl");
         long id = createOperator(name);
+        RequestPostProcessor guesser = freshAddress();
         for (int i = 0; i < 5; i++) {
-            signInAttempt(name, "wrong-password-" + i, freshAddress())
+            signInAttempt(name, "wrong-password-" + i, guesser)
                     .andExpectAll(problem(401, "wrong username or password"));
         }
-        String locked = body(signInAttempt(name, TEST_PASSWORD, freshAddress())
+        String locked = body(signInAttempt(name, TEST_PASSWORD, guesser)
                 .andExpectAll(problem(429, "too many failed sign-ins for this username"))
                 .andExpect(header().exists(HttpHeaders.RETRY_AFTER)));
         long retryAfter = ((Number) JsonPath.read(locked, "$.retry_after_seconds")).longValue();
         assertThat(retryAfter).isBetween(800L, 900L);
+        // the lock holds only where the failures came from: the owner signs in from elsewhere, and that success
+        // does not unlock the guessing address
+        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpect(status().isOk());
+        signInAttempt(name, TEST_PASSWORD, guesser)
+                .andExpectAll(problem(429, "too many failed sign-ins for this username"));
 
         // an unknown username locks the same way, so the lock tells nobody which usernames exist
         String ghost = unique("ghost");
+        RequestPostProcessor ghostGuesser = freshAddress();
         for (int i = 0; i < 5; i++) {
-            signInAttempt(ghost, "wrong-password-" + i, freshAddress())
+            signInAttempt(ghost, "wrong-password-" + i, ghostGuesser)
                     .andExpectAll(problem(401, "wrong username or password"));
         }
-        signInAttempt(ghost, TEST_PASSWORD, freshAddress())
+        signInAttempt(ghost, TEST_PASSWORD, ghostGuesser)
                 .andExpectAll(problem(429, "too many failed sign-ins for this username"));
+        signInAttempt(ghost, TEST_PASSWORD, freshAddress())
+                .andExpectAll(problem(401, "wrong username or password"));
 
         postJson("/v1/users/" + id + "/password", json(Map.of("password", "a-new-password-42")))
                 .andExpect(status().isOk());
-        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpectAll(problem(401, "wrong username or password"));
-        signInAttempt(name, "a-new-password-42", freshAddress()).andExpect(status().isOk());
+        signInAttempt(name, TEST_PASSWORD, guesser).andExpectAll(problem(401, "wrong username or password"));
+        signInAttempt(name, "a-new-password-42", guesser).andExpect(status().isOk());
+    }
+
+    @Test
+    void wrongPasswordsFromTwentyRotatingAddressesDoNotLockTheRightPasswordOutOfACleanAddress() throws Exception {
+        String admin = unique("admin");
+        createUser(admin, "ADMIN");
+        for (int i = 0; i < 20; i++) {
+            signInAttempt(admin, "wrong-password-" + i, freshAddress())
+                    .andExpectAll(problem(401, "wrong username or password"));
+        }
+        signInAttempt(admin, TEST_PASSWORD, freshAddress()).andExpect(status().isOk())
+                .andExpect(jsonPath("$.user.role").value("ADMIN"));
+    }
+
+    @Test
+    void theSameAddressGuessingAgainAfterItsLockIsLockedForLongerEachTime() throws Exception {
+        String name = unique("erin");
+        createOperator(name);
+        RequestPostProcessor guesser = freshAddress();
+        for (int i = 0; i < 5; i++) {
+            signInAttempt(name, "wrong-password-" + i, guesser).andExpectAll(problem(401, "wrong username"));
+        }
+        long first = retryAfterSeconds(signInAttempt(name, TEST_PASSWORD, guesser));
+        assertThat(first).isBetween(800L, 900L);
+
+        // 16 minutes later the first lock is over: one more guess is allowed, and locks for twice as long
+        ageFailures(name, 16);
+        signInAttempt(name, "wrong-password-5", guesser).andExpectAll(problem(401, "wrong username"));
+        long second = retryAfterSeconds(signInAttempt(name, TEST_PASSWORD, guesser));
+        assertThat(second).isBetween(1700L, 1800L);
+
+        ageFailures(name, 31);
+        signInAttempt(name, "wrong-password-6", guesser).andExpectAll(problem(401, "wrong username"));
+        assertThat(retryAfterSeconds(signInAttempt(name, TEST_PASSWORD, guesser))).isBetween(3500L, 3600L);
+        // refused attempts during a lock do not prolong it
+        signInAttempt(name, "wrong-password-7", guesser).andExpectAll(problem(429, "for this username"));
+        assertThat(retryAfterSeconds(signInAttempt(name, TEST_PASSWORD, guesser))).isBetween(3500L, 3600L);
+        // and the owner is still welcome from anywhere else
+        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpect(status().isOk());
+    }
+
+    /**
+     * One IPv6 subscriber holds a whole /64: addresses within it count as one client address for locks and the
+     * throttle, or each new address would be a fresh set of guesses.
+     */
+    @Test
+    void ipv6AddressesOfOneSlash64CountAsOneAddress() throws Exception {
+        String name = unique("fay");
+        createOperator(name);
+        String prefix = "2001:db8:" + Integer.toHexString((int) (System.nanoTime() & 0xffff)) + ":7:";
+        for (int i = 1; i <= 5; i++) {
+            signInAttempt(name, "wrong-password-" + i, fromAddress(prefix + ":" + i))
+                    .andExpectAll(problem(401, "wrong username or password"));
+        }
+        signInAttempt(name, TEST_PASSWORD, fromAddress(prefix + "abcd:0:0:99"))
+                .andExpectAll(problem(429, "too many failed sign-ins for this username"));
+        signInAttempt(name, TEST_PASSWORD, fromAddress("2001:db8:ffff:1::1")).andExpect(status().isOk());
+    }
+
+    private long retryAfterSeconds(ResultActions refused) throws Exception {
+        String locked = body(refused.andExpectAll(problem(429, "too many failed sign-ins for this username"))
+                .andExpect(header().exists(HttpHeaders.RETRY_AFTER)));
+        return ((Number) JsonPath.read(locked, "$.retry_after_seconds")).longValue();
+    }
+
+    /** Moves this username's recorded failures {@code minutes} into the past, as if that much time had gone by. */
+    private void ageFailures(String username, int minutes) {
+        jdbc.update("update sign_in_failures set at = at - ? * interval '1 minute' where lower(username) = lower(?)",
+                minutes, username);
     }
 
     @Test
@@ -150,17 +229,18 @@ class SecurityApiTests extends ApiTestSupport {
         String name = unique("dora");
         long id = createOperator(name);
         getJson("/v1/users/" + id).andExpect(jsonPath("$.locked_until").value(org.hamcrest.Matchers.nullValue()));
+        RequestPostProcessor guesser = freshAddress();
         for (int i = 0; i < 5; i++) {
-            signInAttempt(name, "wrong-password-" + i, freshAddress())
+            signInAttempt(name, "wrong-password-" + i, guesser)
                     .andExpectAll(problem(401, "wrong username or password"));
         }
         String until = JsonPath.read(body(getJson("/v1/users/" + id).andExpect(status().isOk())), "$.locked_until");
         assertThat(java.time.Instant.parse(until)).isAfter(java.time.Instant.now().plusSeconds(800));
-        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpectAll(problem(429, "too many failed sign-ins"));
+        signInAttempt(name, TEST_PASSWORD, guesser).andExpectAll(problem(429, "too many failed sign-ins"));
 
         postJson("/v1/users/" + id + "/unlock", "").andExpect(status().isOk())
                 .andExpect(jsonPath("$.locked_until").value(org.hamcrest.Matchers.nullValue()));
-        signInAttempt(name, TEST_PASSWORD, freshAddress()).andExpect(status().isOk());
+        signInAttempt(name, TEST_PASSWORD, guesser).andExpect(status().isOk());
         postJson("/v1/users/" + id + "/unlock", "", asUser(id)).andExpectAll(problem(403, "only an admin"));
     }
 

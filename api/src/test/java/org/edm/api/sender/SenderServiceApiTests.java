@@ -104,12 +104,12 @@ class SenderServiceApiTests extends ApiTestSupport {
 
         putJson("/v1/admin/sender-services/" + id, """
                 {"name": "renamed", "provider": "SMTP", "domain": "example.org",
-                 "smtp": {"host": "smtp.example.org", "port": 465, "username": "mailer", "tls": true},
+                 "smtp": {"host": "smtp.example.com", "port": 587, "username": "mailer", "tls": true},
                  "daily_quota": 800, "throttle_seconds": 0, "reset_time": "08:30", "time_zone": "Europe/Berlin",
                  "enabled": false}
                 """).andExpect(status().isOk())
                 .andExpect(jsonPath("$.name").value("renamed"))
-                .andExpect(jsonPath("$.smtp.port").value(465))
+                .andExpect(jsonPath("$.smtp.port").value(587))
                 .andExpect(jsonPath("$.has_password").value(true))
                 .andExpect(jsonPath("$.reset_time").value("08:30"))
                 .andExpect(jsonPath("$.time_zone").value("Europe/Berlin"))
@@ -232,9 +232,10 @@ class SenderServiceApiTests extends ApiTestSupport {
 
         // an update without the secret keeps it; a new one replaces it
         putJson("/v1/admin/sender-services/" + engagelabId, engagelabService("engagelab-2", """
-                {"api_user": "edm_user2", "endpoint": "https://emailapi-tr.engagelab.com/"}"""))
+                {"api_user": "edm_user", "endpoint": "https://email.api.engagelab.cc/"}"""))
                 .andExpect(status().isOk())
-                .andExpect(jsonPath("$.engagelab.endpoint").value("https://emailapi-tr.engagelab.com"))
+                .andExpect(jsonPath("$.name").value("engagelab-2"))
+                .andExpect(jsonPath("$.engagelab.endpoint").value("https://email.api.engagelab.cc"))
                 .andExpect(jsonPath("$.has_secret").value(true));
         assertThat(secretBox.open(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
                 byte[].class, engagelabId))).contains(ENGAGELAB_KEY);
@@ -258,6 +259,89 @@ class SenderServiceApiTests extends ApiTestSupport {
                 .doesNotContain(ENGAGELAB_KEY).doesNotContain(PASSWORD));
         assertThat(output.getAll()).doesNotContain(ALIYUN_SECRET).doesNotContain(ENGAGELAB_KEY)
                 .doesNotContain(PASSWORD);
+    }
+
+    /**
+     * A stored secret goes only where it was given for: re-pointing a service (SMTP host, port, username, or TLS
+     * turned off; the IMAP mailbox; Aliyun's AccessKey id, region, account or endpoint; EngageLab's endpoint or
+     * API user) needs the secret again, so a stolen admin token cannot make the worker hand it to another host.
+     */
+    @Test
+    void rePointingAServiceRequiresItsSecretAgainAndWritesNothingWithoutIt() throws Exception {
+        long smtp = create("re-point-smtp");
+        String smtpBase = smtpService("re-point-smtp", "").replace("\"password\": \"" + PASSWORD + "\", ", "");
+        for (String[] change : new String[][]{
+                {"\"host\": \"smtp.example.com\"", "\"host\": \"smtp.attacker.example\""},
+                {"\"port\": 587", "\"port\": 2525"},
+                {"\"username\": \"mailer\"", "\"username\": \"someone-else\""},
+                {"\"tls\": true", "\"tls\": false"}}) {
+            assertRefusedWithoutChange(smtp, smtpBase.replace(change[0], change[1]), "smtp.password");
+        }
+        // with the password again it is the admin's choice; without a change the stored one is kept
+        putJson("/v1/admin/sender-services/" + smtp, smtpBase.replace("\"smtp.example.com\"",
+                "\"smtp2.example.com\", \"password\": \"again-" + PASSWORD + "\"")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.smtp.host").value("smtp2.example.com"));
+        assertThat(openSecretOf(smtp).path("password").asText()).isEqualTo("again-" + PASSWORD);
+        putJson("/v1/admin/sender-services/" + smtp, smtpBase.replace("\"smtp.example.com\"", "\"SMTP2.example.com\"")
+                .replace("\"daily_quota\": 500", "\"daily_quota\": 600")).andExpect(status().isOk());
+
+        // the IMAP mailbox: its own password, or the SMTP one it falls back to, must not follow a new host
+        long imap = idOf(postJson("/v1/admin/sender-services", withImap("re-point-imap", """
+                , "password": "%s", "imap": {"host": "imap.example.com", "password": "%s"}"""
+                .formatted(PASSWORD, IMAP_PASSWORD))).andExpect(status().isCreated()));
+        assertRefusedWithoutChange(imap, withImap("re-point-imap", """
+                , "imap": {"host": "imap.attacker.example"}"""), "smtp.imap.password");
+        assertRefusedWithoutChange(imap, withImap("re-point-imap", """
+                , "imap": {"host": "imap.example.com", "port": 143, "ssl": false}"""), "smtp.imap.password");
+        assertRefusedWithoutChange(imap, withImap("re-point-imap", """
+                , "imap": {"host": "imap.attacker.example", "password": ""}"""), "smtp.imap.password");
+        long noMailbox = create("re-point-new-mailbox");
+        assertRefusedWithoutChange(noMailbox, withImap("re-point-new-mailbox", """
+                , "imap": {"host": "imap.attacker.example"}"""), "smtp.imap.password");
+        putJson("/v1/admin/sender-services/" + imap, withImap("re-point-imap", """
+                , "imap": {"host": "imap2.example.com", "password": "new-%s"}""".formatted(IMAP_PASSWORD)))
+                .andExpect(status().isOk());
+        assertThat(openSecretOf(imap).path("imap_password").asText()).isEqualTo("new-" + IMAP_PASSWORD);
+
+        long aliyun = idOf(postJson("/v1/admin/sender-services", aliyunService("re-point-aliyun", """
+                {"access_key_id": "LTAI-id-1", "access_key_secret": "%s", "region": "cn-hangzhou",
+                 "account_name": "news@dm.example.com"}""".formatted(ALIYUN_SECRET))).andExpect(status().isCreated()));
+        for (String aliyunSettings : List.of(
+                "{\"access_key_id\": \"LTAI-id-2\", \"region\": \"cn-hangzhou\", \"account_name\": \"news@dm.example.com\"}",
+                "{\"access_key_id\": \"LTAI-id-1\", \"region\": \"ap-southeast-1\", \"account_name\": \"news@dm.example.com\"}",
+                "{\"access_key_id\": \"LTAI-id-1\", \"region\": \"cn-hangzhou\", \"account_name\": \"x@attacker.example\"}")) {
+            assertRefusedWithoutChange(aliyun, aliyunService("re-point-aliyun", aliyunSettings),
+                    "aliyun.access_key_secret");
+        }
+        // an endpoint set in the stored settings (a private gateway) is a destination too
+        jdbc.update("update sender_services set settings = settings || '{\"endpoint\": \"127.0.0.1:9\"}' where id = ?",
+                aliyun);
+        assertRefusedWithoutChange(aliyun, aliyunService("re-point-aliyun", """
+                {"access_key_id": "LTAI-id-1", "region": "cn-hangzhou", "account_name": "news@dm.example.com"}"""),
+                "aliyun.access_key_secret");
+
+        long engagelab = idOf(postJson("/v1/admin/sender-services", engagelabService("re-point-engagelab", """
+                {"api_user": "edm_user", "api_key": "%s"}""".formatted(ENGAGELAB_KEY))).andExpect(status().isCreated()));
+        assertRefusedWithoutChange(engagelab, engagelabService("re-point-engagelab", """
+                {"api_user": "edm_user", "endpoint": "https://attacker.example"}"""), "engagelab.api_key");
+        assertRefusedWithoutChange(engagelab, engagelabService("re-point-engagelab", """
+                {"api_user": "someone_else"}"""), "engagelab.api_key");
+        putJson("/v1/admin/sender-services/" + engagelab, engagelabService("re-point-engagelab", """
+                {"api_user": "edm_user", "endpoint": "https://emailapi-tr.engagelab.com", "api_key": "new-%s"}"""
+                .formatted(ENGAGELAB_KEY))).andExpect(status().isOk())
+                .andExpect(jsonPath("$.engagelab.endpoint").value("https://emailapi-tr.engagelab.com"));
+    }
+
+    private void assertRefusedWithoutChange(long id, String update, String secretField) throws Exception {
+        Map<String, Object> before = jdbc.queryForMap(
+                "select settings::text as settings, secret_ciphertext from sender_services where id = ?", id);
+        rememberRowCounts();
+        putJson("/v1/admin/sender-services/" + id, update).andExpectAll(invalidField(secretField));
+        assertRowCountsUnchanged();
+        Map<String, Object> after = jdbc.queryForMap(
+                "select settings::text as settings, secret_ciphertext from sender_services where id = ?", id);
+        assertThat(after.get("settings")).isEqualTo(before.get("settings"));
+        assertThat((byte[]) after.get("secret_ciphertext")).isEqualTo((byte[]) before.get("secret_ciphertext"));
     }
 
     @Test
@@ -491,12 +575,12 @@ class SenderServiceApiTests extends ApiTestSupport {
         byte[] sealedBefore = jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?",
                 byte[].class, id);
         putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
-                , "imap": {"host": "imap2.example.com", "port": 143, "ssl": false, "folder": "Bounces"}"""))
+                , "imap": {"host": "imap.example.com", "username": "replies@example.com", "folder": "Bounces"}"""))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.has_password").value(true))
-                .andExpect(jsonPath("$.smtp.imap.host").value("imap2.example.com"))
-                .andExpect(jsonPath("$.smtp.imap.port").value(143))
-                .andExpect(jsonPath("$.smtp.imap.ssl").value(false))
+                .andExpect(jsonPath("$.smtp.imap.host").value("imap.example.com"))
+                .andExpect(jsonPath("$.smtp.imap.port").value(993))
+                .andExpect(jsonPath("$.smtp.imap.ssl").value(true))
                 .andExpect(jsonPath("$.smtp.imap.folder").value("Bounces"))
                 .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(true));
         assertThat(jdbc.queryForObject("select secret_ciphertext from sender_services where id = ?", byte[].class, id))
@@ -504,7 +588,8 @@ class SenderServiceApiTests extends ApiTestSupport {
 
         // a new SMTP password replaces only that one
         putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
-                , "password": "rotated-%s", "imap": {"host": "imap2.example.com"}""".formatted(PASSWORD)))
+                , "password": "rotated-%s", "imap": {"host": "imap.example.com", "username": "replies@example.com"}"""
+                .formatted(PASSWORD)))
                 .andExpect(status().isOk());
         secret = openSecretOf(id);
         assertThat(secret.path("password").asText()).isEqualTo("rotated-" + PASSWORD);
@@ -525,7 +610,7 @@ class SenderServiceApiTests extends ApiTestSupport {
 
         // "" removes the IMAP password (the poller then logs in with the SMTP one)
         putJson("/v1/admin/sender-services/" + id, withImap("with-imap", """
-                , "imap": {"host": "imap2.example.com", "password": ""}"""))
+                , "imap": {"host": "imap.example.com", "username": "replies@example.com", "password": ""}"""))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.has_password").value(true))
                 .andExpect(jsonPath("$.smtp.imap.has_imap_password").value(false));

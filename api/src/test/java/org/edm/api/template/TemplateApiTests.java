@@ -5,6 +5,7 @@ import org.edm.api.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +82,43 @@ class TemplateApiTests extends ApiTestSupport {
         postJson("/v1/settings/variables", "{\"variable_key\": \"ok\", \"display_name\": \"x\", "
                 + "\"source_type\": \"FROM_SPACE\"}").andExpectAll(invalidField("source_type"));
         assertRowCountsUnchanged();
+    }
+
+    /**
+     * A template the renderer would choke on is refused when saved (edm.templates.max-body-bytes 512 KiB and
+     * max-nesting-depth 20 by default): sections nested too deep overflow the renderer's stack, and a huge body is
+     * rendered once per recipient.
+     */
+    @Test
+    void tooDeeplyNestedOrTooLargeTemplatesAre400sNamingTheField() throws Exception {
+        long id = createTemplate("limits");
+        rememberRowCounts();
+        String deep = "{{#email}}".repeat(21) + "x" + "{{/email}}".repeat(21);
+        postJson("/v1/templates", json(Map.of("name", "deep", "subject", "Hi",
+                "body_html", deep + "{{unsubscribe_url}}")))
+                .andExpectAll(invalidField("body_html"))
+                .andExpect(jsonPath("$.detail").value(containsString("nested deeper than 20")));
+        postJson("/v1/templates", json(Map.of("name", "deep", "subject", deep,
+                "body_html", "{{unsubscribe_url}}")))
+                .andExpectAll(invalidField("subject"));
+        putJson("/v1/templates/" + id, json(Map.of("name", "deep", "subject", "Hi",
+                "body_html", "{{^email}}".repeat(30_000) + "{{unsubscribe_url}}")))
+                .andExpectAll(invalidField("body_html"));
+        // 513 KiB of text, within the request's 1,000,000 characters; multi-byte characters count as bytes
+        postJson("/v1/templates", json(Map.of("name", "big", "subject", "Hi",
+                "body_html", "<p>" + "中".repeat(175_200) + "</p>{{unsubscribe_url}}")))
+                .andExpectAll(invalidField("body_html"))
+                .andExpect(jsonPath("$.detail").value(containsString("524288 bytes")));
+        assertRowCountsUnchanged();
+        getJson("/v1/templates/" + id).andExpect(jsonPath("$.name").value("limits"));
+
+        // the limits themselves are allowed: 20 levels, 512 KiB
+        String twenty = "{{#email}}".repeat(20) + "x" + "{{/email}}".repeat(20);
+        postJson("/v1/templates", json(Map.of("name", "twenty", "subject", "Hi",
+                "body_html", twenty + "{{unsubscribe_url}}"))).andExpect(status().isCreated());
+        String filler = "x".repeat(512 * 1024 - "{{unsubscribe_url}}".length());
+        postJson("/v1/templates", json(Map.of("name", "full", "subject", "Hi",
+                "body_html", filler + "{{unsubscribe_url}}"))).andExpect(status().isCreated());
     }
 
     @Test

@@ -66,6 +66,20 @@ public class EngagementEvents {
         return delivery.isPresent() ? delivery : message(MESSAGE + " WHERE m.token = :v", token);
     }
 
+    /**
+     * The delivery with this token whose stored Message-ID ({@code deliveries.message_id}) is exactly
+     * {@code <messageId>} (the domain ignoring case): a message that only borrows a token-shaped local part under
+     * another domain names none of ours.
+     */
+    public Optional<Delivery> byTokenAndMessageId(String token, String messageId) {
+        if (token == null || token.length() > 64 || messageId == null) {
+            return Optional.empty();
+        }
+        List<Delivery> rows = jdbc.query(DELIVERY + " WHERE d.token = :token AND lower(d.message_id) = lower(:mid)",
+                Map.of("token", token, "mid", "<" + messageId + ">"), (rs, i) -> delivery(rs));
+        return rows.stream().findFirst();
+    }
+
     public Optional<Delivery> byProviderMessageId(String providerMessageId) {
         if (providerMessageId == null || providerMessageId.isBlank()) {
             return Optional.empty();

@@ -9,6 +9,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.edm.activities.delivery.MailProvider;
@@ -107,13 +108,17 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
     private MimeMessage build(OutgoingMail mail) {
         try {
-            MimeMessage message = new MimeMessage(session) {
+            SMTPMessage message = new SMTPMessage(session) {
                 @Override
                 protected void updateMessageID() throws MessagingException {
                     // our Message-ID carries the delivery token, so replies and bounces find their delivery
                     setHeader("Message-ID", mail.messageId());
                 }
             };
+            if (mail.returnPath() != null) {
+                // MAIL FROM: the delivery's signed return path, where a bounce proves which delivery it is about
+                message.setEnvelopeFrom(mail.returnPath());
+            }
             message.setFrom(new InternetAddress(mail.from(), true));
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
             message.setSubject(mail.subject(), "UTF-8");
