@@ -66,8 +66,15 @@ public final class ApiSendBenchmark {
                     "EDM_API_SEND_SMTP_PORT", String.valueOf(sink.port()),
                     "EDM_API_SEND_SMTP_SSL", "false"));
             // one after the other: two JVMs starting at once on 2 cores take longer than twice one
-            try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs")),
-                    "Started ApiApplication");
+            String[] apiJvmArgs = {};
+            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
+                // opt-in profile of the api JVM, written when it stops (read it with `jfr print` / `jfr summary`)
+                Path jfr = work.resolve("api.jfr");
+                apiJvmArgs = new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
+                System.out.println("api flight recording: " + jfr);
+            }
+            try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs"),
+                    apiJvmArgs), "Started ApiApplication");
                  AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
                          work.resolve("logs")), "Started WorkerApplication")) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

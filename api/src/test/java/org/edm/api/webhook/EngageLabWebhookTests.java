@@ -101,6 +101,23 @@ class EngageLabWebhookTests extends ApiTestSupport {
     }
 
     @Test
+    void providerEventsOfAnApiMessageAreRecordedOnTheMessage() throws Exception {
+        String providerMessageId = "pm-api-" + System.nanoTime();
+        long message = jdbc.queryForObject("""
+                INSERT INTO api_messages (public_id, request_id, owner_id, from_address, to_address, subject,
+                                          html_body, token, status, sent_at, provider_message_id)
+                VALUES (?, 'req_wh', 1, 'service@mail.example.test', 'api-reader@example.test', 'Code', '<p>1</p>',
+                        ?, 'SENT', now(), ?) RETURNING id
+                """, Long.class, "msg_wh" + System.nanoTime(), "mwh" + System.nanoTime(), providerMessageId);
+
+        signed(fixture("delivered.json", providerMessageId, "api-reader@example.test", Instant.now().toEpochMilli()))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE message_id = ? AND type = 'DELIVERED'",
+                Long.class, message)).isEqualTo(1);
+    }
+
+    @Test
     void invalidAndSpamReportsSuppressTheAddress() throws Exception {
         SentDeliveries.Sent bounced = fixtures.oneSent("el-inv-" + System.nanoTime() + "@example.test");
         SentDeliveries.Sent spam = fixtures.oneSent("el-spam-" + System.nanoTime() + "@example.test");
