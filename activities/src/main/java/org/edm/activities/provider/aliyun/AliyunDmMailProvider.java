@@ -20,6 +20,7 @@ import org.edm.activities.delivery.OutgoingMail;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -29,9 +30,10 @@ import java.util.Locale;
  *
  * <p>Classification (seed 000 §7):
  * <ul>
- *   <li>throttling, 503 and "could not connect": the message certainly did not leave, {@code NOT_SENT} (retried);</li>
- *   <li>other 5xx, timeouts and broken connections after the request went out: {@code UNCERTAIN} (retried, the
- *       delivery in flight becomes UNKNOWN);</li>
+ *   <li>throttling and "could not connect": the message certainly did not leave, {@code NOT_SENT} (retried);</li>
+ *   <li>every 5xx (502/503/504 included: a gateway may answer after the backend took the message), read timeouts
+ *       and broken connections after the request went out: {@code UNCERTAIN} (retried, the delivery in flight
+ *       becomes UNKNOWN);</li>
  *   <li>an invalid or refused recipient: {@code REJECTED} for that recipient only (FAILED, not counted towards
  *       freezing);</li>
  *   <li>any other 4xx (bad AccessKey, unverified sender account, content refused): {@code REJECTED}, FAILED
@@ -41,18 +43,27 @@ import java.util.Locale;
  */
 public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
 
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
     private final AliyunDmSettings settings;
     private final DefaultAcsClient client;
+    private final int readTimeoutMillis;
 
     public AliyunDmMailProvider(AliyunDmSettings settings, String accessKeySecret) {
+        this(settings, accessKeySecret, Duration.ofSeconds(30));
+    }
+
+    /** {@code readTimeout}: how long to wait for the answer once the request is on its way (tests shorten it). */
+    AliyunDmMailProvider(AliyunDmSettings settings, String accessKeySecret, Duration readTimeout) {
         if (settings.accessKeyId() == null || accessKeySecret == null || accessKeySecret.isBlank()) {
             throw new IllegalArgumentException("Aliyun DirectMail needs access_key_id and access_key_secret");
         }
         this.settings = settings;
         DefaultProfile profile = DefaultProfile.getProfile(settings.region(), settings.accessKeyId(), accessKeySecret);
         HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(10_000);
-        http.setReadTimeoutMillis(30_000);
+        http.setConnectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+        http.setReadTimeoutMillis(readTimeout.toMillis());
+        this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
         http.setWriteTimeoutMillis(30_000);
         profile.setHttpClientConfig(http);
         this.client = new DefaultAcsClient(profile);
@@ -66,6 +77,9 @@ public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
         SingleSendMailRequest request = new SingleSendMailRequest();
         request.setSysMethod(MethodType.POST);
         request.setAcceptFormat(FormatType.JSON);
+        // per request: the SDK otherwise prefers its own per-API defaults over the client config's timeouts
+        request.setSysConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        request.setSysReadTimeout(readTimeoutMillis);
         if (settings.endpoint() != null) {
             request.setSysEndpoint(settings.endpoint());
             request.setSysProtocol(ProtocolType.HTTP);
@@ -90,10 +104,15 @@ public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
         }
     }
 
+    /**
+     * Only an explicit throttling answer proves the message was refused. 502/503/504 (even with an Aliyun
+     * {@code ServiceUnavailable} code) may come from a hop whose backend already took the message, so they are
+     * uncertain like any other 5xx: a retry must not send twice (INV-3). Freezing after consecutive failures bounds
+     * how many deliveries an outage turns UNKNOWN.
+     */
     private static MailSendException classifyServer(ServerException e) {
         String code = String.valueOf(e.getErrCode());
-        if (e.getErrorType() == ErrorType.Throttling || code.startsWith("Throttling")
-                || code.equals("ServiceUnavailable")) {
+        if (e.getErrorType() == ErrorType.Throttling || code.startsWith("Throttling")) {
             return new MailSendException(Kind.NOT_SENT, "Aliyun DirectMail busy: " + describe(e), null);
         }
         return new MailSendException(Kind.UNCERTAIN, "Aliyun DirectMail server error: " + describe(e), null);
