@@ -22,6 +22,10 @@ class ReplayTests {
             "histories/task-sendability-quota.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-sendability-no-service.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-quota-granted.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-continued-as-new-first-run.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-continued-as-new-last-run.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/campaign-continued-as-new-first-run.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
+            "histories/campaign-continued-as-new-last-run.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
             "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
