@@ -126,8 +126,10 @@ class CampaignWorkflowTests {
         campaign.resume();
         WorkflowStub.fromTyped(campaign).getResult(Void.class);
 
-        assertThat(tasks.startOrder).as("every task once, in plan order")
-                .containsExactlyElementsOf(many.stream().map(PlannedTask::taskId).toList());
+        // the campaign starts them in plan order; two due at once (after the pause) may run their first activity in
+        // either order, so the fake's record is compared as a set without duplicates
+        assertThat(tasks.startOrder).as("every task once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(many.stream().map(PlannedTask::taskId).toList());
         assertThat(campaigns.completions).containsExactly(false);
         List<History> runs = WorkflowTestEnvironments.runs(env.getWorkflowClient(), "campaign-" + CAMPAIGN);
         assertThat(runs).allSatisfy(run -> assertThat(run.getEventsCount()).isLessThan(2_000));
