@@ -55,6 +55,9 @@ public class CampaignActivitiesImpl implements CampaignActivities {
                 throw ApplicationFailure.newNonRetryableFailure("campaign " + campaignId + " does not exist",
                         "CampaignNotFound");
             }
+            // Normally the api has activated the campaign before starting this run. A run whose start reached Temporal
+            // while the api's activation rolled back (the client saw a timeout) finds a DRAFT here, after waiting for
+            // the api's row lock: it activates it, so a campaign never stays DRAFT with a running workflow.
             jdbc.update("""
                     UPDATE campaigns SET status = 'ACTIVE', activated_at = coalesce(activated_at, now()),
                                          updated_at = now()

@@ -185,6 +185,10 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     @Override
     public DeliveryCounts countDeliveries(long taskId) {
+        // A retry reopens FAILED deliveries in a transaction that holds this row until Temporal has taken its signal
+        // (api TaskLifecycle.retry): waiting for that lock here means a count woken by the signal sees the reopened
+        // deliveries, and the task cannot finish with PENDING ones the count missed.
+        jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
         settleAbandonedClaims(taskId);
         return jdbc.queryForObject("""
                 SELECT count(*) FILTER (WHERE status = 'PENDING')   AS pending,

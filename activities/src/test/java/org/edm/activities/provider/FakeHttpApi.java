@@ -29,7 +29,19 @@ public final class FakeHttpApi implements AutoCloseable {
         public static Reply json(int status, String body) {
             return new Reply(status, body, 0);
         }
+
+        /** A gateway that hands the request on and then answers with its own error page, not the provider's JSON. */
+        public static Reply gatewayPage(int status) {
+            return new Reply(status, "<html><body><h1>" + status + " gateway error</h1></body></html>", 0);
+        }
+
+        /** Reads the whole request, then drops the connection without a status line. */
+        public static Reply hangUp() {
+            return new Reply(HANG_UP, "", 0);
+        }
     }
+
+    private static final int HANG_UP = -1;
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -66,6 +78,10 @@ public final class FakeHttpApi implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (reply.status() == HANG_UP) {
+            exchange.close(); // no response headers sent yet: the server closes the connection
+            return;
         }
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json;charset=utf-8");

@@ -95,7 +95,10 @@ class CampaignController {
 
     @PostMapping("/{id}/activate")
     @Operation(summary = "DRAFT → ACTIVE: start the campaign workflow campaign-{id}",
-            description = "409 unless DRAFT, and for a campaign without start time (made for API sends). 503 if Temporal cannot be reached; the campaign then stays DRAFT.")
+            description = "409 unless DRAFT, and for a campaign without start time (made for API sends). 503 if "
+                    + "Temporal cannot be reached: nothing changed (the campaign stays DRAFT, no quota reserved); "
+                    + "activate again later. A start that reached Temporal although its reply was lost counts as "
+                    + "started.")
     CampaignDetail activate(@PathVariable long id) {
         return planner.activate(id);
     }

@@ -207,11 +207,20 @@ class CampaignPlanner {
     }
 
     /**
-     * DRAFT → ACTIVE, then start {@code campaign-{id}}. A duplicate start is harmless (one id, one run); a failed
-     * start puts the campaign back to DRAFT and answers 503 so the operator can simply try again.
+     * DRAFT → ACTIVE and {@code campaign-{id}} started, all or nothing. The start is the last step of the transaction
+     * that reserves the quota and activates the campaign (holding its row lock), which commits only once Temporal
+     * has the run; a start that fails rolls everything back: 503, and the campaign is the DRAFT it was (no reservation,
+     * no compensating ledger rows), so the operator simply activates it again.
+     *
+     * <p>A start can reach Temporal although the client sees a failure (a timeout, a lost reply). So before rolling
+     * back, the api asks Temporal whether the run exists; if it does, the activation stands (issue 11 item 13). If
+     * Temporal cannot even answer that, the activation rolls back — and a run that did start converges on its own:
+     * its first activity ({@code loadCampaignPlan}) waits for this row lock and then activates the DRAFT it finds,
+     * so a campaign is never left DRAFT with a running workflow (its tasks' quota is then charged when each starts).
+     * A duplicate start is harmless (one id, one run).
      */
     CampaignDetail activate(long id) {
-        Campaign campaign = tx.execute(status -> {
+        tx.executeWithoutResult(status -> {
             Campaign c = lock(id);
             if (c.getStatus() != CampaignStatus.DRAFT) {
                 throw new ConflictException("campaign " + id + " is " + c.getStatus()
@@ -225,23 +234,27 @@ class CampaignPlanner {
             quota.reservePlanned(c.getOwnerId(), tasks.findAllByCampaignIdOrderBySeqAsc(id).stream()
                     .map(Task::getId).toList(), currentUser.id(), "campaign " + id + " activated");
             campaigns.activate(id, Instant.now());
-            return c;
+            startWorkflow(id, c.getOwnerId(), c.getName());
         });
+        return readTx.execute(status -> detailOf(find(id)));
+    }
+
+    /** Inside the activation's transaction: throwing here rolls the activation back. */
+    private void startWorkflow(long id, long ownerId, String name) {
         try {
-            runs.start(id, campaign.getOwnerId(), campaign.getName());
+            runs.start(id, ownerId, name);
         } catch (WorkflowExecutionAlreadyStarted alreadyRunning) {
             log.info("campaign-{} was already started; not starting it again", id);
         } catch (RuntimeException e) {
-            tx.executeWithoutResult(status -> {
-                quota.releaseCampaign(id, QuotaLedger.TASK_RELEASE, currentUser.id(),
-                        "campaign workflow could not be started; back to DRAFT");
-                if (campaigns.revertToDraft(id, Instant.now()) == 1) {
-                }
-            });
+            if (runs.exists(id)) {
+                log.warn("starting campaign-{} failed on the client ({}), but the run exists: the activation stands",
+                        id, e.toString());
+                return;
+            }
             throw new TemporalUnavailableException("could not start the workflow of campaign " + id
-                    + " (Temporal unreachable?); the campaign is back in DRAFT, activate it again later", e);
+                    + " (Temporal unreachable?); nothing changed, the campaign is still a DRAFT: activate it again "
+                    + "later", e);
         }
-        return readTx.execute(status -> detailOf(find(id)));
     }
 
     /**

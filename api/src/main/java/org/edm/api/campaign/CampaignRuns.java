@@ -60,6 +60,21 @@ class CampaignRuns {
         WorkflowClient.start(workflow::run, new CampaignInput(campaignId));
     }
 
+    /**
+     * Whether a run of {@code campaign-{id}} exists (open or closed). False when Temporal says there is none, and
+     * also when it cannot be asked: the caller then treats the start as not having happened.
+     */
+    boolean exists(long campaignId) {
+        try {
+            client.newUntypedWorkflowStub(WorkflowIds.campaign(campaignId)).describe();
+            return true;
+        } catch (WorkflowNotFoundException none) {
+            return false;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
+    }
+
     /** Signals {@code cancel}; {@link WorkflowNotFoundException} when no run of the campaign is open. */
     void cancel(long campaignId, String reason) throws WorkflowNotFoundException {
         client.newWorkflowStub(CampaignWorkflow.class, WorkflowIds.campaign(campaignId)).cancel(reason);

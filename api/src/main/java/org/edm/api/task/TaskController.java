@@ -103,7 +103,8 @@ class TaskController {
     @PostMapping("/{id}/retry")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Send the task's FAILED deliveries again (never SENT or UNKNOWN ones)",
-            description = "409 if there are none, or the task is not SENDING, PAUSED or FINISHED.")
+            description = "409 if there are none, or the task is not SENDING, PAUSED or FINISHED. 503 if Temporal "
+                    + "cannot be reached: nothing changed (deliveries still FAILED, no quota charged); retry again later.")
     TaskView retry(@PathVariable long id) {
         return lifecycle.retry(id);
     }

@@ -283,15 +283,22 @@ class TaskLifecycle {
     // --- retry of failed deliveries ----------------------------------------------------------------------------------
 
     /**
-     * FAILED deliveries go back to PENDING — never SENT or UNKNOWN ones (INV-3) — and the task to SENDING, in one
-     * transaction. Then the demand is re-published: by the task's running workflow when there is one, otherwise by a
-     * new run of {@code task-{id}} (the id is reused: the earlier run has closed, or is past finishing the task,
-     * which is why a run still open after FINISHED is replaced).
+     * FAILED deliveries go back to PENDING — never SENT or UNKNOWN ones (INV-3) — and the task to SENDING. Then the
+     * demand is re-published: by the task's running workflow when there is one, otherwise by a new run of
+     * {@code task-{id}} (the id is reused: the earlier run has closed, or is past finishing the task, which is why a
+     * run still open after FINISHED is replaced).
+     *
+     * <p>All or nothing: the Temporal call is the last step of the transaction that charges the quota and reopens the
+     * deliveries, and that transaction commits only once Temporal has taken the signal or the start. If Temporal
+     * cannot be reached it rolls back: 503, and the task, its deliveries, the ledger and the log are exactly as before,
+     * so the operator simply retries again (issue 11). The task workflow's activities take the task row lock this
+     * transaction holds ({@code materializeDeliveries}, {@code countDeliveries}), so a run woken by the signal or the
+     * start reads the reopened deliveries only once they are committed, and never reads a retry that rolled back.
+     * A signal or start that reached Temporal although the client saw a timeout finds the deliveries still FAILED
+     * and the task as it was: it re-publishes demand for nothing, which is harmless.
      */
     TaskView retry(long id) {
-        record Reopened(long campaignId, TaskStatus before, int count) {
-        }
-        Reopened reopened = tx.execute(status -> {
+        tx.executeWithoutResult(status -> {
             TaskStatus current = lockStatus(id);
             if (current != TaskStatus.FINISHED && !RUNNING.contains(current)) {
                 throw new ConflictException("task " + id + " is " + current
@@ -321,25 +328,28 @@ class TaskLifecycle {
                         + "VALUES (:id, :s, :s, :reason)", Map.of("id", id, "s", current.name(),
                         "reason", "retry by operator: " + count + " failed deliveries back to pending"));
             }
-            Task task = tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
-            return new Reopened(task.getCampaignId(), current, count);
+            long campaignId = tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow().getCampaignId();
+            handOffRetry(id, campaignId, current);
         });
+        return view(id);
+    }
+
+    /** Inside the retry's transaction: any failure here rolls the retry back. */
+    private void handOffRetry(long id, long campaignId, TaskStatus before) {
         try {
-            if (reopened.before() != TaskStatus.FINISHED) {
+            if (before != TaskStatus.FINISHED) {
                 try {
                     client.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(id)).deliveriesReopened();
-                    return view(id);
+                    return;
                 } catch (WorkflowNotFoundException gone) {
                     log.info("task-{} has no open run; starting one for the retry", id);
                 }
             }
-            startRun(id, reopened.campaignId());
+            startRun(id, campaignId);
         } catch (RuntimeException e) {
-            throw new TemporalUnavailableException("the failed deliveries of task " + id + " are pending again, but "
-                    + "its workflow could not be started or signalled (Temporal unreachable?); the task will send "
-                    + "them once retried again", e);
+            throw new TemporalUnavailableException("the workflow of task " + id + " could not be started or "
+                    + "signalled (Temporal unreachable?); nothing changed, retry again later", e);
         }
-        return view(id);
     }
 
     /**

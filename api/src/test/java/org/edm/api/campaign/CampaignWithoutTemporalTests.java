@@ -77,7 +77,7 @@ class CampaignWithoutTemporalTests {
         mvc.perform(post("/v1/campaigns/" + id + "/activate"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(containsString("back in DRAFT")));
+                .andExpect(jsonPath("$.detail").value(containsString("still a DRAFT")));
         assertThat(jdbc.queryForObject("select status from campaigns where id = ?", String.class, id))
                 .isEqualTo("DRAFT");
         assertThat(jdbc.queryForObject("select activated_at is null from campaigns where id = ?", Boolean.class, id))

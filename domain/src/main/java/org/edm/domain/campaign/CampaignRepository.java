@@ -33,12 +33,6 @@ public interface CampaignRepository extends JpaRepository<Campaign, Long> {
             + " c.updatedAt = :at where c.id = :id and c.status = org.edm.domain.campaign.CampaignStatus.DRAFT")
     int activate(@Param("id") long id, @Param("at") Instant at);
 
-    /** Undoes {@link #activate} when the campaign workflow could not be started; 0 if something moved on. */
-    @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Query("update Campaign c set c.status = org.edm.domain.campaign.CampaignStatus.DRAFT, c.activatedAt = null,"
-            + " c.updatedAt = :at where c.id = :id and c.status = org.edm.domain.campaign.CampaignStatus.ACTIVE")
-    int revertToDraft(@Param("id") long id, @Param("at") Instant at);
-
     /** Ends a running campaign whose workflow no longer exists. */
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Query("update Campaign c set c.status = org.edm.domain.campaign.CampaignStatus.CANCELLED, c.completedAt = :at,"

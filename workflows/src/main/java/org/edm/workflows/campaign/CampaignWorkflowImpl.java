@@ -45,6 +45,15 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
     /** Pause, resume and live re-planning replaced the one-pass loop over the plan (version 1). */
     static final String REPLANNING_LOOP = "replanning-loop";
 
+    /**
+     * Continue-as-new (issue 11 item 12): every started task and every operator signal adds events, so a long
+     * campaign hands its state to a new run once its history passes {@link #HISTORY_LIMIT} events — at a moment when
+     * none of its tasks is running (a child's end can only be seen by the run that started it) and no signal waits
+     * to be applied. Older histories are shorter than the limit, so they never reach this version check.
+     */
+    static final String CONTINUE_AS_NEW = "continue-as-new";
+    static final int HISTORY_LIMIT = 1_000;
+
     @Override
     public void run(CampaignInput input) {
         CampaignPlan loaded = activities.loadCampaignPlan(input.campaignId());
@@ -54,7 +63,26 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
             return;
         }
         campaign = loaded;
+        if (input.carried() != null) {
+            startedTaskIds.addAll(input.carried().startedTaskIds());
+            endedTaskIds.addAll(input.carried().startedTaskIds());
+            paused = pauseRequested = input.carried().paused();
+            pauseReason = input.carried().pauseReason();
+        }
         runReplanning(input.campaignId());
+    }
+
+    private void continueAsNewIfLong(long campaignId) {
+        if (cancelRequested || pauseRequested != paused || planChanges > 0 || !runningTaskIds().isEmpty()
+                || (Workflow.getInfo().getHistoryLength() <= HISTORY_LIMIT
+                && !Workflow.getInfo().isContinueAsNewSuggested())) {
+            return;
+        }
+        if (Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return;
+        }
+        Workflow.continueAsNew(new CampaignInput(campaignId,
+                new CampaignCarry(List.copyOf(startedTaskIds), paused, paused ? pauseReason : null)));
     }
 
     /** The loop of the first release, kept as it was so its running workflows replay. */
@@ -87,6 +115,7 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
      */
     private void runReplanning(long campaignId) {
         while (!cancelRequested) {
+            continueAsNewIfLong(campaignId);
             if (pauseRequested != paused) {
                 applyPause(campaignId);
                 continue;

@@ -35,6 +35,15 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
      */
     static final String QUOTA_GRANTED = "quota-granted-wakes";
 
+    /**
+     * Continue-as-new (issue 11 item 12): a task waiting weeks for quota or a usable service rechecks every half hour,
+     * which would grow one run's history towards Temporal's limit. Past {@link #HISTORY_LIMIT} events (or when
+     * Temporal suggests it) the wait loop hands its state to a new run. Older histories are shorter than the limit,
+     * so they never reach this version check.
+     */
+    static final String CONTINUE_AS_NEW = "continue-as-new";
+    static final int HISTORY_LIMIT = 1_000;
+
     private final TaskActivities activities = Workflow.newActivityStub(TaskActivities.class,
             ActivityOptions.newBuilder()
                     // materialising a million-contact audience is one statement, but not a quick one
@@ -43,6 +52,7 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                     .build());
 
     private long taskId;
+    private long campaignId;
     private String state = "RESOLVING";
     private int audienceSize;
     private DeliveryCounts lastCounts = DeliveryCounts.NONE;
@@ -62,6 +72,18 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     @Override
     public TaskOutcome run(TaskInput input) {
         taskId = input.taskId();
+        campaignId = input.campaignId();
+        if (input.carried() != null) {
+            TaskCarry carried = input.carried();
+            audienceSize = carried.audienceSize();
+            state = carried.state();
+            lastCounts = carried.lastCounts();
+            systemPauseReason = carried.systemPauseReason();
+            systemPauseRecheck = carried.systemPauseRecheckMillis() == null ? null
+                    : Duration.ofMillis(carried.systemPauseRecheckMillis());
+            waitUntilEveryDeliveryIsDecided(carried.demand(), Duration.ofMillis(carried.recheckMillis()));
+            return end();
+        }
         TaskAudience audience = activities.materializeDeliveries(taskId);
         audienceSize = audience.audienceSize();
         if (audience.pending() > 0) {
@@ -76,6 +98,10 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                 waitUntilEveryDeliveryIsDecided(demand);
             }
         }
+        return end();
+    }
+
+    private TaskOutcome end() {
         if (cancelled) {
             lastCounts = activities.countDeliveries(taskId);
             state = "CANCELLED";
@@ -100,8 +126,14 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                 recheck = paused;
             }
         }
+        waitUntilEveryDeliveryIsDecided(demand, recheck);
+    }
+
+    private void waitUntilEveryDeliveryIsDecided(TaskDemand demand, Duration firstRecheck) {
+        Duration recheck = firstRecheck;
         boolean quotaGrantsWake = Workflow.getVersion(QUOTA_GRANTED, Workflow.DEFAULT_VERSION, 1) == 1;
         while (true) {
+            continueAsNewIfLong(demand, recheck);
             int seen = drainedSignals;
             int seenGrants = quotaGrants;
             boolean signalled = Workflow.await(recheck, () -> drainedSignals > seen || controlsPending()
@@ -145,6 +177,26 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                 recheck = recheck.multipliedBy(2).compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : recheck.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Hands the wait over to a new run when this one's history is long. Only between two waits and with no operator
+     * control pending, so nothing asked for is lost: a drained or quota signal that arrived since the last wait is
+     * ignored here exactly as the loop ignores it (it re-reads its counters before each wait), and the next run
+     * looks at the deliveries after the same recheck. A signal that reaches Temporal while this run is closing makes
+     * the server refuse the continue-as-new and deliver the signal to this run first.
+     */
+    private void continueAsNewIfLong(TaskDemand demand, Duration recheck) {
+        if (controlsPending() || cancelled || (Workflow.getInfo().getHistoryLength() <= HISTORY_LIMIT
+                && !Workflow.getInfo().isContinueAsNewSuggested())) {
+            return;
+        }
+        if (Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return;
+        }
+        Workflow.continueAsNew(new TaskInput(taskId, campaignId, new TaskCarry(demand, audienceSize, state,
+                systemPauseReason, systemPauseRecheck == null ? null : systemPauseRecheck.toMillis(),
+                recheck.toMillis(), lastCounts)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.edm.workflows.campaign;
 
+import io.temporal.api.history.v1.History;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,5 +103,40 @@ class CampaignWorkflowTests {
 
         assertThat(tasks.startOrder).containsExactly(1L);
         assertThat(campaigns.completions).containsExactly(true);
+    }
+
+    /**
+     * Issue 11 item 12: a long campaign (here 150 tasks, one an hour) keeps every run's history short by continuing
+     * as new between tasks, and still starts each task exactly once, in order, then completes.
+     */
+    @Test
+    void aLongCampaignContinuesAsNewAndStartsEveryTaskOnce() {
+        List<PlannedTask> many = new ArrayList<>();
+        for (long id = 1; id <= 150; id++) {
+            many.add(new PlannedTask(id, T.plus(Duration.ofHours(id)).toEpochMilli()));
+        }
+        campaigns.plan = new CampaignPlan(CAMPAIGN, 7, many);
+        CampaignWorkflow campaign = campaign();
+        WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
+
+        env.sleep(Duration.ofHours(75));
+        campaign.pause("paused by operator");
+        env.sleep(Duration.ofHours(10));
+        assertThat(tasks.startOrder).as("nothing starts while paused").hasSize(74);
+        campaign.resume();
+        WorkflowStub.fromTyped(campaign).getResult(Void.class);
+
+        // the campaign starts them in plan order; two due at once (after the pause) may run their first activity in
+        // either order, so the fake's record is compared as a set without duplicates
+        assertThat(tasks.startOrder).as("every task once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(many.stream().map(PlannedTask::taskId).toList());
+        assertThat(campaigns.completions).containsExactly(false);
+        List<History> runs = WorkflowTestEnvironments.runs(env.getWorkflowClient(), "campaign-" + CAMPAIGN);
+        assertThat(runs).allSatisfy(run -> assertThat(run.getEventsCount()).isLessThan(2_000));
+        assertThat(runs).as("the history was cut into runs").hasSizeGreaterThan(1);
+        WorkflowTestEnvironments.recordHistory("campaign-" + CAMPAIGN, runs.get(0),
+                "campaign-continued-as-new-first-run.json");
+        WorkflowTestEnvironments.recordHistory("campaign-" + CAMPAIGN, runs.get(runs.size() - 1),
+                "campaign-continued-as-new-last-run.json");
     }
 }

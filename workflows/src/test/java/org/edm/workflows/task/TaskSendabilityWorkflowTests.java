@@ -1,5 +1,6 @@
 package org.edm.workflows.task;
 
+import io.temporal.api.history.v1.History;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,5 +179,60 @@ class TaskSendabilityWorkflowTests {
         task.resume();
         env.sleep(Duration.ofSeconds(5));
         assertThat(task.progress().state()).isEqualTo("SENDING");
+    }
+
+    /**
+     * Issue 11 item 12: a task paused for 120 days (no usable service) keeps every run's history short by continuing
+     * as new with its state, still obeys an operator's pause and resume sent along the way, and finishes once a
+     * service is usable again.
+     */
+    @Test
+    void aTaskPausedFor120DaysContinuesAsNewWithItsStateAndThenFinishes() {
+        services.set("NONE");
+        TaskWorkflow task = start(26);
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(task.progress().pauseReason()).isEqualTo("当前没有可用发信服务");
+
+        for (int day = 1; day <= 120; day++) {
+            env.sleep(Duration.ofDays(1));
+            if (day == 60) {
+                task.pause("paused by operator: holiday");
+            }
+            if (day == 61) {
+                assertThat(task.progress().pauseReason()).isEqualTo("paused by operator: holiday");
+                task.resume();
+            }
+            // signals that land on every side of a continue-as-new must not be lost or counted twice
+            task.quotaGranted();
+            task.serviceDrained(1);
+            if (day % 10 == 0) {
+                String after = day + " days";
+                assertThat(runs("task-26")).allSatisfy(run -> assertThat(run.getEventsCount())
+                        .as("events in one run after %s", after).isLessThan(2_000));
+                assertThat(task.progress().state()).isEqualTo("PAUSED");
+            }
+        }
+        assertThat(runs("task-26")).as("the history was cut into runs").hasSizeGreaterThan(1);
+        assertThat(activities.controls).containsExactly("26 PAUSED paused by operator: holiday",
+                "26 SENDING resumed by operator");
+        assertThat(task.progress().pauseReason()).as("the system's pause, carried over").isEqualTo("当前没有可用发信服务");
+
+        services.set("OK");
+        env.sleep(TaskWorkflowImpl.MAX_RECHECK.plusSeconds(1));
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+        activities.outstanding.put(26L, 0L);
+        task.serviceDrained(1);
+        TaskOutcome outcome = WorkflowStub.fromTyped(task).getResult(TaskOutcome.class);
+        assertThat(outcome.status()).isEqualTo("FINISHED");
+        assertThat(outcome.counts().sent()).isEqualTo(20);
+        assertThat(activities.finished).containsExactly(26L);
+        List<History> runs = runs("task-26");
+        WorkflowTestEnvironments.recordHistory("task-26", runs.get(0), "task-continued-as-new-first-run.json");
+        WorkflowTestEnvironments.recordHistory("task-26", runs.get(runs.size() - 1),
+                "task-continued-as-new-last-run.json");
+    }
+
+    private List<History> runs(String workflowId) {
+        return WorkflowTestEnvironments.runs(env.getWorkflowClient(), workflowId);
     }
 }

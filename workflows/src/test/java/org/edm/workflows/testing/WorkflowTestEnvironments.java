@@ -37,13 +37,38 @@ public final class WorkflowTestEnvironments {
         if (!Boolean.getBoolean("edm.record-histories")) {
             return;
         }
-        WorkflowExecutionHistory history = client.fetchHistory(workflowId);
+        write(client.fetchHistory(workflowId), fileName);
+    }
+
+    /** One given run (e.g. of a workflow that continued as new), like {@link #recordHistory(WorkflowClient, String, String)}. */
+    public static void recordHistory(String workflowId, io.temporal.api.history.v1.History run, String fileName) {
+        if (Boolean.getBoolean("edm.record-histories")) {
+            write(new WorkflowExecutionHistory(run, workflowId), fileName);
+        }
+    }
+
+    private static void write(WorkflowExecutionHistory history, String fileName) {
         try {
             Path dir = Path.of("src/test/resources/histories");
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(fileName), history.toJson(true));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every run of a workflow id, oldest first, walking the continue-as-new chain back from the latest run. */
+    public static java.util.List<io.temporal.api.history.v1.History> runs(WorkflowClient client, String workflowId) {
+        java.util.List<io.temporal.api.history.v1.History> runs = new java.util.ArrayList<>();
+        io.temporal.api.history.v1.History history = client.fetchHistory(workflowId).getHistory();
+        while (true) {
+            runs.add(0, history);
+            String previous = history.getEvents(0).getWorkflowExecutionStartedEventAttributes()
+                    .getContinuedExecutionRunId();
+            if (previous.isEmpty()) {
+                return runs;
+            }
+            history = client.fetchHistory(workflowId, previous).getHistory();
         }
     }
 }

@@ -16,10 +16,19 @@ final class AliyunDmClients {
     }
 
     static DefaultAcsClient newClient(String region, String accessKeyId, String accessKeySecret) {
+        return newClient(region, accessKeyId, accessKeySecret, 10_000, 30_000);
+    }
+
+    /**
+     * The SDK ignores the client's read timeout for some requests, so callers that must bound a call also set
+     * {@code setSysConnectTimeout}/{@code setSysReadTimeout} on each request.
+     */
+    static DefaultAcsClient newClient(String region, String accessKeyId, String accessKeySecret,
+                                      int connectTimeoutMillis, int readTimeoutMillis) {
         DefaultProfile profile = DefaultProfile.getProfile(region, accessKeyId, accessKeySecret);
         HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(10_000);
-        http.setReadTimeoutMillis(30_000);
+        http.setConnectionTimeoutMillis(connectTimeoutMillis);
+        http.setReadTimeoutMillis(readTimeoutMillis);
         http.setWriteTimeoutMillis(30_000);
         profile.setHttpClientConfig(http);
         DefaultAcsClient client = new DefaultAcsClient(profile);

@@ -17,6 +17,7 @@ import org.edm.activities.delivery.OutgoingMail;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -26,9 +27,10 @@ import java.util.Locale;
  *
  * <p>Classification (seed 000 §7):
  * <ul>
- *   <li>throttling, 503 and "could not connect": the message certainly did not leave, {@code NOT_SENT} (retried);</li>
- *   <li>other 5xx, timeouts and broken connections after the request went out: {@code UNCERTAIN} (retried, the
- *       delivery in flight becomes UNKNOWN);</li>
+ *   <li>throttling and "could not connect": the message certainly did not leave, {@code NOT_SENT} (retried);</li>
+ *   <li>every 5xx (502/503/504 included: a gateway may answer after the backend took the message), read timeouts
+ *       and broken connections after the request went out: {@code UNCERTAIN} (retried, the delivery in flight
+ *       becomes UNKNOWN);</li>
  *   <li>an invalid or refused recipient: {@code REJECTED} for that recipient only (FAILED, not counted towards
  *       freezing);</li>
  *   <li>any other 4xx (bad AccessKey, unverified sender account, content refused): {@code REJECTED}, FAILED
@@ -38,15 +40,25 @@ import java.util.Locale;
  */
 public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
 
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
     private final AliyunDmSettings settings;
     private final DefaultAcsClient client;
+    private final int readTimeoutMillis;
 
     public AliyunDmMailProvider(AliyunDmSettings settings, String accessKeySecret) {
+        this(settings, accessKeySecret, Duration.ofSeconds(30));
+    }
+
+    /** {@code readTimeout}: how long to wait for the answer once the request is on its way (tests shorten it). */
+    AliyunDmMailProvider(AliyunDmSettings settings, String accessKeySecret, Duration readTimeout) {
         if (settings.accessKeyId() == null || accessKeySecret == null || accessKeySecret.isBlank()) {
             throw new IllegalArgumentException("Aliyun DirectMail needs access_key_id and access_key_secret");
         }
         this.settings = settings;
-        this.client = AliyunDmClients.newClient(settings.region(), settings.accessKeyId(), accessKeySecret);
+        this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+        this.client = AliyunDmClients.newClient(settings.region(), settings.accessKeyId(), accessKeySecret,
+                CONNECT_TIMEOUT_MILLIS, readTimeoutMillis);
     }
 
     @Override
@@ -54,6 +66,9 @@ public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
         SingleSendMailRequest request = new SingleSendMailRequest();
         request.setSysMethod(MethodType.POST);
         request.setAcceptFormat(FormatType.JSON);
+        // per request: the SDK otherwise prefers its own per-API defaults over the client config's timeouts
+        request.setSysConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        request.setSysReadTimeout(readTimeoutMillis);
         if (settings.endpoint() != null) {
             request.setSysEndpoint(settings.endpoint());
             request.setSysProtocol(ProtocolType.HTTP);
@@ -78,10 +93,15 @@ public final class AliyunDmMailProvider implements MailProvider, AutoCloseable {
         }
     }
 
+    /**
+     * Only an explicit throttling answer proves the message was refused. 502/503/504 (even with an Aliyun
+     * {@code ServiceUnavailable} code) may come from a hop whose backend already took the message, so they are
+     * uncertain like any other 5xx: a retry must not send twice (INV-3). Freezing after consecutive failures bounds
+     * how many deliveries an outage turns UNKNOWN.
+     */
     private static MailSendException classifyServer(ServerException e) {
         String code = String.valueOf(e.getErrCode());
-        if (e.getErrorType() == ErrorType.Throttling || code.startsWith("Throttling")
-                || code.equals("ServiceUnavailable")) {
+        if (e.getErrorType() == ErrorType.Throttling || code.startsWith("Throttling")) {
             return new MailSendException(Kind.NOT_SENT, "Aliyun DirectMail busy: " + describe(e), null);
         }
         return new MailSendException(Kind.UNCERTAIN, "Aliyun DirectMail server error: " + describe(e), null);

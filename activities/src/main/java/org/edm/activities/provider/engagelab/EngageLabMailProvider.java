@@ -25,8 +25,11 @@ import java.util.Locale;
  * {@code api_user:api_key}. One JSON message per call: {@code {"from", "to": [..], "body": {"subject",
  * "content": {"html"}, "headers": {..}}}}.
  *
- * <p>Classification (seed 000 §7): 429 and 502/503/504 and "could not connect" mean the message did not leave
- * ({@code NOT_SENT}, retried); a timeout or another 5xx may have been accepted ({@code UNCERTAIN}); a 4xx about the
+ * <p>Classification (seed 000 §7): 429 and "could not connect" mean the message did not leave ({@code NOT_SENT},
+ * retried); a timeout, a dropped connection or any 5xx may follow an accepted send ({@code UNCERTAIN}) — 502/503/504
+ * included, because a gateway in front of EngageLab can answer them after the backend took the message, and the
+ * body does not tell which hop spoke. Freezing after consecutive failures bounds how many deliveries an outage
+ * turns UNKNOWN. A 4xx about the
  * recipient fails that delivery alone; 401/403 and other 4xx (content, sender) fail it and count towards freezing.
  */
 public final class EngageLabMailProvider implements MailProvider {
@@ -37,8 +40,14 @@ public final class EngageLabMailProvider implements MailProvider {
     private final String authorization;
     private final HttpClient http;
     private final URI sendUri;
+    private final Duration responseTimeout;
 
     public EngageLabMailProvider(EngageLabSettings settings, String apiKey) {
+        this(settings, apiKey, Duration.ofSeconds(30));
+    }
+
+    /** {@code responseTimeout}: how long to wait for the answer once the request is on its way (tests shorten it). */
+    EngageLabMailProvider(EngageLabSettings settings, String apiKey, Duration responseTimeout) {
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("EngageLab needs an api_key");
         }
@@ -47,12 +56,13 @@ public final class EngageLabMailProvider implements MailProvider {
                 .encodeToString((settings.apiUser() + ":" + apiKey).getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.sendUri = URI.create(settings.endpoint() + "/v1/mail/send");
+        this.responseTimeout = responseTimeout;
     }
 
     @Override
     public String send(OutgoingMail mail) {
         HttpRequest request = HttpRequest.newBuilder(sendUri)
-                .timeout(Duration.ofSeconds(30))
+                .timeout(responseTimeout)
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("Accept", "application/json")
@@ -94,8 +104,8 @@ public final class EngageLabMailProvider implements MailProvider {
 
     static MailSendException classify(int status, String responseBody) {
         String detail = "HTTP " + status + " " + errorOf(responseBody);
-        if (status == 429 || status == 502 || status == 503 || status == 504) {
-            return new MailSendException(Kind.NOT_SENT, "EngageLab busy or unavailable: " + detail, null);
+        if (status == 429) {
+            return new MailSendException(Kind.NOT_SENT, "EngageLab throttled the request: " + detail, null);
         }
         if (status >= 500) {
             return new MailSendException(Kind.UNCERTAIN, "EngageLab server error: " + detail, null);

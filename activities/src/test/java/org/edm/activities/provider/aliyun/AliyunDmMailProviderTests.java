@@ -10,6 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,13 +115,46 @@ class AliyunDmMailProviderTests {
     }
 
     @Test
-    void throttlingAndUnavailableAreRetriedAsNotSent() {
+    void throttlingIsRetriedAsNotSent() {
         api.answer(r -> Reply.json(400, "{\"RequestId\":\"r\",\"Code\":\"Throttling.User\",\"Message\":\"slow down\"}"));
         assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
                 .isEqualTo(Kind.NOT_SENT);
-        api.answer(r -> Reply.json(503, "{\"RequestId\":\"r\",\"Code\":\"ServiceUnavailable\",\"Message\":\"busy\"}"));
+    }
+
+    @Test
+    void gatewayErrorsMayFollowAnAcceptedSendSoTheyAreUncertain() {
+        // issue 11 item 10: 502/503/504 can come from a hop whose backend already accepted the message;
+        // retrying it as NOT_SENT could deliver twice (INV-3)
+        for (int status : new int[]{502, 503, 504}) {
+            api.answer(r -> Reply.json(status, "{\"RequestId\":\"r\",\"Code\":\"ServiceUnavailable\","
+                    + "\"Message\":\"busy\"}"));
+            assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                    .as("HTTP %d with an Aliyun error", status).isEqualTo(Kind.UNCERTAIN);
+            api.answer(r -> Reply.gatewayPage(status));
+            assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                    .as("HTTP %d from a gateway", status).isEqualTo(Kind.UNCERTAIN);
+        }
+        assertThat(api.requests()).as("the SDK itself never repeats a send").hasSize(6);
+    }
+
+    @Test
+    void noAnswerAfterTheRequestWentOutIsUncertain() {
+        api.answer(r -> Reply.hangUp());
         assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
-                .isEqualTo(Kind.NOT_SENT);
+                .isEqualTo(Kind.UNCERTAIN);
+        assertThat(api.requests()).hasSize(1);
+    }
+
+    @Test
+    void aReadTimeoutIsUncertain() {
+        try (AliyunDmMailProvider impatient = new AliyunDmMailProvider(AliyunDmSettings.parse(
+                "{\"access_key_id\":\"id\",\"endpoint\":\"127.0.0.1:" + api.port() + "\"}"), SECRET,
+                Duration.ofMillis(300))) {
+            api.answer(r -> new Reply(200, "{\"RequestId\":\"r\",\"EnvId\":\"late\"}", 2_000));
+            MailSendException e = catchThrowableOfType(MailSendException.class, () -> impatient.send(mail()));
+            assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN);
+            assertThat(api.requests()).hasSize(1);
+        }
     }
 
     @Test

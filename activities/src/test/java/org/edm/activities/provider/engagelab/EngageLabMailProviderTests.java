@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,12 +106,44 @@ class EngageLabMailProviderTests {
     }
 
     @Test
-    void throttlingAndGatewayErrorsAreRetriedAsNotSent() {
-        for (int status : new int[]{429, 502, 503, 504}) {
+    void throttlingIsRetriedAsNotSent() {
+        api.answer(r -> Reply.json(429, "{\"code\":1,\"message\":\"too many requests\"}"));
+        assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                .isEqualTo(Kind.NOT_SENT);
+    }
+
+    @Test
+    void gatewayErrorsMayFollowAnAcceptedSendSoTheyAreUncertain() {
+        // issue 11 item 10: a 502/503/504 can come from a proxy whose backend already accepted the message;
+        // retrying it as NOT_SENT could deliver twice (INV-3)
+        for (int status : new int[]{502, 503, 504}) {
             api.answer(r -> Reply.json(status, "{\"code\":1,\"message\":\"busy\"}"));
             assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
-                    .as("HTTP %d", status).isEqualTo(Kind.NOT_SENT);
+                    .as("HTTP %d with a JSON body", status).isEqualTo(Kind.UNCERTAIN);
+            api.answer(r -> Reply.gatewayPage(status));
+            assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                    .as("HTTP %d from a gateway", status).isEqualTo(Kind.UNCERTAIN);
         }
+        assertThat(api.requests()).as("the client itself never repeats a send").hasSize(6);
+    }
+
+    @Test
+    void noAnswerAfterTheRequestWentOutIsUncertain() {
+        api.answer(r -> Reply.hangUp());
+        assertThat(catchThrowableOfType(MailSendException.class, () -> provider.send(mail())).kind())
+                .isEqualTo(Kind.UNCERTAIN);
+        assertThat(api.requests()).hasSize(1);
+    }
+
+    @Test
+    void aReadTimeoutIsUncertain() {
+        EngageLabMailProvider impatient = new EngageLabMailProvider(EngageLabSettings.parse(
+                "{\"api_user\":\"u\",\"endpoint\":\"http://127.0.0.1:" + api.port() + "\"}"), API_KEY,
+                Duration.ofMillis(300));
+        api.answer(r -> new Reply(200, "{\"email_ids\":[\"late\"]}", 2_000));
+        MailSendException e = catchThrowableOfType(MailSendException.class, () -> impatient.send(mail()));
+        assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN);
+        assertThat(api.requests()).hasSize(1);
     }
 
     @Test
