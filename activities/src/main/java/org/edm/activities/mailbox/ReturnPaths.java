@@ -1,12 +1,11 @@
 package org.edm.activities.mailbox;
 
-import javax.crypto.Mac;
+import org.edm.domain.crypto.Hmac;
+
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -56,16 +55,8 @@ public final class ReturnPaths {
      * is a comma-separated list of earlier keys.
      */
     public static ReturnPaths fromEnvironment(String domain, String key, String previousKeys, String credentialsKey) {
-        byte[] current;
-        if (key != null && !key.isBlank()) {
-            current = key.trim().getBytes(StandardCharsets.UTF_8);
-        } else if (credentialsKey != null && !credentialsKey.isBlank()) {
-            current = hmac(new SecretKeySpec(Base64.getDecoder().decode(credentialsKey.trim()), HMAC),
-                    "return-path".getBytes(StandardCharsets.UTF_8));
-        } else {
-            throw new IllegalStateException("neither EDM_BOUNCE_KEY nor EDM_CREDENTIALS_KEY is set: return paths "
-                    + "cannot be signed");
-        }
+        byte[] current = Hmac.keyFromEnvironment(key, credentialsKey, "return-path", "EDM_BOUNCE_KEY",
+                "return paths");
         List<byte[]> previous = new ArrayList<>();
         if (previousKeys != null) {
             for (String k : previousKeys.split(",")) {
@@ -106,7 +97,7 @@ public final class ReturnPaths {
     }
 
     private static String signature(SecretKeySpec key, String token) {
-        byte[] mac = hmac(key, ("return-path|" + token).getBytes(StandardCharsets.UTF_8));
+        byte[] mac = Hmac.sha256(key.getEncoded(), "return-path|" + token);
         return HexFormat.of().formatHex(mac, 0, SIGNATURE_BYTES);
     }
 
@@ -115,16 +106,6 @@ public final class ReturnPaths {
             throw new IllegalArgumentException("a return-path key must have at least 16 bytes");
         }
         return new SecretKeySpec(key.clone(), HMAC);
-    }
-
-    private static byte[] hmac(SecretKeySpec key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 
     @Override

@@ -1,9 +1,8 @@
 package org.edm.domain.tracking;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.edm.domain.crypto.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 
@@ -14,14 +13,13 @@ import java.util.Base64;
  */
 public final class LinkSigner {
 
-    private static final String HMAC = "HmacSHA256";
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     public LinkSigner(byte[] key) {
         if (key == null || key.length < 16) {
             throw new IllegalArgumentException("the tracking key must have at least 16 bytes");
         }
-        this.key = new SecretKeySpec(key.clone(), HMAC);
+        this.key = key.clone();
     }
 
     /**
@@ -30,20 +28,13 @@ public final class LinkSigner {
      * sets {@code EDM_CREDENTIALS_KEY} still gets the same tracking key in api and worker.
      */
     public static LinkSigner fromEnvironment(String trackingKey, String credentialsKey) {
-        if (trackingKey != null && !trackingKey.isBlank()) {
-            return new LinkSigner(trackingKey.trim().getBytes(StandardCharsets.UTF_8));
-        }
-        if (credentialsKey == null || credentialsKey.isBlank()) {
-            throw new IllegalStateException("neither EDM_TRACKING_KEY nor EDM_CREDENTIALS_KEY is set: "
-                    + "click-tracking links cannot be signed");
-        }
-        return new LinkSigner(hmac(Base64.getDecoder().decode(credentialsKey.trim()),
-                "tracking".getBytes(StandardCharsets.UTF_8)));
+        return new LinkSigner(Hmac.keyFromEnvironment(trackingKey, credentialsKey, "tracking", "EDM_TRACKING_KEY",
+                "click-tracking links"));
     }
 
     /** base64url (no padding) of HMAC-SHA256(key, token + "|" + url). */
     public String sign(String token, String url) {
-        byte[] mac = hmac(key.getEncoded(), (token + "|" + url).getBytes(StandardCharsets.UTF_8));
+        byte[] mac = Hmac.sha256(key, token + "|" + url);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 
@@ -53,16 +44,6 @@ public final class LinkSigner {
         }
         return MessageDigest.isEqual(sign(token, url).getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 
     @Override

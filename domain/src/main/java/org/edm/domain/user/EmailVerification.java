@@ -1,11 +1,10 @@
 package org.edm.domain.user;
 
+import org.edm.domain.crypto.Hmac;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.util.List;
  */
 public final class EmailVerification {
 
-    private static final String HMAC = "HmacSHA256";
     static final String PURPOSE = "verify-email";
 
     private final JdbcTemplate jdbc;
@@ -50,14 +48,8 @@ public final class EmailVerification {
      * setting.
      */
     public static byte[] keyFromEnvironment(String signUpKey, String credentialsKey) {
-        if (signUpKey != null && !signUpKey.isBlank()) {
-            return signUpKey.trim().getBytes(StandardCharsets.UTF_8);
-        }
-        if (credentialsKey == null || credentialsKey.isBlank()) {
-            throw new IllegalStateException("neither EDM_SIGN_UP_KEY nor EDM_CREDENTIALS_KEY is set: "
-                    + "e-mail verification links cannot be signed");
-        }
-        return hmac(Base64.getDecoder().decode(credentialsKey.trim()), "sign-up".getBytes(StandardCharsets.UTF_8));
+        return Hmac.keyFromEnvironment(signUpKey, credentialsKey, "sign-up", "EDM_SIGN_UP_KEY",
+                "e-mail verification links");
     }
 
     public Duration lifetime() {
@@ -129,19 +121,8 @@ public final class EmailVerification {
     }
 
     private String signature(long userId, long expiresAt, String passwordHash) {
-        byte[] mac = hmac(key, (PURPOSE + "|" + userId + "|" + expiresAt + "|" + passwordHash)
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] mac = Hmac.sha256(key, PURPOSE + "|" + userId + "|" + expiresAt + "|" + passwordHash);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 
     @Override
