@@ -2,6 +2,7 @@ package org.edm.activities.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -109,10 +110,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         if (interrupted > 0) {
             log.warn("service {} task {}: {} delivery(ies) interrupted mid-send by attempt {} are UNKNOWN, not resent",
                     serviceId, batch.taskId(), interrupted, info.getAttempt() - 1);
-            counter("unknown", serviceId).increment(interrupted);
         }
 
         Optional<DeliveryClaims.ServiceRow> service = claims.service(serviceId);
+        if (interrupted > 0) {
+            counter("unknown", serviceId, service.map(DeliveryClaims.ServiceRow::provider).orElse("none"))
+                    .increment(interrupted);
+        }
         if (service.isEmpty() || !service.get().usable(providers)) {
             claims.releaseUnattempted(claim, serviceId, null);
             claims.recordSendEvents(claim);
@@ -315,11 +319,25 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
     }
 
-    private Counter counter(String outcome, long serviceId) {
+    // Tags stay bounded: the service id and its provider (a handful each), never an address or a task.
+    private Counter counter(String outcome, DeliveryClaims.ServiceRow service) {
+        return counter(outcome, service.id(), service.provider());
+    }
+
+    private Counter counter(String outcome, long serviceId, String provider) {
         return Counter.builder("edm.deliveries")
-                .description("Deliveries settled by the send path, by outcome")
+                .description("Deliveries settled by the send path, by outcome, provider and sender service")
                 .tag("outcome", outcome)
+                .tag("provider", provider)
                 .tag("sender_service", Long.toString(serviceId))
+                .register(meters);
+    }
+
+    private Timer sendLatency(DeliveryClaims.ServiceRow service) {
+        return Timer.builder("edm.send.latency")
+                .description("How long the provider takes to accept one message (SMTP session or HTTP call)")
+                .tag("provider", service.provider())
+                .tag("sender_service", Long.toString(service.id()))
                 .register(meters);
     }
 
@@ -333,6 +351,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Heartbeat heartbeat;
         private final Counter sent;
         private final Counter failed;
+        private final Counter uncertain;
+        private final Timer latency;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
@@ -343,8 +363,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.templates = templates;
             this.tally = tally;
             this.heartbeat = heartbeat;
-            this.sent = counter("sent", service.id());
-            this.failed = counter("failed", service.id());
+            this.sent = counter("sent", service);
+            this.failed = counter("failed", service);
+            this.uncertain = counter("uncertain", service);
+            this.latency = sendLatency(service);
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -386,8 +408,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             if (!claims.markAttempted(id, claim)) {
                 return;
             }
+            Timer.Sample sample = Timer.start(meters);
             try {
                 String providerMessageId = provider.send(mail);
+                sample.stop(latency);
                 claims.recordSent(id, claim, mail.messageId(), providerMessageId);
                 sent.increment();
                 tally.success();
@@ -404,10 +428,14 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         claims.unmarkAttempted(id, claim);
                         throw e;
                     }
-                    case UNCERTAIN -> throw e;
+                    case UNCERTAIN -> {
+                        uncertain.increment();
+                        throw e;
+                    }
                 }
             } catch (RuntimeException e) {
                 // a provider bug is no proof that nothing left: treat as uncertain
+                uncertain.increment();
                 tally.failure(Redact.addresses(String.valueOf(e.getMessage())));
                 throw new MailSendException(MailSendException.Kind.UNCERTAIN, e.toString(), e);
             }
