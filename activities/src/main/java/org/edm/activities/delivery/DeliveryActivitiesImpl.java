@@ -76,11 +76,14 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     public ServicePace loadServicePace(long senderServiceId) {
         Optional<DeliveryClaims.ServiceRow> service = claims.service(senderServiceId);
         if (service.isEmpty()) {
-            return new ServicePace(senderServiceId, false, 0, properties.batchSize());
+            return new ServicePace(senderServiceId, false, 0, properties.batchSize(), "UNUSABLE");
         }
-        long throttleMillis = throttleMillis(service.get().throttleSeconds());
-        return new ServicePace(senderServiceId, service.get().usable(providers), throttleMillis,
-                batchSize(throttleMillis, properties.batchSize()));
+        DeliveryClaims.ServiceRow row = service.get();
+        long throttleMillis = throttleMillis(row.throttleSeconds());
+        String condition = !row.enabled() ? "DISABLED" : "FROZEN".equals(row.healthStatus()) ? "FROZEN"
+                : row.usable(providers) ? "ACTIVE" : "UNUSABLE";
+        return new ServicePace(senderServiceId, row.usable(providers), throttleMillis,
+                batchSize(throttleMillis, properties.batchSize()), condition);
     }
 
     static long throttleMillis(BigDecimal throttleSeconds) {

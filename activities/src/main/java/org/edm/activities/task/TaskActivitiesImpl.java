@@ -99,7 +99,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                 log.info("task {}: not enough quota for its {} pending deliveries; paused", taskId, pending);
             }
             log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
-            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending);
+            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending, task.name());
         });
     }
 
@@ -389,11 +389,11 @@ public class TaskActivitiesImpl implements TaskActivities {
     private TaskRow lockTask(long taskId) {
         List<TaskRow> rows = jdbc.query("""
                 SELECT id, campaign_id, owner_id, status, pause_reason, recipient_rule::text AS rule, template_set_id,
-                       created_at
+                       created_at, name
                   FROM tasks WHERE id = :taskId FOR UPDATE
                 """, Map.of("taskId", taskId), (rs, i) -> new TaskRow(rs.getLong("id"), rs.getLong("campaign_id"), rs.getLong("owner_id"),
                 rs.getString("status"), rs.getString("pause_reason"), rs.getString("rule"),
-                rs.getLong("template_set_id"), rs.getTimestamp("created_at")));
+                rs.getLong("template_set_id"), rs.getTimestamp("created_at"), rs.getString("name")));
         if (rows.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure("task " + taskId + " does not exist", "TaskNotFound");
         }
@@ -401,7 +401,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     private record TaskRow(long id, long campaignId, long ownerId, String status, String pauseReason,
-                           String recipientRule, long templateSetId, Timestamp createdAt) {
+                           String recipientRule, long templateSetId, Timestamp createdAt, String name) {
 
         /** Whether the task holds its PENDING deliveries' quota in this state. */
         boolean holds() {

@@ -30,7 +30,7 @@ class FakeDeliveryActivities implements DeliveryActivities {
 
     @Override
     public ServicePace loadServicePace(long senderServiceId) {
-        return new ServicePace(senderServiceId, true, throttleMillis, batchSize);
+        return new ServicePace(senderServiceId, true, throttleMillis, batchSize, "ACTIVE");
     }
 
     @Override
