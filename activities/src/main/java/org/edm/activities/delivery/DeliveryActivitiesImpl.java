@@ -354,7 +354,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Heartbeat heartbeat;
         private final Counter sent;
         private final Counter failed;
-        private final Counter uncertain;
         private final Timer latency;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
@@ -368,7 +367,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.heartbeat = heartbeat;
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
-            this.uncertain = counter("uncertain", service);
             this.latency = sendLatency(service);
         }
 
@@ -431,14 +429,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         claims.unmarkAttempted(id, claim);
                         throw e;
                     }
-                    case UNCERTAIN -> {
-                        uncertain.increment();
-                        throw e;
-                    }
+                    // counted once settled: the retry of the batch marks it UNKNOWN (outcome "unknown")
+                    case UNCERTAIN -> throw e;
                 }
             } catch (RuntimeException e) {
                 // a provider bug is no proof that nothing left: treat as uncertain
-                uncertain.increment();
                 tally.failure(Redact.addresses(String.valueOf(e.getMessage())));
                 throw new MailSendException(MailSendException.Kind.UNCERTAIN, e.toString(), e);
             }
