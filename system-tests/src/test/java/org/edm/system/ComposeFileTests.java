@@ -40,7 +40,7 @@ class ComposeFileTests {
     @Test
     void declaresTheWholeSystem() throws Exception {
         assertThat(services().keySet())
-                .contains("postgres", "temporal", "temporal-ui", "api", "worker");
+                .contains("postgres", "temporal", "temporal-ui", "api", "worker", "prometheus", "grafana");
     }
 
     @Test
@@ -53,7 +53,12 @@ class ComposeFileTests {
                 .contains("EDM_ADMIN_USERNAME", "EDM_ADMIN_PASSWORD");
         Map<String, Object> apiLessAdmin = new java.util.HashMap<>(api);
         apiLessAdmin.keySet().removeIf(name -> name.startsWith("EDM_ADMIN_"));
-        assertThat(worker).as("worker environment is the api's, less the first admin").isEqualTo(apiLessAdmin);
+        Map<String, Object> workerLessManagement = new java.util.HashMap<>(worker);
+        workerLessManagement.keySet().removeIf(name -> name.startsWith("EDM_WORKER_MANAGEMENT_"));
+        assertThat(workerLessManagement).as("worker environment is the api's, less the first admin, plus its "
+                + "management port").isEqualTo(apiLessAdmin);
+        assertThat(worker.get("EDM_WORKER_MANAGEMENT_ADDRESS")).as("Prometheus reaches the worker over the network")
+                .isEqualTo("0.0.0.0");
         assertThat(api.get("TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
         assertThat(String.valueOf(api.get("EDM_DB_URL"))).startsWith("jdbc:postgresql://postgres:5432/");
     }
@@ -63,6 +68,31 @@ class ComposeFileTests {
         Map<String, Object> worker = service(services(), "worker");
         assertThat(worker).as("`--scale worker=N` needs no fixed container name and no published port")
                 .doesNotContainKeys("container_name", "ports");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesApiAndEveryWorkerAndGrafanaShowsTheDocumentedMeters() throws Exception {
+        Path docker = COMPOSE_FILE.getParent();
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(docker.resolve("prometheus/prometheus.yml")));
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        assertThat(jobs).extracting(job -> job.get("metrics_path")).containsOnly("/actuator/prometheus");
+        assertThat(String.valueOf(jobs)).contains("api:8080")
+                .as("every worker of --scale worker=N, on its management port").contains("names=[worker]", "port=8081");
+
+        String dashboard = Files.readString(docker.resolve("grafana/dashboards/edm-operations.json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard);
+        String alerts = Files.readString(docker.resolve("prometheus/alerts.yml"));
+        Map<String, Object> rules = new Yaml().load(alerts);
+        assertThat(rules).containsKey("groups");
+        for (String meter : List.of("edm_deliveries_total", "edm_sender_service_quota_remaining",
+                "edm_sender_service_frozen", "edm_task_first_send_lag_seconds", "edm_tasks", "edm_deliveries_pending",
+                "edm_send_latency_seconds_bucket", "temporal_workflow_task_schedule_to_start_latency")) {
+            assertThat(dashboard).as("the dashboard shows %s", meter).contains(meter);
+        }
+        for (String meter : List.of("edm_sender_service_frozen", "edm_deliveries_total", "edm_task_first_send_lag")) {
+            assertThat(alerts).as("an alert rule watches %s", meter).contains(meter);
+        }
     }
 
     @Test

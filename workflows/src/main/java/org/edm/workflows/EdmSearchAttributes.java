@@ -15,8 +15,20 @@ public final class EdmSearchAttributes {
     // Keyword, not Int: Temporal's SQL visibility (the dev server's SQLite) allows at most three Int attributes.
     public static final SearchAttributeKey<String> OWNER_ID = SearchAttributeKey.forKeyword("EdmOwnerId");
 
+    /**
+     * States kept current by the workflows themselves ({@link FindableState}), so "paused tasks of user 7" is
+     * {@code EdmOwnerId = "7" AND EdmTaskStatus = "PAUSED"} in the Web UI. Values: a task's SENDING, PAUSED,
+     * FINISHED, CANCELLED; a sender service's ACTIVE, QUOTA_EXHAUSTED, FROZEN, DISABLED, UNUSABLE; a campaign's
+     * WAITING, RUNNING, PAUSED, CANCELLING, CANCELLED, COMPLETED.
+     */
+    public static final SearchAttributeKey<String> TASK_STATUS = SearchAttributeKey.forKeyword("EdmTaskStatus");
+    public static final SearchAttributeKey<String> SERVICE_STATE = SearchAttributeKey.forKeyword("EdmServiceState");
+    public static final SearchAttributeKey<String> CAMPAIGN_STATUS =
+            SearchAttributeKey.forKeyword("EdmCampaignStatus");
+
     public static final java.util.List<SearchAttributeKey<?>> ALL =
-            java.util.List.of(CAMPAIGN_ID, TASK_ID, SENDER_SERVICE_ID, OWNER_ID);
+            java.util.List.of(CAMPAIGN_ID, TASK_ID, SENDER_SERVICE_ID, OWNER_ID, TASK_STATUS, SERVICE_STATE,
+                    CAMPAIGN_STATUS);
 
     private EdmSearchAttributes() {
     }

@@ -2,6 +2,7 @@ package org.edm.activities.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -75,11 +76,14 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     public ServicePace loadServicePace(long senderServiceId) {
         Optional<DeliveryClaims.ServiceRow> service = claims.service(senderServiceId);
         if (service.isEmpty()) {
-            return new ServicePace(senderServiceId, false, 0, properties.batchSize());
+            return new ServicePace(senderServiceId, false, 0, properties.batchSize(), "UNUSABLE");
         }
-        long throttleMillis = throttleMillis(service.get().throttleSeconds());
-        return new ServicePace(senderServiceId, service.get().usable(providers), throttleMillis,
-                batchSize(throttleMillis, properties.batchSize()));
+        DeliveryClaims.ServiceRow row = service.get();
+        long throttleMillis = throttleMillis(row.throttleSeconds());
+        String condition = !row.enabled() ? "DISABLED" : "FROZEN".equals(row.healthStatus()) ? "FROZEN"
+                : row.usable(providers) ? "ACTIVE" : "UNUSABLE";
+        return new ServicePace(senderServiceId, row.usable(providers), throttleMillis,
+                batchSize(throttleMillis, properties.batchSize()), condition);
     }
 
     static long throttleMillis(BigDecimal throttleSeconds) {
@@ -109,10 +113,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         if (interrupted > 0) {
             log.warn("service {} task {}: {} delivery(ies) interrupted mid-send by attempt {} are UNKNOWN, not resent",
                     serviceId, batch.taskId(), interrupted, info.getAttempt() - 1);
-            counter("unknown", serviceId).increment(interrupted);
         }
 
         Optional<DeliveryClaims.ServiceRow> service = claims.service(serviceId);
+        if (interrupted > 0) {
+            counter("unknown", serviceId, service.map(DeliveryClaims.ServiceRow::provider).orElse("none"))
+                    .increment(interrupted);
+        }
         if (service.isEmpty() || !service.get().usable(providers)) {
             claims.releaseUnattempted(claim, serviceId, null);
             claims.recordSendEvents(claim);
@@ -315,11 +322,25 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
     }
 
-    private Counter counter(String outcome, long serviceId) {
+    // Tags stay bounded: the service id and its provider (a handful each), never an address or a task.
+    private Counter counter(String outcome, DeliveryClaims.ServiceRow service) {
+        return counter(outcome, service.id(), service.provider());
+    }
+
+    private Counter counter(String outcome, long serviceId, String provider) {
         return Counter.builder("edm.deliveries")
-                .description("Deliveries settled by the send path, by outcome")
+                .description("Deliveries settled by the send path, by outcome, provider and sender service")
                 .tag("outcome", outcome)
+                .tag("provider", provider)
                 .tag("sender_service", Long.toString(serviceId))
+                .register(meters);
+    }
+
+    private Timer sendLatency(DeliveryClaims.ServiceRow service) {
+        return Timer.builder("edm.send.latency")
+                .description("How long the provider takes to accept one message (SMTP session or HTTP call)")
+                .tag("provider", service.provider())
+                .tag("sender_service", Long.toString(service.id()))
                 .register(meters);
     }
 
@@ -333,6 +354,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Heartbeat heartbeat;
         private final Counter sent;
         private final Counter failed;
+        private final Timer latency;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
@@ -343,8 +365,9 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.templates = templates;
             this.tally = tally;
             this.heartbeat = heartbeat;
-            this.sent = counter("sent", service.id());
-            this.failed = counter("failed", service.id());
+            this.sent = counter("sent", service);
+            this.failed = counter("failed", service);
+            this.latency = sendLatency(service);
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -386,8 +409,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             if (!claims.markAttempted(id, claim)) {
                 return;
             }
+            Timer.Sample sample = Timer.start(meters);
             try {
                 String providerMessageId = provider.send(mail);
+                sample.stop(latency);
                 claims.recordSent(id, claim, mail.messageId(), providerMessageId);
                 sent.increment();
                 tally.success();
@@ -404,6 +429,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         claims.unmarkAttempted(id, claim);
                         throw e;
                     }
+                    // counted once settled: the retry of the batch marks it UNKNOWN (outcome "unknown")
                     case UNCERTAIN -> throw e;
                 }
             } catch (RuntimeException e) {

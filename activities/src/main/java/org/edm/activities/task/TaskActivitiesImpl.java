@@ -99,7 +99,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                 log.info("task {}: not enough quota for its {} pending deliveries; paused", taskId, pending);
             }
             log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
-            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending);
+            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending, task.name());
         });
     }
 
@@ -156,14 +156,18 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     @Override
     public int publishDemand(TaskDemand demand) {
-        List<Long> services = jdbc.queryForList("""
-                SELECT s.id
+        Map<Long, String> services = new java.util.LinkedHashMap<>();
+        jdbc.query("""
+                SELECT s.id, s.name
                   FROM user_sender_service_access a
                   JOIN sender_services s ON s.id = a.sender_service_id
                  WHERE a.user_id = :ownerId AND s.enabled AND s.health_status = 'ACTIVE'
                  ORDER BY s.id
-                """, Map.of("ownerId", demand.ownerId()), Long.class);
-        for (long serviceId : services) {
+                """, Map.of("ownerId", demand.ownerId()), rs -> {
+            services.put(rs.getLong("id"), rs.getString("name"));
+        });
+        for (Map.Entry<Long, String> entry : services.entrySet()) {
+            long serviceId = entry.getKey();
             // Signal-with-start: the service's workflow may not run yet (first task ever, or it was terminated);
             // either way exactly one run per service exists afterwards, because the workflow id is the service id.
             SenderServiceWorkflow service = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
@@ -173,6 +177,8 @@ public class TaskActivitiesImpl implements TaskActivities {
                             .setTypedSearchAttributes(SearchAttributes.newBuilder()
                                     .set(EdmSearchAttributes.SENDER_SERVICE_ID, serviceId)
                                     .build())
+                            // the admin's label for the service, shown in the Web UI's list (set when it starts)
+                            .setMemo(Map.of("name", entry.getValue()))
                             .build());
             BatchRequest request = workflowClient.newSignalWithStartRequest();
             request.add(service::run, SenderServiceState.fresh(serviceId));
@@ -389,11 +395,11 @@ public class TaskActivitiesImpl implements TaskActivities {
     private TaskRow lockTask(long taskId) {
         List<TaskRow> rows = jdbc.query("""
                 SELECT id, campaign_id, owner_id, status, pause_reason, recipient_rule::text AS rule, template_set_id,
-                       created_at
+                       created_at, name
                   FROM tasks WHERE id = :taskId FOR UPDATE
                 """, Map.of("taskId", taskId), (rs, i) -> new TaskRow(rs.getLong("id"), rs.getLong("campaign_id"), rs.getLong("owner_id"),
                 rs.getString("status"), rs.getString("pause_reason"), rs.getString("rule"),
-                rs.getLong("template_set_id"), rs.getTimestamp("created_at")));
+                rs.getLong("template_set_id"), rs.getTimestamp("created_at"), rs.getString("name")));
         if (rows.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure("task " + taskId + " does not exist", "TaskNotFound");
         }
@@ -401,7 +407,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     private record TaskRow(long id, long campaignId, long ownerId, String status, String pauseReason,
-                           String recipientRule, long templateSetId, Timestamp createdAt) {
+                           String recipientRule, long templateSetId, Timestamp createdAt, String name) {
 
         /** Whether the task holds its PENDING deliveries' quota in this state. */
         boolean holds() {

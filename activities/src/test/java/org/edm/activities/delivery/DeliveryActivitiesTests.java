@@ -151,7 +151,11 @@ class DeliveryActivitiesTests {
                 Integer.class, task)).isEqualTo(1);
         assertThat(f.jdbc().queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE campaign_id = ? "
                 + "AND sent_at IS NOT NULL", Integer.class, campaign)).isEqualTo(1);
-        assertThat(harness.meters.get("edm.deliveries").tag("outcome", "sent").counter().count()).isEqualTo(1.0);
+        assertThat(harness.meters.get("edm.deliveries").tag("outcome", "sent")
+                .tag("sender_service", String.valueOf(service)).tag("provider", "SMTP").counter().count())
+                .isEqualTo(1.0);
+        assertThat(harness.meters.get("edm.send.latency").tag("sender_service", String.valueOf(service))
+                .timer().count()).isEqualTo(1);
     }
 
     @Test

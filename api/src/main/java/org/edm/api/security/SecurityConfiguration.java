@@ -45,6 +45,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/v1/auth/verify").permitAll()
                         .requestMatchers("/track/**", "/unsubscribe/**", "/webhooks/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // Prometheus scrapes without a token; the meters carry ids and counts, never contact data
+                        .requestMatchers(HttpMethod.GET, "/actuator/prometheus").permitAll()
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs",
                                 "/v3/api-docs/**").permitAll()
                         .requestMatchers("/error").permitAll()

@@ -1,5 +1,7 @@
 package org.edm.api.send;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -25,9 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 class SendController {
 
     private final ApiSends sends;
+    private final MeterRegistry meters;
 
-    SendController(ApiSends sends) {
+    SendController(ApiSends sends, MeterRegistry meters) {
         this.sends = sends;
+        this.meters = meters;
     }
 
     @PostMapping("/send")
@@ -56,6 +60,13 @@ class SendController {
             @Parameter(description = "any unique string (e.g. a UUID); a repeat within 24 h is not sent again")
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         ApiSends.Outcome outcome = sends.send(request, idempotencyKey);
+        // refusals (400/401/402/422) show in http.server.requests{uri="/api/v1/send",status}
+        Counter.builder("edm.api.send.messages")
+                .description("Messages queued through POST /api/v1/send (one per recipient); replayed: an "
+                        + "Idempotency-Key repeat that queued nothing new")
+                .tag("result", outcome.replayed() ? "replayed" : "queued")
+                .register(meters)
+                .increment(outcome.accepted().messages().size());
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
         if (outcome.replayed()) {
             answer.header("Idempotent-Replayed", "true");

@@ -14,12 +14,12 @@ import java.time.zone.ZoneOffsetTransition;
  * {@code org.edm.activities.delivery.QuotaDay} (the api may not depend on activities): the day starts at the
  * service's reset time, wall clock in its zone; a reset inside a DST gap happens when the clock jumps over it.
  */
-final class QuotaDays {
+public final class QuotaDays {
 
     private QuotaDays() {
     }
 
-    static ZoneId zone(String timeZone) {
+    public static ZoneId zone(String timeZone) {
         try {
             return timeZone == null || timeZone.isBlank() ? ZoneId.of("Asia/Shanghai") : ZoneId.of(timeZone);
         } catch (DateTimeException e) {
@@ -27,7 +27,7 @@ final class QuotaDays {
         }
     }
 
-    static LocalDate of(Instant now, LocalTime resetTime, ZoneId zone) {
+    public static LocalDate of(Instant now, LocalTime resetTime, ZoneId zone) {
         ZonedDateTime local = now.atZone(zone);
         return local.toLocalTime().isBefore(resetTime) ? local.toLocalDate().minusDays(1) : local.toLocalDate();
     }

@@ -1,5 +1,7 @@
 package org.edm.api.webhook;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
@@ -72,9 +74,10 @@ class WebhookController {
     private final Duration maxSkew;
     private final MnsTopicOwners mnsTopicOwners;
     private final WebhookReplays replays;
+    private final MeterRegistry meters;
 
     WebhookController(EngagementEvents events, ObjectMapper json, Optional<Clock> clock, MnsSignature mns,
-                      WebhookReplays replays,
+                      WebhookReplays replays, MeterRegistry meters,
                       @Value("${EDM_ENGAGELAB_WEBHOOK_SECRET:${edm.webhooks.engagelab-secret:}}") String engageLabSecret,
                       @Value("${EDM_ALIYUN_DM_WEBHOOK_SECRET:${edm.webhooks.aliyun-dm-secret:}}") String aliyunSecret,
                       @Value("${EDM_WEBHOOK_MAX_SKEW:${edm.webhooks.max-skew:PT5M}}") Duration maxSkew,
@@ -89,6 +92,7 @@ class WebhookController {
         this.aliyunSecret = aliyunSecret;
         this.maxSkew = maxSkew;
         this.replays = replays;
+        this.meters = meters;
         this.mnsTopicOwners = MnsTopicOwners.of(topicOwners, allowAnyTopicOwner);
     }
 
@@ -249,7 +253,21 @@ class WebhookController {
                 duplicates++;
             }
         }
+        count(provider, "recorded", recorded);
+        count(provider, "duplicate", duplicates);
+        count(provider, "unknown_message", unknown);
+        count(provider, "ignored", ignored);
         return new WebhookResult(parsed.size(), recorded, duplicates, unknown, ignored);
+    }
+
+    /** Refused calls (bad signature, replay, bad body) show in http.server.requests by uri and status. */
+    private void count(String provider, String result, int events) {
+        Counter.builder("edm.webhook.events")
+                .description("Provider webhook events accepted, by provider and what became of them")
+                .tag("provider", provider)
+                .tag("result", result)
+                .register(meters)
+                .increment(events);
     }
 
     private Optional<EngagementEvents.Delivery> delivery(String providerType, ProviderEvent e) {

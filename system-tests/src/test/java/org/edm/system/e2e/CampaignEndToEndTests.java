@@ -13,9 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +43,7 @@ class CampaignEndToEndTests {
     void workerKilledMidBatchLeavesEveryRecipientWithExactlyOneMail() throws Exception {
         AppProcess firstWorker = stack.startWorker();
         // throttle 0.25 s: sends are sequential, so the kill lands between or during single sends
-        long campaignId = createCampaign("crash", 40, 0.25);
+        long campaignId = stack.createCampaign("crash", 40, 0.25);
         stack.post("/v1/campaigns/" + campaignId + "/activate", Map.of());
 
         awaitMails(12, Duration.ofMinutes(2));
@@ -74,27 +72,6 @@ class CampaignEndToEndTests {
         } finally {
             secondWorker.stop();
         }
-    }
-
-    private long createCampaign(String tag, int contacts, double throttleSeconds) throws Exception {
-        stack.post("/v1/admin/sender-services", Map.of("name", "smtp-" + tag, "provider", "SMTP",
-                "domain", tag + ".example", "smtp", Map.of("host", "127.0.0.1", "port", stack.smtp.getSmtp().getPort(),
-                        "tls", false),
-                "daily_quota", 100_000, "throttle_seconds", throttleSeconds));
-        List<Map<String, Object>> people = new ArrayList<>();
-        for (int i = 0; i < contacts; i++) {
-            people.add(Map.of("email", tag + i + "@inbox.example", "nickname", "Reader " + i, "tags", List.of(tag)));
-        }
-        stack.post("/v1/contacts/import", people);
-        long template = stack.post("/v1/templates", Map.of("name", tag, "subject", "Hello {{nickname}}",
-                "body_html", "<p>Hi {{nickname}}</p><a href=\"{{unsubscribe_url}}\">unsubscribe</a>"))
-                .get("id").asLong();
-        long set = stack.post("/v1/template-sets", Map.of("name", tag, "template_ids", List.of(template)))
-                .get("id").asLong();
-        return stack.post("/v1/campaigns", Map.of("name", tag, "start_time", Instant.now().toString(),
-                "interval_days", 1, "tasks", List.of(Map.of("name", tag + " task", "template_set_id", set,
-                        "sender_name", "news", "recipient_rule", Map.of("include_tags", List.of(tag))))))
-                .get("id").asLong();
     }
 
     private void awaitMails(int atLeast, Duration timeout) throws InterruptedException {

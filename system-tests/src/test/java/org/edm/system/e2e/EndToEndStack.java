@@ -17,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,6 +74,31 @@ final class EndToEndStack implements AutoCloseable {
             s.setLong(2, amount);
             s.executeUpdate();
         }
+    }
+
+    /**
+     * A campaign of one task, starting now, to {@code contacts} new contacts tagged {@code tag}, through a new SMTP
+     * sender service (to {@link #smtp}) with the given throttle.
+     */
+    long createCampaign(String tag, int contacts, double throttleSeconds) throws Exception {
+        post("/v1/admin/sender-services", Map.of("name", "smtp-" + tag, "provider", "SMTP",
+                "domain", tag + ".example", "smtp", Map.of("host", "127.0.0.1", "port", smtp.getSmtp().getPort(),
+                        "tls", false),
+                "daily_quota", 100_000, "throttle_seconds", throttleSeconds));
+        List<Map<String, Object>> people = new ArrayList<>();
+        for (int i = 0; i < contacts; i++) {
+            people.add(Map.of("email", tag + i + "@inbox.example", "nickname", "Reader " + i, "tags", List.of(tag)));
+        }
+        post("/v1/contacts/import", people);
+        long template = post("/v1/templates", Map.of("name", tag, "subject", "Hello {{nickname}}",
+                "body_html", "<p>Hi {{nickname}}</p><a href=\"{{unsubscribe_url}}\">unsubscribe</a>"))
+                .get("id").asLong();
+        long set = post("/v1/template-sets", Map.of("name", tag, "template_ids", List.of(template)))
+                .get("id").asLong();
+        return post("/v1/campaigns", Map.of("name", tag, "start_time", Instant.now().toString(),
+                "interval_days", 1, "tasks", List.of(Map.of("name", tag + " task", "template_set_id", set,
+                        "sender_name", "news", "recipient_rule", Map.of("include_tags", List.of(tag))))))
+                .get("id").asLong();
     }
 
     AppProcess startWorker() throws Exception {

@@ -45,6 +45,8 @@ public final class AppProcess implements AutoCloseable {
         command.add(jar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // a worker's management port (default 8081) would clash between parallel runs: any free port unless given
+        builder.environment().put("EDM_WORKER_MANAGEMENT_PORT", "0");
         builder.environment().putAll(env);
         return new AppProcess(name, builder.start(), log);
     }

@@ -8,6 +8,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.FindableState;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.campaign.CampaignPlan.PlannedTask;
@@ -30,6 +31,8 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
                     .build());
 
     private String state = "LOADING";
+    /** EdmCampaignStatus in the Web UI (behind its own version check, see FindableState). */
+    private final FindableState findable = new FindableState(EdmSearchAttributes.CAMPAIGN_STATUS);
     private List<PlannedTask> plan = List.of();
     private final List<Long> startedTaskIds = new ArrayList<>();
     private final List<Long> endedTaskIds = new ArrayList<>();
@@ -89,7 +92,7 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
     private void runOnePass(CampaignInput input, CampaignPlan loaded) {
         for (PlannedTask task : plan) {
             next = task;
-            state = "WAITING";
+            setState("WAITING");
             // A durable timer: survives worker restarts and deploys; cancel wakes it early.
             Duration untilPlanTime = Duration.ofMillis(task.planTimeEpochMillis() - Workflow.currentTimeMillis());
             if (!untilPlanTime.isNegative() && !untilPlanTime.isZero()) {
@@ -101,10 +104,10 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
             startTask(loaded, task);
         }
         next = null;
-        state = cancelRequested ? "CANCELLING" : "RUNNING";
+        setState(cancelRequested ? "CANCELLING" : "RUNNING");
         Workflow.await(() -> cancelRequested || endedTaskIds.size() == startedTaskIds.size());
         activities.completeCampaign(input.campaignId(), cancelRequested);
-        state = cancelRequested ? "CANCELLED" : "COMPLETED";
+        setState(cancelRequested ? "CANCELLED" : "COMPLETED");
     }
 
     /**
@@ -129,17 +132,17 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
             PlannedTask due = plan.stream().filter(t -> !startedTaskIds.contains(t.taskId())).findFirst().orElse(null);
             next = due;
             if (paused) {
-                state = "PAUSED";
+                setState("PAUSED");
                 Workflow.await(() -> cancelRequested || pauseRequested != paused || planChanges > 0);
             } else if (due == null) {
-                state = "RUNNING";
+                setState("RUNNING");
                 if (endedTaskIds.size() == startedTaskIds.size()) {
                     break;
                 }
                 Workflow.await(() -> cancelRequested || pauseRequested != paused || planChanges > 0
                         || endedTaskIds.size() == startedTaskIds.size());
             } else {
-                state = "WAITING";
+                setState("WAITING");
                 long untilPlanTime = due.planTimeEpochMillis() - Workflow.currentTimeMillis();
                 if (untilPlanTime > 0) {
                     Workflow.await(Duration.ofMillis(untilPlanTime),
@@ -151,13 +154,13 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
         }
         next = null;
         if (cancelRequested) {
-            state = "CANCELLING";
+            setState("CANCELLING");
             for (long taskId : runningTaskIds()) {
                 signalTask(taskId, task -> task.cancel(cancelReason));
             }
         }
         activities.completeCampaign(campaignId, cancelRequested);
-        state = cancelRequested ? "CANCELLED" : "COMPLETED";
+        setState(cancelRequested ? "CANCELLED" : "COMPLETED");
     }
 
     private void applyPause(long campaignId) {
@@ -186,6 +189,11 @@ public final class CampaignWorkflowImpl implements CampaignWorkflow {
 
     private List<Long> runningTaskIds() {
         return startedTaskIds.stream().filter(id -> !endedTaskIds.contains(id)).toList();
+    }
+
+    private void setState(String newState) {
+        state = newState;
+        findable.show(newState);
     }
 
     private void startTask(CampaignPlan campaign, PlannedTask task) {

@@ -5,6 +5,8 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.FindableState;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.task.TaskWorkflow;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
     private boolean configurationChanged = true;
     private ServicePace pace;
     private String state = "STARTING";
+    /** EdmServiceState: whether the service can send, not each batch's IDLE/SENDING/COOLING (history stays short). */
+    private final FindableState findable = new FindableState(EdmSearchAttributes.SERVICE_STATE);
     private long sentByThisRun;
     private Long sleepingUntil;
 
@@ -59,10 +63,12 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
             }
             if (!pace.usable()) {
                 state = "UNUSABLE";
+                findable.show(pace.condition() == null ? "UNUSABLE" : pace.condition());
                 Workflow.await(() -> configurationChanged);
                 continue;
             }
             state = "IDLE";
+            findable.show("ACTIVE");
             Workflow.await(() -> !demands.isEmpty() || configurationChanged);
             if (configurationChanged) {
                 continue;
@@ -92,6 +98,7 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
         }
         if (result.quotaExhausted()) {
             state = "QUOTA_EXHAUSTED";
+            findable.show(state);
             sleepingUntil = result.quotaResetsAtEpochMillis();
             Duration untilReset = Duration.ofMillis(Math.max(1, sleepingUntil - Workflow.currentTimeMillis()));
             Workflow.await(untilReset, () -> configurationChanged);

@@ -3,6 +3,8 @@ package org.edm.workflows.task;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.FindableState;
 import org.edm.workflows.sender.TaskDemand;
 import org.edm.workflows.sender.TaskSendability;
 
@@ -51,6 +53,9 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
                     .build());
 
+    /** EdmTaskStatus and the name memo in the Web UI (behind its own version check, see FindableState). */
+    private final FindableState findable = new FindableState(EdmSearchAttributes.TASK_STATUS);
+
     private long taskId;
     private long campaignId;
     private String state = "RESOLVING";
@@ -86,8 +91,9 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         }
         TaskAudience audience = activities.materializeDeliveries(taskId);
         audienceSize = audience.audienceSize();
+        findable.name(audience.name());
         if (audience.pending() > 0) {
-            state = "SENDING";
+            setState("SENDING");
             TaskDemand demand = new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis());
             if (controlsPending()) {
                 // paused or cancelled before the first demand went out
@@ -101,15 +107,20 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         return end();
     }
 
+    private void setState(String newState) {
+        state = newState;
+        findable.show(newState);
+    }
+
     private TaskOutcome end() {
         if (cancelled) {
             lastCounts = activities.countDeliveries(taskId);
-            state = "CANCELLED";
+            setState("CANCELLED");
             return new TaskOutcome(taskId, state, lastCounts);
         }
         activities.finishTask(taskId);
         lastCounts = activities.countDeliveries(taskId);
-        state = "FINISHED";
+        setState("FINISHED");
         return new TaskOutcome(taskId, state, lastCounts);
     }
 
@@ -209,13 +220,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         if (sendability.resumed()) {
             systemPauseReason = null;
             systemPauseRecheck = null;
-            state = "SENDING";
+            setState("SENDING");
             activities.publishDemand(demand);
             return null;
         }
         if ("PAUSED".equals(sendability.status()) && sendability.pauseReason() != null) {
             systemPauseReason = sendability.pauseReason();
-            state = "PAUSED";
+            setState("PAUSED");
             if (sendability.nextResetEpochMillis() > 0) {
                 // a second past the reset, when the services have rolled their quota day over
                 long untilReset = sendability.nextResetEpochMillis() - Workflow.currentTimeMillis() + 1_000;
@@ -264,13 +275,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                     continue;
                 }
                 appliedPauseReason = requestedPauseReason;
-                state = "PAUSED";
+                setState("PAUSED");
                 Workflow.await(() -> cancelReason != null || !Objects.equals(requestedPauseReason,
                         appliedPauseReason));
             } else if (requestedPauseReason == null && appliedPauseReason != null) {
                 activities.resumeTask(taskId, "resumed by operator");
                 appliedPauseReason = null;
-                state = "SENDING";
+                setState("SENDING");
                 republish = true;
             }
         }

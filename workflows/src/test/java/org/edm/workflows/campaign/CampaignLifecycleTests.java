@@ -5,6 +5,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.campaign.CampaignPlan.PlannedTask;
 import org.edm.workflows.task.FakeTaskActivities;
@@ -101,6 +102,31 @@ class CampaignLifecycleTests {
 
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "campaign-" + CAMPAIGN,
                 "campaign-pause-resume-cancel.json");
+    }
+
+    @Test
+    void theWebUiFindsTheCampaignAndItsTasksByStatus() {
+        CampaignWorkflow campaign = campaign();
+        WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
+        env.sleep(Duration.between(WorkflowTestEnvironments.START, T).plusHours(1));
+        assertThat(attribute("campaign-" + CAMPAIGN, EdmSearchAttributes.CAMPAIGN_STATUS)).isEqualTo("WAITING");
+        assertThat(attribute("task-1", EdmSearchAttributes.TASK_STATUS)).isEqualTo("SENDING");
+
+        campaign.pause("paused by operator");
+        env.sleep(Duration.ofMinutes(1));
+        assertThat(attribute("campaign-" + CAMPAIGN, EdmSearchAttributes.CAMPAIGN_STATUS)).isEqualTo("PAUSED");
+        assertThat(attribute("task-1", EdmSearchAttributes.TASK_STATUS)).isEqualTo("PAUSED");
+
+        campaign.cancel("operator stopped it");
+        WorkflowStub.fromTyped(campaign).getResult(Void.class);
+        assertThat(attribute("campaign-" + CAMPAIGN, EdmSearchAttributes.CAMPAIGN_STATUS)).isEqualTo("CANCELLED");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "campaign-" + CAMPAIGN,
+                "campaign-findable.json");
+    }
+
+    private String attribute(String workflowId, io.temporal.common.SearchAttributeKey<String> key) {
+        return env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes()
+                .get(key);
     }
 
     @Test

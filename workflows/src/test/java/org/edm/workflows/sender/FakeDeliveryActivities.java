@@ -21,6 +21,8 @@ class FakeDeliveryActivities implements DeliveryActivities {
     volatile int quotaLeft = Integer.MAX_VALUE;
     volatile long quotaResetsAt;
     volatile int quotaPerDay;
+    /** ACTIVE, or why the service cannot send (FROZEN, DISABLED ...). */
+    volatile String condition = "ACTIVE";
 
     FakeDeliveryActivities(LongSupplier clock, long throttleMillis, int batchSize) {
         this.clock = clock;
@@ -30,7 +32,7 @@ class FakeDeliveryActivities implements DeliveryActivities {
 
     @Override
     public ServicePace loadServicePace(long senderServiceId) {
-        return new ServicePace(senderServiceId, true, throttleMillis, batchSize);
+        return new ServicePace(senderServiceId, "ACTIVE".equals(condition), throttleMillis, batchSize, condition);
     }
 
     @Override

@@ -74,6 +74,47 @@ class SenderServiceWorkflowTests {
     }
 
     @Test
+    void theWebUiFindsFrozenAndExhaustedServices() {
+        env = WorkflowTestEnvironments.newEnvironment();
+        deliveries = new FakeDeliveryActivities(env::currentTimeMillis, 0, 10);
+        deliveries.condition = "FROZEN";
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(SenderServiceWorkflowImpl.class);
+        worker.registerActivitiesImplementations(deliveries);
+        env.start();
+        SenderServiceWorkflow service = env.getWorkflowClient().newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("sender-service-" + SERVICE)
+                        .setTaskQueue(TaskQueues.EDM).build());
+        WorkflowClient.start(service::run, SenderServiceState.fresh(SERVICE));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(serviceState()).isEqualTo("FROZEN");
+
+        deliveries.condition = "ACTIVE";
+        service.configurationChanged();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(serviceState()).isEqualTo("ACTIVE");
+
+        deliveries.quotaLeft = 0;
+        deliveries.quotaPerDay = 5;
+        deliveries.quotaResetsAt = env.currentTimeMillis() + Duration.ofHours(2).toMillis();
+        deliveries.pending.put(1L, 5);
+        service.demand(new TaskDemand(1, USER_A, 100));
+        env.sleep(Duration.ofMinutes(1));
+        assertThat(serviceState()).isEqualTo("QUOTA_EXHAUSTED");
+
+        env.sleep(Duration.ofHours(2));
+        assertThat(serviceState()).as("back after the quota reset").isEqualTo("ACTIVE");
+        assertThat(deliveries.batches).extracting(FakeDeliveryActivities.Batch::sent).containsExactly(5);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "sender-service-" + SERVICE,
+                "sender-service-findable.json");
+    }
+
+    private String serviceState() {
+        return env.getWorkflowClient().newUntypedWorkflowStub("sender-service-" + SERVICE).describe()
+                .getTypedSearchAttributes().get(org.edm.workflows.EdmSearchAttributes.SERVICE_STATE);
+    }
+
+    @Test
     void keepsTheThrottleBetweenBatches() {
         SenderServiceWorkflow service = start(1_500, 2);
         deliveries.pending.put(1L, 20);

@@ -36,9 +36,9 @@ public class FakeTaskActivities implements TaskActivities {
             outstanding.put(taskId, nothingToSend ? 0L : (long) audiencePerTask);
         }
         if (nothingToSend) {
-            return new TaskAudience(taskId, 7, 1_000 + taskId, 0, 0);
+            return new TaskAudience(taskId, 7, 1_000 + taskId, 0, 0, "task " + taskId);
         }
-        return new TaskAudience(taskId, 7, 1_000 + taskId, audiencePerTask, audiencePerTask);
+        return new TaskAudience(taskId, 7, 1_000 + taskId, audiencePerTask, audiencePerTask, "task " + taskId);
     }
 
     @Override

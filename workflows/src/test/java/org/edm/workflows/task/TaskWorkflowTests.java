@@ -81,6 +81,35 @@ class TaskWorkflowTests {
     }
 
     @Test
+    void theWebUiFindsTheTaskByItsCurrentStatusAndShowsItsName() {
+        TaskWorkflow task = task(9);
+        WorkflowClient.start(task::run, new TaskInput(9, 1));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(statusAttribute("task-9")).isEqualTo("SENDING");
+        assertThat(env.getWorkflowClient().newUntypedWorkflowStub("task-9").describe().getMemo("name", String.class))
+                .isEqualTo("task 9");
+
+        task.pause("paused by operator");
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(statusAttribute("task-9")).isEqualTo("PAUSED");
+
+        task.resume();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(statusAttribute("task-9")).isEqualTo("SENDING");
+
+        activities.outstanding.put(9L, 3L);
+        task.cancel("not needed any more");
+        WorkflowStub.fromTyped(task).getResult(TaskOutcome.class);
+        assertThat(statusAttribute("task-9")).isEqualTo("CANCELLED");
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-9", "task-findable.json");
+    }
+
+    private String statusAttribute(String workflowId) {
+        return env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes()
+                .get(org.edm.workflows.EdmSearchAttributes.TASK_STATUS);
+    }
+
+    @Test
     void pauseStopsPublishingResumePublishesAgainCancelCancelsWhatIsUnsent() {
         TaskWorkflow task = task(8);
         WorkflowClient.start(task::run, new TaskInput(8, 1));
