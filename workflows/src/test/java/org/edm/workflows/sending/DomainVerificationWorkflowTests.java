@@ -193,7 +193,7 @@ class DomainVerificationWorkflowTests {
         assertThat(Duration.between(WorkflowTestEnvironments.START, fake.registrations.get(0)))
                 .isLessThan(Duration.ofSeconds(1));
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), WorkflowIds.sendingDomain(DOMAIN),
-                "domain-monitoring-registered.json");
+                "domain-monitoring.json"); // the last run: monitoring only
     }
 
     @Test
