@@ -115,8 +115,7 @@ public class DomainActivitiesImpl implements DomainActivities {
         ProviderDomain described;
         String providerId;
         try {
-            providerId = dm.createDomain(name).orElseThrow(() -> new DirectMailException(true, "NotListedYet",
-                    "Aliyun DirectMail registered the domain but does not list it yet"));
+            providerId = dm.createDomain(name);
             described = dm.describeDomain(providerId);
         } catch (DirectMailException e) {
             if (e.transientFailure()) {

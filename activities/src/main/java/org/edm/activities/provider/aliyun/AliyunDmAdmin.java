@@ -72,22 +72,23 @@ public final class AliyunDmAdmin implements AutoCloseable {
      * Registers the domain in the account; one that is there already is fine (a retry, a domain added again).
      *
      * @return DirectMail's id of the domain: from CreateDomain's answer, else (it was there already) looked up by
-     * name with QueryDomainByParam; empty when DirectMail does not list it (yet)
+     * name with QueryDomainByParam; a domain DirectMail does not list (yet) is a transient failure
      */
-    public Optional<String> createDomain(String domainName) {
+    public String createDomain(String domainName) {
         CommonRequest request = common("CreateDomain");
         request.putQueryParameter("DomainName", domainName);
         try {
             String id = json("CreateDomain", call(request)).path("DomainId").asText("");
             if (!id.isBlank()) {
-                return Optional.of(id);
+                return id;
             }
         } catch (DirectMailException e) {
             if (!alreadyExists(e)) {
                 throw e;
             }
         }
-        return findDomainId(domainName);
+        return findDomainId(domainName).orElseThrow(() -> new DirectMailException(true, "NotListedYet",
+                "Aliyun DirectMail registered the domain but does not list it yet"));
     }
 
     /** DirectMail's id of a domain registered in the account (QueryDomainByParam, KeyWord = the name). */
