@@ -33,6 +33,7 @@ class ReplayTests {
             "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl",
             "histories/domain-verification.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/domain-monitoring.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
+            "histories/domain-verification-registered.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/sender-mailbox.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
             "histories/sender-mailbox-refused.json, org.edm.workflows.sending.MailboxProvisioningWorkflowImpl",
             "histories/sign-up.json, org.edm.workflows.signup.SignUpVerificationWorkflowImpl",

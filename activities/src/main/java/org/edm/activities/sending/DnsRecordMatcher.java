@@ -33,7 +33,7 @@ final class DnsRecordMatcher {
         if (values.isEmpty()) {
             return new Observation(DnsRecordStatus.MISSING, null);
         }
-        return switch (purpose) {
+        return switch (purpose.matchedAs()) {
             case OWNERSHIP -> firstMatching(values, v -> v.trim().equals(expected.trim()));
             case SPF -> spf(expected, values);
             case DKIM -> firstMatching(values, v -> {
@@ -42,6 +42,7 @@ final class DnsRecordMatcher {
             });
             case DMARC -> firstMatching(values, v -> v.trim().toUpperCase(Locale.ROOT).startsWith("V=DMARC1"));
             case MX, RETURN_PATH -> firstMatching(values, v -> host(v).equals(host(expected)));
+            default -> throw new IllegalArgumentException("no matching rule for " + purpose);
         };
     }
 

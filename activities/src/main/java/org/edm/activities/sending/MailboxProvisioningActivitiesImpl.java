@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Provisions sender mailboxes in the platform's Aliyun DirectMail account (seed 004 step 10): registers the domain,
- * creates the address, sets a fresh SMTP password generated here, and stores it sealed by SecretBox (INV-6). The
+ * Provisions sender mailboxes in the platform's Aliyun DirectMail account (seed 004 step 10): creates the address
+ * (on a domain its verification workflow registered there), sets a fresh SMTP password generated here, and stores it sealed by SecretBox (INV-6). The
  * password lives only in this method's memory, the request to DirectMail and the sealed column: it is not
  * returned, logged or put in a workflow payload, and the SMTP username is the address itself (DirectMail's rule).
  *
@@ -67,7 +67,8 @@ public class MailboxProvisioningActivitiesImpl implements MailboxProvisioningAct
         }
         try (AliyunDmAdmin dm = new AliyunDmAdmin(account.region(), account.accessKeyId(), account.accessKeySecret(),
                 account.endpoint())) {
-            dm.createDomain(mailbox.domain());
+            // the domain is registered at DirectMail by its verification workflow (domain-{id}), which verifies it
+            // only once DirectMail does too; a mailbox is only added on a VERIFIED domain
             dm.createMailAddress(mailbox.address());
             String providerId = dm.findMailAddressId(mailbox.address()).orElseThrow(() ->
                     ApplicationFailure.newFailure("Aliyun DirectMail created the address but does not list it yet; "

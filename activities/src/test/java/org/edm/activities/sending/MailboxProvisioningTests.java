@@ -115,7 +115,6 @@ class MailboxProvisioningTests {
                         {"RequestId":"r3","TotalCount":1,"PageNumber":1,"PageSize":50,"mailAddresses":{"mailAddress":[
                           {"MailAddressId":"4711","AccountName":"%s","AccountStatus":"0","Sendtype":"trigger"}]}}
                         """.formatted(address));
-                case "CreateDomain" -> Reply.json(200, "{\"RequestId\":\"r1\",\"DomainId\":\"99\"}");
                 default -> Reply.json(200, "{\"RequestId\":\"r\"}");
             };
         });
@@ -128,7 +127,7 @@ class MailboxProvisioningTests {
     }
 
     @Test
-    void registersDomainAndAddressSetsAnSmtpPasswordAndKeepsItOnlySealed() {
+    void registersTheAddressOnlySetsAnSmtpPasswordAndKeepsItOnlySealed() {
         Mailbox m = mailbox();
         directMail(m.address(), action -> null);
         worker(account());
@@ -137,7 +136,7 @@ class MailboxProvisioningTests {
 
         List<FakeHttpApi.Request> requests = aliyun.requests();
         assertThat(requests).extracting(r -> AliyunRpcSignature.parameters(r).get("Action"))
-                .containsExactly("CreateDomain", "CreateMailAddress", "QueryMailAddressByParam", "ModifyMailAddress");
+                .containsExactly("CreateMailAddress", "QueryMailAddressByParam", "ModifyMailAddress");
         for (FakeHttpApi.Request request : requests) {
             Map<String, String> p = AliyunRpcSignature.parameters(request);
             assertThat(request.method()).isEqualTo("POST");
@@ -148,11 +147,10 @@ class MailboxProvisioningTests {
                     .isEqualTo(AliyunRpcSignature.expected("POST", p, KEY_SECRET));
             assertThat(request.query().toString() + request.body()).doesNotContain(KEY_SECRET);
         }
-        assertThat(AliyunRpcSignature.parameters(requests.get(0))).containsEntry("DomainName", m.domain());
-        assertThat(AliyunRpcSignature.parameters(requests.get(1))).containsEntry("AccountName", m.address())
+        assertThat(AliyunRpcSignature.parameters(requests.get(0))).containsEntry("AccountName", m.address())
                 .containsEntry("Sendtype", "trigger");
-        assertThat(AliyunRpcSignature.parameters(requests.get(2))).containsEntry("KeyWord", m.address());
-        Map<String, String> modify = AliyunRpcSignature.parameters(requests.get(3));
+        assertThat(AliyunRpcSignature.parameters(requests.get(1))).containsEntry("KeyWord", m.address());
+        Map<String, String> modify = AliyunRpcSignature.parameters(requests.get(2));
         assertThat(modify).containsEntry("MailAddressId", "4711");
         String password = modify.get("Password");
         assertThat(password).hasSize(20).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]");
@@ -170,11 +168,9 @@ class MailboxProvisioningTests {
     }
 
     @Test
-    void aDomainOrAddressDirectMailAlreadyHasIsTakenAsIs() {
+    void anAddressDirectMailAlreadyHasIsTakenAsIs() {
         Mailbox m = mailbox();
         directMail(m.address(), action -> switch (action) {
-            case "CreateDomain" -> Reply.json(400, "{\"RequestId\":\"r\",\"Code\":\"InvalidDomainName.Exist\","
-                    + "\"Message\":\"The domain already exists.\"}");
             case "CreateMailAddress" -> Reply.json(400, "{\"RequestId\":\"r\",\"Code\":\"InvalidMailAddress.Repeat\","
                     + "\"Message\":\"The mail address already exists.\"}");
             default -> null;
@@ -202,7 +198,7 @@ class MailboxProvisioningTests {
         assertThat((String) row.get("failure_reason")).contains("InvalidMailAddress.Malformed")
                 .contains("choose another local part").doesNotContain(KEY_SECRET);
         assertThat(aliyun.requests()).extracting(r -> AliyunRpcSignature.parameters(r).get("Action"))
-                .containsExactly("CreateDomain", "CreateMailAddress");
+                .containsExactly("CreateMailAddress");
     }
 
     @Test

@@ -39,9 +39,13 @@ class DomainController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Add a sending domain",
             description = "Generates its DKIM key pair and ownership token and answers the records to publish at "
-                    + "your DNS provider. The workflow domain-{id} then checks them: after 1 min, then at doubling "
-                    + "intervals up to 1 h, for 72 h (then EXPIRED); VERIFIED once every required record matches.")
-    @ApiResponse(responseCode = "201", description = "Added; status PENDING, records to publish in `records`")
+                    + "your DNS provider. The workflow domain-{id} then registers the domain at Aliyun DirectMail, "
+                    + "whose own records (PROVIDER_*) join `records` once stored (`provider_registration` DONE; "
+                    + "right after adding it is PENDING and they are not listed yet), and checks them all: after 1 "
+                    + "min, then at doubling intervals up to 1 h, for 72 h (then EXPIRED). VERIFIED once every "
+                    + "required record matches and DirectMail's own check passes too.")
+    @ApiResponse(responseCode = "201", description = "Added; status PENDING, provider_registration PENDING, our "
+            + "records to publish in `records` (DirectMail's follow when the workflow has stored them)")
     @ApiResponse(responseCode = "400", description = "Not a domain name")
     @ApiResponse(responseCode = "409", description = "You have added this domain already")
     @ApiResponse(responseCode = "503", description = "Temporal unreachable; nothing was added")
@@ -56,7 +60,11 @@ class DomainController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One domain: status, and per record the expected value vs the last observed one")
+    @Operation(summary = "One domain: status, and per record the expected value vs the last observed one",
+            description = "Also DirectMail's side: `provider_registration` (PENDING, DONE, FAILED, NOT_CONFIGURED), "
+                    + "`provider_reason` (why DirectMail refused or has not verified the domain yet), and per record "
+                    + "`provider_status` (VERIFIED / REFUSED, null where DirectMail does not judge it) with "
+                    + "`provider_reason` saying what to publish.")
     @ApiResponse(responseCode = "404", description = "No such domain of yours")
     DomainView get(@PathVariable long id) {
         return domains.get(id);

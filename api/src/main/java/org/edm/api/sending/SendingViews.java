@@ -15,29 +15,42 @@ final class SendingViews {
     }
 
     /**
-     * @param records    what to publish, each with what the last check saw there
-     * @param workflowId the Temporal workflow that checks the records ({@code domain-{id}})
+     * @param records              what to publish, each with what the last check saw there
+     * @param workflowId           the Temporal workflow that checks the records ({@code domain-{id}})
+     * @param providerRegistration the domain's registration at Aliyun DirectMail: PENDING (not done yet: DirectMail's
+     *                             own records are not in {@code records} yet), DONE (they are), FAILED (DirectMail
+     *                             refused: see {@code provider_reason}), NOT_CONFIGURED (no DirectMail account here)
+     * @param providerReason       why DirectMail refused the domain or does not count it verified yet
      */
     record DomainView(long id, String name, String status, String dkimSelector, Instant verifiedAt,
-                      Instant lastCheckedAt, Instant createdAt, String workflowId, List<RecordView> records) {
+                      Instant lastCheckedAt, Instant createdAt, String workflowId, String providerRegistration,
+                      String providerReason, List<RecordView> records) {
 
         static DomainView of(SendingDomain d, List<DomainDnsRecord> records) {
             return new DomainView(d.getId(), d.getName(), d.getStatus().name(), d.getDkimSelector(),
                     d.getVerifiedAt(), d.getLastCheckedAt(), d.getCreatedAt(), WorkflowIds.sendingDomain(d.getId()),
-                    records.stream().map(RecordView::of).toList());
+                    // a domain just added was not read back: its registration has not started
+                    d.getProviderRegistration() == null ? "PENDING" : d.getProviderRegistration(),
+                    d.getProviderReason(), records.stream().map(RecordView::of).toList());
         }
     }
 
     /**
-     * @param status        PENDING (not checked yet), MATCHED, MISMATCHED (records there, none as expected) or MISSING
-     * @param observedValue what the last check found at the name: the matching value, else all values seen
+     * @param purpose        OWNERSHIP, SPF, DKIM, DMARC, MX; DirectMail's own records PROVIDER_OWNERSHIP,
+     *                       PROVIDER_SPF, PROVIDER_DKIM, PROVIDER_MX
+     * @param status         PENDING (not checked yet), MATCHED, MISMATCHED (records there, none as expected) or MISSING
+     * @param observedValue  what the last check found at the name: the matching value, else all values seen
+     * @param providerStatus DirectMail's own verdict on the record: VERIFIED, REFUSED, or null (not judged by it)
+     * @param providerReason what to do about a REFUSED record
      */
     record RecordView(String purpose, String type, String host, String expectedValue, boolean required,
-                      String status, String observedValue, Instant checkedAt) {
+                      String status, String observedValue, Instant checkedAt, String providerStatus,
+                      String providerReason) {
 
         static RecordView of(DomainDnsRecord r) {
             return new RecordView(r.getPurpose().name(), r.getType().name(), r.getHost(), r.getExpectedValue(),
-                    r.isRequired(), r.getStatus().name(), r.getObservedValue(), r.getCheckedAt());
+                    r.isRequired(), r.getStatus().name(), r.getObservedValue(), r.getCheckedAt(),
+                    r.getProviderStatus(), r.getProviderReason());
         }
     }
 

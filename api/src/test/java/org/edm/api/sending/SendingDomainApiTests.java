@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasSize;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -61,6 +62,8 @@ class SendingDomainApiTests extends ApiTestSupport {
         String json = body(postJson("/v1/domains", "{\"name\": \"" + name + "\"}").andExpect(status().isCreated())
                 .andExpect(jsonPath("$.name").value(lower))
                 .andExpect(jsonPath("$.status").value("PENDING"))
+                // DirectMail's own records come once the workflow has registered the domain there: said so
+                .andExpect(jsonPath("$.provider_registration").value("PENDING"))
                 .andExpect(jsonPath("$.records", hasSize(5))));
         long id = ((Number) JsonPath.read(json, "$.id")).longValue();
         assertThat((String) JsonPath.read(json, "$.workflow_id")).isEqualTo("domain-" + id);
@@ -139,6 +142,32 @@ class SendingDomainApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.records[?(@.purpose == 'SPF')].observed_value")
                         .value(org.hamcrest.Matchers.hasItem("v=spf1 include:_spf.google.com ~all")))
                 .andExpect(jsonPath("$.records[?(@.purpose == 'DKIM')].status").value(org.hamcrest.Matchers.hasItem("MISSING")));
+    }
+
+    @Test
+    void getShowsDirectMailsOwnRecordsAndItsVerdictOnceTheWorkflowStoredThem() throws Exception {
+        long id = createDomain(freshName());
+        // what the domain's workflow writes after DescDomain, and after DirectMail's own check refused a record
+        jdbc.update("""
+                update sending_domains set provider_registration = 'DONE', provider_domain_id = '158910',
+                       provider_reason = 'Aliyun DirectMail''s own check has not passed yet' where id = ?""", id);
+        jdbc.update("""
+                insert into domain_dns_records (domain_id, purpose, type, host, expected_value, required, status,
+                                                provider_status, provider_reason)
+                values (?, 'PROVIDER_OWNERSHIP', 'TXT', 'aliyundm.x', '0c40d5f1', true, 'MATCHED', 'REFUSED',
+                        'publish a TXT record at aliyundm.x')""", id);
+        getJson("/v1/domains/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.provider_registration").value("DONE"))
+                .andExpect(jsonPath("$.provider_reason").value("Aliyun DirectMail's own check has not passed yet"))
+                .andExpect(jsonPath("$.records", hasSize(6)))
+                .andExpect(jsonPath("$.records[?(@.purpose == 'PROVIDER_OWNERSHIP')].provider_status")
+                        .value(org.hamcrest.Matchers.hasItem("REFUSED")))
+                .andExpect(jsonPath("$.records[?(@.purpose == 'PROVIDER_OWNERSHIP')].provider_reason")
+                        .value(org.hamcrest.Matchers.hasItem("publish a TXT record at aliyundm.x")))
+                .andExpect(jsonPath("$.records[?(@.purpose == 'SPF')].provider_status")
+                        .value(org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.nullValue())))
+                // DirectMail's id of the domain is ours to keep
+                .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("158910"))));
     }
 
     @Test

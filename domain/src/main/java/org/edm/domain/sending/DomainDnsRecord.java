@@ -54,6 +54,13 @@ public class DomainDnsRecord {
     @Column(name = "checked_at", updatable = false)
     private Instant checkedAt;
 
+    /** DirectMail's own verdict on this record (VERIFIED / REFUSED), null while it has not judged it. */
+    @Column(name = "provider_status", insertable = false, updatable = false)
+    private String providerStatus;
+
+    @Column(name = "provider_reason", insertable = false, updatable = false)
+    private String providerReason;
+
     protected DomainDnsRecord() {
     }
 
@@ -104,5 +111,13 @@ public class DomainDnsRecord {
 
     public Instant getCheckedAt() {
         return checkedAt;
+    }
+
+    public String getProviderStatus() {
+        return providerStatus;
+    }
+
+    public String getProviderReason() {
+        return providerReason;
     }
 }

@@ -60,6 +60,14 @@ public class SendingDomain extends Timestamped {
     @Column(name = "last_checked_at", updatable = false)
     private Instant lastCheckedAt;
 
+    /** PENDING, DONE, FAILED or NOT_CONFIGURED: the workflow's registration in the platform's DirectMail account. */
+    @Column(name = "provider_registration", insertable = false, updatable = false)
+    private String providerRegistration;
+
+    /** Why DirectMail refused the domain or does not (yet) count it verified; null when nothing is wrong. */
+    @Column(name = "provider_reason", insertable = false, updatable = false)
+    private String providerReason;
+
     protected SendingDomain() {
     }
 
@@ -123,5 +131,13 @@ public class SendingDomain extends Timestamped {
     public String toString() {
         // never the key (INV-6)
         return "SendingDomain[id=" + id + ", name=" + name + ", status=" + status + "]";
+    }
+
+    public String getProviderRegistration() {
+        return providerRegistration;
+    }
+
+    public String getProviderReason() {
+        return providerReason;
     }
 }

@@ -56,6 +56,8 @@ class DeveloperGatewayEndToEndTests {
     private LoopbackDnsServer dns;
     private FakeHttpApi directMail;
     private final List<String> badlySignedActions = new CopyOnWriteArrayList<>();
+    /** DirectMail counts the domain verified once it was asked to check it (CheckDomain) after our records matched. */
+    private volatile boolean directMailChecked;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -103,6 +105,17 @@ class DeveloperGatewayEndToEndTests {
         }
         return switch (action) {
             case "CreateDomain" -> Reply.json(200, "{\"RequestId\":\"r1\",\"DomainId\":\"99\"}");
+            case "DescDomain" -> Reply.json(200, """
+                    {"RequestId":"r2","DomainId":"99","DomainName":"gateway.example.test","DomainStatus":"%s",
+                     "HostRecord":"aliyundm","DomainType":"e2e0c40d5f125af4e4","TxtAuthStatus":"%s",
+                     "SpfRecord":"include:spf1.dm.aliyun.com","SpfAuthStatus":"%s","MxRecord":"mx01.dm.aliyun.com",
+                     "MxAuthStatus":"%s","DkimRR":"aliyun-cn-hangzhou._domainkey","DkimPublicKey":"MIGfMA0GCSqGSIb3DQEB",
+                     "DkimAuthStatus":"%s"}""".formatted(directMailChecked ? "0" : "1", directMailChecked ? "0" : "1",
+                    directMailChecked ? "0" : "1", directMailChecked ? "0" : "1", directMailChecked ? "0" : "1"));
+            case "CheckDomain" -> {
+                directMailChecked = true;
+                yield Reply.json(200, "{\"RequestId\":\"r\"}");
+            }
             case "QueryMailAddressByParam" -> Reply.json(200, """
                     {"RequestId":"r3","TotalCount":1,"PageNumber":1,"PageSize":50,"mailAddresses":{"mailAddress":[
                       {"MailAddressId":"4711","AccountName":"%s","AccountStatus":"0","Sendtype":"trigger"}]}}
@@ -139,19 +152,36 @@ class DeveloperGatewayEndToEndTests {
         assertThat(domain.path("status").asText()).isEqualTo("PENDING");
         assertThat(domain.path("records")).extracting(r -> r.path("purpose").asText())
                 .contains("OWNERSHIP", "SPF", "DKIM", "DMARC", "MX");
-        for (JsonNode record : domain.path("records")) {
+        // the worker registers the domain at DirectMail; its own records join ours
+        JsonNode registered = await("domain registered at DirectMail", Duration.ofSeconds(60),
+                () -> ok(call("GET", "/v1/domains/" + domainId, session, null)),
+                d -> !d.path("provider_registration").asText().equals("PENDING"));
+        assertThat(registered.path("provider_registration").asText()).as(registered.toString()).isEqualTo("DONE");
+        assertThat(registered.path("records")).extracting(r -> r.path("purpose").asText())
+                .contains("PROVIDER_OWNERSHIP", "PROVIDER_SPF", "PROVIDER_DKIM", "PROVIDER_MX");
+        assertThat(registered.toString()).contains("aliyundm." + domainName).contains("e2e0c40d5f125af4e4");
+        // as a careful owner publishes them: both SPF includes in the name's one SPF record
+        List<String> spfIncludes = new java.util.ArrayList<>();
+        for (JsonNode record : registered.path("records")) {
+            String value = record.path("expected_value").asText();
             if (record.path("type").asText().equals("MX")) {
-                dns.mx(record.path("host").asText(), 10, record.path("expected_value").asText());
+                dns.mx(record.path("host").asText(), 10, value);
+            } else if (value.startsWith("v=spf1 ")) {
+                spfIncludes.add(value.split(" ")[1]);
             } else {
-                dns.txt(record.path("host").asText(), record.path("expected_value").asText());
+                dns.txt(record.path("host").asText(), value);
             }
         }
+        dns.txt(domainName, "v=spf1 " + String.join(" ", spfIncludes) + " ~all");
         assertThat(call("POST", "/v1/domains/" + domainId + "/verify", session, Map.of()).statusCode()).isEqualTo(202);
         JsonNode verifiedDomain = await("domain VERIFIED", Duration.ofSeconds(60),
                 () -> ok(call("GET", "/v1/domains/" + domainId, session, null)),
                 d -> d.path("status").asText().equals("VERIFIED"));
         assertThat(verifiedDomain.path("records")).allSatisfy(r -> assertThat(r.path("status").asText())
                 .isEqualTo("MATCHED"));
+        assertThat(directMailChecked).as("DirectMail was asked to check the domain (CheckDomain)").isTrue();
+        assertThat(verifiedDomain.path("records")).filteredOn(r -> r.path("purpose").asText().startsWith("PROVIDER_"))
+                .allSatisfy(r -> assertThat(r.path("provider_status").asText()).isEqualTo("VERIFIED"));
 
         // --- steps 9-11: a mailbox, provisioned by the worker at the DirectMail fake
         JsonNode mailbox = ok(call("POST", "/v1/domains/" + domainId + "/mailboxes", session,

@@ -32,6 +32,9 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
     private final DomainActivities bookkeeping = Workflow.newActivityStub(DomainActivities.class,
             ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
+    /** Since this version a fresh run first registers the domain at Aliyun DirectMail (older histories did not). */
+    static final String REGISTER_AT_PROVIDER = "register-at-provider";
+
     private boolean checkNowRequested;
 
     @Override
@@ -40,6 +43,10 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
         if (input.monitoring()) {
             monitor(domainId);
             return;
+        }
+        if (input.giveUpAtEpochMillis() == null
+                && Workflow.getVersion(REGISTER_AT_PROVIDER, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            register(domainId);
         }
         long giveUpAt = input.giveUpAtEpochMillis() != null ? input.giveUpAtEpochMillis()
                 : Workflow.currentTimeMillis() + GIVE_UP_AFTER.toMillis();
@@ -83,6 +90,19 @@ public final class DomainVerificationWorkflowImpl implements DomainVerificationW
             }
         }
         Workflow.continueAsNew(new DomainVerificationInput(domainId, null, null, true));
+    }
+
+    /**
+     * Registers the domain at DirectMail first, so that its records are stored (and shown) before the first check.
+     * Trouble is only logged: every check registers a domain that is not registered yet.
+     */
+    private void register(long domainId) {
+        try {
+            activities.registerDomainAtProvider(domainId);
+        } catch (ActivityFailure failure) {
+            log.warn("registering domain {} at DirectMail failed; the checks try again: {}", domainId,
+                    failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
+        }
     }
 
     /** @return null when the records could not be looked up this time (nothing changed; the next check retries) */

@@ -30,6 +30,8 @@ class DomainVerificationWorkflowTests {
     /** A domain whose records "match" from a given moment on, remembering when it was checked. */
     static final class FakeDns implements DomainActivities {
         final List<Instant> checks = new CopyOnWriteArrayList<>();
+        final List<Instant> registrations = new CopyOnWriteArrayList<>();
+        volatile boolean providerDown;
         volatile Instant publishedAt = Instant.MAX;
         volatile Instant brokenAt = Instant.MAX;
         volatile boolean resolverDown;
@@ -59,6 +61,15 @@ class DomainVerificationWorkflowTests {
                 status = "FAILING";
             }
             return new DomainCheck(domainId, status, matches ? 4 : 1, 4);
+        }
+
+        @Override
+        public String registerDomainAtProvider(long domainId) {
+            registrations.add(Instant.ofEpochMilli(env.currentTimeMillis()));
+            if (providerDown) {
+                throw ApplicationFailure.newFailure("Aliyun DirectMail is busy", "ProviderUnavailable");
+            }
+            return "DONE";
         }
 
         @Override
@@ -125,7 +136,7 @@ class DomainVerificationWorkflowTests {
         assertThat(fake.minutes()).containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 40L);
         assertThat(fake.status).isEqualTo("VERIFIED");
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), WorkflowIds.sendingDomain(DOMAIN),
-                "domain-verification.json");
+                "domain-verification-registered.json");
     }
 
     @Test
@@ -177,8 +188,26 @@ class DomainVerificationWorkflowTests {
         int before = fake.checks.size();
         env.sleep(Duration.ofDays(20));
         assertThat(fake.checks.size() - before).isEqualTo(20);
+        // registered once, at the start: monitoring runs (continued as new) do not register again
+        assertThat(fake.registrations).hasSize(1);
+        assertThat(Duration.between(WorkflowTestEnvironments.START, fake.registrations.get(0)))
+                .isLessThan(Duration.ofSeconds(1));
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), WorkflowIds.sendingDomain(DOMAIN),
-                "domain-monitoring.json");
+                "domain-monitoring.json"); // the last run: monitoring only
+    }
+
+    @Test
+    void aFreshRunRegistersTheDomainAtDirectMailBeforeItsFirstCheckAndDirectMailTroubleDoesNotStopTheChecks() {
+        fake.providerDown = true;
+        startWorkflow();
+        env.sleep(Duration.ofMinutes(4));
+
+        // tried a few times within seconds, then left to the checks (which register a domain not registered yet)
+        assertThat(fake.registrations).hasSize(3);
+        assertThat(Duration.between(WorkflowTestEnvironments.START, fake.registrations.get(0)))
+                .isLessThan(Duration.ofSeconds(1));
+        assertThat(fake.registrations.get(2)).isBefore(fake.checks.get(0));
+        assertThat(fake.minutes()).containsExactly(0L, 1L, 3L);
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Managing sender addresses in the platform's own DirectMail account (seed 004 step 10). The DM SDK has a request
- * class for {@code CreateMailAddress} only; {@code CreateDomain}, {@code QueryMailAddressByParam} and
+ * Managing sending domains and sender addresses in the platform's own DirectMail account (seed 004 steps 5-10).
+ * The DM SDK has a request class for {@code CreateMailAddress} only; {@code CreateDomain},
+ * {@code QueryDomainByParam}, {@code DescDomain}, {@code CheckDomain}, {@code QueryMailAddressByParam} and
  * {@code ModifyMailAddress} (which sets the SMTP password) go through the core SDK's {@link CommonRequest}
  * (product Dm, version 2015-11-23), which signs the same way.
  *
@@ -67,16 +68,87 @@ public final class AliyunDmAdmin implements AutoCloseable {
                 : "cn-hangzhou".equals(region) ? "dm.aliyuncs.com" : "dm." + region + ".aliyuncs.com";
     }
 
-    /** Registers the domain in the account; one that is there already is fine (a retry, a second mailbox). */
-    public void createDomain(String domainName) {
+    /**
+     * Registers the domain in the account; one that is there already is fine (a retry, a domain added again).
+     *
+     * @return DirectMail's id of the domain: from CreateDomain's answer, else (it was there already) looked up by
+     * name with QueryDomainByParam; a domain DirectMail does not list (yet) is a transient failure
+     */
+    public String createDomain(String domainName) {
         CommonRequest request = common("CreateDomain");
         request.putQueryParameter("DomainName", domainName);
         try {
-            call(request);
+            String id = json("CreateDomain", call(request)).path("DomainId").asText("");
+            if (!id.isBlank()) {
+                return id;
+            }
         } catch (DirectMailException e) {
             if (!alreadyExists(e)) {
                 throw e;
             }
+        }
+        return findDomainId(domainName).orElseThrow(() -> new DirectMailException(true, "NotListedYet",
+                "Aliyun DirectMail registered the domain but does not list it yet"));
+    }
+
+    /** DirectMail's id of a domain registered in the account (QueryDomainByParam, KeyWord = the name). */
+    public Optional<String> findDomainId(String domainName) {
+        CommonRequest request = common("QueryDomainByParam");
+        request.putQueryParameter("KeyWord", domainName);
+        request.putQueryParameter("PageSize", "50");
+        for (JsonNode node : json("QueryDomainByParam", call(request)).findParents("DomainName")) {
+            if (node.path("DomainName").asText().equalsIgnoreCase(domainName) && node.hasNonNull("DomainId")) {
+                return Optional.of(node.path("DomainId").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * DescDomain: the records DirectMail wants published for the domain and its own verdict on each. Field names as
+     * documented for Dm 2015-11-23 ({@code DomainType} is the ownership TXT value, {@code HostRecord} its host,
+     * {@code SpfRecord}, {@code MxRecord}, {@code DkimRR} + {@code DkimPublicKey}, {@code *AuthStatus} "0" = passed,
+     * {@code DomainStatus} "0" = verified); any of them may be absent.
+     */
+    public ProviderDomain describeDomain(String providerDomainId) {
+        CommonRequest request = common("DescDomain");
+        request.putQueryParameter("DomainId", providerDomainId);
+        JsonNode n = json("DescDomain", call(request));
+        return new ProviderDomain(text(n, "DomainName"), text(n, "DomainStatus"), text(n, "HostRecord"),
+                text(n, "DomainType"), text(n, "TxtAuthStatus"), text(n, "SpfRecord"), text(n, "SpfAuthStatus"),
+                text(n, "MxRecord"), text(n, "MxAuthStatus"), text(n, "DkimRR"), text(n, "DkimPublicKey"),
+                text(n, "DkimAuthStatus"));
+    }
+
+    /** CheckDomain: asks DirectMail to look the domain's records up again (its verdict shows in DescDomain). */
+    public void checkDomain(String providerDomainId) {
+        CommonRequest request = common("CheckDomain");
+        request.putQueryParameter("DomainId", providerDomainId);
+        call(request);
+    }
+
+    /** What DescDomain answered; a value DirectMail did not give is null. Status fields: "0" passed, else not. */
+    public record ProviderDomain(String domainName, String domainStatus, String hostRecord, String ownershipValue,
+                                 String txtAuthStatus, String spfRecord, String spfAuthStatus, String mxRecord,
+                                 String mxAuthStatus, String dkimHost, String dkimPublicKey, String dkimAuthStatus) {
+
+        public boolean verified() {
+            return "0".equals(domainStatus);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText().trim();
+    }
+
+    private static JsonNode json(String action, CommonResponse response) {
+        try {
+            String data = response.getData();
+            return data == null || data.isBlank() ? JSON.createObjectNode() : JSON.readTree(data);
+        } catch (IOException e) {
+            throw new DirectMailException(true, "UnreadableReply", "DirectMail answered " + action
+                    + " with something that is not JSON");
         }
     }
 
@@ -105,13 +177,7 @@ public final class AliyunDmAdmin implements AutoCloseable {
         CommonRequest request = common("QueryMailAddressByParam");
         request.putQueryParameter("KeyWord", address);
         request.putQueryParameter("PageSize", "50");
-        JsonNode reply;
-        try {
-            reply = JSON.readTree(call(request).getData());
-        } catch (IOException e) {
-            throw new DirectMailException(true, "UnreadableReply", "DirectMail answered QueryMailAddressByParam with "
-                    + "something that is not JSON");
-        }
+        JsonNode reply = json("QueryMailAddressByParam", call(request));
         for (JsonNode node : reply.findParents("AccountName")) {
             if (node.path("AccountName").asText().equalsIgnoreCase(address) && node.hasNonNull("MailAddressId")) {
                 return Optional.of(node.path("MailAddressId").asText());
