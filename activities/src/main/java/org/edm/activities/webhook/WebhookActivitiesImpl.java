@@ -33,7 +33,7 @@ import java.util.Optional;
 /**
  * Delivers outgoing webhook events: signs them per Standard Webhooks and POSTs them with connect/read timeouts, no
  * redirects (a 3xx is a failed attempt: following it could lead anywhere), and the SSRF guard — the host is
- * resolved first and every address it resolves to must be public unless {@code edm.webhooks.allow-private}.
+ * resolved first and every address it resolves to must be public unless {@code edm.outgoing-webhooks.allow-private}.
  * Logs name the endpoint id, never its URL (which may carry a token) or the secret.
  */
 @Component("webhookActivities")

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param connectTimeout EDM_WEBHOOKS_CONNECT_TIMEOUT
  * @param readTimeout    EDM_WEBHOOKS_READ_TIMEOUT: how long an endpoint may take to answer
  */
-@ConfigurationProperties("edm.webhooks")
+@ConfigurationProperties("edm.outgoing-webhooks")
 public record WebhookProperties(@DefaultValue("false") boolean allowPrivate,
                                 @DefaultValue("5s") Duration connectTimeout,
                                 @DefaultValue("10s") Duration readTimeout) {
