@@ -57,8 +57,8 @@ class OutgoingWebhooks {
     private static final RowMapper<DeliveryView> DELIVERY_ROW = (rs, i) -> new DeliveryView(rs.getLong("id"),
             rs.getString("message_id"), rs.getString("event_type"), rs.getString("status"), rs.getInt("attempts"),
             (Integer) rs.getObject("last_status_code"), rs.getString("last_error"),
-            rs.getObject("last_attempt_at", OffsetDateTime.class), rs.getObject("next_attempt_at", OffsetDateTime.class),
-            rs.getObject("delivered_at", OffsetDateTime.class), (Long) rs.getObject("replay_of"),
+            rs.getObject("last_attempt_at", OffsetDateTime.class),
+            rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getObject("delivered_at", OffsetDateTime.class), (Long) rs.getObject("replay_of"),
             rs.getObject("created_at", OffsetDateTime.class));
 
     private final NamedParameterJdbcTemplate jdbc;
