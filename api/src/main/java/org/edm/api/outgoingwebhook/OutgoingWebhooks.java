@@ -58,7 +58,8 @@ class OutgoingWebhooks {
             rs.getString("message_id"), rs.getString("event_type"), rs.getString("status"), rs.getInt("attempts"),
             (Integer) rs.getObject("last_status_code"), rs.getString("last_error"),
             rs.getObject("last_attempt_at", OffsetDateTime.class),
-            rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getObject("delivered_at", OffsetDateTime.class), (Long) rs.getObject("replay_of"),
+            rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getObject("delivered_at", OffsetDateTime.class),
+            (Long) rs.getObject("replay_of"),
             rs.getObject("created_at", OffsetDateTime.class));
 
     private final NamedParameterJdbcTemplate jdbc;
