@@ -203,4 +203,28 @@ class WebhookActivitiesTests {
         assertThat(body).contains("\"delivery_id\":" + deliveryId).contains("\"task_id\":" + task)
                 .doesNotContain("reader-");
     }
+
+    @Test
+    void aFreezeIsQueuedForEveryUserOfTheServiceOnceAndATaskThatFinishesForItsOwner() {
+        var f = harness.fixtures;
+        long frozenHook = endpoint(url(), true, "sender_service.frozen", "task.finished");
+        long service = f.smtpService("freeze-" + System.nanoTime() + ".example", 2525, 100, 0, null, null);
+        f.grant(owner, service);
+        var health = new org.edm.activities.delivery.ServiceHealth(harness.jdbc, harness.tx);
+
+        assertThat(health.freeze(service, "provider said no")).isTrue();
+        assertThat(health.freeze(service, "again")).as("already frozen").isFalse();
+
+        long task = f.task(f.campaign(owner, "fin"), owner, "{\"include_tags\": [\"nobody\"]}",
+                f.templateSet(owner, f.template(owner, "s", "<p>b {{unsubscribe_url}}</p>")));
+        harness.taskActivities(null).finishTask(task);
+        harness.taskActivities(null).finishTask(task);
+
+        assertThat(f.jdbc().queryForList("SELECT body FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id",
+                String.class, frozenHook)).satisfiesExactly(
+                frozen -> assertThat(frozen).contains("\"type\":\"sender_service.frozen\"")
+                        .contains("\"sender_service_id\":" + service).doesNotContain("provider said no"),
+                finished -> assertThat(finished).contains("\"type\":\"task.finished\"")
+                        .contains("\"task_id\":" + task).contains("\"counts\":{"));
+    }
 }
