@@ -71,7 +71,7 @@ public abstract class ApiTestSupport {
     /** Tables a rejected request must leave untouched. */
     private static final List<String> TABLES = List.of("sender_services", "user_sender_service_access", "contacts", "sender_names",
             "templates", "template_sets", "template_set_items", "campaigns", "tasks", "audit_log", "sending_domains",
-            "domain_dns_records", "sender_mailboxes");
+            "domain_dns_records", "sender_mailboxes", "webhook_endpoints", "webhook_deliveries");
 
     @Autowired
     protected MockMvc mvc;

@@ -23,6 +23,8 @@ import org.edm.workflows.task.TaskInput;
 import org.edm.workflows.task.TaskOutcome;
 import org.edm.workflows.task.TaskProgress;
 import org.edm.workflows.task.TaskWorkflow;
+import org.edm.workflows.webhook.WebhookEndpointInput;
+import org.edm.workflows.webhook.WebhookEndpointWorkflow;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -43,9 +45,22 @@ public class StubWorkflows {
         Worker worker = env.newWorker(TaskQueues.EDM);
         worker.registerWorkflowImplementationTypes(StubCampaignWorkflow.class, StubSenderServiceWorkflow.class,
                 StubTaskWorkflow.class, StubDomainVerificationWorkflow.class, StubMailboxProvisioningWorkflow.class,
-                StubSignUpVerificationWorkflow.class);
+                StubSignUpVerificationWorkflow.class, StubWebhookEndpointWorkflow.class);
         env.start();
         return worker;
+    }
+
+    /** Runs until the test ends; each wake is a signal in its history, so a test sees what the api asked for. */
+    public static class StubWebhookEndpointWorkflow implements WebhookEndpointWorkflow {
+
+        @Override
+        public void run(WebhookEndpointInput input) {
+            Workflow.await(() -> false);
+        }
+
+        @Override
+        public void wake() {
+        }
     }
 
     /** Ends at once as if the mail had left; a test sees that the api started it (and for whom) in its history. */

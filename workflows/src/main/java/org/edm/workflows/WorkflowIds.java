@@ -32,4 +32,9 @@ public final class WorkflowIds {
     public static String signUp(long userId) {
         return "sign-up-" + userId;
     }
+
+    /** Delivers one outgoing webhook endpoint's events, in order, with retries. */
+    public static String webhookEndpoint(long endpointId) {
+        return "webhook-endpoint-" + endpointId;
+    }
 }

@@ -1,5 +1,8 @@
 package org.edm.activities.apisend;
 
+import org.edm.domain.webhook.OutgoingEvents;
+import org.edm.domain.webhook.WebhookEventType;
+
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -25,11 +28,14 @@ public class ApiMessages {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final QuotaLedger ledger;
+    /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with the message's outcome. */
+    private final OutgoingEvents outgoing;
 
     public ApiMessages(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, QuotaLedger ledger) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.ledger = ledger;
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     /**
@@ -185,7 +191,21 @@ public class ApiMessages {
 
     private void settle(Claimed message, String claim, String status, String error, String messageId,
                         String providerMessageId, String eventType) {
-        jdbc.update("""
+        if (!status.equals("FAILED")) {
+            // the hot path stays one statement, without a transaction of its own
+            settleRow(message, claim, status, error, messageId, providerMessageId, eventType);
+            return;
+        }
+        tx.executeWithoutResult(s -> {
+            if (settleRow(message, claim, status, error, messageId, providerMessageId, eventType) == 1) {
+                publishFailed(message);
+            }
+        });
+    }
+
+    private int settleRow(Claimed message, String claim, String status, String error, String messageId,
+                          String providerMessageId, String eventType) {
+        return jdbc.update("""
                 WITH settled AS (
                     UPDATE api_messages
                        SET status = :status, error = :error, updated_at = now(),
@@ -207,6 +227,14 @@ public class ApiMessages {
                 .addValue("details", "{\"outcome\":\"" + status.toLowerCase(java.util.Locale.ROOT) + "\"}"));
     }
 
+    /** {@code message.failed} for the owner's webhooks: the message's public id, never its recipient or error. */
+    private void publishFailed(Claimed message) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("api_message_id", message.publicId());
+        data.put("campaign_id", message.campaignId());
+        outgoing.publish(message.ownerId(), WebhookEventType.MESSAGE_FAILED, data);
+    }
+
     /**
      * The provider certainly did not take it (cannot connect or log in, 421): the attempt mark and the quota unit
      * are undone together, and the message is queued again after a backoff, or ends FAILED (uncharged) after
@@ -224,6 +252,11 @@ public class ApiMessages {
                     """, new MapSqlParameterSource()
                     .addValue("id", message.id()).addValue("claim", claim)
                     .addValue("error", truncate(error, 1000)).addValue("max", maxAttempts));
+            if (undone == 1 && Boolean.TRUE.equals(jdbc.queryForObject(
+                    "SELECT status = 'FAILED' FROM api_messages WHERE id = :id",
+                    new MapSqlParameterSource("id", message.id()), Boolean.class))) {
+                publishFailed(message);
+            }
             if (undone == 1) {
                 ledger.credit(message.ownerId(), 1, QuotaLedger.API_SEND_REFUND, message.publicId(), null,
                         "the provider did not take the message");

@@ -1,5 +1,8 @@
 package org.edm.activities.delivery;
 
+import org.edm.domain.webhook.OutgoingEvents;
+import org.edm.domain.webhook.WebhookEventType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,12 +45,15 @@ public class DeliveryClaims {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final TaskQuota quota;
+    /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with its send event. */
+    private final OutgoingEvents outgoing;
 
     @Autowired
     public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.quota = quota;
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     /** Hand-wired (tests): quota with the default low-quota threshold. */
@@ -378,10 +384,16 @@ public class DeliveryClaims {
     /**
      * Writes each settled delivery's send event once (the tracking side reads engagement from event_log) and the
      * campaign-level "sent" fact the system labels of later tasks select on. Set-based and idempotent, so a retry
-     * simply fills in what a crashed attempt did not.
+     * simply fills in what a crashed attempt did not. A failure logged here for the first time is also a
+     * {@code message.failed} webhook event, in the same transaction.
      */
     public void recordSendEvents(String claimToken) {
-        jdbc.update("""
+        tx.executeWithoutResult(status -> recordSendEventsInTransaction(claimToken));
+    }
+
+    private void recordSendEventsInTransaction(String claimToken) {
+        List<Map<String, Object>> failed = jdbc.queryForList("""
+                WITH logged AS (
                 INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
                                        machine, occurred_at, details)
                 SELECT d.id, d.task_id, t.campaign_id, d.contact_id, d.sender_service_id,
@@ -394,7 +406,19 @@ public class DeliveryClaims {
                  WHERE d.claim_token = :claim AND d.status IN ('SENT', 'FAILED')
                    AND NOT EXISTS (SELECT 1 FROM event_log e
                                     WHERE e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL'))
+                RETURNING delivery_id, task_id, campaign_id, sender_service_id, type)
+                SELECT l.delivery_id, l.task_id, l.campaign_id, l.sender_service_id, t.owner_id
+                  FROM logged l JOIN tasks t ON t.id = l.task_id
+                 WHERE l.type = 'SEND_FAIL' ORDER BY l.delivery_id
                 """, Map.of("claim", claimToken));
+        for (Map<String, Object> f : failed) {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("delivery_id", f.get("delivery_id"));
+            data.put("task_id", f.get("task_id"));
+            data.put("campaign_id", f.get("campaign_id"));
+            data.put("sender_service_id", f.get("sender_service_id"));
+            outgoing.publish(((Number) f.get("owner_id")).longValue(), WebhookEventType.MESSAGE_FAILED, data);
+        }
         jdbc.update("""
                 INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
                 SELECT t.campaign_id, d.contact_id, min(d.sent_at)

@@ -1,5 +1,8 @@
 package org.edm.activities.delivery;
 
+import org.edm.domain.webhook.OutgoingEvents;
+import org.edm.domain.webhook.WebhookEventType;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -8,6 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Freezes a sender service that keeps failing (seeds: 10 consecutive failures by default; with
@@ -22,10 +26,13 @@ public class ServiceHealth {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    /** Stateless, on the same JdbcTemplate: the freeze and its webhook events commit together. */
+    private final OutgoingEvents outgoing;
 
     public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     /** Applies one batch's outcomes; returns true when this batch froze the service. */
@@ -87,6 +94,13 @@ public class ServiceHealth {
                 """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
                 .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
                         + ". An admin must unfreeze it."));
+        // services are shared: every user allowed to send through it hears of the freeze (the reason, which may
+        // quote a provider's answer, stays in the admin alert)
+        for (Long user : jdbc.queryForList(
+                "SELECT user_id FROM user_sender_service_access WHERE sender_service_id = :id ORDER BY user_id",
+                new MapSqlParameterSource("id", serviceId), Long.class)) {
+            outgoing.publish(user, WebhookEventType.SENDER_SERVICE_FROZEN, Map.of("sender_service_id", serviceId));
+        }
         log.warn("sender service {} frozen: {}", serviceId, reason);
         return true;
     }

@@ -1,5 +1,8 @@
 package org.edm.activities.task;
 
+import org.edm.domain.webhook.OutgoingEvents;
+import org.edm.domain.webhook.WebhookEventType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.BatchRequest;
@@ -49,6 +52,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     private final WorkflowClient workflowClient;
     private final DeliveryProperties deliveryProperties;
     private final TaskQuota quota;
+    /** Stateless, on the same JdbcTemplate: its outbox rows join the transaction of the state change. */
+    private final OutgoingEvents outgoing;
 
     private org.edm.activities.delivery.TaskSendabilityCheck sendability;
 
@@ -61,6 +66,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         this.workflowClient = workflowClient;
         this.deliveryProperties = deliveryProperties;
         this.quota = quota;
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     /** Hand-wired (tests): quota with the default low-quota threshold. */
@@ -284,6 +290,13 @@ public class TaskActivitiesImpl implements TaskActivities {
                         "finished with deliveries still pending");
             }
             quota.releaseTask(taskId, QuotaLedger.FINISH_REFUND, null, "finished before it started");
+            if (finished) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("task_id", taskId);
+                data.put("campaign_id", before.campaignId());
+                data.put("counts", summary);
+                outgoing.publish(before.ownerId(), WebhookEventType.TASK_FINISHED, data);
+            }
             return finished;
         }));
         if (moved) {

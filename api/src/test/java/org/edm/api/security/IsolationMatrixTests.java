@@ -85,6 +85,11 @@ class IsolationMatrixTests extends ApiTestSupport {
                 .andExpect(status().isCreated()));
         jdbc.update("update sender_mailboxes set status = 'FAILED' where id = ?", mailboxB);
         ofB.put("mailboxes", mailboxB);
+        long webhookB = idOf(postJson("/v1/webhooks", WEBHOOK, b).andExpect(status().isCreated()));
+        ofB.put("webhooks", webhookB);
+        ofB.put("webhooks/deliveries", jdbc.queryForObject("""
+                insert into webhook_deliveries (endpoint_id, message_id, event_type, body)
+                values (?, 'msg_iso', 'task.finished', '{}') returning id""", Long.class, webhookB));
 
         // A's own, so A's request bodies are valid and only ownership can refuse them
         senderNameA = "iso-a-" + n;
@@ -98,8 +103,12 @@ class IsolationMatrixTests extends ApiTestSupport {
                 "tasks", """
                         {"name": "t", "plan_time": "2026-03-10T09:00:00Z", "recipient_rule":
                          {"include_tags": ["vip"]}, "template_set_id": %d, "sender_name": "iso-a-%s"}
-                        """.formatted(setA, n));
+                        """.formatted(setA, n),
+                "webhooks", WEBHOOK);
     }
+
+    private static final String WEBHOOK = """
+            {"url": "https://hooks.example.com/iso", "event_types": ["task.finished"]}""";
 
     private Map<String, String> bodies;
 
@@ -123,6 +132,11 @@ class IsolationMatrixTests extends ApiTestSupport {
                 continue;
             }
             String path = pattern.replaceFirst("\\{[^}]+}", String.valueOf(id));
+            if (path.contains("{")) {
+                // a resource of B nested under B's resource, e.g. a webhook's delivery
+                String nested = collection + "/" + pattern.split("/")[4];
+                path = path.replaceFirst("\\{[^}]+}", String.valueOf(ofB.get(nested)));
+            }
             rememberRowCounts();
             long auditRows = auditRows();
             MockHttpServletRequestBuilder call = request(org.springframework.http.HttpMethod.valueOf(method), path)

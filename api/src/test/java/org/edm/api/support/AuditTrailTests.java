@@ -316,8 +316,39 @@ class AuditTrailTests extends ApiTestSupport {
             deleteJson("/v1/mailboxes/" + id).andExpect(status().isNoContent());
             return new Expected("mailbox", String.valueOf(id), "DELETE");
         });
+        // outgoing webhooks
+        e.put("POST /v1/webhooks", () -> created("webhook", "CREATE",
+                postJson("/v1/webhooks", WEBHOOK).andExpect(status().isCreated())));
+        e.put("PUT /v1/webhooks/{id}", () -> {
+            long id = idOf(postJson("/v1/webhooks", WEBHOOK).andExpect(status().isCreated()));
+            putJson("/v1/webhooks/" + id, WEBHOOK.replace("task.finished", "message.opened"))
+                    .andExpect(status().isOk());
+            return new Expected("webhook", String.valueOf(id), "UPDATE");
+        });
+        e.put("DELETE /v1/webhooks/{id}", () -> {
+            long id = idOf(postJson("/v1/webhooks", WEBHOOK).andExpect(status().isCreated()));
+            deleteJson("/v1/webhooks/" + id).andExpect(status().isNoContent());
+            return new Expected("webhook", String.valueOf(id), "DELETE");
+        });
+        e.put("POST /v1/webhooks/{id}/rotate-secret", () -> {
+            long id = idOf(postJson("/v1/webhooks", WEBHOOK).andExpect(status().isCreated()));
+            postJson("/v1/webhooks/" + id + "/rotate-secret", "").andExpect(status().isOk());
+            return new Expected("webhook", String.valueOf(id), "ROTATE_SECRET");
+        });
+        e.put("POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay", () -> {
+            long id = idOf(postJson("/v1/webhooks", WEBHOOK).andExpect(status().isCreated()));
+            long delivery = jdbc.queryForObject("""
+                    insert into webhook_deliveries (endpoint_id, message_id, event_type, body, status)
+                    values (?, 'msg_audit', 'task.finished', '{}', 'FAILED') returning id""", Long.class, id);
+            postJson("/v1/webhooks/" + id + "/deliveries/" + delivery + "/replay", "")
+                    .andExpect(status().isAccepted());
+            return new Expected("delivery", String.valueOf(delivery), "REPLAY");
+        });
         return e;
     }
+
+    private static final String WEBHOOK = """
+            {"url": "https://hooks.example.com/audit", "event_types": ["task.finished"]}""";
 
     @Test
     void everyMutatingEndpointLeavesOneAuditRowWithActorEntityAndId() throws Exception {

@@ -1,5 +1,8 @@
 package org.edm.domain.tracking;
 
+import org.edm.domain.webhook.OutgoingEvents;
+import org.edm.domain.webhook.WebhookEventType;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -7,6 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,15 +19,23 @@ import java.util.Optional;
  * Writes engagement events (tracking hits, provider webhooks) to {@code event_log} and sets the contact's
  * per-campaign label in the same transaction. Every hit is an event (repeated opens are counted); a label keeps
  * the time it was first set. Machine events are recorded but set no label. Unsubscribes and hard bounces also
- * suppress the address for the sending user (INV-7).
+ * suppress the address for the sending user (INV-7). Each new event is also queued, in the same transaction, for
+ * the owner's outgoing webhooks that subscribed to it.
  */
 @Component
 public class EngagementEvents {
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final OutgoingEvents outgoing;
+
+    @Autowired
+    public EngagementEvents(NamedParameterJdbcTemplate jdbc, OutgoingEvents outgoing) {
+        this.jdbc = jdbc;
+        this.outgoing = outgoing;
+    }
 
     public EngagementEvents(NamedParameterJdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+        this(jdbc, new OutgoingEvents(jdbc));
     }
 
     /**
@@ -172,6 +184,7 @@ public class EngagementEvents {
         if (inserted == 0) {
             return false;
         }
+        outgoing.publish(delivery.ownerId(), WebhookEventType.of(event.type()), webhookData(delivery, event));
         if (delivery.contactId() == null || event.machine()
                 || (event.type() == EventType.BOUNCE && !event.hardBounce())) {
             // a soft bounce (mailbox full, delayed) is recorded, but the address is not "bounced"
@@ -186,6 +199,22 @@ public class EngagementEvents {
             suppress(delivery, event.type() == EventType.UNSUBSCRIBE ? "UNSUBSCRIBED" : "BOUNCED");
         }
         return true;
+    }
+
+    /** Ids and facts only: the operator's endpoint learns what happened to which send, not who the reader is. */
+    private static Map<String, Object> webhookData(Delivery delivery, Event event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("delivery_id", delivery.id());
+        data.put("task_id", delivery.taskId());
+        data.put("campaign_id", delivery.campaignId());
+        data.put("api_message_id", delivery.messageId());
+        data.put("sender_service_id", delivery.senderServiceId());
+        data.put("occurred_at", event.at().toString());
+        data.put("machine", event.machine());
+        if (event.type() == EventType.BOUNCE) {
+            data.put("hard_bounce", event.hardBounce());
+        }
+        return data;
     }
 
     private void setLabel(Delivery delivery, EventType type, Instant at) {

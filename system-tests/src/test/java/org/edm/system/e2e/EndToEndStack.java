@@ -43,12 +43,19 @@ final class EndToEndStack implements AutoCloseable {
     private int workers;
 
     EndToEndStack(String name) throws Exception {
+        this(name, Map.of());
+    }
+
+    /** With extra environment variables for the api (e.g. EDM_WEBHOOKS_ALLOW_PRIVATE). */
+    EndToEndStack(String name, Map<String, String> apiEnv) throws Exception {
         Path work = Files.createDirectories(Path.of("target", "e2e", name + "-" + System.currentTimeMillis()));
         logs = work.resolve("logs");
         smtp.start();
         temporal = TemporalDevServer.start(work.resolve("temporal"));
-        api = AppProcess.start("api", AppProcess.jar("api"), env(Map.of("EDM_API_PORT", String.valueOf(apiPort),
-                "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD)), logs);
+        var apiSettings = new java.util.HashMap<>(Map.of("EDM_API_PORT", String.valueOf(apiPort),
+                "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        apiSettings.putAll(apiEnv);
+        api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
         api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
         // the first admin comes from EDM_ADMIN_*; every call below acts as it (tracking links stay public)
         token = send(HttpRequest.newBuilder(uri("/v1/auth/sign-in")).header("Content-Type", "application/json")

@@ -1,0 +1,64 @@
+package org.edm.api.outgoingwebhook;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import org.edm.workflows.EdmSearchAttributes;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.webhook.WebhookEndpointInput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/** The api's side of {@code webhook-endpoint-{id}}: it starts and wakes the workflow; the worker makes the calls. */
+@Component
+class WebhookEndpointRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookEndpointRuns.class);
+
+    private final WorkflowClient client;
+
+    WebhookEndpointRuns(WorkflowClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Wakes the endpoint's workflow, starting it if it is not running (a new endpoint, or one whose run ended).
+     * Throws when Temporal cannot be reached. Call it after the endpoint's row is committed: a run that looked
+     * before would find no endpoint and end.
+     */
+    void wake(long endpointId, long ownerId) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.webhookEndpoint(endpointId))
+                .setTaskQueue(TaskQueues.EDM)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
+                .build();
+        WorkflowStub stub = client.newUntypedWorkflowStub("WebhookEndpointWorkflow", options);
+        stub.signalWithStart("wake", new Object[0], new Object[]{WebhookEndpointInput.start(endpointId)});
+    }
+
+    /**
+     * After the current transaction commits, best effort: the running workflow also polls every minute, and the
+     * next change or replay tries again.
+     */
+    void wakeAfterCommit(long endpointId, long ownerId) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                try {
+                    wake(endpointId, ownerId);
+                } catch (RuntimeException e) {
+                    log.warn("could not wake webhook-endpoint-{} (it polls on its own if running): {}", endpointId,
+                            e.toString());
+                }
+            }
+        });
+    }
+}

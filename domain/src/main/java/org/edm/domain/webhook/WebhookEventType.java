@@ -1,0 +1,45 @@
+package org.edm.domain.webhook;
+
+import org.edm.domain.tracking.EventType;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The events an operator can subscribe an endpoint to, by the {@code type} name they carry on the wire. */
+public enum WebhookEventType {
+    MESSAGE_DELIVERED("message.delivered"),
+    MESSAGE_BOUNCED("message.bounced"),
+    MESSAGE_OPENED("message.opened"),
+    MESSAGE_CLICKED("message.clicked"),
+    MESSAGE_UNSUBSCRIBED("message.unsubscribed"),
+    MESSAGE_REPLIED("message.replied"),
+    MESSAGE_FAILED("message.failed"),
+    TASK_FINISHED("task.finished"),
+    SENDER_SERVICE_FROZEN("sender_service.frozen");
+
+    private final String wireName;
+
+    WebhookEventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<WebhookEventType> ofWireName(String name) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    /** The outgoing event an engagement event becomes. */
+    public static WebhookEventType of(EventType engagement) {
+        return switch (engagement) {
+            case DELIVERED -> MESSAGE_DELIVERED;
+            case BOUNCE -> MESSAGE_BOUNCED;
+            case OPEN -> MESSAGE_OPENED;
+            case CLICK -> MESSAGE_CLICKED;
+            case UNSUBSCRIBE -> MESSAGE_UNSUBSCRIBED;
+            case REPLY -> MESSAGE_REPLIED;
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package org.edm.workflows.webhook;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.edm.workflows.TaskQueues;
+import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.testing.WorkflowTestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WebhookEndpointWorkflowTests {
+
+    private static final long ENDPOINT = 5;
+
+    private final TestWorkflowEnvironment env = WorkflowTestEnvironments.newEnvironment();
+
+    /** An outbox and an endpoint that answers 500 until told otherwise, remembering every call and when. */
+    static final class FakeEndpoint implements WebhookActivities {
+        final TreeMap<Long, String> outbox = new TreeMap<>(); // id -> PENDING / DELIVERED / FAILED
+        final List<String> calls = new CopyOnWriteArrayList<>(); // "id@minute:second"
+        final Map<Long, Long> nextAttemptAt = new ConcurrentHashMap<>();
+        volatile int status = 500;
+        volatile boolean deleted;
+        private final TestWorkflowEnvironment env;
+
+        FakeEndpoint(TestWorkflowEnvironment env) {
+            this.env = env;
+        }
+
+        synchronized void queue(long id) {
+            outbox.put(id, "PENDING");
+        }
+
+        @Override
+        public synchronized WebhookNext nextWebhookDelivery(long endpointId) {
+            if (deleted) {
+                return WebhookNext.gone();
+            }
+            return outbox.entrySet().stream().filter(e -> e.getValue().equals("PENDING")).findFirst()
+                    .map(e -> WebhookNext.due(e.getKey())).orElse(WebhookNext.idle());
+        }
+
+        @Override
+        public synchronized WebhookAttemptResult attemptWebhookDelivery(WebhookAttempt attempt) {
+            long seconds = Duration.ofMillis(env.currentTimeMillis() - WorkflowTestEnvironments.START.toEpochMilli())
+                    .toSeconds();
+            calls.add(attempt.deliveryId() + "@" + seconds);
+            if (status / 100 == 2) {
+                outbox.put(attempt.deliveryId(), "DELIVERED");
+                return new WebhookAttemptResult(WebhookAttemptResult.DELIVERED, status);
+            }
+            if (attempt.retryAtEpochMillis() == null) {
+                outbox.put(attempt.deliveryId(), "FAILED");
+                return new WebhookAttemptResult(WebhookAttemptResult.FAILED, status);
+            }
+            nextAttemptAt.put(attempt.deliveryId(), attempt.retryAtEpochMillis());
+            return new WebhookAttemptResult(WebhookAttemptResult.RETRY, status);
+        }
+
+        List<Long> secondsOfCallsTo(long id) {
+            List<Long> out = new ArrayList<>();
+            for (String c : calls) {
+                if (c.startsWith(id + "@")) {
+                    out.add(Long.parseLong(c.substring(c.indexOf('@') + 1)));
+                }
+            }
+            return out;
+        }
+
+        List<Long> orderOfIds() {
+            return calls.stream().map(c -> Long.parseLong(c.substring(0, c.indexOf('@')))).distinct().toList();
+        }
+    }
+
+    private FakeEndpoint fake;
+
+    @BeforeEach
+    void start() {
+        fake = new FakeEndpoint(env);
+        Worker worker = env.newWorker(TaskQueues.EDM);
+        worker.registerWorkflowImplementationTypes(WebhookEndpointWorkflowImpl.class);
+        worker.registerActivitiesImplementations(fake);
+        env.start();
+    }
+
+    @AfterEach
+    void close() {
+        env.close();
+    }
+
+    private WebhookEndpointWorkflow startWorkflow() {
+        WebhookEndpointWorkflow workflow = env.getWorkflowClient().newWorkflowStub(WebhookEndpointWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.EDM)
+                        .setWorkflowId(WorkflowIds.webhookEndpoint(ENDPOINT)).build());
+        WorkflowClient.start(workflow::run, WebhookEndpointInput.start(ENDPOINT));
+        return workflow;
+    }
+
+    @Test
+    void after500sTheEventIsRetriedWithDoublingWaitsAndTheOnesBehindItWaitTheirTurn() {
+        fake.queue(1);
+        fake.queue(2);
+        fake.queue(3);
+        startWorkflow();
+        env.sleep(Duration.ofMinutes(5));
+
+        // 0, +10 s, +20 s, +40 s, +80 s: all at event 1; 2 and 3 were never tried out of order
+        assertThat(fake.secondsOfCallsTo(1)).startsWith(0L, 10L, 30L, 70L, 150L);
+        assertThat(fake.orderOfIds()).containsExactly(1L);
+        assertThat(fake.nextAttemptAt.get(1L)).isNotNull();
+
+        fake.status = 204; // the endpoint is mended: the next retry delivers 1, then 2 and 3 follow at once
+        env.sleep(Duration.ofMinutes(10));
+        assertThat(fake.outbox).containsExactlyEntriesOf(new TreeMap<>(Map.of(1L, "DELIVERED", 2L, "DELIVERED",
+                3L, "DELIVERED")));
+        assertThat(fake.orderOfIds()).containsExactly(1L, 2L, 3L);
+        assertThat(fake.secondsOfCallsTo(2)).hasSize(1);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), WorkflowIds.webhookEndpoint(ENDPOINT),
+                "webhook-endpoint.json");
+    }
+
+    @Test
+    void anEventThatKeepsFailingIsGivenUpAfter24HoursAndTheNextOneGoes() {
+        fake.queue(1);
+        fake.queue(2);
+        startWorkflow();
+        env.sleep(Duration.ofHours(23));
+        assertThat(fake.outbox.get(1L)).isEqualTo("PENDING");
+        assertThat(fake.orderOfIds()).containsExactly(1L);
+
+        env.sleep(Duration.ofHours(3));
+        assertThat(fake.outbox.get(1L)).isEqualTo("FAILED");
+        List<Long> tries = fake.secondsOfCallsTo(1);
+        assertThat(tries.get(tries.size() - 1)).as("the last attempt is 24 h after the first").isEqualTo(24 * 3600);
+        // waits doubled up to the 2 h cap between attempts
+        assertThat(tries.get(tries.size() - 2) - tries.get(tries.size() - 3)).isEqualTo(7200);
+        assertThat(tries).hasSize(22);
+        assertThat(fake.orderOfIds()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void anIdleEndpointPicksUpNewEventsWithinAMinuteOrAtOnceWhenWokenAndEndsWhenDeleted() {
+        fake.status = 200;
+        WebhookEndpointWorkflow workflow = startWorkflow();
+        env.sleep(Duration.ofSeconds(90));
+        fake.queue(7); // written by the worker: found by the next poll
+        env.sleep(Duration.ofSeconds(40));
+        assertThat(fake.secondsOfCallsTo(7)).singleElement().satisfies(s -> assertThat(s).isBetween(90L, 150L));
+
+        env.sleep(Duration.ofSeconds(10));
+        fake.queue(8); // a replay from the api, which wakes the workflow
+        workflow.wake();
+        env.sleep(Duration.ofSeconds(1));
+        assertThat(fake.secondsOfCallsTo(8)).hasSize(1);
+
+        fake.deleted = true;
+        workflow.wake();
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(env.getWorkflowClient().fetchHistory(WorkflowIds.webhookEndpoint(ENDPOINT)).getLastEvent()
+                .hasWorkflowExecutionCompletedEventAttributes()).isTrue();
+    }
+}
