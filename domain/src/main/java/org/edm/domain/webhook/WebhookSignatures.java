@@ -1,9 +1,7 @@
 package org.edm.domain.webhook;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import org.edm.domain.crypto.Hmac;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -31,14 +29,7 @@ public final class WebhookSignatures {
             throw new IllegalArgumentException("not a whsec_ secret");
         }
         byte[] key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((messageId + "." + timestampSeconds + "." + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Hmac.sha256(key, messageId + "." + timestampSeconds + "." + body);
+        return "v1," + Base64.getEncoder().encodeToString(digest);
     }
 }
