@@ -1,5 +1,7 @@
 package org.edm.activities.delivery;
 
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.Alerts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -8,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Freezes a sender service that keeps failing (seeds: 10 consecutive failures by default; with
@@ -22,10 +25,12 @@ public class ServiceHealth {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final Alerts alerts;
 
-    public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+    public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Alerts alerts) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.alerts = alerts;
     }
 
     /** Applies one batch's outcomes; returns true when this batch froze the service. */
@@ -82,11 +87,10 @@ public class ServiceHealth {
         if (frozen == 0) {
             return false;
         }
-        jdbc.update("""
-                INSERT INTO alerts (kind, subject, message) VALUES ('SENDER_SERVICE_FROZEN', :subject, :message)
-                """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
-                .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
-                        + ". An admin must unfreeze it."));
+        alerts.raise(new Alerts.Raise(AlertKinds.SENDER_SERVICE_FROZEN, AlertKinds.CRITICAL,
+                "sender-service-" + serviceId, null, serviceId,
+                "Sender service " + serviceId + " was frozen: " + reason + ". An admin must unfreeze it.",
+                Map.of("sender_service_id", serviceId)));
         log.warn("sender service {} frozen: {}", serviceId, reason);
         return true;
     }

@@ -5,6 +5,7 @@ import org.edm.activities.testing.ActivitiesHarness;
 import org.edm.domain.sending.DkimKeys;
 import org.edm.domain.sending.DnsRecordPlan;
 import org.edm.workflows.sending.DomainCheck;
+import org.edm.domain.alert.Alerts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class DomainActivitiesTests {
         jdbc = harness.fixtures.jdbc();
         dns = new LoopbackDnsServer();
         activities = new DomainActivitiesImpl(harness.jdbc, harness.tx,
-                new DnsLookup(new DnsProperties(dns.address(), Duration.ofMillis(500))), Clock.systemUTC());
+                new DnsLookup(new DnsProperties(dns.address(), Duration.ofMillis(500))), Clock.systemUTC(),
+                new Alerts(harness.jdbc));
         owner = harness.fixtures.user("domains-" + System.nanoTime());
     }
 
@@ -99,7 +101,7 @@ class DomainActivitiesTests {
 
     private long openAlerts(long domainId) {
         return jdbc.queryForObject("""
-                SELECT count(*) FROM alerts WHERE kind = 'DOMAIN_DNS_FAILING' AND subject = ? AND acknowledged_at IS NULL
+                SELECT count(*) FROM alerts WHERE kind = 'DOMAIN_DNS_FAILING' AND subject = ? AND resolved_at IS NULL
                 """, Long.class, "domain-" + domainId);
     }
 
