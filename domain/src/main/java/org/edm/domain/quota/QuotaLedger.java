@@ -91,13 +91,13 @@ public class QuotaLedger {
                 WITH changed AS (
                     UPDATE users SET quota_balance = quota_balance + :delta, updated_at = now()
                      WHERE id = :userId AND quota_balance + :delta >= 0
-                 RETURNING id, username, quota_balance
+                 RETURNING id, quota_balance
                 ), entry AS (
                     INSERT INTO user_quota_ledger (user_id, delta, reason, reference, balance_after, actor_id, note)
                     SELECT id, :delta, :reason, :reference, quota_balance, :actorId, :note FROM changed
                     RETURNING balance_after
                 )
-                SELECT entry.balance_after, changed.username FROM entry, changed
+                SELECT balance_after FROM entry
                 """, new MapSqlParameterSource()
                 .addValue("delta", delta)
                 .addValue("userId", userId)
@@ -113,7 +113,8 @@ public class QuotaLedger {
         // once per crossing: raised when a debit takes the balance below the threshold, resolved when it is back up
         if (delta < 0 && balance < lowThreshold && before >= lowThreshold) {
             alerts.raise(new Alerts.Raise(LOW_QUOTA_ALERT, AlertKinds.WARNING, "user:" + userId, userId, null,
-                    "quota of user " + after.get(0).get("username") + " (" + userId + ") is down to " + balance
+                    // no username: a self-registered developer's is their e-mail address, and alerts are mailed out
+                    "quota of user " + userId + " is down to " + balance
                             + ", below the low-quota threshold " + lowThreshold,
                     Map.of("user_id", userId, "balance", balance, "threshold", lowThreshold)));
         } else if (delta > 0 && balance >= lowThreshold && before < lowThreshold) {
