@@ -3,6 +3,8 @@ package org.edm.activities.delivery;
 import org.edm.domain.webhook.OutgoingEvents;
 import org.edm.domain.webhook.WebhookEventType;
 
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.Alerts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -28,11 +30,13 @@ public class ServiceHealth {
     private final TransactionTemplate tx;
     /** Stateless, on the same JdbcTemplate: the freeze and its webhook events commit together. */
     private final OutgoingEvents outgoing;
+    private final Alerts alerts;
 
-    public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+    public ServiceHealth(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Alerts alerts) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.outgoing = new OutgoingEvents(jdbc);
+        this.alerts = alerts;
     }
 
     /** Applies one batch's outcomes; returns true when this batch froze the service. */
@@ -89,11 +93,10 @@ public class ServiceHealth {
         if (frozen == 0) {
             return false;
         }
-        jdbc.update("""
-                INSERT INTO alerts (kind, subject, message) VALUES ('SENDER_SERVICE_FROZEN', :subject, :message)
-                """, new MapSqlParameterSource("subject", "sender-service-" + serviceId)
-                .addValue("message", "Sender service " + serviceId + " was frozen: " + reason
-                        + ". An admin must unfreeze it."));
+        alerts.raise(new Alerts.Raise(AlertKinds.SENDER_SERVICE_FROZEN, AlertKinds.CRITICAL,
+                "sender-service-" + serviceId, null, serviceId,
+                "Sender service " + serviceId + " was frozen: " + reason + ". An admin must unfreeze it.",
+                Map.of("sender_service_id", serviceId)));
         // services are shared: every user allowed to send through it hears of the freeze (the reason, which may
         // quote a provider's answer, stays in the admin alert)
         for (Long user : jdbc.queryForList(

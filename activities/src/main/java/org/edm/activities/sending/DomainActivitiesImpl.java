@@ -5,6 +5,8 @@ import org.edm.activities.provider.aliyun.AliyunDmAdmin;
 import org.edm.activities.provider.aliyun.AliyunDmAdmin.DirectMailException;
 import org.edm.activities.provider.aliyun.AliyunDmAdmin.ProviderDomain;
 import org.edm.activities.sending.DnsRecordMatcher.Observation;
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.Alerts;
 import org.edm.domain.sending.DnsRecordPurpose;
 import org.edm.domain.sending.DnsRecordStatus;
 import org.edm.domain.sending.DomainStatus;
@@ -43,21 +45,23 @@ public class DomainActivitiesImpl implements DomainActivities {
     private static final Logger log = LoggerFactory.getLogger(DomainActivitiesImpl.class);
 
     /** The alert a verified domain whose records broke raises (alerts.kind). */
-    public static final String ALERT_KIND = "DOMAIN_DNS_FAILING";
+    public static final String ALERT_KIND = AlertKinds.DOMAIN_DNS_FAILING;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final DnsLookup dns;
     private final Clock clock;
     private final AliyunDmAccountProperties account;
+    private final Alerts alerts;
 
     public DomainActivitiesImpl(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DnsLookup dns, Clock clock,
-                                AliyunDmAccountProperties account) {
+                                AliyunDmAccountProperties account, Alerts alerts) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.dns = dns;
         this.clock = clock;
         this.account = account;
+        this.alerts = alerts;
     }
 
     private record Planned(long id, DnsRecordPurpose purpose, String type, String host, String expected,
@@ -256,11 +260,13 @@ public class DomainActivitiesImpl implements DomainActivities {
                                boolean ours, ProviderVerdict verdict) {
         Timestamp now = Timestamp.from(clock.instant());
         MapSqlParameterSource p = new MapSqlParameterSource("id", domainId).addValue("now", now);
-        List<String> current = jdbc.queryForList("SELECT status FROM sending_domains WHERE id = :id FOR UPDATE", p,
-                String.class);
-        if (current.isEmpty()) {
+        List<Map<String, Object>> domain = jdbc.queryForList(
+                "SELECT status, owner_id FROM sending_domains WHERE id = :id FOR UPDATE", p);
+        if (domain.isEmpty()) {
             return new DomainCheck(domainId, DomainCheck.GONE, 0, 0);
         }
+        List<String> current = List.of((String) domain.get(0).get("status"));
+        long ownerId = ((Number) domain.get(0).get("owner_id")).longValue();
         int required = 0;
         int matched = 0;
         List<String> broken = new ArrayList<>();
@@ -312,18 +318,13 @@ public class DomainActivitiesImpl implements DomainActivities {
                        verified_at = CASE WHEN :status = 'VERIFIED' AND status <> 'VERIFIED' THEN :now ELSE verified_at END
                  WHERE id = :id""", p);
         if (before == DomainStatus.VERIFIED && after == DomainStatus.FAILING) {
-            jdbc.update("INSERT INTO alerts (kind, subject, message) VALUES (:kind, :subject, :message)",
-                    new MapSqlParameterSource("kind", ALERT_KIND).addValue("subject", "domain-" + domainId)
-                            .addValue("message", "Sending domain " + name + " no longer passes its DNS checks: "
-                                    + String.join("; ", broken) + ". Mail from it may be refused until the records"
-                                    + " are mended (POST /v1/domains/" + domainId + "/verify checks again)."));
+            alerts.raise(new Alerts.Raise(ALERT_KIND, AlertKinds.CRITICAL, "domain-" + domainId, ownerId, null,
+                    "Sending domain " + name + " no longer passes its DNS checks: " + String.join("; ", broken)
+                            + ". Mail from it may be refused until the records are mended (POST /v1/domains/"
+                            + domainId + "/verify checks again).", Map.of("domain_id", domainId)));
             log.warn("sending domain {} is FAILING: {}", domainId, broken);
         } else if (before == DomainStatus.FAILING && after == DomainStatus.VERIFIED) {
-            jdbc.update("""
-                    UPDATE alerts SET acknowledged_at = :now
-                     WHERE kind = :kind AND subject = :subject AND acknowledged_at IS NULL""",
-                    new MapSqlParameterSource("kind", ALERT_KIND).addValue("subject", "domain-" + domainId)
-                            .addValue("now", now));
+            alerts.resolve(ALERT_KIND, "domain-" + domainId);
             log.info("sending domain {} passes its DNS checks again", domainId);
         } else if (before != after) {
             log.info("sending domain {}: {} -> {}", domainId, before, after);

@@ -1,40 +1,31 @@
 package org.edm.activities.signup;
 
 import io.temporal.failure.ApplicationFailure;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import org.edm.activities.delivery.MailSendException;
-import org.edm.activities.delivery.OutgoingMail;
-import org.edm.activities.provider.smtp.SmtpMailProvider;
-import org.edm.activities.provider.smtp.SmtpSettings;
+import org.edm.activities.systemmail.SystemMail;
 import org.edm.domain.user.EmailVerification;
 import org.edm.workflows.signup.SignUpActivities;
 import org.edm.workflows.signup.SignUpVerificationInput;
 import org.edm.workflows.signup.VerificationMailResult;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
- * Sends verification links through the system sender with the same SMTP client the SMTP sender services use
- * ({@link SmtpMailProvider}), one connection per mail: these are rare. The address is read here by user id and the
+ * Sends verification links through the system sender ({@link SystemMail}). The address is read here by user id and the
  * link is made here, so neither enters the workflow's history. Failures name no address.
  */
 @Component("signUpActivities")
-@EnableConfigurationProperties(SystemMailProperties.class)
 public class SignUpActivitiesImpl implements SignUpActivities {
 
     private final JdbcTemplate jdbc;
     private final EmailVerification verification;
-    private final SystemMailProperties mail;
+    private final SystemMail mail;
     private final Clock clock;
 
-    public SignUpActivitiesImpl(JdbcTemplate jdbc, EmailVerification verification, SystemMailProperties mail,
+    public SignUpActivitiesImpl(JdbcTemplate jdbc, EmailVerification verification, SystemMail mail,
                                 Clock clock) {
         this.jdbc = jdbc;
         this.verification = verification;
@@ -71,14 +62,9 @@ public class SignUpActivitiesImpl implements SignUpActivities {
                 <p><a href="%s">Verify my e-mail address</a></p>
                 <p>The link works for %d hours. If you did not sign up, ignore this e-mail: without the click the
                 account stays inactive.</p>
-                """.formatted(escapeHtml(link), hours);
-        String messageId = "<sign-up-" + userId + "." + UUID.randomUUID() + "@" + domainOf(mail.from()) + ">";
-        SmtpSettings settings = new SmtpSettings(mail.host(), mail.port(),
-                mail.username().isBlank() ? null : mail.username(), mail.tls() && !mail.ssl(), mail.ssl(),
-                domainOf(mail.from()));
-        try (SmtpMailProvider smtp = new SmtpMailProvider(settings, mail.password(), 1)) {
-            String providerId = smtp.send(new OutgoingMail(0, mail.from(), user.email(),
-                    "Verify your e-mail address", html, messageId, Map.of()));
+                """.formatted(SystemMail.escapeHtml(link), hours);
+        try {
+            String providerId = mail.send(user.email(), "Verify your e-mail address", html, "sign-up-" + userId);
             return new VerificationMailResult(userId, VerificationMailResult.SENT, providerId);
         } catch (MailSendException e) {
             if (e.recipientFault()) {
@@ -88,19 +74,6 @@ public class SignUpActivitiesImpl implements SignUpActivities {
             // not sent, refused for another reason or unknown: a second verification mail is harmless, so retry
             throw ApplicationFailure.newFailure("system mail to user " + userId + " failed: " + e.kind(),
                     "SystemMailFailed");
-        }
-    }
-
-    private static String escapeHtml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String domainOf(String from) {
-        try {
-            String address = new InternetAddress(from, true).getAddress();
-            return address.substring(address.indexOf('@') + 1);
-        } catch (AddressException | RuntimeException e) {
-            return "localhost";
         }
     }
 }

@@ -8,6 +8,7 @@ import org.edm.activities.testing.ActivitiesHarness;
 import org.edm.domain.sending.DkimKeys;
 import org.edm.domain.sending.DnsRecordPlan;
 import org.edm.workflows.sending.DomainCheck;
+import org.edm.domain.alert.Alerts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class DomainActivitiesTests {
         // no DirectMail account here: our DNS check alone decides (the DirectMail tests are at the end)
         activities = new DomainActivitiesImpl(harness.jdbc, harness.tx,
                 new DnsLookup(new DnsProperties(dns.address(), Duration.ofMillis(500))), Clock.systemUTC(),
-                new AliyunDmAccountProperties(null, null, "cn-hangzhou", null));
+                new AliyunDmAccountProperties(null, null, "cn-hangzhou", null), new Alerts(harness.jdbc));
         owner = harness.fixtures.user("domains-" + System.nanoTime());
     }
 
@@ -106,7 +107,7 @@ class DomainActivitiesTests {
 
     private long openAlerts(long domainId) {
         return jdbc.queryForObject("""
-                SELECT count(*) FROM alerts WHERE kind = 'DOMAIN_DNS_FAILING' AND subject = ? AND acknowledged_at IS NULL
+                SELECT count(*) FROM alerts WHERE kind = 'DOMAIN_DNS_FAILING' AND subject = ? AND resolved_at IS NULL
                 """, Long.class, "domain-" + domainId);
     }
 
@@ -264,7 +265,8 @@ class DomainActivitiesTests {
     private static DomainActivitiesImpl withDirectMail(FakeHttpApi aliyun) {
         return new DomainActivitiesImpl(harness.jdbc, harness.tx,
                 new DnsLookup(new DnsProperties(dns.address(), Duration.ofMillis(500))), Clock.systemUTC(),
-                new AliyunDmAccountProperties(KEY_ID, KEY_SECRET, "cn-hangzhou", "127.0.0.1:" + aliyun.port()));
+                new AliyunDmAccountProperties(KEY_ID, KEY_SECRET, "cn-hangzhou", "127.0.0.1:" + aliyun.port()),
+                new Alerts(harness.jdbc));
     }
 
     private static List<String> actions(FakeHttpApi aliyun) {

@@ -10,6 +10,8 @@ import org.edm.domain.user.EmailVerification;
 import org.edm.domain.user.InvalidVerificationTokenException;
 import org.edm.workflows.signup.SignUpVerificationInput;
 import org.edm.workflows.signup.VerificationMailResult;
+import org.edm.activities.systemmail.SystemMail;
+import org.edm.activities.systemmail.SystemMailProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +54,8 @@ class SignUpActivitiesTests {
     }
 
     private static SignUpActivitiesImpl activities(int port) {
-        return new SignUpActivitiesImpl(jdbc, verification, new SystemMailProperties("127.0.0.1", port, "", "",
-                false, false, "EDM <no-reply@edm.example.test>"), Clock.systemUTC());
+        return new SignUpActivitiesImpl(jdbc, verification, new SystemMail(new SystemMailProperties("127.0.0.1", port,
+                "", "", false, false, "EDM <no-reply@edm.example.test>")), Clock.systemUTC());
     }
 
     private static long pendingUser(String email) {
@@ -130,7 +132,7 @@ class SignUpActivitiesTests {
     void withoutASystemSenderTheMailFailsForGoodWithAClearReason() {
         long user = pendingUser("dev-" + System.nanoTime() + "@example.test");
         SignUpActivitiesImpl unconfigured = new SignUpActivitiesImpl(jdbc, verification,
-                new SystemMailProperties("", 587, "", "", true, false, ""), Clock.systemUTC());
+                new SystemMail(new SystemMailProperties("", 587, "", "", true, false, "")), Clock.systemUTC());
         assertThatThrownBy(() -> unconfigured.sendVerificationMail(new SignUpVerificationInput(user)))
                 .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
                     assertThat(f.isNonRetryable()).isTrue();

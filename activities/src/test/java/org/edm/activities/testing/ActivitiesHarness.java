@@ -3,6 +3,7 @@ package org.edm.activities.testing;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
+import org.edm.domain.alert.Alerts;
 import org.edm.activities.campaign.CampaignActivitiesImpl;
 import org.edm.activities.delivery.DeliveryActivitiesImpl;
 import org.edm.activities.delivery.DeliveryClaims;
@@ -76,7 +77,7 @@ public final class ActivitiesHarness implements AutoCloseable {
 
     public DeliveryActivitiesImpl deliveryActivities(Clock clock, UnaryOperator<MailProviders> wrapProviders) {
         return new DeliveryActivitiesImpl(new DeliveryClaims(jdbc, tx), wrapProviders.apply(providerRegistry),
-                new MessageRenderer(jdbc, TRACKING, RETURN_PATHS), new ServiceHealth(jdbc, tx), properties, clock, meters);
+                new MessageRenderer(jdbc, TRACKING, RETURN_PATHS), new ServiceHealth(jdbc, tx, new Alerts(jdbc)), properties, clock, meters);
     }
 
     @Override

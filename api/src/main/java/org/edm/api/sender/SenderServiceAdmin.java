@@ -5,6 +5,8 @@ import org.edm.api.security.CurrentUser;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.Alerts;
 import org.edm.domain.crypto.SecretBox;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
@@ -37,10 +39,12 @@ class SenderServiceAdmin {
     private final SecretBox secretBox;
     private final CurrentUser currentUser;
     private final ObjectMapper json;
+    private final Alerts alerts;
 
     SenderServiceAdmin(SenderServiceRepository services, UserSenderServiceAccessRepository access,
                        UserRepository users, SecretBox secretBox, CurrentUser currentUser,
-                       ObjectMapper json) {
+                       ObjectMapper json, Alerts alerts) {
+        this.alerts = alerts;
         this.services = services;
         this.access = access;
         this.users = users;
@@ -77,7 +81,8 @@ class SenderServiceAdmin {
         currentUser.requireAdmin();
         SenderServiceView before = view(find(id));
         if (services.unfreeze(id) > 0) {
-            services.acknowledgeFreezeAlerts(id);
+            // the condition cleared: the freeze alert is resolved (not merely acknowledged)
+            alerts.resolve(AlertKinds.SENDER_SERVICE_FROZEN, "sender-service-" + id);
             SenderServiceView after = view(find(id));
             return after;
         }

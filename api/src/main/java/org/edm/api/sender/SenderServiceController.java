@@ -57,7 +57,7 @@ class SenderServiceController {
 
     @PostMapping("/sender-services/{id}/unfreeze")
     @Operation(summary = "Unfreeze a frozen service by hand (it never thaws by itself)",
-            description = "Clears the freeze and the failure streak, acknowledges its alerts and tells "
+            description = "Clears the freeze and the failure streak, resolves its SENDER_SERVICE_FROZEN alert and tells "
                     + "sender-service-{id} to reload (configurationChanged).")
     SenderServiceView unfreeze(@PathVariable long id) {
         SenderServiceView view = admin.unfreeze(id);

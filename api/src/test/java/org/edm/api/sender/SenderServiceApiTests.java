@@ -443,7 +443,7 @@ class SenderServiceApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.frozen_reason").doesNotExist())
                 .andExpect(jsonPath("$.consecutive_failures").value(0))
                 .andExpect(jsonPath("$.last_error").value("535 auth failed"));
-        assertThat(jdbc.queryForObject("select count(*) from alerts where subject = ? and acknowledged_at is null",
+        assertThat(jdbc.queryForObject("select count(*) from alerts where subject = ? and resolved_at is null",
                 Long.class, "sender-service-" + id)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from audit_log where entity = 'sender_service' "
                 + "and entity_id = ? and action = 'UNFREEZE'", Long.class, String.valueOf(id))).isEqualTo(1);

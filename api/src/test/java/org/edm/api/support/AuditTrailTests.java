@@ -58,6 +58,11 @@ class AuditTrailTests extends ApiTestSupport {
         return jdbc.queryForObject("SELECT id FROM users WHERE email = ?", Long.class, email);
     }
 
+    private long alert(Long owner) {
+        return jdbc.queryForObject("INSERT INTO alerts (kind, subject, owner_id, message) VALUES ('QUOTA_LOW', ?, ?, "
+                + "'low') RETURNING id", Long.class, "audit-" + System.nanoTime(), owner);
+    }
+
     private Map<String, Example> examples() {
         Map<String, Example> e = new LinkedHashMap<>();
         // campaigns
@@ -208,6 +213,17 @@ class AuditTrailTests extends ApiTestSupport {
             postJson("/v1/admin/sender-services/" + id + "/quota-adjustments", "{\"remaining_today\": 10}")
                     .andExpect(status().isOk());
             return new Expected("sender_service", String.valueOf(id), "QUOTA_ADJUSTMENTS");
+        });
+        e.put("POST /v1/admin/alerts/{id}/acknowledge", () -> {
+            long id = alert(null);
+            postJson("/v1/admin/alerts/" + id + "/acknowledge", "").andExpect(status().isOk());
+            return new Expected("alert", String.valueOf(id), "ACKNOWLEDGE");
+        });
+        e.put("POST /v1/alerts/{id}/acknowledge", () -> {
+            long operator = createOperator("audit-alerts" + System.nanoTime());
+            long id = alert(operator);
+            postJson("/v1/alerts/" + id + "/acknowledge", "", asUser(operator)).andExpect(status().isOk());
+            return new Expected("alert", String.valueOf(id), "ACKNOWLEDGE", operator);
         });
         e.put("PUT /v1/admin/users/{userId}/sender-services", () -> {
             long service = senderService();

@@ -1,5 +1,7 @@
 package org.edm.domain.quota;
 
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.Alerts;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * The one way a user's quota changes (INV-1). Each change is ONE SQL statement: a conditional
  * {@code UPDATE users ... WHERE quota_balance + delta >= 0 RETURNING quota_balance} and the ledger row that records it
- * (and, when a debit crosses the low-quota threshold, the alert) as data-modifying CTEs of that statement. So:
+ * as data-modifying CTEs of that statement (a crossing of the low-quota threshold then raises or resolves the
+ * QUOTA_LOW alert through {@link Alerts}, in the caller's transaction if there is one). So:
  * <ul>
  *   <li>balance and ledger cannot drift apart, in or outside a caller's transaction;</li>
  *   <li>concurrent changes of one user serialise on the user's row lock, and PostgreSQL re-checks the
@@ -45,17 +48,24 @@ public class QuotaLedger {
     /** An API message's unit given back: the provider certainly did not take it (it will be tried again). */
     public static final String API_SEND_REFUND = "API_SEND_REFUND";
 
-    public static final String LOW_QUOTA_ALERT = "QUOTA_LOW";
+    public static final String LOW_QUOTA_ALERT = AlertKinds.QUOTA_LOW;
     static final long DEFAULT_LOW_THRESHOLD = 100;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final long lowThreshold;
+    private final Alerts alerts;
 
     @Autowired
     public QuotaLedger(NamedParameterJdbcTemplate jdbc,
-                       @Value("${edm.quota.low-threshold:" + DEFAULT_LOW_THRESHOLD + "}") long lowThreshold) {
+                       @Value("${edm.quota.low-threshold:" + DEFAULT_LOW_THRESHOLD + "}") long lowThreshold,
+                       Alerts alerts) {
         this.jdbc = jdbc;
         this.lowThreshold = lowThreshold;
+        this.alerts = alerts;
+    }
+
+    public QuotaLedger(NamedParameterJdbcTemplate jdbc, long lowThreshold) {
+        this(jdbc, lowThreshold, new Alerts(jdbc));
     }
 
     public QuotaLedger(NamedParameterJdbcTemplate jdbc) {
@@ -77,23 +87,15 @@ public class QuotaLedger {
         if (delta == 0) {
             return balance(userId);
         }
-        List<Long> after = jdbc.queryForList("""
+        List<Map<String, Object>> after = jdbc.queryForList("""
                 WITH changed AS (
                     UPDATE users SET quota_balance = quota_balance + :delta, updated_at = now()
                      WHERE id = :userId AND quota_balance + :delta >= 0
-                 RETURNING id, username, quota_balance
+                 RETURNING id, quota_balance
                 ), entry AS (
                     INSERT INTO user_quota_ledger (user_id, delta, reason, reference, balance_after, actor_id, note)
                     SELECT id, :delta, :reason, :reference, quota_balance, :actorId, :note FROM changed
                     RETURNING balance_after
-                ), low AS (
-                    INSERT INTO alerts (kind, subject, message)
-                    SELECT :alertKind, 'user:' || id,
-                           'quota of user ' || username || ' (' || id || ') is down to ' || quota_balance
-                               || ', below the low-quota threshold ' || :threshold
-                      FROM changed
-                     WHERE :delta < 0 AND quota_balance < :threshold AND quota_balance - :delta >= :threshold
-                    RETURNING id
                 )
                 SELECT balance_after FROM entry
                 """, new MapSqlParameterSource()
@@ -102,13 +104,23 @@ public class QuotaLedger {
                 .addValue("reason", reason)
                 .addValue("reference", reference)
                 .addValue("actorId", actorId)
-                .addValue("note", note)
-                .addValue("alertKind", LOW_QUOTA_ALERT)
-                .addValue("threshold", lowThreshold), Long.class);
+                .addValue("note", note));
         if (after.isEmpty()) {
             throw new QuotaShortfallException(userId, -delta, balance(userId));
         }
-        return after.get(0);
+        long balance = ((Number) after.get(0).get("balance_after")).longValue();
+        long before = balance - delta;
+        // once per crossing: raised when a debit takes the balance below the threshold, resolved when it is back up
+        if (delta < 0 && balance < lowThreshold && before >= lowThreshold) {
+            alerts.raise(new Alerts.Raise(LOW_QUOTA_ALERT, AlertKinds.WARNING, "user:" + userId, userId, null,
+                    // no username: a self-registered developer's is their e-mail address, and alerts are mailed out
+                    "quota of user " + userId + " is down to " + balance
+                            + ", below the low-quota threshold " + lowThreshold,
+                    Map.of("user_id", userId, "balance", balance, "threshold", lowThreshold)));
+        } else if (delta > 0 && balance >= lowThreshold && before < lowThreshold) {
+            alerts.resolve(LOW_QUOTA_ALERT, "user:" + userId);
+        }
+        return balance;
     }
 
     /** {@link #change} with a debit of {@code amount} (≥ 0). */

@@ -20,15 +20,6 @@ public interface SenderServiceRepository extends JpaRepository<SenderService, Lo
     @Query(value = "select exists (select 1 from deliveries where sender_service_id = :id)", nativeQuery = true)
     boolean hasDeliveries(@Param("id") long id);
 
-    /** The service's open freeze alerts, acknowledged when an admin unfreezes it. */
-    @Modifying(clearAutomatically = true, flushAutomatically = true)
-    @Query(value = """
-            update alerts set acknowledged_at = now()
-             where kind = 'SENDER_SERVICE_FROZEN' and acknowledged_at is null
-               and subject = 'sender-service-' || cast(:id as text)
-            """, nativeQuery = true)
-    int acknowledgeFreezeAlerts(@Param("id") long id);
-
     /** An admin's manual unfreeze: the failure streak starts over. Returns 0 when the service was not frozen. */
     @Modifying(clearAutomatically = true, flushAutomatically = true)
     @Query(value = """

@@ -15,7 +15,9 @@ public enum WebhookEventType {
     MESSAGE_REPLIED("message.replied"),
     MESSAGE_FAILED("message.failed"),
     TASK_FINISHED("task.finished"),
-    SENDER_SERVICE_FROZEN("sender_service.frozen");
+    SENDER_SERVICE_FROZEN("sender_service.frozen"),
+    ALERT_RAISED("alert.raised"),
+    ALERT_RESOLVED("alert.resolved");
 
     private final String wireName;
 

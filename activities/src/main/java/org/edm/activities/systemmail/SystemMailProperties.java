@@ -1,11 +1,11 @@
-package org.edm.activities.signup;
+package org.edm.activities.systemmail;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The system sender ({@code edm.system-mail.*}, env {@code EDM_SYSTEM_MAIL_*}): the SMTP server the platform itself
- * writes from (verification links), apart from the customers' sender services. {@code password} comes from the
+ * writes from (verification links, alert notices), apart from the customers' sender services. {@code password} comes from the
  * environment only and is never logged ({@link #toString()}).
  *
  * @param host     SMTP host; blank means not configured (a verification mail then fails with
