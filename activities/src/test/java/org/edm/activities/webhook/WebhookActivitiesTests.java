@@ -210,7 +210,8 @@ class WebhookActivitiesTests {
         long frozenHook = endpoint(url(), true, "sender_service.frozen", "task.finished");
         long service = f.smtpService("freeze-" + System.nanoTime() + ".example", 2525, 100, 0, null, null);
         f.grant(owner, service);
-        var health = new org.edm.activities.delivery.ServiceHealth(harness.jdbc, harness.tx);
+        var health = new org.edm.activities.delivery.ServiceHealth(harness.jdbc, harness.tx,
+                new org.edm.domain.alert.Alerts(harness.jdbc));
 
         assertThat(health.freeze(service, "provider said no")).isTrue();
         assertThat(health.freeze(service, "again")).as("already frozen").isFalse();
