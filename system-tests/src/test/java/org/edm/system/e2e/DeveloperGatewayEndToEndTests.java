@@ -245,6 +245,15 @@ class DeveloperGatewayEndToEndTests {
                 () -> ok(call("GET", "/api/v1/messages/" + messageId, secret, null)),
                 m -> m.path("events").toString().contains("\"open\""));
         assertThat(opened.path("campaign_id").asText()).isEqualTo("password-reset-v2");
+        assertThat(opened.path("events").findValuesAsText("type")).contains("send_success", "open");
+        try (var c = stack.db.dataSource().getConnection(); var s = c.prepareStatement(
+                "SELECT count(*) FROM user_quota_ledger WHERE reason = 'API_SEND' AND user_id = ?")) {
+            s.setLong(1, userId);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("the unit is taken through the ledger").isEqualTo(1);
+            }
+        }
 
         // --- flow 3: the unknown campaign_id became a campaign "discovered from the API", with the send in its report
         JsonNode campaign = ok(call("GET", "/v1/campaigns/by-public-id/password-reset-v2", session, null));
