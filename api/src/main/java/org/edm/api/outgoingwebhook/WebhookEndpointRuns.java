@@ -4,9 +4,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributes;
-import org.edm.workflows.EdmSearchAttributes;
-import org.edm.workflows.TaskQueues;
+import org.edm.api.temporal.OwnedWorkflows;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.webhook.WebhookEndpointInput;
 import org.slf4j.Logger;
@@ -33,13 +31,8 @@ class WebhookEndpointRuns {
      * before would find no endpoint and end.
      */
     void wake(long endpointId, long ownerId) {
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.webhookEndpoint(endpointId))
-                .setTaskQueue(TaskQueues.EDM)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
-                .build();
+        WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.webhookEndpoint(endpointId), ownerId,
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
         WorkflowStub stub = client.newUntypedWorkflowStub("WebhookEndpointWorkflow", options);
         stub.signalWithStart("wake", new Object[0], new Object[]{WebhookEndpointInput.start(endpointId)});
     }

@@ -6,9 +6,7 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributes;
-import org.edm.workflows.EdmSearchAttributes;
-import org.edm.workflows.TaskQueues;
+import org.edm.api.temporal.OwnedWorkflows;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sending.DomainVerificationInput;
 import org.edm.workflows.sending.DomainVerificationWorkflow;
@@ -34,13 +32,8 @@ class SendingRuns {
      * that EXPIRED and is being tried again). Throws when Temporal cannot be reached.
      */
     void checkNow(long domainId, long ownerId) {
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.sendingDomain(domainId))
-                .setTaskQueue(TaskQueues.EDM)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
-                .build();
+        WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.sendingDomain(domainId), ownerId,
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
         WorkflowStub stub = client.newUntypedWorkflowStub("DomainVerificationWorkflow", options);
         stub.signalWithStart("checkNow", new Object[0], new Object[]{DomainVerificationInput.start(domainId)});
     }
@@ -59,13 +52,8 @@ class SendingRuns {
 
     /** Starts provisioning; a second start of the same mailbox is a no-op. Throws when Temporal cannot be reached. */
     void provision(long mailboxId, long ownerId) {
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.senderMailbox(mailboxId))
-                .setTaskQueue(TaskQueues.EDM)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(ownerId)).build())
-                .build();
+        WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.senderMailbox(mailboxId), ownerId,
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
         try {
             WorkflowClient.start(client.newWorkflowStub(MailboxProvisioningWorkflow.class, options)::run, mailboxId);
         } catch (WorkflowExecutionAlreadyStarted already) {

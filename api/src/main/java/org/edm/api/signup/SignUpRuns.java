@@ -3,10 +3,8 @@ package org.edm.api.signup;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import org.edm.api.support.TemporalUnavailableException;
-import org.edm.workflows.EdmSearchAttributes;
-import org.edm.workflows.TaskQueues;
+import org.edm.api.temporal.OwnedWorkflows;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.signup.SignUpVerificationInput;
 import org.edm.workflows.signup.SignUpVerificationWorkflow;
@@ -33,13 +31,7 @@ class SignUpRuns {
      * @throws TemporalUnavailableException when Temporal cannot be reached
      */
     void start(long userId) {
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.signUp(userId))
-                .setTaskQueue(TaskQueues.EDM)
-                .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                        .set(EdmSearchAttributes.OWNER_ID, String.valueOf(userId))
-                        .build())
-                .build();
+        WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.signUp(userId), userId, null);
         SignUpVerificationWorkflow workflow = client.newWorkflowStub(SignUpVerificationWorkflow.class, options);
         try {
             WorkflowClient.start(workflow::run, new SignUpVerificationInput(userId));
