@@ -15,12 +15,8 @@ import java.util.Map;
 @Component
 class Reports {
 
-    /** Per delivery: did it see each kind of event; then summed per template and in total (grouping sets). */
-    private static final String COUNTS = """
-            WITH d AS (
-                SELECT id, template_id, status FROM deliveries WHERE task_id IN (:tasks)
-            ), e AS (
-                SELECT delivery_id,
+    /** Per recipient (a delivery or an API message): did it see each kind of event, and how many opens. */
+    private static final String ENGAGEMENT = """
                        bool_or((type = 'OPEN' AND NOT machine) OR type = 'CLICK') AS opened,
                        bool_or(type = 'CLICK') AS clicked,
                        bool_or(type = 'REPLY') AS replied,
@@ -28,59 +24,55 @@ class Reports {
                        bool_or(type = 'BOUNCE' AND coalesce((details ->> 'hard')::boolean, TRUE)) AS bounced,
                        count(*) FILTER (WHERE type = 'OPEN') AS opens,
                        count(*) FILTER (WHERE type = 'OPEN' AND machine) AS machine_opens
-                  FROM event_log
+            """;
+
+    /** The report's figures over recipients {@code r} joined to their engagement {@code e}. */
+    private static final String FIGURES = """
+                   count(*) AS audience,
+                   count(*) FILTER (WHERE r.status = 'SENT') AS sent,
+                   count(*) FILTER (WHERE r.status = 'FAILED') AS failed,
+                   count(*) FILTER (WHERE r.status = 'SENT' AND e.bounced) AS bounced,
+                   count(*) FILTER (WHERE e.opened) AS opened,
+                   count(*) FILTER (WHERE e.clicked) AS clicked,
+                   count(*) FILTER (WHERE e.replied) AS replied,
+                   count(*) FILTER (WHERE e.unsubscribed) AS unsubscribed,
+                   coalesce(sum(e.opens), 0) AS opens,
+                   coalesce(sum(e.machine_opens), 0) AS machine_opens
+            """;
+
+    /** Per delivery: did it see each kind of event; then summed per template and in total (grouping sets). */
+    private static final String COUNTS = """
+            WITH r AS (
+                SELECT id, template_id, status FROM deliveries WHERE task_id IN (:tasks)
+            ), e AS (
+                SELECT delivery_id,
+            %s      FROM event_log
                  WHERE task_id IN (:tasks) AND delivery_id IS NOT NULL
                    AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
                  GROUP BY delivery_id
             )
-            SELECT GROUPING(d.template_id) = 1 AS total, d.template_id, max(t.name) AS template_name,
-                   count(*) AS audience,
-                   count(*) FILTER (WHERE d.status = 'SENT') AS sent,
-                   count(*) FILTER (WHERE d.status = 'FAILED') AS failed,
-                   count(*) FILTER (WHERE d.status = 'SENT' AND e.bounced) AS bounced,
-                   count(*) FILTER (WHERE e.opened) AS opened,
-                   count(*) FILTER (WHERE e.clicked) AS clicked,
-                   count(*) FILTER (WHERE e.replied) AS replied,
-                   count(*) FILTER (WHERE e.unsubscribed) AS unsubscribed,
-                   coalesce(sum(e.opens), 0) AS opens,
-                   coalesce(sum(e.machine_opens), 0) AS machine_opens
-              FROM d
-              LEFT JOIN e ON e.delivery_id = d.id
-              LEFT JOIN templates t ON t.id = d.template_id
-             GROUP BY GROUPING SETS ((d.template_id), ())
-             ORDER BY total, d.template_id
-            """;
+            SELECT GROUPING(r.template_id) = 1 AS total, r.template_id, max(t.name) AS template_name,
+            %s  FROM r
+              LEFT JOIN e ON e.delivery_id = r.id
+              LEFT JOIN templates t ON t.id = r.template_id
+             GROUP BY GROUPING SETS ((r.template_id), ())
+             ORDER BY total, r.template_id
+            """.formatted(ENGAGEMENT, FIGURES);
 
     /** The same counts for a campaign's API messages (POST /api/v1/send with its campaign_id). */
     private static final String API_COUNTS = """
-            WITH m AS (
+            WITH r AS (
                 SELECT id, status FROM api_messages WHERE campaign_id = :campaign
             ), e AS (
                 SELECT message_id,
-                       bool_or((type = 'OPEN' AND NOT machine) OR type = 'CLICK') AS opened,
-                       bool_or(type = 'CLICK') AS clicked,
-                       bool_or(type = 'REPLY') AS replied,
-                       bool_or(type = 'UNSUBSCRIBE') AS unsubscribed,
-                       bool_or(type = 'BOUNCE' AND coalesce((details ->> 'hard')::boolean, TRUE)) AS bounced,
-                       count(*) FILTER (WHERE type = 'OPEN') AS opens,
-                       count(*) FILTER (WHERE type = 'OPEN' AND machine) AS machine_opens
-                  FROM event_log
+            %s      FROM event_log
                  WHERE campaign_id = :campaign AND message_id IS NOT NULL
                    AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
                  GROUP BY message_id
             )
-            SELECT count(*) AS audience,
-                   count(*) FILTER (WHERE m.status = 'SENT') AS sent,
-                   count(*) FILTER (WHERE m.status = 'FAILED') AS failed,
-                   count(*) FILTER (WHERE m.status = 'SENT' AND e.bounced) AS bounced,
-                   count(*) FILTER (WHERE e.opened) AS opened,
-                   count(*) FILTER (WHERE e.clicked) AS clicked,
-                   count(*) FILTER (WHERE e.replied) AS replied,
-                   count(*) FILTER (WHERE e.unsubscribed) AS unsubscribed,
-                   coalesce(sum(e.opens), 0) AS opens,
-                   coalesce(sum(e.machine_opens), 0) AS machine_opens
-              FROM m LEFT JOIN e ON e.message_id = m.id
-            """;
+            SELECT
+            %s  FROM r LEFT JOIN e ON e.message_id = r.id
+            """.formatted(ENGAGEMENT, FIGURES);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
