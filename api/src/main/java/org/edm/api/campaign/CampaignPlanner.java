@@ -17,10 +17,12 @@ import org.edm.domain.campaign.Campaign;
 import org.edm.domain.campaign.CampaignRepository;
 import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskCancellation;
 import org.edm.domain.quota.TaskQuota;
-import org.edm.domain.task.TaskCancellation;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
+import org.edm.domain.task.TaskStatus;
+import org.edm.domain.task.TaskTransitions;
 import org.edm.domain.template.TemplateSetRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +64,14 @@ class CampaignPlanner {
     private final SenderNames senderNames;
     private final TaskCancellation cancellation;
     private final CampaignPublicIds publicIds;
+    private final TaskTransitions transitions;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
                     TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser,
                     PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames,
-                    TaskCancellation cancellation, CampaignPublicIds publicIds) {
+                    TaskCancellation cancellation, CampaignPublicIds publicIds, TaskTransitions transitions) {
         this.cancellation = cancellation;
+        this.transitions = transitions;
         this.publicIds = publicIds;
         this.quota = quota;
         this.senderNames = senderNames;
@@ -278,7 +282,7 @@ class CampaignPlanner {
                 Instant now = Instant.now();
                 campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
                 quota.releaseCampaign(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why);
-                tasks.cancelUnstarted(id, now);
+                transitions.moveCampaignTasks(id, TaskStatus.NOT_STARTED, TaskStatus.CANCELLED, why);
                 // a started task has no workflow left to stop it either (terminating the campaign's run took its
                 // children along): it ends here the way its workflow would end it, unsent deliveries refunded
                 for (long taskId : tasks.findStartedUnendedIds(id)) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.edm.api.sender.QuotaDays;
+import org.edm.domain.task.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,7 +32,7 @@ class OperationsGauges {
 
     private static final Logger log = LoggerFactory.getLogger(OperationsGauges.class);
     private static final List<String> TASK_STATUSES =
-            List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED", "FINISHED", "FAILED", "CANCELLED");
+            java.util.Arrays.stream(TaskStatus.values()).map(TaskStatus::name).toList();
 
     private final JdbcTemplate jdbc;
     private final Clock clock;

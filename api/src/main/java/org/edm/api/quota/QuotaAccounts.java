@@ -11,7 +11,7 @@ import org.edm.api.support.NotFoundException;
 import org.edm.api.support.PageView;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
-import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PauseReason;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.task.TaskWorkflow;
 import org.slf4j.Logger;
@@ -85,7 +85,7 @@ class QuotaAccounts {
     private void wakeTasksWaitingForQuota(long userId) {
         List<Long> waiting = jdbc.queryForList("""
                 SELECT id FROM tasks WHERE owner_id = :user AND status = 'PAUSED' AND pause_reason = :reason
-                """, Map.of("user", userId, "reason", TaskQuota.NO_USER_QUOTA), Long.class);
+                """, Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
         for (long taskId : waiting) {
             try {
                 workflows.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId)).quotaGranted();
@@ -139,7 +139,7 @@ class QuotaAccounts {
                            AND (t.status = 'SENDING' OR (t.status = 'PAUSED' AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """, new MapSqlParameterSource("id", userId).addValue("holding", TaskQuota.HOLDING_PAUSE_REASONS));
+                """, new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();
         return new QuotaView(userId, balance, ((Number) row.get("unstarted")).longValue(),
                 ((Number) row.get("running")).longValue(), ledger.lowThreshold(), balance < ledger.lowThreshold());

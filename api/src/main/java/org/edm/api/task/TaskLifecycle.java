@@ -21,6 +21,8 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
 import org.edm.domain.task.TaskStatus;
+import org.edm.domain.task.TaskTransitions;
+import org.edm.domain.task.TaskTransitions.TaskChange;
 import org.edm.domain.template.TemplateSetRepository;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.TaskQueues;
@@ -36,10 +38,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -52,9 +52,6 @@ import java.util.function.Consumer;
 class TaskLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TaskLifecycle.class);
-    private static final Set<TaskStatus> ENDED = EnumSet.of(TaskStatus.FINISHED, TaskStatus.FAILED,
-            TaskStatus.CANCELLED);
-    private static final Set<TaskStatus> RUNNING = EnumSet.of(TaskStatus.SENDING, TaskStatus.PAUSED);
 
     private final TaskRepository tasks;
     private final CampaignRepository campaigns;
@@ -67,11 +64,13 @@ class TaskLifecycle {
     private final java.time.Duration queryTimeout;
     private final TaskQuota quota;
     private final SenderNames senderNames;
+    private final TaskTransitions transitions;
 
     TaskLifecycle(TaskRepository tasks, CampaignRepository campaigns, TemplateSetRepository templateSets,
                   TaskViews views, NamedParameterJdbcTemplate jdbc, WorkflowClient client, CurrentUser currentUser,
                   PlatformTransactionManager transactionManager, org.edm.api.EdmApiProperties properties,
-                  TaskQuota quota, SenderNames senderNames) {
+                  TaskQuota quota, SenderNames senderNames, TaskTransitions transitions) {
+        this.transitions = transitions;
         this.quota = quota;
         this.senderNames = senderNames;
         this.queryTimeout = properties.temporal().queryTimeout();
@@ -159,7 +158,7 @@ class TaskLifecycle {
         TaskStatus status = lockStatus(id);
         if (status.isStarted()) {
             throw new ConflictException("task " + id + " is " + status + ": "
-                    + (ENDED.contains(status) ? "it has ended and cannot be " + what
+                    + (TaskStatus.ENDED.contains(status) ? "it has ended and cannot be " + what
                     : "it has started sending and can only be paused or cancelled, not " + what));
         }
         return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow(() -> NotFoundException.of("task", id));
@@ -230,21 +229,15 @@ class TaskLifecycle {
                 + reason.trim();
         Task unstarted = tx.execute(status -> {
             TaskStatus current = lockStatus(id);
-            if (ENDED.contains(current)) {
+            if (TaskStatus.ENDED.contains(current)) {
                 throw new ConflictException("task " + id + " is " + current + "; it has already ended");
             }
             if (current.isStarted()) {
                 return null;
             }
             quota.releaseTask(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why + " before it started");
-            jdbc.update("""
-                    WITH moved AS (
-                        UPDATE tasks SET status = 'CANCELLED', actual_end_time = now(), updated_at = now()
-                         WHERE id = :id RETURNING id
-                    )
-                    INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
-                    SELECT id, :from, 'CANCELLED', :reason FROM moved
-                    """, Map.of("id", id, "from", current.name(), "reason", why + " before it started"));
+            transitions.moveTask(id, TaskStatus.NOT_STARTED, TaskStatus.CANCELLED, why + " before it started",
+                    TaskChange.cancel());
             return tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow();
         });
         if (unstarted != null) {
@@ -256,7 +249,7 @@ class TaskLifecycle {
 
     private TaskView signalRunning(long id, String action, String why, Consumer<TaskWorkflow> signal) {
         Task task = find(id);
-        if (!RUNNING.contains(task.getStatus())) {
+        if (!TaskStatus.RUNNING.contains(task.getStatus())) {
             throw new ConflictException("task " + id + " is " + task.getStatus() + "; only a SENDING or PAUSED task "
                     + "can be " + past(action) + (task.getStatus().isStarted() ? ""
                     : " (a task that has not started can be re-timed, deleted or cancelled)"));
@@ -300,7 +293,7 @@ class TaskLifecycle {
     TaskView retry(long id) {
         tx.executeWithoutResult(status -> {
             TaskStatus current = lockStatus(id);
-            if (current != TaskStatus.FINISHED && !RUNNING.contains(current)) {
+            if (current != TaskStatus.FINISHED && !TaskStatus.RUNNING.contains(current)) {
                 throw new ConflictException("task " + id + " is " + current
                         + "; failed deliveries can be retried for a SENDING, PAUSED or FINISHED task");
             }
@@ -313,20 +306,11 @@ class TaskLifecycle {
             if (count == 0) {
                 throw new ConflictException("task " + id + " has no failed deliveries to retry");
             }
+            String why = "retry by operator: " + count + " failed deliveries back to pending";
             if (current == TaskStatus.FINISHED) {
-                jdbc.update("""
-                        WITH moved AS (
-                            UPDATE tasks SET status = 'SENDING', actual_end_time = NULL, updated_at = now()
-                             WHERE id = :id RETURNING id
-                        )
-                        INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
-                        SELECT id, 'FINISHED', 'SENDING', :reason FROM moved
-                        """, Map.of("id", id, "reason", "retry by operator: " + count
-                        + " failed deliveries back to pending"));
+                transitions.moveTask(id, List.of(TaskStatus.FINISHED), TaskStatus.SENDING, why, TaskChange.reopen());
             } else {
-                jdbc.update("INSERT INTO task_execution_log (task_id, from_status, to_status, reason) "
-                        + "VALUES (:id, :s, :s, :reason)", Map.of("id", id, "s", current.name(),
-                        "reason", "retry by operator: " + count + " failed deliveries back to pending"));
+                transitions.note(id, current, why);
             }
             long campaignId = tasks.findByIdAndOwnerId(id, currentUser.id()).orElseThrow().getCampaignId();
             handOffRetry(id, campaignId, current);
@@ -363,9 +347,9 @@ class TaskLifecycle {
                        (SELECT count(*) FROM deliveries WHERE task_id = :id AND status = 'FAILED') AS failed
                   FROM tasks WHERE id = :id
                 """, Map.of("id", id));
-        String holdingStatus = current == TaskStatus.FINISHED ? "SENDING" : current.name();
+        String holdingStatus = (current == TaskStatus.FINISHED ? TaskStatus.SENDING : current).name();
         long failed = ((Number) task.get("failed")).longValue();
-        if (failed > 0 && TaskQuota.holds(holdingStatus, (String) task.get("pause_reason"))) {
+        if (failed > 0 && TaskStatus.holdsQuota(holdingStatus, (String) task.get("pause_reason"))) {
             quota.ledger().debit(((Number) task.get("owner_id")).longValue(), failed, QuotaLedger.RETRY_RESERVE,
                     TaskQuota.reference(id), currentUser.id(), "retry of " + failed + " failed deliveries");
         }
@@ -442,7 +426,7 @@ class TaskLifecycle {
                 rs.getLong("sent"), rs.getLong("failed")));
         TaskProgressView.Live live = null;
         String note = null;
-        if (RUNNING.contains(task.status())) {
+        if (TaskStatus.RUNNING.contains(task.status())) {
             try {
                 org.edm.workflows.task.TaskProgress p = queryProgress(id);
                 live = new TaskProgressView.Live(p.state(), p.pauseReason(), p.audienceSize());

@@ -1,6 +1,5 @@
 package org.edm.workflows.task;
 
-import org.edm.workflows.sender.TaskDemand;
 
 /**
  * What a run of {@code task-{id}} hands to the next one when it continues as new to keep its history short (a task

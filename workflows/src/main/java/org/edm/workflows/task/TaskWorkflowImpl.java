@@ -5,8 +5,6 @@ import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.FindableState;
-import org.edm.workflows.sender.TaskDemand;
-import org.edm.workflows.sender.TaskSendability;
 
 import java.time.Duration;
 import java.util.Objects;
