@@ -26,6 +26,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -68,6 +69,18 @@ class ArchitectureTests {
             .orShould().callMethod(org.slf4j.LoggerFactory.class, "getLogger", String.class)
             .because("workflow code must replay deterministically: use Workflow.currentTimeMillis/sleep/newRandom/"
                     + "randomUUID/getLogger (STYLE, Temporal idioms)");
+
+    /**
+     * Inside each module, feature packages depend on each other one way only: a cycle (task needs campaign needs task)
+     * means neither can be read, changed or moved on its own, and is where "one concept, one home" was lost. A slice is
+     * a module's top-level package ({@code org.edm.api.task}, {@code org.edm.domain.quota}...); classes directly in
+     * the module's root package are shared by all and not a slice.
+     */
+    @ArchTest
+    static final ArchRule noPackageCyclesInsideAModule = slices()
+            .matching("org.edm.(*).(*)..").namingSlices("$1.$2")
+            .should().beFreeOfCycles()
+            .because("a module's feature packages form a hierarchy, never a cycle (STYLE, package by feature)");
 
     private static DescribedPredicate<JavaCall<?>> readsTheClock() {
         return target(name("now")).and(target(owner(resideInAPackage("java.time"))))

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.sender.QuotaDay;
+import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -441,7 +443,7 @@ public class DeliveryClaims {
                              int dailyQuota, int usedToday, LocalDate quotaDay, LocalTime resetTime, ZoneId zone) {
 
         public boolean usable(MailProviders providers) {
-            return enabled && "ACTIVE".equals(healthStatus) && providers.supports(provider);
+            return SenderService.usable(enabled, healthStatus) && providers.supports(provider);
         }
 
         public SenderServiceAccount account() {

@@ -14,6 +14,7 @@ import org.edm.activities.delivery.DeliveryProperties;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskCancellation;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.PauseReason;
 import org.edm.domain.task.RecipientRule;
 import org.edm.domain.task.TaskStatus;
@@ -169,9 +170,9 @@ public class TaskActivitiesImpl implements TaskActivities {
                 SELECT s.id, s.name
                   FROM user_sender_service_access a
                   JOIN sender_services s ON s.id = a.sender_service_id
-                 WHERE a.user_id = :ownerId AND s.enabled AND s.health_status = 'ACTIVE'
+                 WHERE a.user_id = :ownerId AND %s
                  ORDER BY s.id
-                """, Map.of("ownerId", demand.ownerId()), rs -> {
+                """.formatted(SenderService.USABLE_SQL), Map.of("ownerId", demand.ownerId()), rs -> {
             services.put(rs.getLong("id"), rs.getString("name"));
         });
         for (Map.Entry<Long, String> entry : services.entrySet()) {

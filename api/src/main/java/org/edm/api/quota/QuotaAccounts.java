@@ -1,6 +1,5 @@
 package org.edm.api.quota;
 
-import io.temporal.client.WorkflowClient;
 import org.edm.api.quota.QuotaViews.AdjustmentRequest;
 import org.edm.api.quota.QuotaViews.LedgerEntry;
 import org.edm.api.quota.QuotaViews.QuotaView;
@@ -9,6 +8,7 @@ import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.edm.api.support.PageView;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.edm.domain.task.PauseReason;
@@ -42,11 +42,11 @@ class QuotaAccounts {
     private final CurrentUser currentUser;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
-    private final WorkflowClient workflows;
+    private final TemporalGateway temporal;
 
     QuotaAccounts(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger, CurrentUser currentUser,
-                  PlatformTransactionManager transactionManager, WorkflowClient workflows) {
-        this.workflows = workflows;
+                  PlatformTransactionManager transactionManager, TemporalGateway temporal) {
+        this.temporal = temporal;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.currentUser = currentUser;
@@ -88,7 +88,7 @@ class QuotaAccounts {
                 """, Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
         for (long taskId : waiting) {
             try {
-                workflows.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId)).quotaGranted();
+                temporal.signal(TaskWorkflow.class, WorkflowIds.task(taskId), TaskWorkflow::quotaGranted);
             } catch (RuntimeException e) {
                 log.info("task-{} not told about the quota granted ({}); its next recheck will see it", taskId,
                         e.toString());

@@ -8,6 +8,7 @@ import org.edm.api.support.NotFoundException;
 import org.edm.domain.alert.AlertKinds;
 import org.edm.domain.alert.Alerts;
 import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.sender.SenderServiceRepository;
@@ -98,9 +99,9 @@ class SenderServiceAdmin {
             throw new InvalidInputException("remaining_today", "must be at most the daily quota ("
                     + service.getDailyQuota() + "); raise daily_quota first");
         }
-        java.time.ZoneId zone = QuotaDays.zone(service.getTimeZone());
+        java.time.ZoneId zone = QuotaDay.zone(service.getTimeZone());
         services.setRemainingToday(id, remainingToday,
-                QuotaDays.of(Instant.now(), service.getResetTime(), zone));
+                QuotaDay.of(Instant.now(), service.getResetTime(), zone));
         SenderServiceView after = view(find(id));
         return after;
     }
