@@ -2,7 +2,7 @@ package org.edm.activities.campaign;
 
 import io.temporal.failure.ApplicationFailure;
 import org.edm.domain.task.TaskTransitions;
-import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.campaign.CampaignCancellation;
 import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,9 +97,8 @@ public class CampaignActivitiesImpl implements CampaignActivities {
             if (cancelled) {
                 // Tasks that never started never will, and give their reservation back; running ones are cancelled
                 // (and refunded) by their own workflows.
-                quota.releaseCampaign(campaignId, QuotaLedger.CANCEL_REFUND, null, "campaign cancelled");
-                transitions.moveCampaignTasks(campaignId, TaskStatus.NOT_STARTED, TaskStatus.CANCELLED,
-                        "campaign cancelled");
+                new CampaignCancellation(jdbc, transitions, quota)
+                        .cancelUnstartedTasks(campaignId, null, "campaign cancelled");
             }
             if (changed > 0) {
                 log.info("campaign {} {}", campaignId, to.toLowerCase());

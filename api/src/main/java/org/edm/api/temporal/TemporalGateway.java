@@ -5,6 +5,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
@@ -46,6 +47,20 @@ public class TemporalGateway {
     public <W, A> void start(Class<W> type, WorkflowOptions options, Function<W, Functions.Proc1<A>> method,
                              A input) throws WorkflowExecutionAlreadyStarted {
         WorkflowClient.start(method.apply(client.newWorkflowStub(type, options)), input);
+    }
+
+    /**
+     * Signals {@code type}'s workflow, starting it first if no run is open (one request, so exactly one run exists
+     * afterwards), e.g. {@code signalWithStart(WebhookEndpointWorkflow.class, options, wf -> wf::run, input,
+     * wf -> wf::wake)}.
+     */
+    public <W, A> void signalWithStart(Class<W> type, WorkflowOptions options, Function<W, Functions.Proc1<A>> method,
+                                       A input, Function<W, Functions.Proc> signal) {
+        W stub = client.newWorkflowStub(type, options);
+        BatchRequest request = client.newSignalWithStartRequest();
+        request.add(method.apply(stub), input);
+        request.add(signal.apply(stub));
+        client.signalWithStart(request);
     }
 
     /** Sends a signal to the open run of {@code workflowId}; {@link WorkflowNotFoundException} when none is open. */

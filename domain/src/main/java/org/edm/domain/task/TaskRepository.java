@@ -28,9 +28,4 @@ public interface TaskRepository extends JpaRepository<Task, Long> {
              group by d.task_id, d.status
             """, nativeQuery = true)
     List<DeliveryStatusCount> countDeliveriesByStatus(@Param("taskIds") Collection<Long> taskIds);
-
-    /** Ids of a campaign's tasks that have started and not ended (SENDING or PAUSED). */
-    @Query(value = "select id from tasks where campaign_id = :campaignId and status in ('SENDING', 'PAUSED') "
-            + "order by id", nativeQuery = true)
-    List<Long> findStartedUnendedIds(@Param("campaignId") long campaignId);
 }
