@@ -65,8 +65,9 @@ public final class ProviderSettings {
         static Imap read(JsonNode node) {
             boolean ssl = node.path("ssl").asBoolean(false);
             String folder = text(node, "folder");
-            return new Imap(text(node, "host"), node.path("port").asInt(ssl ? 993 : 143), text(node, "username"),
-                    ssl, folder == null ? "INBOX" : folder);
+            String username = node.path("username").asText("");
+            return new Imap(text(node, "host"), node.path("port").asInt(ssl ? 993 : 143),
+                    username.isBlank() ? null : username, ssl, folder == null ? "INBOX" : folder);
         }
 
         Map<String, Object> toStored() {
