@@ -1,6 +1,5 @@
 package org.edm.workflows.task;
 
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,11 +79,11 @@ public class FakeTaskActivities implements TaskActivities {
     public final Map<Long, Long> cancelledDeliveries = new ConcurrentHashMap<>();
 
     /** F20 hook: tests set what the sendability check answers; by default the task can send. */
-    public volatile java.util.function.LongFunction<org.edm.workflows.task.TaskSendability> sendability =
-            taskId -> new org.edm.workflows.task.TaskSendability("SENDING", null, false, 0);
+    public volatile java.util.function.LongFunction<TaskSendability> sendability =
+            taskId -> new TaskSendability("SENDING", null, false, 0);
 
     @Override
-    public org.edm.workflows.task.TaskSendability refreshSendability(long taskId) {
+    public TaskSendability refreshSendability(long taskId) {
         return sendability.apply(taskId);
     }
 
