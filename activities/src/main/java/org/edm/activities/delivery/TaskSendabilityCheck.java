@@ -1,5 +1,6 @@
 package org.edm.activities.delivery;
 
+import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.task.PauseReason;
 import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
@@ -82,8 +83,8 @@ public class TaskSendabilityCheck {
                 transitions.moveForSendability(taskId, TaskStatus.PAUSED, pauseReason, reason, reason.text());
                 return new TaskSendability(TaskStatus.PAUSED.name(), reason.text(), false, nextReset);
             }
-            if (reason == null && systemPaused && !"PAUSED".equals(campaignStatus)
-                    && !"CANCELLED".equals(campaignStatus)) {
+            if (reason == null && systemPaused && !CampaignStatus.PAUSED.name().equals(campaignStatus)
+                    && !CampaignStatus.CANCELLED.name().equals(campaignStatus)) {
                 transitions.moveForSendability(taskId, TaskStatus.PAUSED, pauseReason, null,
                         "a sender service can send again");
                 return new TaskSendability(TaskStatus.SENDING.name(), null, true, 0);

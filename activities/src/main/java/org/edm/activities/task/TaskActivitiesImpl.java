@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import org.edm.activities.delivery.DeliveryProperties;
+import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskCancellation;
 import org.edm.domain.quota.TaskQuota;
@@ -381,7 +382,8 @@ public class TaskActivitiesImpl implements TaskActivities {
             }
             String campaignStatus = jdbc.queryForObject("SELECT status FROM campaigns WHERE id = :id",
                     Map.of("id", task.campaignId()), String.class);
-            if ("PAUSED".equals(campaignStatus) || "CANCELLED".equals(campaignStatus)
+            if (CampaignStatus.PAUSED.name().equals(campaignStatus)
+                    || CampaignStatus.CANCELLED.name().equals(campaignStatus)
                     || !quota.reservePending(taskId, task.ownerId(), QuotaLedger.RESUME_RESERVE, null,
                     "quota available again")) {
                 return null;

@@ -6,6 +6,7 @@ import org.edm.activities.testing.BatchDriver;
 import org.edm.activities.testing.Fixtures;
 import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.TaskStatus;
 import org.edm.workflows.task.TaskSendability;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,6 +77,10 @@ class TaskQuotaTests {
         assertThat(PauseReason.NO_USABLE_SERVICE.text()).isEqualTo(TaskSendability.NO_USABLE_SERVICE);
         assertThat(PauseReason.QUOTA_USED_UP.text()).isEqualTo(TaskSendability.QUOTA_USED_UP);
         assertThat(PauseReason.NO_USER_QUOTA.text()).isEqualTo(TaskSendability.NO_USER_QUOTA);
+        for (String status : List.of(TaskSendability.SENDING, TaskSendability.PAUSED, TaskSendability.FINISHED,
+                TaskSendability.CANCELLED)) {
+            assertThat(TaskStatus.valueOf(status).name()).isEqualTo(status);
+        }
     }
 
     @Test

@@ -11,6 +11,15 @@ package org.edm.workflows.task;
  */
 public record TaskSendability(String status, String pauseReason, boolean resumed, long nextResetEpochMillis) {
 
+    /**
+     * The task statuses this module speaks of (the workflow's state, its search attribute, this record's
+     * {@code status}): the stored names of {@code org.edm.domain.task.TaskStatus}, kept equal by a test.
+     */
+    public static final String SENDING = "SENDING";
+    public static final String PAUSED = "PAUSED";
+    public static final String FINISHED = "FINISHED";
+    public static final String CANCELLED = "CANCELLED";
+
     /** {@code status} when no sender-service check ran (hand-wired tests without one). */
     public static final String UNCHECKED = "UNCHECKED";
     /** {@code status} when the task no longer exists. */
