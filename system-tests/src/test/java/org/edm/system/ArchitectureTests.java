@@ -2,6 +2,7 @@ package org.edm.system;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -31,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dependency rules of DESIGN.md and STYLE.md, checked on the compiled main classes of every module (the
- * system-tests classpath holds api, worker and, through them, activities, domain and workflows).
+ * system-tests classpath holds api, worker and, through them, activities, domain and workflows). The modules'
+ * test-jars (harnesses and fixtures) are on that classpath too and are left out like any test code.
  */
-@AnalyzeClasses(packages = "org.edm", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "org.edm",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTests.DoNotIncludeTestJars.class})
 class ArchitectureTests {
 
     @ArchTest
@@ -81,6 +84,15 @@ class ArchitectureTests {
             .matching("org.edm.(*).(*)..").namingSlices("$1.$2")
             .should().beFreeOfCycles()
             .because("a module's feature packages form a hierarchy, never a cycle (STYLE, package by feature)");
+
+    /** Test code that reaches this classpath as a module's test-jar ({@code *-tests.jar}). */
+    public static final class DoNotIncludeTestJars implements ImportOption {
+
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
 
     private static DescribedPredicate<JavaCall<?>> readsTheClock() {
         return target(name("now")).and(target(owner(resideInAPackage("java.time"))))
