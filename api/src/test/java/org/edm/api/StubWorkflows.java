@@ -11,7 +11,7 @@ import org.edm.workflows.campaign.CampaignWorkflow;
 import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
-import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.task.TaskDemand;
 import org.edm.workflows.sending.DomainVerificationInput;
 import org.edm.workflows.sending.DomainVerificationWorkflow;
 import org.edm.workflows.sending.MailboxProvisioningWorkflow;

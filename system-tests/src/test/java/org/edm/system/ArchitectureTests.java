@@ -2,6 +2,7 @@ package org.edm.system;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -26,13 +27,16 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dependency rules of DESIGN.md and STYLE.md, checked on the compiled main classes of every module (the
- * system-tests classpath holds api, worker and, through them, activities, domain and workflows).
+ * system-tests classpath holds api, worker and, through them, activities, domain and workflows). The modules'
+ * test-jars (harnesses and fixtures) are on that classpath too and are left out like any test code.
  */
-@AnalyzeClasses(packages = "org.edm", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "org.edm",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTests.DoNotIncludeTestJars.class})
 class ArchitectureTests {
 
     @ArchTest
@@ -68,6 +72,27 @@ class ArchitectureTests {
             .orShould().callMethod(org.slf4j.LoggerFactory.class, "getLogger", String.class)
             .because("workflow code must replay deterministically: use Workflow.currentTimeMillis/sleep/newRandom/"
                     + "randomUUID/getLogger (STYLE, Temporal idioms)");
+
+    /**
+     * Inside each module, feature packages depend on each other one way only: a cycle (task needs campaign needs task)
+     * means neither can be read, changed or moved on its own, and is where "one concept, one home" was lost. A slice is
+     * a module's top-level package ({@code org.edm.api.task}, {@code org.edm.domain.quota}...); classes directly in
+     * the module's root package are shared by all and not a slice.
+     */
+    @ArchTest
+    static final ArchRule noPackageCyclesInsideAModule = slices()
+            .matching("org.edm.(*).(*)..").namingSlices("$1.$2")
+            .should().beFreeOfCycles()
+            .because("a module's feature packages form a hierarchy, never a cycle (STYLE, package by feature)");
+
+    /** Test code that reaches this classpath as a module's test-jar ({@code *-tests.jar}). */
+    public static final class DoNotIncludeTestJars implements ImportOption {
+
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
 
     private static DescribedPredicate<JavaCall<?>> readsTheClock() {
         return target(name("now")).and(target(owner(resideInAPackage("java.time"))))

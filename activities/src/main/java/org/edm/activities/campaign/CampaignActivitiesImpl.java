@@ -2,8 +2,9 @@ package org.edm.activities.campaign;
 
 import io.temporal.failure.ApplicationFailure;
 import org.edm.domain.task.TaskTransitions;
-import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.campaign.CampaignCancellation;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.edm.workflows.campaign.CampaignActivities;
 import org.edm.workflows.campaign.CampaignPlan;
@@ -20,7 +21,6 @@ import java.util.Map;
 public class CampaignActivitiesImpl implements CampaignActivities {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignActivitiesImpl.class);
-    private static final List<String> NOT_STARTED = List.of("DRAFT", "SCHEDULED");
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -63,7 +63,8 @@ public class CampaignActivitiesImpl implements CampaignActivities {
                                          updated_at = now()
                      WHERE id = :id AND status = 'DRAFT'
                     """, Map.of("id", campaignId));
-            transitions.moveCampaignTasks(campaignId, List.of("DRAFT"), "SCHEDULED", "campaign started");
+            transitions.moveCampaignTasks(campaignId, List.of(TaskStatus.DRAFT), TaskStatus.SCHEDULED,
+                    "campaign started");
             List<CampaignPlan.PlannedTask> tasks = jdbc.query("""
                     SELECT id, plan_time FROM tasks
                      WHERE campaign_id = :id AND status NOT IN ('FINISHED', 'FAILED', 'CANCELLED')
@@ -96,8 +97,8 @@ public class CampaignActivitiesImpl implements CampaignActivities {
             if (cancelled) {
                 // Tasks that never started never will, and give their reservation back; running ones are cancelled
                 // (and refunded) by their own workflows.
-                quota.releaseCampaign(campaignId, QuotaLedger.CANCEL_REFUND, null, "campaign cancelled");
-                transitions.moveCampaignTasks(campaignId, NOT_STARTED, "CANCELLED", "campaign cancelled");
+                new CampaignCancellation(jdbc, transitions, quota)
+                        .cancelUnstartedTasks(campaignId, null, "campaign cancelled");
             }
             if (changed > 0) {
                 log.info("campaign {} {}", campaignId, to.toLowerCase());

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.sender.QuotaDay;
+import org.edm.domain.sender.SenderService;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -109,7 +112,7 @@ public class DeliveryClaims {
             int remaining = Math.max(0, service.dailyQuota() - used);
             int limit = Math.min(Math.max(0, max), remaining);
             // a paused, cancelled or finished task has nothing to claim; its workflow republishes demand on resume
-            if (!taskStatus.equals("SENDING") || limit == 0) {
+            if (!TaskStatus.SENDING.is(taskStatus) || limit == 0) {
                 rollOver(service, today, used);
                 return new Claim(false, 0, 0, today);
             }
@@ -355,7 +358,7 @@ public class DeliveryClaims {
         for (Map<String, Object> task : tasks) {
             long taskId = ((Number) task.get("id")).longValue();
             long n = releasedOf.stream().filter(id -> id == taskId).count();
-            if (n > 0 && !TaskQuota.holds((String) task.get("status"), (String) task.get("pause_reason"))) {
+            if (n > 0 && !TaskStatus.holdsQuota((String) task.get("status"), (String) task.get("pause_reason"))) {
                 quota.refund(taskId, ((Number) task.get("owner_id")).longValue(), n, QuotaLedger.RELEASE_REFUND,
                         n + " claimed but never sent deliveries returned while the task holds no quota");
             }
@@ -440,7 +443,7 @@ public class DeliveryClaims {
                              int dailyQuota, int usedToday, LocalDate quotaDay, LocalTime resetTime, ZoneId zone) {
 
         public boolean usable(MailProviders providers) {
-            return enabled && "ACTIVE".equals(healthStatus) && providers.supports(provider);
+            return SenderService.usable(enabled, healthStatus) && providers.supports(provider);
         }
 
         public SenderServiceAccount account() {

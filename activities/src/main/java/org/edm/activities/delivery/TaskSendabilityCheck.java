@@ -1,7 +1,10 @@
 package org.edm.activities.delivery;
 
-import org.edm.workflows.sender.TaskSendability;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.edm.domain.campaign.CampaignStatus;
+import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.TaskStatus;
+import org.edm.domain.task.TaskTransitions;
+import org.edm.workflows.task.TaskSendability;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,18 +25,17 @@ import java.util.Map;
 @Component
 public class TaskSendabilityCheck {
 
-    static final List<String> SYSTEM_REASONS = List.of(TaskSendability.NO_USABLE_SERVICE,
-            TaskSendability.QUOTA_USED_UP);
-
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final DeliveryClaims claims;
     private final MailProviders providers;
     private final Clock clock;
+    private final TaskTransitions transitions;
 
     public TaskSendabilityCheck(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DeliveryClaims claims,
                                 MailProviders providers, Clock clock) {
         this.jdbc = jdbc;
+        this.transitions = new TaskTransitions(jdbc);
         this.tx = tx;
         this.claims = claims;
         this.providers = providers;
@@ -48,7 +50,7 @@ public class TaskSendabilityCheck {
                      WHERE t.id = :id FOR UPDATE OF t
                     """, Map.of("id", taskId));
             if (task.isEmpty()) {
-                return new TaskSendability("GONE", null, false, 0);
+                return new TaskSendability(TaskSendability.GONE, null, false, 0);
             }
             long ownerId = ((Number) task.get(0).get("owner_id")).longValue();
             String taskStatus = (String) task.get(0).get("status");
@@ -62,50 +64,32 @@ public class TaskSendabilityCheck {
                             """, Map.of("owner", ownerId), Long.class).stream()
                     .map(claims::service).flatMap(java.util.Optional::stream)
                     .filter(s -> s.usable(providers)).toList();
-            String reason = null;
+            PauseReason reason = null;
             long nextReset = 0;
             if (usable.isEmpty()) {
-                reason = TaskSendability.NO_USABLE_SERVICE;
+                reason = PauseReason.NO_USABLE_SERVICE;
             } else if (usable.stream().allMatch(s -> s.remainingAt(now) == 0)) {
-                reason = TaskSendability.QUOTA_USED_UP;
+                reason = PauseReason.QUOTA_USED_UP;
                 nextReset = usable.stream().mapToLong(s -> s.nextResetAfter(now).toEpochMilli()).min().orElse(0);
             }
 
-            boolean systemPaused = "PAUSED".equals(taskStatus) && SYSTEM_REASONS.contains(pauseReason);
-            if (reason != null && "SENDING".equals(taskStatus)) {
-                move(taskId, "SENDING", null, reason, reason);
-                return new TaskSendability("PAUSED", reason, false, nextReset);
+            boolean systemPaused = TaskStatus.PAUSED.is(taskStatus) && pauseReason != null
+                    && PauseReason.of(pauseReason).isSenderServiceReason();
+            if (reason != null && TaskStatus.SENDING.is(taskStatus)) {
+                transitions.moveForSendability(taskId, TaskStatus.SENDING, null, reason, reason.text());
+                return new TaskSendability(TaskStatus.PAUSED.name(), reason.text(), false, nextReset);
             }
-            if (reason != null && systemPaused && !reason.equals(pauseReason)) {
-                move(taskId, "PAUSED", pauseReason, reason, reason);
-                return new TaskSendability("PAUSED", reason, false, nextReset);
+            if (reason != null && systemPaused && !reason.is(pauseReason)) {
+                transitions.moveForSendability(taskId, TaskStatus.PAUSED, pauseReason, reason, reason.text());
+                return new TaskSendability(TaskStatus.PAUSED.name(), reason.text(), false, nextReset);
             }
-            if (reason == null && systemPaused && !"PAUSED".equals(campaignStatus)
-                    && !"CANCELLED".equals(campaignStatus)) {
-                move(taskId, "PAUSED", pauseReason, null, "a sender service can send again");
-                return new TaskSendability("SENDING", null, true, 0);
+            if (reason == null && systemPaused && !CampaignStatus.PAUSED.name().equals(campaignStatus)
+                    && !CampaignStatus.CANCELLED.name().equals(campaignStatus)) {
+                transitions.moveForSendability(taskId, TaskStatus.PAUSED, pauseReason, null,
+                        "a sender service can send again");
+                return new TaskSendability(TaskStatus.SENDING.name(), null, true, 0);
             }
             return new TaskSendability(taskStatus, systemPaused ? pauseReason : null, false, nextReset);
         });
-    }
-
-    /** One guarded transition with its execution-log row (F15). */
-    private void move(long taskId, String fromStatus, String fromReason, String newReason, String logReason) {
-        String to = newReason == null ? "SENDING" : "PAUSED";
-        jdbc.update("""
-                WITH moved AS (
-                    UPDATE tasks SET status = :to, pause_reason = :newReason, updated_at = now()
-                     WHERE id = :id AND status = :from
-                       AND coalesce(pause_reason, '') = coalesce(CAST(:fromReason AS text), '')
-                 RETURNING id)
-                INSERT INTO task_execution_log (task_id, from_status, to_status, reason)
-                SELECT id, :from, :to, :logReason FROM moved
-                """, new MapSqlParameterSource()
-                .addValue("id", taskId)
-                .addValue("to", to)
-                .addValue("from", fromStatus)
-                .addValue("fromReason", fromReason)
-                .addValue("newReason", newReason)
-                .addValue("logReason", logReason));
     }
 }

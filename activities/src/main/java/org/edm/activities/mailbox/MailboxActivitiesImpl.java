@@ -15,6 +15,7 @@ import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.FlagTerm;
 import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.sender.ProviderSettings;
 import org.edm.domain.tracking.EngagementEvents;
 import org.edm.domain.tracking.EventType;
 import org.edm.workflows.mailbox.MailboxActivities;
@@ -82,17 +83,18 @@ public class MailboxActivitiesImpl implements MailboxActivities {
         if (rows.isEmpty()) {
             return new MailboxPollResult(senderServiceId, 0, 0, 0, 0);
         }
-        JsonNode settings = readJson((String) rows.get(0).get("settings"));
-        JsonNode imap = settings.path("imap");
-        if (!imap.isObject() || imap.path("host").asText("").isBlank()) {
+        ProviderSettings.Smtp settings = ProviderSettings.Smtp.read((String) rows.get(0).get("settings"));
+        ProviderSettings.Imap imap = settings.imap();
+        if (imap == null || imap.host() == null) {
             return new MailboxPollResult(senderServiceId, 0, 0, 0, 0);
         }
         byte[] sealed = (byte[]) rows.get(0).get("secret_ciphertext");
         JsonNode secret = sealed == null || sealed.length == 0 ? JSON.createObjectNode()
                 : readJson(secrets.open(sealed));
         String password = secret.path("imap_password").asText(secret.path("password").asText(""));
-        String username = imap.path("username").asText(settings.path("username").asText(""));
-        boolean ssl = imap.path("ssl").asBoolean(false);
+        String username = imap.username() != null ? imap.username()
+                : settings.username() != null ? settings.username() : "";
+        boolean ssl = imap.ssl();
         String protocol = ssl ? "imaps" : "imap";
         Properties props = new Properties();
         props.put("mail.store.protocol", protocol);
@@ -104,8 +106,8 @@ public class MailboxActivitiesImpl implements MailboxActivities {
         int bounces = 0;
         int unmatched = 0;
         try (Store store = session.getStore(protocol)) {
-            store.connect(imap.path("host").asText(), imap.path("port").asInt(ssl ? 993 : 143), username, password);
-            Folder folder = store.getFolder(imap.path("folder").asText("INBOX"));
+            store.connect(imap.host(), imap.port(), username, password);
+            Folder folder = store.getFolder(imap.folder());
             folder.open(Folder.READ_WRITE);
             try {
                 Message[] unseen = folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false));

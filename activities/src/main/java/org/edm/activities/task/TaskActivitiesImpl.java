@@ -11,17 +11,22 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import org.edm.activities.delivery.DeliveryProperties;
+import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.quota.QuotaLedger;
+import org.edm.domain.quota.TaskCancellation;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.sender.SenderService;
+import org.edm.domain.task.PauseReason;
 import org.edm.domain.task.RecipientRule;
-import org.edm.domain.task.TaskCancellation;
+import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
+import org.edm.domain.task.TaskTransitions.TaskChange;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceWorkflow;
-import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.task.TaskDemand;
 import org.edm.workflows.task.DeliveryCounts;
 import org.edm.workflows.task.TaskActivities;
 import org.edm.workflows.task.TaskAudience;
@@ -43,8 +48,6 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> NOT_STARTED = List.of("DRAFT", "SCHEDULED");
-    private static final List<String> NOT_ENDED = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -79,14 +82,15 @@ public class TaskActivitiesImpl implements TaskActivities {
     public TaskAudience materializeDeliveries(long taskId) {
         return tx.execute(status -> {
             TaskRow task = lockTask(taskId);
-            if (NOT_STARTED.contains(task.status())) {
-                transitions.moveTask(taskId, NOT_STARTED, "SENDING", "plan time reached: audience materialised",
-                        TaskTransitions.TaskChange.startSending());
+            if (task.notStarted()) {
+                transitions.moveTask(taskId, TaskStatus.NOT_STARTED, TaskStatus.SENDING,
+                        "plan time reached: audience materialised",
+                        TaskChange.startSending());
             }
             // The audience is resolved once, in the same transaction that starts the task. A later run of the task's
             // workflow (a retry of failed deliveries, or a task already paused/cancelled) adds nobody new: contacts
             // added since then were never part of this send.
-            if (NOT_STARTED.contains(task.status())) {
+            if (task.notStarted()) {
                 insertDeliveries(task);
             }
             Map<String, Object> counts = jdbc.queryForMap("""
@@ -99,9 +103,9 @@ public class TaskActivitiesImpl implements TaskActivities {
                     Map.of("total", total, "taskId", taskId));
             // The reservation (planned audience) becomes the actual one; if the extra cannot be charged the task
             // gives its reservation back and waits, paused, for quota (F20). refreshSendability resumes it.
-            if (NOT_STARTED.contains(task.status()) && !quota.reconcileAtStart(taskId, task.ownerId(), pending)) {
-                transitions.moveTask(taskId, List.of("SENDING"), "PAUSED", TaskQuota.NO_USER_QUOTA,
-                        TaskTransitions.TaskChange.pause(TaskQuota.NO_USER_QUOTA));
+            if (task.notStarted() && !quota.reconcileAtStart(taskId, task.ownerId(), pending)) {
+                transitions.moveTask(taskId, List.of(TaskStatus.SENDING), TaskStatus.PAUSED,
+                        PauseReason.NO_USER_QUOTA.text(), TaskChange.pause(PauseReason.NO_USER_QUOTA));
                 log.info("task {}: not enough quota for its {} pending deliveries; paused", taskId, pending);
             }
             log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
@@ -167,9 +171,9 @@ public class TaskActivitiesImpl implements TaskActivities {
                 SELECT s.id, s.name
                   FROM user_sender_service_access a
                   JOIN sender_services s ON s.id = a.sender_service_id
-                 WHERE a.user_id = :ownerId AND s.enabled AND s.health_status = 'ACTIVE'
+                 WHERE a.user_id = :ownerId AND %s
                  ORDER BY s.id
-                """, Map.of("ownerId", demand.ownerId()), rs -> {
+                """.formatted(SenderService.USABLE_SQL), Map.of("ownerId", demand.ownerId()), rs -> {
             services.put(rs.getLong("id"), rs.getString("name"));
         });
         for (Map.Entry<Long, String> entry : services.entrySet()) {
@@ -255,7 +259,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         long backToPending = settledTo.stream().filter("PENDING"::equals).count();
         if (backToPending > 0 && !task.isEmpty()
-                && !TaskQuota.holds((String) task.get(0).get("status"), (String) task.get(0).get("pause_reason"))) {
+                && !TaskStatus.holdsQuota((String) task.get(0).get("status"), (String) task.get(0).get("pause_reason"))) {
             quota.refund(taskId, ((Number) task.get(0).get("owner_id")).longValue(), backToPending,
                     QuotaLedger.RELEASE_REFUND, backToPending + " never-sent deliveries of an abandoned send "
                             + "activity returned while the task holds no quota");
@@ -282,8 +286,8 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         boolean moved = Boolean.TRUE.equals(tx.execute(status -> {
             TaskRow before = lockTask(taskId);
-            boolean finished = transitions.moveTask(taskId, NOT_ENDED, "FINISHED",
-                    "every delivery reached a final state: " + json, TaskTransitions.TaskChange.finish(json));
+            boolean finished = transitions.moveTask(taskId, TaskStatus.NOT_ENDED, TaskStatus.FINISHED,
+                    "every delivery reached a final state: " + json, TaskChange.finish(json));
             // nothing is PENDING when a task finishes; should something be, the task gives its quota back
             if (finished && before.holds()) {
                 quota.refund(taskId, before.ownerId(), quota.pendingDeliveries(taskId), QuotaLedger.FINISH_REFUND,
@@ -314,38 +318,38 @@ public class TaskActivitiesImpl implements TaskActivities {
             // the row lock first: a claim in flight (FOR SHARE) finishes before the PENDING deliveries are counted,
             // and no claim starts until this commits, so each delivery is either claimed or refunded
             TaskRow before = lockTask(taskId);
-            transitions.moveTask(taskId, List.of("SENDING", "PAUSED"), "PAUSED", reason,
-                    TaskTransitions.TaskChange.pause(reason));
+            transitions.moveTask(taskId, TaskStatus.RUNNING, TaskStatus.PAUSED, reason,
+                    TaskChange.pause(reason));
             TaskRow after = lockTask(taskId);
             quota.settle(taskId, before.ownerId(), before.holds(), after.holds(), QuotaLedger.PAUSE_REFUND,
                     "paused: " + reason);
-            return "PAUSED".equals(after.status());
+            return TaskStatus.PAUSED.is(after.status());
         }));
     }
 
     /**
      * PAUSED → SENDING re-reserves the PENDING deliveries (RESUME_RESERVE) unless the task already held them (it was
      * paused by the system for want of a sender service). Without the quota the task stays PAUSED with
-     * {@value TaskQuota#NO_USER_QUOTA}, which {@link #refreshSendability} lifts once the quota is there.
+     * {@link PauseReason#NO_USER_QUOTA}, which {@link #refreshSendability} lifts once the quota is there.
      */
     @Override
     public boolean resumeTask(long taskId, String reason) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             TaskRow before = lockTask(taskId);
-            if (!"PAUSED".equals(before.status())) {
+            if (!TaskStatus.PAUSED.is(before.status())) {
                 return false;
             }
             if (!before.holds() && !quota.reservePending(taskId, before.ownerId(), QuotaLedger.RESUME_RESERVE, null,
                     reason)) {
-                if (!TaskQuota.NO_USER_QUOTA.equals(before.pauseReason())) {
-                    transitions.moveTask(taskId, List.of("PAUSED"), "PAUSED", TaskQuota.NO_USER_QUOTA,
-                            TaskTransitions.TaskChange.pause(TaskQuota.NO_USER_QUOTA));
+                if (!PauseReason.NO_USER_QUOTA.is(before.pauseReason())) {
+                    transitions.moveTask(taskId, List.of(TaskStatus.PAUSED), TaskStatus.PAUSED,
+                            PauseReason.NO_USER_QUOTA.text(), TaskChange.pause(PauseReason.NO_USER_QUOTA));
                 }
                 log.info("task {}: not resumed, not enough quota for its pending deliveries", taskId);
                 return false;
             }
-            return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", reason,
-                    TaskTransitions.TaskChange.resume());
+            return transitions.moveTask(taskId, List.of(TaskStatus.PAUSED), TaskStatus.SENDING, reason,
+                    TaskChange.resume());
         }));
     }
 
@@ -366,34 +370,37 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     /**
-     * First the user's quota (F20 step 1): a task paused with {@value TaskQuota#NO_USER_QUOTA} re-reserves its
+     * First the user's quota (F20 step 1): a task paused with {@link PauseReason#NO_USER_QUOTA} re-reserves its
      * PENDING deliveries as soon as the balance covers them and goes back to SENDING; then the sender services.
      */
     @Override
-    public org.edm.workflows.sender.TaskSendability refreshSendability(long taskId) {
+    public org.edm.workflows.task.TaskSendability refreshSendability(long taskId) {
         Boolean resumedFromQuota = tx.execute(status -> {
             TaskRow task = lockTask(taskId);
-            if (!"PAUSED".equals(task.status()) || !TaskQuota.NO_USER_QUOTA.equals(task.pauseReason())) {
+            if (!TaskStatus.PAUSED.is(task.status()) || !PauseReason.NO_USER_QUOTA.is(task.pauseReason())) {
                 return false;
             }
             String campaignStatus = jdbc.queryForObject("SELECT status FROM campaigns WHERE id = :id",
                     Map.of("id", task.campaignId()), String.class);
-            if ("PAUSED".equals(campaignStatus) || "CANCELLED".equals(campaignStatus)
+            if (CampaignStatus.PAUSED.name().equals(campaignStatus)
+                    || CampaignStatus.CANCELLED.name().equals(campaignStatus)
                     || !quota.reservePending(taskId, task.ownerId(), QuotaLedger.RESUME_RESERVE, null,
                     "quota available again")) {
                 return null;
             }
-            return transitions.moveTask(taskId, List.of("PAUSED"), "SENDING", "quota available again",
-                    TaskTransitions.TaskChange.resume());
+            return transitions.moveTask(taskId, List.of(TaskStatus.PAUSED), TaskStatus.SENDING,
+                    "quota available again", TaskChange.resume());
         });
         if (resumedFromQuota == null) {
-            return new org.edm.workflows.sender.TaskSendability("PAUSED", TaskQuota.NO_USER_QUOTA, false, 0);
+            return new org.edm.workflows.task.TaskSendability(TaskStatus.PAUSED.name(),
+                    PauseReason.NO_USER_QUOTA.text(), false, 0);
         }
-        org.edm.workflows.sender.TaskSendability services = sendability == null
-                ? new org.edm.workflows.sender.TaskSendability(resumedFromQuota ? "SENDING" : "UNCHECKED", null, false, 0)
+        org.edm.workflows.task.TaskSendability services = sendability == null
+                ? new org.edm.workflows.task.TaskSendability(resumedFromQuota ? TaskStatus.SENDING.name()
+                        : org.edm.workflows.task.TaskSendability.UNCHECKED, null, false, 0)
                 : sendability.refresh(taskId);
-        if (resumedFromQuota && "SENDING".equals(services.status())) {
-            return new org.edm.workflows.sender.TaskSendability("SENDING", null, true, 0);
+        if (resumedFromQuota && TaskStatus.SENDING.is(services.status())) {
+            return new org.edm.workflows.task.TaskSendability(TaskStatus.SENDING.name(), null, true, 0);
         }
         return services;
     }
@@ -424,7 +431,11 @@ public class TaskActivitiesImpl implements TaskActivities {
 
         /** Whether the task holds its PENDING deliveries' quota in this state. */
         boolean holds() {
-            return TaskQuota.holds(status, pauseReason);
+            return TaskStatus.holdsQuota(status, pauseReason);
+        }
+
+        boolean notStarted() {
+            return TaskStatus.NOT_STARTED.contains(TaskStatus.of(status));
         }
     }
 }

@@ -21,7 +21,7 @@ import org.edm.workflows.TaskQueues;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sender.SenderServiceWorkflow;
 import org.edm.workflows.sender.SenderServiceWorkflowImpl;
-import org.edm.workflows.sender.TaskSendability;
+import org.edm.workflows.task.TaskSendability;
 import org.edm.workflows.task.TaskInput;
 import org.edm.workflows.task.TaskWorkflow;
 import org.edm.workflows.task.TaskWorkflowImpl;

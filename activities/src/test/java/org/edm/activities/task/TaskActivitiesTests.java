@@ -10,7 +10,7 @@ import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sender.SenderServiceState;
 import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
-import org.edm.workflows.sender.TaskDemand;
+import org.edm.workflows.task.TaskDemand;
 import org.edm.workflows.task.DeliveryCounts;
 import org.edm.workflows.task.TaskAudience;
 import org.junit.jupiter.api.AfterAll;

@@ -5,7 +5,9 @@ import org.edm.activities.testing.ActivitiesHarness;
 import org.edm.activities.testing.BatchDriver;
 import org.edm.activities.testing.Fixtures;
 import org.edm.domain.quota.TaskQuota;
-import org.edm.workflows.sender.TaskSendability;
+import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.TaskStatus;
+import org.edm.workflows.task.TaskSendability;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,9 +72,15 @@ class TaskQuotaTests {
 
     @Test
     void theSystemPauseReasonsAreTheWorkflowsOwn() {
-        assertThat(TaskQuota.HOLDING_PAUSE_REASONS)
+        assertThat(PauseReason.holdingQuotaTexts())
                 .containsExactlyInAnyOrder(TaskSendability.NO_USABLE_SERVICE, TaskSendability.QUOTA_USED_UP);
-        assertThat(TaskQuota.NO_USER_QUOTA).isEqualTo(TaskSendability.NO_USER_QUOTA);
+        assertThat(PauseReason.NO_USABLE_SERVICE.text()).isEqualTo(TaskSendability.NO_USABLE_SERVICE);
+        assertThat(PauseReason.QUOTA_USED_UP.text()).isEqualTo(TaskSendability.QUOTA_USED_UP);
+        assertThat(PauseReason.NO_USER_QUOTA.text()).isEqualTo(TaskSendability.NO_USER_QUOTA);
+        for (String status : List.of(TaskSendability.SENDING, TaskSendability.PAUSED, TaskSendability.FINISHED,
+                TaskSendability.CANCELLED)) {
+            assertThat(TaskStatus.valueOf(status).name()).isEqualTo(status);
+        }
     }
 
     @Test

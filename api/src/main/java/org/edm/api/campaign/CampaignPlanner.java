@@ -14,11 +14,11 @@ import org.edm.api.support.NotFoundException;
 import org.edm.api.support.TemporalUnavailableException;
 import org.edm.api.task.TaskViews;
 import org.edm.domain.campaign.Campaign;
+import org.edm.domain.campaign.CampaignCancellation;
 import org.edm.domain.campaign.CampaignRepository;
 import org.edm.domain.campaign.CampaignStatus;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
-import org.edm.domain.task.TaskCancellation;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskRepository;
 import org.edm.domain.template.TemplateSetRepository;
@@ -60,13 +60,13 @@ class CampaignPlanner {
     private final TransactionTemplate readTx;
     private final TaskQuota quota;
     private final SenderNames senderNames;
-    private final TaskCancellation cancellation;
+    private final CampaignCancellation cancellation;
     private final CampaignPublicIds publicIds;
 
     CampaignPlanner(CampaignRepository campaigns, TaskRepository tasks, TemplateSetRepository templateSets,
                     TaskViews taskViews, CampaignRuns runs, CurrentUser currentUser,
                     PlatformTransactionManager transactionManager, TaskQuota quota, SenderNames senderNames,
-                    TaskCancellation cancellation, CampaignPublicIds publicIds) {
+                    CampaignCancellation cancellation, CampaignPublicIds publicIds) {
         this.cancellation = cancellation;
         this.publicIds = publicIds;
         this.quota = quota;
@@ -261,7 +261,7 @@ class CampaignPlanner {
      * Asks the campaign workflow to stop: tasks not started never start, running ones are cancelled and refund
      * their unsent quota. The workflow marks the campaign CANCELLED when everything has stopped. If no run exists
      * any more (terminated by hand, and its task runs with it), the campaign and all its unended tasks are
-     * cancelled here, started ones exactly as their workflow would cancel them ({@link TaskCancellation}).
+     * cancelled here, started ones exactly as their workflow would cancel them ({@link CampaignCancellation}).
      */
     CampaignDetail cancel(long id, String reason) {
         Campaign campaign = readTx.execute(status -> find(id));
@@ -277,13 +277,10 @@ class CampaignPlanner {
             tx.executeWithoutResult(status -> {
                 Instant now = Instant.now();
                 campaigns.markCancelled(id, EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.PAUSED), now);
-                quota.releaseCampaign(id, QuotaLedger.CANCEL_REFUND, currentUser.id(), why);
-                tasks.cancelUnstarted(id, now);
+                cancellation.cancelUnstartedTasks(id, currentUser.id(), why);
                 // a started task has no workflow left to stop it either (terminating the campaign's run took its
                 // children along): it ends here the way its workflow would end it, unsent deliveries refunded
-                for (long taskId : tasks.findStartedUnendedIds(id)) {
-                    cancellation.cancel(taskId, why);
-                }
+                cancellation.cancelStartedTasks(id, why);
             });
         } catch (RuntimeException e) {
             throw new TemporalUnavailableException("could not signal cancel to campaign " + id

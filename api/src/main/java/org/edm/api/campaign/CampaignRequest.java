@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import org.edm.api.support.EmailLocalPart;
+import org.edm.api.task.RecipientRule;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -3,6 +3,7 @@ package org.edm.api.contact;
 import org.edm.api.security.CurrentUser;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.TaskStatus;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -68,7 +69,7 @@ class ContactErasure {
                 """, p, Long.class);
         for (Long taskId : cancelledIn) {
             Map<String, Object> task = tasks.get(taskId);
-            if (task != null && TaskQuota.holds((String) task.get("status"), (String) task.get("pause_reason"))) {
+            if (task != null && TaskStatus.holdsQuota((String) task.get("status"), (String) task.get("pause_reason"))) {
                 taskQuota.refund(taskId, ((Number) task.get("owner_id")).longValue(), 1, QuotaLedger.CANCEL_REFUND,
                         "a recipient was erased");
             }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.InvalidInputException;
+import org.edm.domain.sender.SenderService;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
@@ -72,12 +73,12 @@ class DashboardController {
                    AND d.status IN ('SENT', 'FAILED', 'UNKNOWN')
                 """, p, (rs, i) -> new Today(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
         Services services = jdbc.queryForObject("""
-                SELECT count(*) FILTER (WHERE s.enabled AND s.health_status = 'ACTIVE'),
+                SELECT count(*) FILTER (WHERE %s),
                        count(*) FILTER (WHERE s.enabled AND s.health_status = 'FROZEN'),
                        count(*) FILTER (WHERE NOT s.enabled)
                   FROM user_sender_service_access a JOIN sender_services s ON s.id = a.sender_service_id
                  WHERE a.user_id = :user
-                """, p, (rs, i) -> new Services(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+                """.formatted(SenderService.USABLE_SQL), p, (rs, i) -> new Services(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
         List<RunningTask> running = jdbc.query("""
                 SELECT t.id, t.campaign_id, c.name, t.name, t.status, t.pause_reason, t.actual_start_time,
                        count(d.id) FILTER (WHERE d.status = 'PENDING'),

@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import org.edm.api.sender.QuotaDays;
+import org.edm.domain.sender.QuotaDay;
+import org.edm.domain.task.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,7 +32,7 @@ class OperationsGauges {
 
     private static final Logger log = LoggerFactory.getLogger(OperationsGauges.class);
     private static final List<String> TASK_STATUSES =
-            List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED", "FINISHED", "FAILED", "CANCELLED");
+            java.util.Arrays.stream(TaskStatus.values()).map(TaskStatus::name).toList();
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -100,8 +101,8 @@ class OperationsGauges {
             Tags tags = Tags.of("sender_service", Long.toString(rs.getLong("id")), "provider", rs.getString("provider"));
             LocalDate quotaDay = rs.getObject("quota_day", LocalDate.class);
             // used_today belongs to quota_day; once the service's day has rolled over, the whole quota is left
-            LocalDate today = QuotaDays.of(now, rs.getObject("reset_time", java.time.LocalTime.class),
-                    QuotaDays.zone(rs.getString("time_zone")));
+            LocalDate today = QuotaDay.of(now, rs.getObject("reset_time", java.time.LocalTime.class),
+                    QuotaDay.zone(rs.getString("time_zone")));
             int used = today.equals(quotaDay) ? rs.getInt("used_today") : 0;
             quota.add(MultiGauge.Row.of(tags, Math.max(0, rs.getInt("daily_quota") - used)));
             frozenRows.add(MultiGauge.Row.of(tags, "FROZEN".equals(rs.getString("health_status")) ? 1 : 0));

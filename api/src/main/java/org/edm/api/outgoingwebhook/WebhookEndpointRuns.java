@@ -1,12 +1,12 @@
 package org.edm.api.outgoingwebhook;
 
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import org.edm.api.temporal.OwnedWorkflows;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.webhook.WebhookEndpointInput;
+import org.edm.workflows.webhook.WebhookEndpointWorkflow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,10 +19,10 @@ class WebhookEndpointRuns {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpointRuns.class);
 
-    private final WorkflowClient client;
+    private final TemporalGateway temporal;
 
-    WebhookEndpointRuns(WorkflowClient client) {
-        this.client = client;
+    WebhookEndpointRuns(TemporalGateway temporal) {
+        this.temporal = temporal;
     }
 
     /**
@@ -33,8 +33,8 @@ class WebhookEndpointRuns {
     void wake(long endpointId, long ownerId) {
         WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.webhookEndpoint(endpointId), ownerId,
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
-        WorkflowStub stub = client.newUntypedWorkflowStub("WebhookEndpointWorkflow", options);
-        stub.signalWithStart("wake", new Object[0], new Object[]{WebhookEndpointInput.start(endpointId)});
+        temporal.signalWithStart(WebhookEndpointWorkflow.class, options, wf -> wf::run,
+                WebhookEndpointInput.start(endpointId), wf -> wf::wake);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.edm.api.quota;
 
-import io.temporal.client.WorkflowClient;
 import org.edm.api.quota.QuotaViews.AdjustmentRequest;
 import org.edm.api.quota.QuotaViews.LedgerEntry;
 import org.edm.api.quota.QuotaViews.QuotaView;
@@ -9,9 +8,10 @@ import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.edm.api.support.PageView;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
-import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PauseReason;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.task.TaskWorkflow;
 import org.slf4j.Logger;
@@ -42,11 +42,11 @@ class QuotaAccounts {
     private final CurrentUser currentUser;
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
-    private final WorkflowClient workflows;
+    private final TemporalGateway temporal;
 
     QuotaAccounts(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger, CurrentUser currentUser,
-                  PlatformTransactionManager transactionManager, WorkflowClient workflows) {
-        this.workflows = workflows;
+                  PlatformTransactionManager transactionManager, TemporalGateway temporal) {
+        this.temporal = temporal;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.currentUser = currentUser;
@@ -85,10 +85,10 @@ class QuotaAccounts {
     private void wakeTasksWaitingForQuota(long userId) {
         List<Long> waiting = jdbc.queryForList("""
                 SELECT id FROM tasks WHERE owner_id = :user AND status = 'PAUSED' AND pause_reason = :reason
-                """, Map.of("user", userId, "reason", TaskQuota.NO_USER_QUOTA), Long.class);
+                """, Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
         for (long taskId : waiting) {
             try {
-                workflows.newWorkflowStub(TaskWorkflow.class, WorkflowIds.task(taskId)).quotaGranted();
+                temporal.signal(TaskWorkflow.class, WorkflowIds.task(taskId), TaskWorkflow::quotaGranted);
             } catch (RuntimeException e) {
                 log.info("task-{} not told about the quota granted ({}); its next recheck will see it", taskId,
                         e.toString());
@@ -139,7 +139,7 @@ class QuotaAccounts {
                            AND (t.status = 'SENDING' OR (t.status = 'PAUSED' AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """, new MapSqlParameterSource("id", userId).addValue("holding", TaskQuota.HOLDING_PAUSE_REASONS));
+                """, new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();
         return new QuotaView(userId, balance, ((Number) row.get("unstarted")).longValue(),
                 ((Number) row.get("running")).longValue(), ledger.lowThreshold(), balance < ledger.lowThreshold());

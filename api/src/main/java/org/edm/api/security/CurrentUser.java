@@ -1,5 +1,7 @@
 package org.edm.api.security;
 
+import org.edm.api.support.ForbiddenException;
+
 /**
  * Who is making the current request. Every owner-scoped query filters on {@link #id()} (INV-5); admin-only
  * endpoints call {@link #requireAdmin()}. The one implementation ({@link SignedInUser}) reads the Spring

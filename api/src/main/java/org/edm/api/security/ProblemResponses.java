@@ -1,11 +1,9 @@
 package org.edm.api.security;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.edm.api.support.ProblemWriter;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -13,7 +11,6 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.net.URI;
 
 /**
  * 401 and 403 decided before a controller runs leave as the same RFC 7807 ProblemDetail JSON as every other
@@ -25,10 +22,10 @@ public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedH
     /** Request attribute set by {@link BearerTokenFilter} when a bearer token was presented but is not live. */
     static final String REJECTED_TOKEN = ProblemResponses.class.getName() + ".rejectedToken";
 
-    private final ObjectMapper json;
+    private final ProblemWriter writer;
 
-    public ProblemResponses(ObjectMapper json) {
-        this.json = json;
+    public ProblemResponses(ProblemWriter writer) {
+        this.writer = writer;
     }
 
     @Override
@@ -53,14 +50,8 @@ public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedH
         write(request, response, HttpStatus.FORBIDDEN, "Forbidden", "only an admin may do this");
     }
 
-    /** For filters that answer before a controller runs (e.g. the request size limits). */
-    public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
-                      String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        problem.setInstance(URI.create(request.getRequestURI()));
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
+                       String detail) throws IOException {
+        writer.write(request, response, status, title, detail);
     }
 }

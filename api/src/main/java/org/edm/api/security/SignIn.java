@@ -1,5 +1,7 @@
 package org.edm.api.security;
 
+import org.edm.api.support.SignInRefusedException;
+import org.edm.api.support.TooManySignInsException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 

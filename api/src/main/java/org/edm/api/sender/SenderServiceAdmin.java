@@ -8,6 +8,8 @@ import org.edm.api.support.NotFoundException;
 import org.edm.domain.alert.AlertKinds;
 import org.edm.domain.alert.Alerts;
 import org.edm.domain.crypto.SecretBox;
+import org.edm.domain.sender.ProviderSettings;
+import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.sender.SenderServiceRepository;
@@ -31,7 +33,6 @@ import java.util.Set;
 class SenderServiceAdmin {
 
     static final String DEFAULT_TIME_ZONE = "Asia/Shanghai";
-    static final String DEFAULT_ENGAGELAB_ENDPOINT = "https://email.api.engagelab.cc";
 
     private final SenderServiceRepository services;
     private final UserSenderServiceAccessRepository access;
@@ -98,9 +99,9 @@ class SenderServiceAdmin {
             throw new InvalidInputException("remaining_today", "must be at most the daily quota ("
                     + service.getDailyQuota() + "); raise daily_quota first");
         }
-        java.time.ZoneId zone = QuotaDays.zone(service.getTimeZone());
+        java.time.ZoneId zone = QuotaDay.zone(service.getTimeZone());
         services.setRemainingToday(id, remainingToday,
-                QuotaDays.of(Instant.now(), service.getResetTime(), zone));
+                QuotaDay.of(Instant.now(), service.getResetTime(), zone));
         SenderServiceView after = view(find(id));
         return after;
     }
@@ -382,41 +383,32 @@ class SenderServiceAdmin {
 
     /** The non-secret settings of the request's provider, exactly as stored in {@code sender_services.settings}. */
     private static Map<String, Object> settingsOf(SenderServiceRequest request) {
-        Map<String, Object> settings = new LinkedHashMap<>();
         if (request.smtp() != null) {
             SenderServiceRequest.Smtp smtp = request.smtp();
-            settings.put("host", smtp.host().trim());
-            settings.put("port", smtp.port());
-            settings.put("username", smtp.username() == null || smtp.username().isBlank() ? null : smtp.username());
-            settings.put("tls", smtp.tls() == null || smtp.tls());
             SenderServiceRequest.Imap imap = smtp.imap();
+            ProviderSettings.Imap imapSettings = null;
             if (imap != null) {
                 boolean ssl = imap.ssl() == null || imap.ssl();
                 // exactly what the mailbox poller reads (MailboxActivitiesImpl): settings.imap and imap_password
-                Map<String, Object> imapSettings = new LinkedHashMap<>();
-                imapSettings.put("host", imap.host().trim());
-                imapSettings.put("port", imap.port() != null ? imap.port() : ssl ? 993 : 143);
-                if (imap.username() != null && !imap.username().isBlank()) {
-                    imapSettings.put("username", imap.username());
-                }
-                imapSettings.put("ssl", ssl);
-                imapSettings.put("folder", imap.folder() == null || imap.folder().isBlank()
-                        ? "INBOX" : imap.folder().trim());
-                settings.put("imap", imapSettings);
+                imapSettings = new ProviderSettings.Imap(imap.host().trim(),
+                        imap.port() != null ? imap.port() : ssl ? 993 : 143,
+                        imap.username() == null || imap.username().isBlank() ? null : imap.username(), ssl,
+                        imap.folder() == null || imap.folder().isBlank() ? "INBOX" : imap.folder().trim());
             }
+            return new ProviderSettings.Smtp(smtp.host().trim(), smtp.port(),
+                    smtp.username() == null || smtp.username().isBlank() ? null : smtp.username(),
+                    smtp.tls() == null || smtp.tls(), null, imapSettings).toStored();
         } else if (request.aliyun() != null) {
             SenderServiceRequest.Aliyun aliyun = request.aliyun();
-            settings.put("access_key_id", aliyun.accessKeyId().trim());
-            settings.put("region", aliyun.region() == null ? "cn-hangzhou" : aliyun.region());
-            settings.put("account_name", blankToNull(aliyun.accountName()));
-            settings.put("from_alias", blankToNull(aliyun.fromAlias()));
+            return new ProviderSettings.AliyunDm(aliyun.accessKeyId().trim(),
+                    aliyun.region() == null ? ProviderSettings.DEFAULT_ALIYUN_REGION : aliyun.region(),
+                    blankToNull(aliyun.accountName()), blankToNull(aliyun.fromAlias()), null).toStored();
         } else if (request.engagelab() != null) {
             SenderServiceRequest.EngageLab engagelab = request.engagelab();
-            settings.put("api_user", engagelab.apiUser().trim());
-            settings.put("endpoint", engagelab.endpoint() == null || engagelab.endpoint().isBlank()
-                    ? DEFAULT_ENGAGELAB_ENDPOINT : engagelab.endpoint().trim().replaceAll("/+$", ""));
+            return new ProviderSettings.EngageLab(engagelab.apiUser().trim(),
+                    ProviderSettings.EngageLab.endpoint(engagelab.endpoint()), null).toStored();
         }
-        return settings;
+        return new LinkedHashMap<>();
     }
 
     private static void mergeSecret(Map<String, String> sealed, String field, String value) {

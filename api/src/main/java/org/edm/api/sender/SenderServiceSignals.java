@@ -1,7 +1,8 @@
 package org.edm.api.sender;
 
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import org.edm.api.temporal.TemporalGateway;
+import org.edm.api.temporal.TemporalGateway.QueryAnswer;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sender.SenderServiceStatus;
 import org.edm.workflows.sender.SenderServiceWorkflow;
@@ -13,10 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Tells a running {@code sender-service-{id}} workflow that an admin changed its service. */
 @Component
@@ -26,10 +23,10 @@ class SenderServiceSignals {
 
     private static final Duration QUERY_DEADLINE = Duration.ofSeconds(2);
 
-    private final WorkflowClient client;
+    private final TemporalGateway temporal;
 
-    SenderServiceSignals(WorkflowClient client) {
-        this.client = client;
+    SenderServiceSignals(TemporalGateway temporal) {
+        this.temporal = temporal;
     }
 
     /**
@@ -40,7 +37,7 @@ class SenderServiceSignals {
     void configurationChanged(long serviceId) {
         String workflowId = WorkflowIds.senderService(serviceId);
         try {
-            client.newWorkflowStub(SenderServiceWorkflow.class, workflowId).configurationChanged();
+            temporal.signal(SenderServiceWorkflow.class, workflowId, SenderServiceWorkflow::configurationChanged);
         } catch (WorkflowNotFoundException notRunning) {
             log.debug("{} is not running; nothing to tell", workflowId);
         } catch (RuntimeException e) {
@@ -55,29 +52,20 @@ class SenderServiceSignals {
      */
     Optional<SenderServiceView.Live> live(long serviceId) {
         String workflowId = WorkflowIds.senderService(serviceId);
-        CompletableFuture<SenderServiceStatus> query = CompletableFuture.supplyAsync(() ->
-                client.newUntypedWorkflowStub(workflowId).query("status", SenderServiceStatus.class));
-        try {
-            SenderServiceStatus status = query.get(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            boolean cooling = "COOLING".equals(status.state());
-            Instant until = status.sleepingUntilEpochMillis() == null ? null
-                    : Instant.ofEpochMilli(status.sleepingUntilEpochMillis());
-            return Optional.of(new SenderServiceView.Live(status.state(), cooling ? until : null,
-                    "QUOTA_EXHAUSTED".equals(status.state()) ? until : null, status.waitingTaskIds()));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WorkflowNotFoundException
-                    || e.getCause() instanceof io.temporal.client.WorkflowQueryRejectedException) {
+        QueryAnswer<SenderServiceStatus> answer = temporal.query(workflowId, "status", SenderServiceStatus.class,
+                QUERY_DEADLINE);
+        if (!answer.answered()) {
+            if (answer.missing() == QueryAnswer.Missing.NOT_RUNNING) {
                 return Optional.of(new SenderServiceView.Live("NOT_RUNNING", null, null, List.of()));
             }
-            log.debug("could not query {}: {}", workflowId, e.getCause().toString());
-            return Optional.empty();
-        } catch (TimeoutException e) {
-            query.cancel(true);
-            log.debug("{} did not answer its status query within {}", workflowId, QUERY_DEADLINE);
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.debug("could not query {}: {}", workflowId, answer.reason());
             return Optional.empty();
         }
+        SenderServiceStatus status = answer.value();
+        boolean cooling = "COOLING".equals(status.state());
+        Instant until = status.sleepingUntilEpochMillis() == null ? null
+                : Instant.ofEpochMilli(status.sleepingUntilEpochMillis());
+        return Optional.of(new SenderServiceView.Live(status.state(), cooling ? until : null,
+                "QUOTA_EXHAUSTED".equals(status.state()) ? until : null, status.waitingTaskIds()));
     }
 }

@@ -1,5 +1,6 @@
 package org.edm.api.sender;
 
+import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 
@@ -73,17 +74,17 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
         EngageLabView engagelab = s.getProvider() == SenderProvider.ENGAGELAB
                 ? new EngageLabView(asString(settings.get("api_user")), asString(settings.get("endpoint")))
                 : null;
-        ZoneId zone = QuotaDays.zone(s.getTimeZone());
-        LocalDate today = QuotaDays.of(now, s.getResetTime(), zone);
+        ZoneId zone = QuotaDay.zone(s.getTimeZone());
+        LocalDate today = QuotaDay.of(now, s.getResetTime(), zone);
         boolean countsToday = s.getQuotaDay() != null && !s.getQuotaDay().isBefore(today);
         int usedToday = countsToday ? s.getUsedToday() : 0;
-        String state = !s.isEnabled() ? "DISABLED" : s.getHealthStatus().name();
+        String state = s.state();
         return new SenderServiceView(s.getId(), s.getName(), s.getProvider(), s.getDomain(), smtp, aliyun, engagelab,
                 s.hasSecret(), s.getProvider() == SenderProvider.SMTP && secretFields.contains("password"), state,
                 // used_today is the stored counter (of quota_day); remaining_today is what the send path would see now
                 s.getDailyQuota(), s.getUsedToday(), Math.max(0, s.getDailyQuota() - usedToday), sendsToday,
-                QuotaDays.startOf(today, s.getResetTime(), zone),
-                QuotaDays.startOf(today.plusDays(1), s.getResetTime(), zone), s.getThrottleSeconds().doubleValue(),
+                QuotaDay.startOf(today, s.getResetTime(), zone),
+                QuotaDay.startOf(today.plusDays(1), s.getResetTime(), zone), s.getThrottleSeconds().doubleValue(),
                 s.getResetTime().format(DateTimeFormatter.ofPattern("HH:mm")), s.getTimeZone(),
                 s.getFailureThreshold(), s.getFailureWindowMinutes(), s.isEnabled(), s.getHealthStatus().name(),
                 s.getFrozenReason(), s.getFrozenAt(), s.getConsecutiveFailures(), s.getLastError(),

@@ -4,6 +4,7 @@ import org.edm.api.security.CurrentUser;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -23,7 +24,7 @@ import java.util.List;
 public class SenderNames {
 
     /** Task states in which the name will still be used to send. */
-    private static final List<String> UNFINISHED = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
+    private static final List<String> UNFINISHED = TaskStatus.names(TaskStatus.NOT_ENDED);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;

@@ -1,12 +1,11 @@
 package org.edm.api.sending;
 
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import org.edm.api.temporal.OwnedWorkflows;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.sending.DomainVerificationInput;
 import org.edm.workflows.sending.DomainVerificationWorkflow;
@@ -21,10 +20,10 @@ class SendingRuns {
 
     private static final Logger log = LoggerFactory.getLogger(SendingRuns.class);
 
-    private final WorkflowClient client;
+    private final TemporalGateway temporal;
 
-    SendingRuns(WorkflowClient client) {
-        this.client = client;
+    SendingRuns(TemporalGateway temporal) {
+        this.temporal = temporal;
     }
 
     /**
@@ -34,14 +33,15 @@ class SendingRuns {
     void checkNow(long domainId, long ownerId) {
         WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.sendingDomain(domainId), ownerId,
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
-        WorkflowStub stub = client.newUntypedWorkflowStub("DomainVerificationWorkflow", options);
-        stub.signalWithStart("checkNow", new Object[0], new Object[]{DomainVerificationInput.start(domainId)});
+        temporal.signalWithStart(DomainVerificationWorkflow.class, options, wf -> wf::run,
+                DomainVerificationInput.start(domainId), wf -> wf::checkNow);
     }
 
     /** After a domain is deleted: its workflow checks once more, finds it gone and ends. Best effort. */
     void domainDeleted(long domainId) {
         try {
-            client.newWorkflowStub(DomainVerificationWorkflow.class, WorkflowIds.sendingDomain(domainId)).checkNow();
+            temporal.signal(DomainVerificationWorkflow.class, WorkflowIds.sendingDomain(domainId),
+                    DomainVerificationWorkflow::checkNow);
         } catch (WorkflowNotFoundException notRunning) {
             log.debug("domain-{} is not running", domainId);
         } catch (RuntimeException e) {
@@ -55,7 +55,7 @@ class SendingRuns {
         WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.senderMailbox(mailboxId), ownerId,
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
         try {
-            WorkflowClient.start(client.newWorkflowStub(MailboxProvisioningWorkflow.class, options)::run, mailboxId);
+            temporal.start(MailboxProvisioningWorkflow.class, options, wf -> wf::run, mailboxId);
         } catch (WorkflowExecutionAlreadyStarted already) {
             log.info("sender-mailbox-{} was already started", mailboxId);
         }

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.ChangesState;
+import org.edm.api.audit.ChangesState;
 import org.edm.domain.user.EmailVerification;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;

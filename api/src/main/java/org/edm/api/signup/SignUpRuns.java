@@ -1,10 +1,10 @@
 package org.edm.api.signup;
 
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import org.edm.api.support.TemporalUnavailableException;
 import org.edm.api.temporal.OwnedWorkflows;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.signup.SignUpVerificationInput;
 import org.edm.workflows.signup.SignUpVerificationWorkflow;
@@ -18,10 +18,10 @@ class SignUpRuns {
 
     private static final Logger log = LoggerFactory.getLogger(SignUpRuns.class);
 
-    private final WorkflowClient client;
+    private final TemporalGateway temporal;
 
-    SignUpRuns(WorkflowClient client) {
-        this.client = client;
+    SignUpRuns(TemporalGateway temporal) {
+        this.temporal = temporal;
     }
 
     /**
@@ -32,9 +32,9 @@ class SignUpRuns {
      */
     void start(long userId) {
         WorkflowOptions options = OwnedWorkflows.options(WorkflowIds.signUp(userId), userId, null);
-        SignUpVerificationWorkflow workflow = client.newWorkflowStub(SignUpVerificationWorkflow.class, options);
         try {
-            WorkflowClient.start(workflow::run, new SignUpVerificationInput(userId));
+            temporal.start(SignUpVerificationWorkflow.class, options, wf -> wf::run,
+                    new SignUpVerificationInput(userId));
         } catch (WorkflowExecutionAlreadyStarted alreadyRunning) {
             log.info("sign-up-{} is already sending a verification mail", userId);
         } catch (RuntimeException e) {

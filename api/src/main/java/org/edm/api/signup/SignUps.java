@@ -1,10 +1,11 @@
 package org.edm.api.signup;
 
 import org.edm.api.security.Passwords;
-import org.edm.api.support.AuditActor;
+import org.edm.api.audit.AuditActor;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
+import org.edm.api.support.TooManySignUpsException;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.user.EmailVerification;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

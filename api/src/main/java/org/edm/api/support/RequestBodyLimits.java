@@ -7,7 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.edm.api.security.ProblemResponses;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -33,9 +32,9 @@ import java.nio.charset.StandardCharsets;
 class RequestBodyLimits extends OncePerRequestFilter {
 
     private final RequestLimits limits;
-    private final ProblemResponses problems;
+    private final ProblemWriter problems;
 
-    RequestBodyLimits(RequestLimits limits, ProblemResponses problems) {
+    RequestBodyLimits(RequestLimits limits, ProblemWriter problems) {
         this.limits = limits;
         this.problems = problems;
     }

@@ -36,10 +36,15 @@ class TaskController {
     private final TaskRepository tasks;
     private final TaskViews views;
     private final CurrentUser currentUser;
+    private final TaskEdits edits;
     private final TaskLifecycle lifecycle;
+    private final TaskReads reads;
 
-    TaskController(TaskRepository tasks, TaskViews views, CurrentUser currentUser, TaskLifecycle lifecycle) {
+    TaskController(TaskRepository tasks, TaskViews views, CurrentUser currentUser, TaskEdits edits,
+                   TaskLifecycle lifecycle, TaskReads reads) {
+        this.edits = edits;
         this.lifecycle = lifecycle;
+        this.reads = reads;
         this.tasks = tasks;
         this.views = views;
         this.currentUser = currentUser;
@@ -59,21 +64,21 @@ class TaskController {
     @Operation(summary = "Add a task to a DRAFT, ACTIVE or PAUSED campaign",
             description = "A running campaign re-plans at once: the new task runs at its plan_time.")
     TaskView create(@Valid @RequestBody TaskRequest request) {
-        return lifecycle.create(request);
+        return edits.create(request);
     }
 
     @PutMapping("/{id}")
     @Operation(summary = "Change (e.g. re-time) a task that has not started",
             description = "409 once the task has started sending: it can then only be paused or cancelled (F15).")
     TaskView update(@PathVariable long id, @Valid @RequestBody TaskRequest request) {
-        return lifecycle.update(id, request);
+        return edits.update(id, request);
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove a task that has not started (409 once it has)")
     void delete(@PathVariable long id) {
-        lifecycle.delete(id);
+        edits.delete(id);
     }
 
     @PostMapping("/{id}/pause")
@@ -113,22 +118,22 @@ class TaskController {
     @Operation(summary = "Status, pause reason, planned vs actual audience, counts by delivery state and template, "
             + "plan/start/end times and, while running, the task workflow's own progress query")
     TaskProgressView progress(@PathVariable long id) {
-        return lifecycle.progress(id);
+        return reads.progress(id);
     }
 
     @GetMapping("/{id}/log")
     @Operation(summary = "The task's execution log: every state change with time and reason")
     List<TaskLogEntry> log(@PathVariable long id) {
-        return lifecycle.log(id);
+        return reads.log(id);
     }
 
     @GetMapping(value = "/{id}/failures.csv", produces = "text/csv")
     @Operation(summary = "The task's failed deliveries as CSV: email, nickname, error, time")
     void failures(@PathVariable long id, HttpServletResponse response) throws IOException {
-        lifecycle.requireTask(id); // 404 before any byte is written
+        reads.requireTask(id); // 404 before any byte is written
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"task-" + id + "-failures.csv\"");
-        lifecycle.writeFailures(id, response.getWriter());
+        reads.writeFailures(id, response.getWriter());
     }
 
     @GetMapping("/{id}")

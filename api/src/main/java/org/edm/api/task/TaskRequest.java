@@ -5,7 +5,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import org.edm.api.campaign.RecipientRule;
 import org.edm.api.support.EmailLocalPart;
 
 import java.time.OffsetDateTime;

@@ -1,7 +1,6 @@
 package org.edm.api.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.edm.api.security.ProblemResponses;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -17,7 +16,7 @@ class RequestBodyLimitsTests {
 
     private final RequestBodyLimits filter = new RequestBodyLimits(new RequestLimits(DataSize.ofKilobytes(256),
             DataSize.ofKilobytes(16), DataSize.ofMegabytes(10), DataSize.ofMegabytes(5)),
-            new ProblemResponses(new ObjectMapper()));
+            new ProblemWriter(new ObjectMapper()));
 
     /** What a servlet container gives for a chunked body: the bytes, no length. */
     private static MockHttpServletRequest chunked(String path, int size) {

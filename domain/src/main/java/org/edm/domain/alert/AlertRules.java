@@ -1,6 +1,6 @@
 package org.edm.domain.alert;
 
-import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PauseReason;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -16,10 +16,6 @@ import java.util.List;
  */
 @Component
 public class AlertRules {
-
-    /** Pause reasons of F20 (the seed's own strings; TaskSendability in workflows holds the same ones). */
-    static final String NO_USABLE_SERVICE = "当前没有可用发信服务";
-    static final String SERVICE_QUOTA_USED_UP = "当前可用的发信服务额度已用完，请等待第二天恢复";
 
     /** The thresholds ({@code edm.alerts.*}). */
     public record Thresholds(int bounceWindow, int bounceMinSends, double bounceRate, int openRateTasks,
@@ -58,8 +54,9 @@ public class AlertRules {
 
     public Outcome evaluate() {
         List<Alerts.Reconciled> all = List.of(bounceRate(), openRate(), frozenServices(),
-                pausedTasks(AlertKinds.TASK_PAUSED_NO_SERVICE, List.of(NO_USABLE_SERVICE)),
-                pausedTasks(AlertKinds.TASK_PAUSED_NO_QUOTA, List.of(SERVICE_QUOTA_USED_UP, TaskQuota.NO_USER_QUOTA)),
+                pausedTasks(AlertKinds.TASK_PAUSED_NO_SERVICE, List.of(PauseReason.NO_USABLE_SERVICE.text())),
+                pausedTasks(AlertKinds.TASK_PAUSED_NO_QUOTA,
+                        List.of(PauseReason.QUOTA_USED_UP.text(), PauseReason.NO_USER_QUOTA.text())),
                 quotaBackUp(), failingDomains());
         return new Outcome(all.stream().mapToInt(Alerts.Reconciled::raised).sum(),
                 all.stream().mapToInt(Alerts.Reconciled::resolved).sum(), alerts.unresolved());

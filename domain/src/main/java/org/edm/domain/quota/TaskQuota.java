@@ -2,7 +2,9 @@ package org.edm.domain.quota;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.edm.domain.task.PauseReason;
 import org.edm.domain.task.RecipientRule;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -18,10 +20,10 @@ import java.util.Map;
  * <ul>
  *   <li>Not started (DRAFT, SCHEDULED): {@code tasks.quota_reserved}, its planned audience, reserved when its campaign
  *       is activated or when it is added to a running campaign.</li>
- *   <li>Started and {@link #holds holding} (SENDING, or PAUSED by the system for want of a usable sender service or
- *       of service quota, F20): exactly its PENDING deliveries. A delivery's unit is consumed when the send path
- *       claims it (sent, failed or unknown alike: a failed send is never refunded); one skipped before any attempt
- *       (suppressed since the start, contact deleted) is refunded (SKIP_REFUND).</li>
+ *   <li>Started and {@link TaskStatus#holdsQuota holding} (SENDING, or PAUSED by the system for want of a usable
+ *       sender service or of service quota, F20): exactly its PENDING deliveries. A delivery's unit is consumed when
+ *       the send path claims it (sent, failed or unknown alike: a failed send is never refunded); one skipped before
+ *       any attempt (suppressed since the start, contact deleted) is refunded (SKIP_REFUND).</li>
  *   <li>Started and not holding (PAUSED by an operator or for want of user quota, or ended): nothing.</li>
  * </ul>
  * Every method here expects the caller's transaction to hold the task's row lock ({@code FOR UPDATE}) when it moves
@@ -30,16 +32,6 @@ import java.util.Map;
  */
 @Component
 public class TaskQuota {
-
-    /** F20, the seed's own text: a task paused because its owner has no quota for it. */
-    public static final String NO_USER_QUOTA = "当前没有发信额度";
-
-    /**
-     * F20 pause reasons under which the task keeps holding its PENDING deliveries (the same strings as
-     * {@code org.edm.workflows.sender.TaskSendability}; a test in activities keeps them equal).
-     */
-    public static final List<String> HOLDING_PAUSE_REASONS = List.of("当前没有可用发信服务",
-            "当前可用的发信服务额度已用完，请等待第二天恢复");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,11 +51,6 @@ public class TaskQuota {
 
     public QuotaLedger ledger() {
         return ledger;
-    }
-
-    /** Whether a started task in this state holds its PENDING deliveries' quota. */
-    public static boolean holds(String status, String pauseReason) {
-        return "SENDING".equals(status) || ("PAUSED".equals(status) && HOLDING_PAUSE_REASONS.contains(pauseReason));
     }
 
     public static String reference(long taskId) {
@@ -121,9 +108,10 @@ public class TaskQuota {
         }
         List<Map<String, Object>> tasks = jdbc.queryForList("""
                 SELECT id, campaign_id, recipient_rule::text AS rule FROM tasks
-                 WHERE id IN (:ids) AND owner_id = :owner AND status IN ('DRAFT', 'SCHEDULED') AND quota_reserved = 0
+                 WHERE id IN (:ids) AND owner_id = :owner AND status IN (:notStarted) AND quota_reserved = 0
                  ORDER BY id FOR UPDATE
-                """, new MapSqlParameterSource("ids", taskIds).addValue("owner", ownerId));
+                """, new MapSqlParameterSource("ids", taskIds).addValue("owner", ownerId)
+                .addValue("notStarted", TaskStatus.names(TaskStatus.NOT_STARTED)));
         long[] planned = new long[tasks.size()];
         long total = 0;
         for (int i = 0; i < tasks.size(); i++) {
@@ -212,7 +200,7 @@ public class TaskQuota {
         } catch (QuotaShortfallException e) {
             ledger.credit(ownerId, held, QuotaLedger.PAUSE_REFUND, reference(taskId), null,
                     "started with " + pending + " to send but only " + (held + e.balance())
-                            + " quota: reservation returned, task paused (" + NO_USER_QUOTA + ")");
+                            + " quota: reservation returned, task paused (" + PauseReason.NO_USER_QUOTA.text() + ")");
             return false;
         }
     }

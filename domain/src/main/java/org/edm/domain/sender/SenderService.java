@@ -266,4 +266,25 @@ public class SenderService extends Timestamped {
     public enum HealthStatus {
         ACTIVE, FROZEN
     }
+
+    /**
+     * The one rule for "may this service send at all": enabled by an admin and not frozen. The send path adds only
+     * whether this worker has a provider for it; publishing demand, the F20 check and the dashboard ask the same.
+     * As SQL on {@code sender_services s}: {@link #USABLE_SQL}.
+     */
+    public static boolean usable(boolean enabled, String healthStatus) {
+        return enabled && HealthStatus.ACTIVE.name().equals(healthStatus);
+    }
+
+    /** {@link #usable(boolean, String)} as a condition on {@code sender_services} aliased {@code s}. */
+    public static final String USABLE_SQL = "s.enabled AND s.health_status = 'ACTIVE'";
+
+    public boolean isUsable() {
+        return usable(enabled, healthStatus.name());
+    }
+
+    /** What an admin reads: DISABLED when switched off, else ACTIVE or FROZEN. */
+    public String state() {
+        return enabled ? healthStatus.name() : "DISABLED";
+    }
 }

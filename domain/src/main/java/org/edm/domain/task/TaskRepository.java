@@ -1,11 +1,9 @@
 package org.edm.domain.task;
 
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -30,17 +28,4 @@ public interface TaskRepository extends JpaRepository<Task, Long> {
              group by d.task_id, d.status
             """, nativeQuery = true)
     List<DeliveryStatusCount> countDeliveriesByStatus(@Param("taskIds") Collection<Long> taskIds);
-
-    /** Ids of a campaign's tasks that have started and not ended (SENDING or PAUSED). */
-    @Query(value = "select id from tasks where campaign_id = :campaignId and status in ('SENDING', 'PAUSED') "
-            + "order by id", nativeQuery = true)
-    List<Long> findStartedUnendedIds(@Param("campaignId") long campaignId);
-
-    /** Cancels the tasks of a campaign that never started (used when its workflow is gone). */
-    @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Query(value = """
-            update tasks set status = 'CANCELLED', updated_at = :at
-             where campaign_id = :campaignId and status in ('DRAFT', 'SCHEDULED')
-            """, nativeQuery = true)
-    int cancelUnstarted(@Param("campaignId") long campaignId, @Param("at") Instant at);
 }

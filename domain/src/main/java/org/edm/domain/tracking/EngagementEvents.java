@@ -184,7 +184,7 @@ public class EngagementEvents {
         if (inserted == 0) {
             return false;
         }
-        outgoing.publish(delivery.ownerId(), WebhookEventType.of(event.type()), webhookData(delivery, event));
+        outgoing.publish(delivery.ownerId(), webhookType(event.type()), webhookData(delivery, event));
         if (delivery.contactId() == null || event.machine()
                 || (event.type() == EventType.BOUNCE && !event.hardBounce())) {
             // a soft bounce (mailbox full, delayed) is recorded, but the address is not "bounced"
@@ -249,5 +249,20 @@ public class EngagementEvents {
 
     private static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /**
+     * The outgoing event an engagement event becomes. Here rather than on {@link WebhookEventType}: tracking publishes
+     * to webhooks, webhooks know nothing of tracking.
+     */
+    static WebhookEventType webhookType(EventType engagement) {
+        return switch (engagement) {
+            case DELIVERED -> WebhookEventType.MESSAGE_DELIVERED;
+            case BOUNCE -> WebhookEventType.MESSAGE_BOUNCED;
+            case OPEN -> WebhookEventType.MESSAGE_OPENED;
+            case CLICK -> WebhookEventType.MESSAGE_CLICKED;
+            case UNSUBSCRIBE -> WebhookEventType.MESSAGE_UNSUBSCRIBED;
+            case REPLY -> WebhookEventType.MESSAGE_REPLIED;
+        };
     }
 }

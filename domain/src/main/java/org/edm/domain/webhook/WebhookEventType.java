@@ -1,7 +1,5 @@
 package org.edm.domain.webhook;
 
-import org.edm.domain.tracking.EventType;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -31,17 +29,5 @@ public enum WebhookEventType {
 
     public static Optional<WebhookEventType> ofWireName(String name) {
         return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
-    }
-
-    /** The outgoing event an engagement event becomes. */
-    public static WebhookEventType of(EventType engagement) {
-        return switch (engagement) {
-            case DELIVERED -> MESSAGE_DELIVERED;
-            case BOUNCE -> MESSAGE_BOUNCED;
-            case OPEN -> MESSAGE_OPENED;
-            case CLICK -> MESSAGE_CLICKED;
-            case UNSUBSCRIBE -> MESSAGE_UNSUBSCRIBED;
-            case REPLY -> MESSAGE_REPLIED;
-        };
     }
 }

@@ -1,7 +1,7 @@
 package org.edm.domain.alert;
 
 import org.edm.domain.quota.QuotaLedger;
-import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PauseReason;
 import org.edm.domain.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +114,7 @@ class AlertRulesTests {
                 service);
         long campaign = campaign(operator);
         long noService = task(campaign, operator, 0, "PAUSED", "当前没有可用发信服务");
-        long noQuota = task(campaign, operator, 1, "PAUSED", TaskQuota.NO_USER_QUOTA);
+        long noQuota = task(campaign, operator, 1, "PAUSED", PauseReason.NO_USER_QUOTA.text());
         task(campaign, operator, 2, "PAUSED", "paused by operator");
         long domain = jdbc.queryForObject("""
                 INSERT INTO sending_domains (owner_id, name, status, verification_token, dkim_selector,
@@ -163,8 +163,8 @@ class AlertRulesTests {
         jdbc.update("UPDATE sender_services SET health_status = 'FROZEN' WHERE id IN (?, ?)", shared, foreign);
         long mine = campaign(operator);
         long theirs = campaign(other);
-        task(mine, operator, 0, "PAUSED", TaskQuota.NO_USER_QUOTA);
-        long theirTask = task(theirs, other, 0, "PAUSED", TaskQuota.NO_USER_QUOTA);
+        task(mine, operator, 0, "PAUSED", PauseReason.NO_USER_QUOTA.text());
+        long theirTask = task(theirs, other, 0, "PAUSED", PauseReason.NO_USER_QUOTA.text());
         rules.evaluate();
 
         assertThat(alerts.list(new Alerts.Query(null, null, operator, 50))).extracting(Alert::subject)

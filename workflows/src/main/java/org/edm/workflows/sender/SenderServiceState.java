@@ -1,5 +1,7 @@
 package org.edm.workflows.sender;
 
+import org.edm.workflows.task.TaskDemand;
+
 import java.util.List;
 import java.util.Map;
 

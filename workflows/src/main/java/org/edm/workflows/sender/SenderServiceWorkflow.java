@@ -4,6 +4,8 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import org.edm.workflows.task.TaskDemand;
+
 
 /**
  * The single owner of one sender service's pace ({@code sender-service-{id}}), shared by every user and task:

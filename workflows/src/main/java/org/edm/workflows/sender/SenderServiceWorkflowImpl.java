@@ -8,6 +8,7 @@ import io.temporal.workflow.WorkflowInit;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.FindableState;
 import org.edm.workflows.WorkflowIds;
+import org.edm.workflows.task.TaskDemand;
 import org.edm.workflows.task.TaskWorkflow;
 import org.slf4j.Logger;
 

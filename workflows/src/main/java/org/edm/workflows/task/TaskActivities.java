@@ -2,8 +2,6 @@ package org.edm.workflows.task;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
-import org.edm.workflows.sender.TaskDemand;
-import org.edm.workflows.sender.TaskSendability;
 
 @ActivityInterface
 public interface TaskActivities {
@@ -13,7 +11,7 @@ public interface TaskActivities {
      * matching contact, each with a template drawn uniformly from the task's template set. Idempotent: a retry
      * inserts nothing twice and keeps the templates already drawn. The owner's quota reserved for the planned
      * audience becomes the actual one (refund or extra charge); if the extra cannot be charged the reservation is
-     * returned and the task is PAUSED with {@link org.edm.workflows.sender.TaskSendability#NO_USER_QUOTA}.
+     * returned and the task is PAUSED with {@link org.edm.workflows.task.TaskSendability#NO_USER_QUOTA}.
      */
     @ActivityMethod
     TaskAudience materializeDeliveries(long taskId);
@@ -39,7 +37,7 @@ public interface TaskActivities {
     /**
      * PAUSED → SENDING, clearing the pause reason, with an execution-log row, after reserving the quota of its
      * PENDING deliveries again. Without enough quota the task stays PAUSED with
-     * {@link org.edm.workflows.sender.TaskSendability#NO_USER_QUOTA} (lifted by {@link #refreshSendability}). Returns
+     * {@link org.edm.workflows.task.TaskSendability#NO_USER_QUOTA} (lifted by {@link #refreshSendability}). Returns
      * whether it moved.
      */
     @ActivityMethod

@@ -1,7 +1,5 @@
 package org.edm.workflows.task;
 
-import org.edm.workflows.sender.TaskDemand;
-
 /**
  * What a run of {@code task-{id}} hands to the next one when it continues as new to keep its history short (a task
  * can wait paused for weeks): ids, counts and reasons only. Operator controls are never carried half-applied: a run

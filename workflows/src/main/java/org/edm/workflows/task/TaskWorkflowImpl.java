@@ -5,8 +5,6 @@ import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import org.edm.workflows.EdmSearchAttributes;
 import org.edm.workflows.FindableState;
-import org.edm.workflows.sender.TaskDemand;
-import org.edm.workflows.sender.TaskSendability;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -93,7 +91,7 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         audienceSize = audience.audienceSize();
         findable.name(audience.name());
         if (audience.pending() > 0) {
-            setState("SENDING");
+            setState(TaskSendability.SENDING);
             TaskDemand demand = new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis());
             if (controlsPending()) {
                 // paused or cancelled before the first demand went out
@@ -115,12 +113,12 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     private TaskOutcome end() {
         if (cancelled) {
             lastCounts = activities.countDeliveries(taskId);
-            setState("CANCELLED");
+            setState(TaskSendability.CANCELLED);
             return new TaskOutcome(taskId, state, lastCounts);
         }
         activities.finishTask(taskId);
         lastCounts = activities.countDeliveries(taskId);
-        setState("FINISHED");
+        setState(TaskSendability.FINISHED);
         return new TaskOutcome(taskId, state, lastCounts);
     }
 
@@ -220,13 +218,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
         if (sendability.resumed()) {
             systemPauseReason = null;
             systemPauseRecheck = null;
-            setState("SENDING");
+            setState(TaskSendability.SENDING);
             activities.publishDemand(demand);
             return null;
         }
-        if ("PAUSED".equals(sendability.status()) && sendability.pauseReason() != null) {
+        if (TaskSendability.PAUSED.equals(sendability.status()) && sendability.pauseReason() != null) {
             systemPauseReason = sendability.pauseReason();
-            setState("PAUSED");
+            setState(TaskSendability.PAUSED);
             if (sendability.nextResetEpochMillis() > 0) {
                 // a second past the reset, when the services have rolled their quota day over
                 long untilReset = sendability.nextResetEpochMillis() - Workflow.currentTimeMillis() + 1_000;
@@ -275,13 +273,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
                     continue;
                 }
                 appliedPauseReason = requestedPauseReason;
-                setState("PAUSED");
+                setState(TaskSendability.PAUSED);
                 Workflow.await(() -> cancelReason != null || !Objects.equals(requestedPauseReason,
                         appliedPauseReason));
             } else if (requestedPauseReason == null && appliedPauseReason != null) {
                 activities.resumeTask(taskId, "resumed by operator");
                 appliedPauseReason = null;
-                setState("SENDING");
+                setState(TaskSendability.SENDING);
                 republish = true;
             }
         }
@@ -325,6 +323,6 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     @Override
     public TaskProgress progress() {
         return new TaskProgress(taskId, state, audienceSize, lastCounts,
-                appliedPauseReason != null ? appliedPauseReason : "PAUSED".equals(state) ? systemPauseReason : null);
+                appliedPauseReason != null ? appliedPauseReason : TaskSendability.PAUSED.equals(state) ? systemPauseReason : null);
     }
 }

@@ -5,6 +5,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import org.edm.workflows.TaskQueues;
+import org.edm.workflows.task.TaskDemand;
 import org.edm.workflows.testing.WorkflowTestEnvironments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

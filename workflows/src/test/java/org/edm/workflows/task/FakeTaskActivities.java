@@ -1,7 +1,5 @@
 package org.edm.workflows.task;
 
-import org.edm.workflows.sender.TaskDemand;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -81,11 +79,11 @@ public class FakeTaskActivities implements TaskActivities {
     public final Map<Long, Long> cancelledDeliveries = new ConcurrentHashMap<>();
 
     /** F20 hook: tests set what the sendability check answers; by default the task can send. */
-    public volatile java.util.function.LongFunction<org.edm.workflows.sender.TaskSendability> sendability =
-            taskId -> new org.edm.workflows.sender.TaskSendability("SENDING", null, false, 0);
+    public volatile java.util.function.LongFunction<TaskSendability> sendability =
+            taskId -> new TaskSendability("SENDING", null, false, 0);
 
     @Override
-    public org.edm.workflows.sender.TaskSendability refreshSendability(long taskId) {
+    public TaskSendability refreshSendability(long taskId) {
         return sendability.apply(taskId);
     }
 

@@ -1,4 +1,4 @@
-package org.edm.api.support;
+package org.edm.api.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +83,7 @@ class AuditTrail {
             + " || @annotation(org.springframework.web.bind.annotation.PutMapping)"
             + " || @annotation(org.springframework.web.bind.annotation.PatchMapping)"
             + " || @annotation(org.springframework.web.bind.annotation.DeleteMapping)"
-            + " || @annotation(org.edm.api.support.ChangesState))")
+            + " || @annotation(org.edm.api.audit.ChangesState))")
     Object record(ProceedingJoinPoint call) throws Throwable {
         HttpServletRequest request = currentRequest();
         String pattern = request == null ? null

@@ -1,6 +1,5 @@
-package org.edm.api.signup;
+package org.edm.api.support;
 
-import org.edm.api.security.TooManySignInsException;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.edm.api.security;
+package org.edm.api.support;
 
 import java.time.Duration;
 

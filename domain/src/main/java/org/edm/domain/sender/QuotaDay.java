@@ -1,4 +1,4 @@
-package org.edm.activities.delivery;
+package org.edm.domain.sender;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +16,8 @@ import java.time.zone.ZoneOffsetTransition;
  * <p>Wall-clock comparisons keep this right across daylight-saving changes: when the reset time falls in a gap
  * the new day starts when the clock jumps over it; when it falls in an overlap the day starts at its first
  * occurrence (and callers never move a stored quota day backwards, see {@link #max}).
+ *
+ * <p>The one reading of the rule for the send path (activities) and the admin's view and gauges (api).
  */
 public final class QuotaDay {
 
@@ -38,10 +40,16 @@ public final class QuotaDay {
         return ZonedDateTime.ofLocal(reset, zone, null).toInstant();
     }
 
+    /** When the quota day {@code day} starts: the reset that ends the day before. */
+    public static Instant startOf(LocalDate day, LocalTime resetTime, ZoneId zone) {
+        return endOf(day.minusDays(1), resetTime, zone);
+    }
+
     public static LocalDate max(LocalDate a, LocalDate b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
+    /** The service's zone; Asia/Shanghai when it has none or an unknown one. */
     public static ZoneId zone(String timeZone) {
         try {
             return timeZone == null || timeZone.isBlank() ? ZoneId.of("Asia/Shanghai") : ZoneId.of(timeZone);

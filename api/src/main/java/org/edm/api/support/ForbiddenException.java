@@ -1,4 +1,4 @@
-package org.edm.api.security;
+package org.edm.api.support;
 
 /** The current user may not do this (403). */
 public class ForbiddenException extends RuntimeException {

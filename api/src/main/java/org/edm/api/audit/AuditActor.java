@@ -1,4 +1,4 @@
-package org.edm.api.support;
+package org.edm.api.audit;
 
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;

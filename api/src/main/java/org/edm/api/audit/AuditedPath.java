@@ -1,4 +1,4 @@
-package org.edm.api.support;
+package org.edm.api.audit;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.edm.activities.delivery;
+package org.edm.domain.sender;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +52,15 @@ class QuotaDayTests {
         // the second 01:10 looks like "before the reset" again; callers never move a stored day backwards
         LocalDate later = QuotaDay.of(Instant.parse("2026-11-01T06:10:00Z"), reset, NEW_YORK);
         assertThat(QuotaDay.max(LocalDate.of(2026, 11, 1), later)).isEqualTo(LocalDate.of(2026, 11, 1));
+    }
+
+    @Test
+    void aDayStartsWhereTheDayBeforeEndsAcrossTheSpringGap() {
+        LocalTime reset = LocalTime.of(2, 30);
+        // 2026-03-08 02:30 does not exist in New York: the day starts when the clock jumps, as the day before ends
+        Instant jump = Instant.parse("2026-03-08T07:00:00Z");
+        assertThat(QuotaDay.startOf(LocalDate.of(2026, 3, 8), reset, NEW_YORK)).isEqualTo(jump);
+        assertThat(QuotaDay.startOf(LocalDate.of(2026, 3, 10), LocalTime.of(8, 0), SHANGHAI))
+                .isEqualTo(Instant.parse("2026-03-10T00:00:00Z"));
     }
 }

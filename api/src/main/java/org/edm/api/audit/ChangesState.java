@@ -1,4 +1,4 @@
-package org.edm.api.support;
+package org.edm.api.audit;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,12 +1,11 @@
-package org.edm.domain.task;
+package org.edm.domain.quota;
 
-import org.edm.domain.quota.QuotaLedger;
-import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.TaskStatus;
+import org.edm.domain.task.TaskTransitions;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,12 +16,11 @@ import java.util.Map;
  * Deliveries already being sent finish normally. Calling it again changes nothing.
  * <p>
  * The task workflow's cancel activity uses it, and so does the api when a campaign must be cancelled although its
- * workflow is gone (terminated by hand), so both end a task the same way.
+ * workflow is gone (terminated by hand), so both end a task the same way. It lives with the quota because it is the
+ * task's way out of holding quota: the state change itself is {@link TaskTransitions}'.
  */
 @Component
 public class TaskCancellation {
-
-    private static final List<String> NOT_ENDED = List.of("DRAFT", "SCHEDULED", "SENDING", "PAUSED");
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TaskTransitions transitions;
@@ -47,9 +45,9 @@ public class TaskCancellation {
                 UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
                  WHERE task_id = :taskId AND status = 'PENDING'
                 """, Map.of("taskId", taskId));
-        transitions.moveTask(taskId, NOT_ENDED, "CANCELLED",
+        transitions.moveTask(taskId, TaskStatus.NOT_ENDED, TaskStatus.CANCELLED,
                 reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
-        if (TaskQuota.holds((String) before.get("status"), (String) before.get("pause_reason"))) {
+        if (TaskStatus.holdsQuota((String) before.get("status"), (String) before.get("pause_reason"))) {
             quota.refund(taskId, ((Number) before.get("owner_id")).longValue(), unsent, QuotaLedger.CANCEL_REFUND,
                     reason);
         }

@@ -1,4 +1,4 @@
-package org.edm.api.campaign;
+package org.edm.api.task;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,4 +1,4 @@
-package org.edm.api.support;
+package org.edm.api.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
