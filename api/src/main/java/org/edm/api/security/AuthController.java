@@ -1,6 +1,7 @@
 package org.edm.api.security;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -31,6 +32,7 @@ class AuthController {
     }
 
     @PostMapping("/v1/auth/sign-in")
+    @SecurityRequirements // public
     @Operation(summary = "Sign in; send the token as 'Authorization: Bearer <token>' until expires_at",
             description = "401 'wrong username or password' whether or not the username exists. 429 with "
                     + "Retry-After (seconds) when the username is locked for this client address "

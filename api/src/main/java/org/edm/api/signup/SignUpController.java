@@ -3,6 +3,7 @@ package org.edm.api.signup;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@SecurityRequirements // public: no token (see SecurityConfiguration)
 @Tag(name = "Sign-up", description = "Developers register themselves with an e-mail address and a password, "
         + "then follow the link mailed to them (seed 004 flow 1)")
 class SignUpController {

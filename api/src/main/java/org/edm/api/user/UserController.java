@@ -3,8 +3,10 @@ package org.edm.api.user;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.edm.api.support.InvalidInputException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.edm.api.support.PageView;
+import org.edm.api.support.Paging;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,14 +40,8 @@ class UserController {
 
     @GetMapping("/v1/users")
     @Operation(summary = "All users (admin); pages start at 0")
-    PageView<UserView> list(@RequestParam(defaultValue = "0") int page,
-                            @RequestParam(defaultValue = "50") int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
-        }
+    PageView<UserView> list(@RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                            @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
         return admin.list(page, size);
     }
 

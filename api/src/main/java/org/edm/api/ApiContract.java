@@ -1,0 +1,275 @@
+package org.edm.api;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes /v3/api-docs say exactly what the api answers, so that clients can be generated from it (issue 15):
+ * <ul>
+ *   <li>every error answer is an RFC 9457 problem ({@code application/problem+json}, schema {@code ProblemDetail});
+ *   <li>the error statuses every operation can give follow from what it takes and where it sits, the same rules
+ *       {@code ApiProblemHandler} and the security configuration apply: 400 when it reads a body or a parameter that
+ *       can be malformed, 401 unless it is public, 403 on the admin-only paths ({@code /v1/users/**},
+ *       {@code /v1/admin/**}) and on the developer API (a user token there), 404 when a path names a resource,
+ *       409 for every signed-in change (state conflicts, and the data-integrity net for concurrent changes),
+ *       413 for every body. Statuses only some operations give (402, 422, 429, 503, 403 elsewhere) are declared on
+ *       the operation itself with a description only; their content is filled in here;
+ *   <li>response records promise their properties: every component is required (Jackson writes nulls), and only
+ *       the components marked {@code @Nullable} may be null ({@link RecordSchemas}). Request records keep what Bean
+ *       Validation and {@code @Schema} say.
+ * </ul>
+ * Public operations (sign-in, sign-up, tracking, unsubscribe, provider webhooks) are marked with an empty
+ * {@code @SecurityRequirements} and document their own answers.
+ */
+final class ApiContract implements OpenApiCustomizer {
+
+    static final String PROBLEM_JSON = org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+    private static final String PROBLEM_REF = "#/components/schemas/ProblemDetail";
+    private static final Set<PathItem.HttpMethod> CHANGES = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
+            PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
+
+    private final RecordSchemas records;
+
+    ApiContract(RecordSchemas records) {
+        this.records = records;
+    }
+
+    @Override
+    public void customise(OpenAPI openApi) {
+        openApi.getComponents().addSchemas("ProblemDetail", problemDetail());
+        openApi.getComponents().addSchemas("FieldProblem", new ObjectSchema()
+                .description("one invalid input: the field in the request's JSON names (null for the whole request)")
+                .addProperty("field", nullable(new StringSchema()))
+                .addProperty("message", new StringSchema())
+                .required(List.of("field", "message")));
+        if (openApi.getPaths() == null) {
+            return;
+        }
+        openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            if (operation.getResponses() == null) {
+                operation.setResponses(new ApiResponses());
+            }
+            addErrorStatuses(path, method, operation);
+            operation.getResponses().forEach((status, response) -> {
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    asProblem(response);
+                }
+            });
+        }));
+        promiseResponseProperties(openApi);
+    }
+
+    private static void addErrorStatuses(String path, PathItem.HttpMethod method, Operation operation) {
+        boolean isPublic = operation.getSecurity() != null && operation.getSecurity().isEmpty();
+        boolean developerApi = path.startsWith("/api/v1/");
+        if (operation.getRequestBody() != null || malformable(operation.getParameters())) {
+            add(operation, "400", "invalid input: the errors list names each bad field or parameter");
+        }
+        if (operation.getRequestBody() != null) {
+            add(operation, "413", "the body is larger than its limit (edm.limits.*)");
+        }
+        if (isPublic) {
+            return; // public operations document their own answers
+        }
+        add(operation, "401", developerApi ? "no valid API key (Authorization: Bearer <api key>)"
+                : "no valid bearer token: sign in with POST /v1/auth/sign-in");
+        if (developerApi) {
+            add(operation, "403", "only an API key may call the developer API (a user's token is refused)");
+        } else if (path.equals("/v1/users") || path.startsWith("/v1/users/") || path.startsWith("/v1/admin/")) {
+            add(operation, "403", "only an admin may do this");
+        }
+        boolean namesResource = operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(p -> "path".equals(p.getIn()));
+        if (namesResource) {
+            add(operation, "404", "no such resource, or not yours");
+        }
+        if (CHANGES.contains(method) && !developerApi) {
+            add(operation, "409", "conflicts with the resource's state or with existing data "
+                    + "(e.g. a name already taken, or a change made concurrently)");
+        }
+    }
+
+    /** Whether a parameter can be sent in a form the api refuses: anything but a free optional string. */
+    private static boolean malformable(List<Parameter> parameters) {
+        if (parameters == null) {
+            return false;
+        }
+        for (Parameter p : parameters) {
+            Schema<?> schema = p.getSchema();
+            if (schema == null) {
+                continue;
+            }
+            boolean freeString = "string".equals(typeOf(schema)) && schema.getFormat() == null
+                    && schema.getEnum() == null && schema.getPattern() == null && schema.getMinLength() == null
+                    && schema.getMaxLength() == null;
+            if (!freeString || (Boolean.TRUE.equals(p.getRequired()) && "query".equals(p.getIn()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String typeOf(Schema<?> schema) {
+        if (schema.getType() != null) {
+            return schema.getType();
+        }
+        return schema.getTypes() == null || schema.getTypes().isEmpty() ? null : schema.getTypes().iterator().next();
+    }
+
+    private static void add(Operation operation, String status, String description) {
+        if (!operation.getResponses().containsKey(status)) {
+            operation.getResponses().addApiResponse(status, new ApiResponse().description(description));
+        }
+    }
+
+    /** An error answer is a problem document, unless the operation answers with a page of its own (HTML). */
+    private static void asProblem(ApiResponse response) {
+        Content content = response.getContent();
+        boolean ownMediaType = content != null && content.keySet().stream()
+                .anyMatch(type -> !type.equals("*/*") && !type.contains("json"));
+        if (ownMediaType) {
+            return;
+        }
+        response.setContent(new Content().addMediaType(PROBLEM_JSON,
+                new MediaType().schema(new Schema<>().$ref(PROBLEM_REF))));
+    }
+
+    private static Schema<?> problemDetail() {
+        return new ObjectSchema()
+                .description("RFC 9457 problem details; 400s list each bad field in errors, 429s carry "
+                        + "retry_after_seconds, 402s needed and balance")
+                .addProperty("type", new StringSchema().format("uri-reference"))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema().format("uri-reference"))
+                .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
+                .addProperty("retry_after_seconds", new IntegerSchema().format("int64"))
+                .required(List.of("type", "title", "status"));
+    }
+
+    /**
+     * Response-only record schemas promise every property and only allow null where the record says so. A schema
+     * that also describes a request body keeps its request rules (optional fields may simply be left out).
+     */
+    private void promiseResponseProperties(OpenAPI openApi) {
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        Set<String> requestSchemas = reachable(openApi, schemas, true);
+        Set<String> responseSchemas = reachable(openApi, schemas, false);
+        records.promises().forEach((name, promise) -> {
+            Schema<?> schema = schemas.get(name);
+            if (schema == null || schema.getProperties() == null || requestSchemas.contains(name)
+                    || !responseSchemas.contains(name)) {
+                return;
+            }
+            List<String> required = new ArrayList<>();
+            for (String property : promise.required()) {
+                if (schema.getProperties().containsKey(property)) {
+                    required.add(property);
+                }
+            }
+            schema.setRequired(required);
+            promise.nullable().forEach(property -> {
+                Schema<?> p = schema.getProperties().get(property);
+                if (p != null) {
+                    schema.getProperties().put(property, nullable(p));
+                }
+            });
+        });
+    }
+
+    /** A property that may also be JSON null (OpenAPI 3.1: the type list gains "null"). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static Schema nullable(Schema schema) {
+        if (schema.get$ref() != null || schema.getAllOf() != null || schema.getOneOf() != null) {
+            return new Schema().anyOf(List.of(schema, new Schema().types(new LinkedHashSet<>(List.of("null")))))
+                    .description(schema.getDescription());
+        }
+        Set<String> types = new LinkedHashSet<>();
+        if (schema.getTypes() != null) {
+            types.addAll(schema.getTypes());
+        } else if (schema.getType() != null) {
+            types.add(schema.getType());
+        }
+        if (types.isEmpty()) {
+            return schema; // no type: anything, null included
+        }
+        types.add("null");
+        schema.setTypes(types);
+        schema.setType(null);
+        if (schema.getEnum() != null && !schema.getEnum().contains(null)) {
+            List<Object> values = new ArrayList<>(schema.getEnum());
+            values.add(null);
+            schema.setEnum(values);
+        }
+        return schema;
+    }
+
+    /** The component schemas reached from request bodies (requests) or from answers (responses). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static Set<String> reachable(OpenAPI openApi, Map<String, Schema> schemas, boolean requests) {
+        Deque<Schema> todo = new ArrayDeque<>();
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            if (requests && operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                operation.getRequestBody().getContent().values().forEach(m -> todo.add(m.getSchema()));
+            }
+            if (!requests && operation.getResponses() != null) {
+                operation.getResponses().values().forEach(r -> {
+                    if (r.getContent() != null) {
+                        r.getContent().values().forEach(m -> todo.add(m.getSchema()));
+                    }
+                });
+            }
+        }));
+        Set<String> names = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Schema schema = todo.pop();
+            if (schema == null) {
+                continue;
+            }
+            if (schema.get$ref() != null) {
+                String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+                if (names.add(name) && schemas.get(name) != null) {
+                    todo.add(schemas.get(name));
+                }
+                continue;
+            }
+            if (schema.getProperties() != null) {
+                todo.addAll(schema.getProperties().values());
+            }
+            if (schema.getItems() != null) {
+                todo.add(schema.getItems());
+            }
+            if (schema.getAdditionalProperties() instanceof Schema additional) {
+                todo.add(additional);
+            }
+            for (List<Schema> list : java.util.Arrays.asList(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())) {
+                if (list != null) {
+                    list.forEach(todo::add);
+                }
+            }
+        }
+        return names;
+    }
+}
