@@ -10,11 +10,17 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,12 +35,13 @@ import java.util.Set;
  * <ul>
  *   <li>every error answer is an RFC 9457 problem ({@code application/problem+json}, schema {@code ProblemDetail});
  *   <li>the error statuses every operation can give follow from what it takes and where it sits, the same rules
- *       {@code ApiProblemHandler} and the security configuration apply: 400 when it reads a body or a parameter that
- *       can be malformed, 401 unless it is public, 403 on the admin-only paths ({@code /v1/users/**},
+ *       {@code ApiProblemHandler} and the security configuration apply: 400 when it reads a body or a parameter, 401 unless it is public, 403 on the admin-only paths ({@code /v1/users/**},
  *       {@code /v1/admin/**}) and on the developer API (a user token there), 404 when a path names a resource,
  *       409 for every signed-in change (state conflicts, and the data-integrity net for concurrent changes),
  *       413 for every body. Statuses only some operations give (402, 422, 429, 503, 403 elsewhere) are declared on
- *       the operation itself with a description only; their content is filled in here;
+ *       the operation itself with a description only; their content is filled in here. 415 for every body;
+ *   <li>record schemas are objects (so JSON null is not one) and carry the Bean Validation constraints the model
+ *       resolver leaves out (@NotBlank, @NotEmpty, @NotNull, @Positive, @PositiveOrZero);
  *   <li>response records promise their properties: every component is required (Jackson writes nulls), and only
  *       the components marked {@code @Nullable} may be null ({@link RecordSchemas}). Request records keep what Bean
  *       Validation and {@code @Schema} say.
@@ -77,17 +84,75 @@ final class ApiContract implements OpenApiCustomizer {
                 }
             });
         }));
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        schemas.values().forEach(schema -> {
+            // without a type, JSON null would pass for an object: the api reads null as "no body" and refuses it
+            if (schema.getProperties() != null && schema.getType() == null
+                    && (schema.getTypes() == null || schema.getTypes().isEmpty())) {
+                schema.setTypes(new LinkedHashSet<>(List.of("object")));
+            }
+        });
+        records.promises().forEach((name, promise) -> {
+            if (schemas.get(name) != null && schemas.get(name).getProperties() != null) {
+                promise.components().forEach((property, component) ->
+                        constrain(schemas.get(name), property, component));
+            }
+        });
         promiseResponseProperties(openApi);
+    }
+
+    /**
+     * Bean Validation constraints the model resolver leaves out: a property that must be present, must not be
+     * blank (Hibernate Validator: at least one character above U+0020), must not be empty, or must be positive.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void constrain(Schema<?> record, String property, RecordComponent component) {
+        Schema p = record.getProperties().get(property);
+        if (p == null) {
+            return;
+        }
+        boolean notBlank = component.isAnnotationPresent(NotBlank.class);
+        boolean notEmpty = component.isAnnotationPresent(NotEmpty.class);
+        if ((notBlank || notEmpty || component.isAnnotationPresent(NotNull.class))
+                && (record.getRequired() == null || !record.getRequired().contains(property))) {
+            record.addRequiredItem(property);
+        }
+        boolean isString = CharSequence.class.isAssignableFrom(component.getType());
+        if ((notBlank || notEmpty) && isString && (p.getMinLength() == null || p.getMinLength() < 1)) {
+            p.setMinLength(1);
+        }
+        if (notBlank && isString && p.getPattern() == null) {
+            p.setPattern("[^\\u0000-\\u0020]");
+        }
+        if (notEmpty && !isString && (p.getMinItems() == null || p.getMinItems() < 1)) {
+            p.setMinItems(1);
+        }
+        boolean integral = component.getType() == int.class || component.getType() == long.class
+                || component.getType() == Integer.class || component.getType() == Long.class;
+        if (component.isAnnotationPresent(Positive.class)) {
+            if (integral) {
+                p.setMinimum(BigDecimal.ONE);
+            } else {
+                p.setExclusiveMinimumValue(BigDecimal.ZERO);
+            }
+        }
+        if (component.isAnnotationPresent(PositiveOrZero.class)) {
+            p.setMinimum(BigDecimal.ZERO);
+        }
     }
 
     private static void addErrorStatuses(String path, PathItem.HttpMethod method, Operation operation) {
         boolean isPublic = operation.getSecurity() != null && operation.getSecurity().isEmpty();
         boolean developerApi = path.startsWith("/api/v1/");
-        if (operation.getRequestBody() != null || malformable(operation.getParameters())) {
+        boolean hasParameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+        if (operation.getRequestBody() != null || hasParameters) {
+            // a parameter the api cannot read (type, format, bounds) or a path the firewall refuses (e.g. an
+            // encoded '/', '%' or control character)
             add(operation, "400", "invalid input: the errors list names each bad field or parameter");
         }
         if (operation.getRequestBody() != null) {
             add(operation, "413", "the body is larger than its limit (edm.limits.*)");
+            add(operation, "415", "the body is not of the documented content type");
         }
         if (isPublic) {
             return; // public operations document their own answers
@@ -108,33 +173,6 @@ final class ApiContract implements OpenApiCustomizer {
             add(operation, "409", "conflicts with the resource's state or with existing data "
                     + "(e.g. a name already taken, or a change made concurrently)");
         }
-    }
-
-    /** Whether a parameter can be sent in a form the api refuses: anything but a free optional string. */
-    private static boolean malformable(List<Parameter> parameters) {
-        if (parameters == null) {
-            return false;
-        }
-        for (Parameter p : parameters) {
-            Schema<?> schema = p.getSchema();
-            if (schema == null) {
-                continue;
-            }
-            boolean freeString = "string".equals(typeOf(schema)) && schema.getFormat() == null
-                    && schema.getEnum() == null && schema.getPattern() == null && schema.getMinLength() == null
-                    && schema.getMaxLength() == null;
-            if (!freeString || (Boolean.TRUE.equals(p.getRequired()) && "query".equals(p.getIn()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String typeOf(Schema<?> schema) {
-        if (schema.getType() != null) {
-            return schema.getType();
-        }
-        return schema.getTypes() == null || schema.getTypes().isEmpty() ? null : schema.getTypes().iterator().next();
     }
 
     private static void add(Operation operation, String status, String description) {

@@ -28,8 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RecordSchemas extends ModelResolver {
 
-    /** What a response schema's properties promise: required (always present) and nullable ones, in JSON names. */
-    record Promise(Set<String> required, Set<String> nullable) {
+    /**
+     * What a record schema's properties promise, in JSON names: those always written (required in a response),
+     * those that may be null, and the record component behind each (for its Bean Validation constraints).
+     */
+    record Promise(Set<String> required, Set<String> nullable, Map<String, RecordComponent> components) {
     }
 
     private final Map<String, Promise> promises = new ConcurrentHashMap<>();
@@ -68,12 +71,14 @@ final class RecordSchemas extends ModelResolver {
         }
         Set<String> required = new LinkedHashSet<>();
         Set<String> nullable = new LinkedHashSet<>();
+        Map<String, RecordComponent> byJsonName = new java.util.LinkedHashMap<>();
         List<BeanPropertyDefinition> properties = description.findProperties();
         for (BeanPropertyDefinition property : properties) {
             RecordComponent component = components.get(property.getInternalName());
-            if (component == null || !property.couldSerialize()) {
+            if (component == null) {
                 continue;
             }
+            byJsonName.put(property.getName(), component);
             JsonInclude.Include inclusion = property.findInclusion() == null ? null
                     : property.findInclusion().getValueInclusion();
             boolean skipsNulls = inclusion == JsonInclude.Include.NON_NULL || inclusion == JsonInclude.Include.NON_ABSENT
@@ -86,6 +91,6 @@ final class RecordSchemas extends ModelResolver {
                 }
             }
         }
-        return new Promise(required, nullable);
+        return new Promise(required, nullable, byJsonName);
     }
 }

@@ -1,5 +1,6 @@
 package org.edm.api.audit;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,8 +35,10 @@ class AuditLogController {
         this.json = json;
     }
 
-    record AuditEntry(long id, OffsetDateTime at, Long actorId, String actorUsername, String action, String entity,
-                      String entityId, JsonNode before, JsonNode after, JsonNode request, String clientIp) {
+    record AuditEntry(long id, OffsetDateTime at, @Nullable Long actorId, @Nullable String actorUsername,
+                      String action, String entity,
+                      @Nullable String entityId, @Nullable JsonNode before, @Nullable JsonNode after,
+                      @Nullable JsonNode request, @Nullable String clientIp) {
     }
 
     @GetMapping("/v1/admin/audit-log")

@@ -46,7 +46,8 @@ class ContactController {
                     + "most edm.limits.import-body bytes (default 10 MB; larger is 413).",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    array = @ArraySchema(schema = @Schema(implementation = ContactImportRow.class)))))
+                    array = @ArraySchema(schema = @Schema(implementation = ContactImportRow.class),
+                            minItems = 1, maxItems = ContactImporter.MAX_ROWS))))
     @ApiResponse(responseCode = "200", description = "imported")
     @ApiResponse(responseCode = "400", description = "a bad row (named by index), malformed JSON, or too many rows",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,

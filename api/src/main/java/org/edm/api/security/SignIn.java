@@ -1,5 +1,6 @@
 package org.edm.api.security;
 
+import jakarta.annotation.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -45,7 +46,7 @@ public class SignIn {
     }
 
     /** What the signed-in user sees of themself. */
-    public record UserSummary(long id, String username, String email, String role) {
+    public record UserSummary(long id, String username, @Nullable String email, String role) {
     }
 
     record Result(AuthTokens.Issued token, UserSummary user) {

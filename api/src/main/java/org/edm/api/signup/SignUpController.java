@@ -1,5 +1,6 @@
 package org.edm.api.signup;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -94,11 +95,11 @@ class SignUpController {
     }
 
     /** The same for every address, so it tells nothing about which addresses are registered. */
-    record Accepted(String status, String detail) {
+    record Accepted(String status, @Nullable String detail) {
     }
 
     /** {@code user} names the person whose account this activated (the audit trail's actor). */
-    record Verified(String status, boolean alreadyVerified, VerifiedUser user, String detail) {
+    record Verified(String status, boolean alreadyVerified, @Nullable VerifiedUser user, @Nullable String detail) {
     }
 
     record VerifiedUser(long id, String username) {
