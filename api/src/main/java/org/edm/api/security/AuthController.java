@@ -68,7 +68,7 @@ class AuthController {
 
     @PostMapping("/v1/auth/sign-out")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Sign out: the presented token stops working; other sessions of the user go on")
+    @Operation(operationId = "signOut", summary = "Sign out: the presented token stops working; other sessions of the user go on")
     void signOut() {
         SignedInUser.tokenId().ifPresent(tokens::revoke);
     }

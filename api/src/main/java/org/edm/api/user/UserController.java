@@ -61,14 +61,15 @@ class UserController {
     }
 
     @PutMapping("/v1/users/{id}")
-    @Operation(summary = "Change a user's e-mail, role and enabled (admin)",
+    @Operation(operationId = "updateUser", summary = "Change a user's e-mail, role and enabled (admin)",
             description = "Disabling ends the user's sessions at once. 409 when it would leave no enabled admin.")
     UserView update(@PathVariable long id, @Valid @RequestBody UserRequests.Update request) {
         return admin.update(id, request);
     }
 
     @PostMapping("/v1/users/{id}/password")
-    @Operation(summary = "Set a new password for a user (admin); ends all their sessions and lifts a sign-in lock")
+    @Operation(operationId = "setUserPassword",
+            summary = "Set a new password for a user (admin); ends all their sessions and lifts a sign-in lock")
     UserView resetPassword(@PathVariable long id, @Valid @RequestBody UserRequests.PasswordReset request) {
         return admin.resetPassword(id, request);
     }
@@ -81,8 +82,8 @@ class UserController {
 
     @DeleteMapping("/v1/users/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Remove a user (admin): one who owns data or appears in the audit log is disabled "
-            + "instead (GET then shows enabled=false); 409 for the last enabled admin")
+    @Operation(operationId = "removeUser", summary = "Remove a user (admin): one who owns data or appears in the "
+            + "audit log is disabled instead (GET then shows enabled=false); 409 for the last enabled admin")
     void delete(@PathVariable long id) {
         admin.delete(id);
     }
