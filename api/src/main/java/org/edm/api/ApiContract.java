@@ -17,6 +17,10 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
+import org.edm.api.support.Addresses;
+import org.edm.api.support.DomainName;
+import org.edm.api.support.EmailLocalPart;
+import org.edm.api.support.HostName;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import java.lang.reflect.RecordComponent;
@@ -87,7 +91,8 @@ final class ApiContract implements OpenApiCustomizer {
         Map<String, Schema> schemas = openApi.getComponents().getSchemas();
         schemas.values().forEach(schema -> {
             // without a type, JSON null would pass for an object: the api reads null as "no body" and refuses it
-            if (schema.getProperties() != null && schema.getType() == null
+            // (OpenAPI 3.1 output writes only the type list, not the single type the model resolver may have set)
+            if (schema.getProperties() != null && (schema.getType() == null || "object".equals(schema.getType()))
                     && (schema.getTypes() == null || schema.getTypes().isEmpty())) {
                 schema.setTypes(new LinkedHashSet<>(List.of("object")));
             }
@@ -111,15 +116,22 @@ final class ApiContract implements OpenApiCustomizer {
         if (p == null) {
             return;
         }
-        boolean notBlank = component.isAnnotationPresent(NotBlank.class);
-        boolean notEmpty = component.isAnnotationPresent(NotEmpty.class);
-        if ((notBlank || notEmpty || component.isAnnotationPresent(NotNull.class))
+        boolean notBlank = has(component, NotBlank.class);
+        boolean notEmpty = has(component, NotEmpty.class);
+        if ((notBlank || notEmpty || has(component, NotNull.class))
                 && (record.getRequired() == null || !record.getRequired().contains(property))) {
             record.addRequiredItem(property);
         }
         boolean isString = CharSequence.class.isAssignableFrom(component.getType());
         if ((notBlank || notEmpty) && isString && (p.getMinLength() == null || p.getMinLength() < 1)) {
             p.setMinLength(1);
+        }
+        String addressPattern = has(component, DomainName.class) ? Addresses.DOMAIN_REGEX
+                : has(component, HostName.class) ? Addresses.HOST_REGEX
+                : has(component, EmailLocalPart.class) ? Addresses.EMAIL_LOCAL_PART_REGEX : null;
+        if (addressPattern != null && p.getPattern() == null) {
+            p.setPattern(addressPattern);
+            p.setFormat(null); // the model resolver guesses "email" from the annotation's name
         }
         if (notBlank && isString && p.getPattern() == null) {
             p.setPattern("[^\\u0000-\\u0020]");
@@ -129,14 +141,14 @@ final class ApiContract implements OpenApiCustomizer {
         }
         boolean integral = component.getType() == int.class || component.getType() == long.class
                 || component.getType() == Integer.class || component.getType() == Long.class;
-        if (component.isAnnotationPresent(Positive.class)) {
+        if (has(component, Positive.class)) {
             if (integral) {
                 p.setMinimum(BigDecimal.ONE);
             } else {
                 p.setExclusiveMinimumValue(BigDecimal.ZERO);
             }
         }
-        if (component.isAnnotationPresent(PositiveOrZero.class)) {
+        if (has(component, PositiveOrZero.class)) {
             p.setMinimum(BigDecimal.ZERO);
         }
     }
@@ -217,8 +229,21 @@ final class ApiContract implements OpenApiCustomizer {
         Set<String> responseSchemas = reachable(openApi, schemas, false);
         records.promises().forEach((name, promise) -> {
             Schema<?> schema = schemas.get(name);
-            if (schema == null || schema.getProperties() == null || requestSchemas.contains(name)
-                    || !responseSchemas.contains(name)) {
+            if (schema == null || schema.getProperties() == null) {
+                return;
+            }
+            if (requestSchemas.contains(name)) {
+                // an optional request property may also be sent as null: the same as leaving it out
+                promise.components().forEach((property, component) -> {
+                    Schema<?> p = schema.getProperties().get(property);
+                    boolean required = schema.getRequired() != null && schema.getRequired().contains(property);
+                    if (p != null && !required && !component.getType().isPrimitive()) {
+                        schema.getProperties().put(property, nullable(p));
+                    }
+                });
+                return;
+            }
+            if (!responseSchemas.contains(name)) {
                 return;
             }
             List<String> required = new ArrayList<>();
@@ -235,6 +260,21 @@ final class ApiContract implements OpenApiCustomizer {
                 }
             });
         });
+    }
+
+    /**
+     * Bean Validation annotations do not target record components: javac puts them on the accessor, the field and
+     * the constructor parameter instead.
+     */
+    private static boolean has(RecordComponent component, Class<? extends java.lang.annotation.Annotation> type) {
+        if (component.isAnnotationPresent(type) || component.getAccessor().isAnnotationPresent(type)) {
+            return true;
+        }
+        try {
+            return component.getDeclaringRecord().getDeclaredField(component.getName()).isAnnotationPresent(type);
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 
     /** A property that may also be JSON null (OpenAPI 3.1: the type list gains "null"). */
