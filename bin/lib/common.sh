@@ -65,6 +65,38 @@ ensure_temporal_cli() {
   PATH="$local_bin:$PATH"; export PATH
 }
 
+# schemathesis (PyPI) checks the api against its own OpenAPI contract in system-tests (ApiContractEndToEndTests).
+ensure_schemathesis() {
+  local local_dir="$EDM_HOME/tools/schemathesis"
+  if [ -x "$local_dir/bin/schemathesis" ]; then
+    PATH="$local_dir/bin:$PATH"; PYTHONPATH="$local_dir${PYTHONPATH:+:$PYTHONPATH}"; export PATH PYTHONPATH
+  fi
+  command -v schemathesis >/dev/null 2>&1 && schemathesis --version >/dev/null 2>&1 && return 0
+
+  local py=""
+  for candidate in python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -m pip --version >/dev/null 2>&1; then py="$candidate"; break; fi
+  done
+  if [ -z "$py" ]; then
+    apt_install python3-pip >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && py=python3 || return 1
+  fi
+
+  local pip=("$py" -m pip install -q --disable-pip-version-check --no-input)
+  say "installing schemathesis (pip install schemathesis)"
+  if PIP_ROOT_USER_ACTION=ignore "${pip[@]}" 'schemathesis>=4,<5' </dev/null >/dev/null 2>&1; then
+    hash -r
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash >/dev/null 2>&1 || true; fi
+    command -v schemathesis >/dev/null 2>&1 && return 0
+    local scripts
+    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)"
+    if [ -n "$scripts" ] && [ -x "$scripts/schemathesis" ]; then PATH="$scripts:$PATH"; export PATH; return 0; fi
+  fi
+  say "installing schemathesis into $local_dir (pip install --target)"
+  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --target "$local_dir" 'schemathesis>=4,<5' </dev/null >/dev/null 2>&1 || return 1
+  [ -x "$local_dir/bin/schemathesis" ] || return 1
+  PATH="$local_dir/bin:$PATH"; PYTHONPATH="$local_dir${PYTHONPATH:+:$PYTHONPATH}"; export PATH PYTHONPATH
+}
+
 # docker-compose validates docker/compose.yaml without a Docker engine (Debian's docker-compose 1.29);
 # a `docker compose` plugin does as well.
 ensure_docker_compose() {

@@ -1,5 +1,6 @@
 package org.edm.api.alert;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.edm.domain.alert.Alert;
@@ -17,15 +18,15 @@ record AlertView(
         @Schema(description = "what it is about, e.g. sender-service-3, campaign-7, task-12, user:5, domain-2")
         String subject,
         @Schema(description = "the operator whose task, campaign, quota or domain it is about; null: system-wide")
-        Long ownerId,
-        Long senderServiceId,
+        @Nullable Long ownerId,
+        @Nullable Long senderServiceId,
         String message,
         @JsonRawValue @Schema(type = "object", description = "the figures behind it (ids, counts, rates, threshold)")
-        String details,
+        @Nullable String details,
         Instant createdAt,
-        Instant resolvedAt,
-        Instant acknowledgedAt,
-        Long acknowledgedBy) {
+        @Nullable Instant resolvedAt,
+        @Nullable Instant acknowledgedAt,
+        @Nullable Long acknowledgedBy) {
 
     static AlertView of(Alert a) {
         return new AlertView(a.id(), a.kind(), a.severity(), a.state(), a.subject(), a.ownerId(), a.senderServiceId(),

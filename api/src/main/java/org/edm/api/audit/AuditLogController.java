@@ -1,12 +1,15 @@
 package org.edm.api.audit;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.edm.api.security.CurrentUser;
-import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.PageView;
+import org.edm.api.support.Paging;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,8 +35,10 @@ class AuditLogController {
         this.json = json;
     }
 
-    record AuditEntry(long id, OffsetDateTime at, Long actorId, String actorUsername, String action, String entity,
-                      String entityId, JsonNode before, JsonNode after, JsonNode request, String clientIp) {
+    record AuditEntry(long id, OffsetDateTime at, @Nullable Long actorId, @Nullable String actorUsername,
+                      String action, String entity,
+                      @Nullable String entityId, @Nullable JsonNode before, @Nullable JsonNode after,
+                      @Nullable JsonNode request, @Nullable String clientIp) {
     }
 
     @GetMapping("/v1/admin/audit-log")
@@ -45,15 +50,9 @@ class AuditLogController {
                               @RequestParam(required = false) String action,
                               @RequestParam(required = false) OffsetDateTime from,
                               @RequestParam(required = false) OffsetDateTime to,
-                              @RequestParam(defaultValue = "0") int page,
-                              @RequestParam(defaultValue = "50") int size) {
+                              @RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                              @RequestParam(defaultValue = "50") @Min(1) @Max(Paging.MAX_SIZE) int size) {
         currentUser.requireAdmin();
-        if (page < 0) {
-            throw new InvalidInputException("page", "must be 0 or more");
-        }
-        if (size < 1 || size > 500) {
-            throw new InvalidInputException("size", "must be between 1 and 500");
-        }
         MapSqlParameterSource p = new MapSqlParameterSource("actor", actorId).addValue("entity", entity)
                 .addValue("entityId", entityId).addValue("action", action == null ? null : action.toUpperCase())
                 .addValue("from", from).addValue("to", to).addValue("limit", size)

@@ -1,5 +1,6 @@
 package org.edm.api.campaign;
 
+import jakarta.annotation.Nullable;
 import org.edm.api.task.TaskView;
 import org.edm.domain.campaign.Campaign;
 import org.edm.domain.campaign.CampaignOrigin;
@@ -17,8 +18,9 @@ final class CampaignViews {
 
     /** {@code public_id} is the id developers name in API sends ({@code campaign_id}); it never changes. */
     record CampaignSummary(long id, String publicId, CampaignOrigin origin, String name, CampaignStatus status,
-                           Instant startTime, int intervalDays,
-                           int taskCount, Instant activatedAt, Instant completedAt, String workflowId,
+                           @Nullable Instant startTime, int intervalDays,
+                           int taskCount, @Nullable Instant activatedAt, @Nullable Instant completedAt,
+                           @Nullable String workflowId,
                            Instant createdAt, Instant updatedAt) {
 
         static CampaignSummary of(Campaign c, int taskCount) {
@@ -34,9 +36,11 @@ final class CampaignViews {
      * ({@code live_progress}); {@code live_progress_note} says why that is missing when it is.
      */
     record CampaignDetail(long id, String publicId, CampaignOrigin origin, String name, CampaignStatus status,
-                          Instant startTime, int intervalDays,
-                          Instant activatedAt, Instant completedAt, String workflowId, List<TaskView> tasks,
-                          LiveProgress liveProgress, String liveProgressNote, Instant createdAt, Instant updatedAt) {
+                          @Nullable Instant startTime, int intervalDays,
+                          @Nullable Instant activatedAt, @Nullable Instant completedAt, @Nullable String workflowId,
+                          List<TaskView> tasks,
+                          @Nullable LiveProgress liveProgress, @Nullable String liveProgressNote, Instant createdAt,
+                          Instant updatedAt) {
 
         static CampaignDetail of(Campaign c, List<TaskView> tasks) {
             return new CampaignDetail(c.getId(), c.getPublicId(), c.getOrigin(), c.getName(), c.getStatus(),
@@ -53,7 +57,7 @@ final class CampaignViews {
 
     /** The campaign workflow's {@code progress} query answer. */
     record LiveProgress(String state, int totalTasks, List<Long> startedTaskIds, List<Long> endedTaskIds,
-                        Long nextTaskId, Instant nextPlanTime) {
+                        @Nullable Long nextTaskId, @Nullable Instant nextPlanTime) {
 
         static LiveProgress of(CampaignProgress p) {
             return new LiveProgress(p.state(), p.totalTasks(), p.startedTaskIds(), p.endedTaskIds(), p.nextTaskId(),

@@ -7,8 +7,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.edm.api.support.InvalidInputException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.edm.api.support.PageView;
+import org.edm.api.support.Paging;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +46,8 @@ class ContactController {
                     + "most edm.limits.import-body bytes (default 10 MB; larger is 413).",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    array = @ArraySchema(schema = @Schema(implementation = ContactImportRow.class)))))
+                    array = @ArraySchema(schema = @Schema(implementation = ContactImportRow.class),
+                            minItems = 1, maxItems = ContactImporter.MAX_ROWS))))
     @ApiResponse(responseCode = "200", description = "imported")
     @ApiResponse(responseCode = "400", description = "a bad row (named by index), malformed JSON, or too many rows",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
@@ -59,14 +62,8 @@ class ContactController {
     @GetMapping
     @Operation(summary = "List contacts, optionally only those with a tag; pages start at 0")
     PageView<ContactView> list(@RequestParam(required = false) String tag,
-                               @RequestParam(defaultValue = "0") int page,
-                               @RequestParam(defaultValue = "50") int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
-        }
+                               @RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                               @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
         return importer.list(tag, page, size);
     }
 }

@@ -1,5 +1,6 @@
 package org.edm.api.dashboard;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.security.CurrentUser;
@@ -45,8 +46,9 @@ class DashboardController {
     record Services(long usable, long frozen, long disabled) {
     }
 
-    record RunningTask(long id, long campaignId, String campaignName, String name, String status, String pauseReason,
-                       OffsetDateTime actualStartTime, long pending, long sent, long failed) {
+    record RunningTask(long id, long campaignId, String campaignName, String name, String status,
+                       @Nullable String pauseReason,
+                       @Nullable OffsetDateTime actualStartTime, long pending, long sent, long failed) {
     }
 
     @GetMapping("/v1/me/dashboard")

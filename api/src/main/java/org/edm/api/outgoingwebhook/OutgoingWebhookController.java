@@ -55,6 +55,7 @@ class OutgoingWebhookController {
 
     @GetMapping("/{id}")
     @Operation(summary = "One endpoint, with how many events wait and how many were given up on")
+    @ApiResponse(responseCode = "200", description = "The endpoint (never its secret)")
     @ApiResponse(responseCode = "404", description = "No such endpoint of yours")
     EndpointView get(@PathVariable long id) {
         return webhooks.get(id);
@@ -64,6 +65,7 @@ class OutgoingWebhookController {
     @Operation(summary = "Change URL, description, event types or enabled",
             description = "Queued events go to the new URL; a waiting retry is tried at once. Disabling stops new "
                     + "events being queued and holds the queue until enabled again.")
+    @ApiResponse(responseCode = "200", description = "The changed endpoint")
     @ApiResponse(responseCode = "400", description = "As for create")
     @ApiResponse(responseCode = "404", description = "No such endpoint of yours")
     EndpointView update(@PathVariable long id, @Valid @RequestBody WebhookEndpointRequest request) {
@@ -90,6 +92,7 @@ class OutgoingWebhookController {
 
     @GetMapping("/{id}/deliveries")
     @Operation(summary = "The delivery log, newest first: status, attempts, last HTTP status, next attempt")
+    @ApiResponse(responseCode = "200", description = "The entries, newest first")
     @ApiResponse(responseCode = "400", description = "Unknown status or limit outside 1..200")
     @ApiResponse(responseCode = "404", description = "No such endpoint of yours")
     List<DeliveryView> deliveries(@PathVariable long id,
@@ -103,6 +106,7 @@ class OutgoingWebhookController {
 
     @GetMapping("/{id}/deliveries/{deliveryId}")
     @Operation(summary = "One entry of the delivery log")
+    @ApiResponse(responseCode = "200", description = "The entry")
     @ApiResponse(responseCode = "404", description = "No such endpoint or entry of yours")
     DeliveryView delivery(@PathVariable long id, @PathVariable long deliveryId) {
         return webhooks.delivery(id, deliveryId);

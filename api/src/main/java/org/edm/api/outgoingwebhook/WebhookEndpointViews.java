@@ -1,5 +1,6 @@
 package org.edm.api.outgoingwebhook;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -13,7 +14,7 @@ final class WebhookEndpointViews {
     }
 
     @Schema(name = "WebhookEndpoint")
-    record EndpointView(long id, String url, String description, List<String> eventTypes, boolean enabled,
+    record EndpointView(long id, String url, @Nullable String description, List<String> eventTypes, boolean enabled,
                         @Schema(description = "Events waiting to be delivered") long pending,
                         @Schema(description = "Events given up on after 24 h of retries (replay them)") long failed,
                         OffsetDateTime createdAt, OffsetDateTime updatedAt,
@@ -33,8 +34,9 @@ final class WebhookEndpointViews {
                         String messageId, String eventType,
                         @Schema(allowableValues = {"PENDING", "DELIVERED", "FAILED"}) String status, int attempts,
                         @Schema(description = "HTTP status of the last answer; null when none came "
-                                + "(refused target, timeout, connection failure)") Integer lastStatusCode,
-                        String lastError, OffsetDateTime lastAttemptAt, OffsetDateTime nextAttemptAt,
-                        OffsetDateTime deliveredAt, Long replayOf, OffsetDateTime createdAt) {
+                                + "(refused target, timeout, connection failure)") @Nullable Integer lastStatusCode,
+                        @Nullable String lastError, @Nullable OffsetDateTime lastAttemptAt,
+                        @Nullable OffsetDateTime nextAttemptAt,
+                        @Nullable OffsetDateTime deliveredAt, @Nullable Long replayOf, OffsetDateTime createdAt) {
     }
 }

@@ -3,11 +3,13 @@ package org.edm.api.quota;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.edm.api.quota.QuotaViews.AdjustmentRequest;
 import org.edm.api.quota.QuotaViews.LedgerEntry;
 import org.edm.api.quota.QuotaViews.QuotaView;
-import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.PageView;
+import org.edm.api.support.Paging;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,9 +48,8 @@ class QuotaController {
 
     @GetMapping("/v1/users/{id}/quota/ledger")
     @Operation(summary = "Admin: a user's quota ledger, newest first; pages start at 0")
-    PageView<LedgerEntry> ledger(@PathVariable long id, @RequestParam(defaultValue = "0") int page,
-                                 @RequestParam(defaultValue = "50") int size) {
-        checkPage(page, size);
+    PageView<LedgerEntry> ledger(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                                 @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
         return accounts.ledgerOf(id, page, size);
     }
 
@@ -60,18 +61,11 @@ class QuotaController {
 
     @GetMapping("/v1/me/quota/ledger")
     @Operation(summary = "Your quota ledger, newest first; pages start at 0")
-    PageView<LedgerEntry> myLedger(@RequestParam(defaultValue = "0") int page,
-                                   @RequestParam(defaultValue = "50") int size) {
-        checkPage(page, size);
+    PageView<LedgerEntry> myLedger(@RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                                   @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
         return accounts.myLedger(page, size);
     }
 
     private static void checkPage(int page, int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.edm.api.quota;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,7 +28,8 @@ final class QuotaViews {
                      long lowThreshold, boolean low) {
     }
 
-    record LedgerEntry(long id, long delta, String reason, String reference, long balanceAfter, Long actorId,
-                       String note, Instant createdAt) {
+    record LedgerEntry(long id, long delta, String reason, @Nullable String reference, long balanceAfter,
+                       @Nullable Long actorId,
+                       @Nullable String note, Instant createdAt) {
     }
 }

@@ -1,5 +1,6 @@
 package org.edm.api.report;
 
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -13,8 +14,9 @@ import java.math.RoundingMode;
 record ReportCounts(long audience, long sent, long failed, long delivered, long bounced, long opened, long clicked,
                     long replied, long unsubscribed, long opens, long machineOpens, Rates rates) {
 
-    record Rates(BigDecimal delivered, BigDecimal bounced, BigDecimal opened, BigDecimal clicked,
-                 BigDecimal replied, BigDecimal unsubscribed) {
+    record Rates(@Nullable BigDecimal delivered, @Nullable BigDecimal bounced, @Nullable BigDecimal opened,
+                 @Nullable BigDecimal clicked,
+                 @Nullable BigDecimal replied, @Nullable BigDecimal unsubscribed) {
     }
 
     static ReportCounts of(long audience, long sent, long failed, long bounced, long opened, long clicked,

@@ -1,5 +1,6 @@
 package org.edm.api.security;
 
+import jakarta.annotation.Nullable;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,8 +40,8 @@ public class ApiKeys {
     }
 
     /** A key as lists show it: never the secret. */
-    public record ApiKeyView(long id, String name, String prefix, Instant createdAt, Instant lastUsedAt,
-                             Instant revokedAt) {
+    public record ApiKeyView(long id, String name, String prefix, Instant createdAt, @Nullable Instant lastUsedAt,
+                             @Nullable Instant revokedAt) {
     }
 
     /** The answer to a create: the view plus the secret, shown this once. */

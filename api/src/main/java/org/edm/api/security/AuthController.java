@@ -1,6 +1,8 @@
 package org.edm.api.security;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -31,6 +33,7 @@ class AuthController {
     }
 
     @PostMapping("/v1/auth/sign-in")
+    @SecurityRequirements // public
     @Operation(summary = "Sign in; send the token as 'Authorization: Bearer <token>' until expires_at",
             description = "401 'wrong username or password' whether or not the username exists. 429 with "
                     + "Retry-After (seconds) when the username is locked for this client address "
@@ -39,6 +42,9 @@ class AuthController {
                     + "default 5 failures, 15 min; an IPv6 client counts by its /64; other addresses are not "
                     + "locked) or the client address made too many failed attempts (default 20 in 15 min). "
                     + "Each sign-in is a separate session; a user may be signed in on several devices at once.")
+    @ApiResponse(responseCode = "200", description = "signed in: the token and who it is for")
+    @ApiResponse(responseCode = "401", description = "wrong username or password")
+    @ApiResponse(responseCode = "429", description = "locked or throttled; Retry-After says for how many seconds")
     SignInResponse signIn(@Valid @RequestBody SignInRequest request, HttpServletRequest http) {
         SignIn.Result result = signIn.signIn(request.username(), request.password(), clientAddress.of(http));
         // the rest of this request (e.g. an audit record of the sign-in) acts as the user who just signed in
@@ -66,7 +72,7 @@ class AuthController {
 
     @PostMapping("/v1/auth/sign-out")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Sign out: the presented token stops working; other sessions of the user go on")
+    @Operation(operationId = "signOut", summary = "Sign out: the presented token stops working; other sessions of the user go on")
     void signOut() {
         SignedInUser.tokenId().ifPresent(tokens::revoke);
     }

@@ -2,6 +2,7 @@ package org.edm.api.security;
 
 import org.edm.api.support.SignInRefusedException;
 import org.edm.api.support.TooManySignInsException;
+import jakarta.annotation.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -47,7 +48,7 @@ public class SignIn {
     }
 
     /** What the signed-in user sees of themself. */
-    public record UserSummary(long id, String username, String email, String role) {
+    public record UserSummary(long id, String username, @Nullable String email, String role) {
     }
 
     record Result(AuthTokens.Issued token, UserSummary user) {

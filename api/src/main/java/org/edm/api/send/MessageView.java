@@ -1,5 +1,6 @@
 package org.edm.api.send;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,9 +10,10 @@ import java.util.List;
  * proxies and scanners, {@code url} the target of a click). {@code unknown}: the provider was called but the outcome
  * was lost (a crash); such a message is never sent again.
  */
-record MessageView(String id, String status, String from, String to, String subject, String campaignId,
-                   List<String> tags, Instant createdAt, Instant sentAt, String error, List<Event> events) {
+record MessageView(String id, String status, String from, String to, String subject, @Nullable String campaignId,
+                   List<String> tags, Instant createdAt, @Nullable Instant sentAt, @Nullable String error,
+                   List<Event> events) {
 
-    record Event(String type, Instant at, boolean machine, String url) {
+    record Event(String type, Instant at, boolean machine, @Nullable String url) {
     }
 }

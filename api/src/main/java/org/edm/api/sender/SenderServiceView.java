@@ -1,6 +1,7 @@
 package org.edm.api.sender;
 
 import org.edm.domain.sender.QuotaDay;
+import jakarta.annotation.Nullable;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 
@@ -18,27 +19,34 @@ import java.util.Set;
  * and {@code sends_today} are about the service's current quota day, which began at {@code quota_day_started_at};
  * {@code live} is what the service's workflow says right now (absent in lists, or when Temporal cannot be asked).
  */
-record SenderServiceView(long id, String name, SenderProvider provider, String domain, SmtpView smtp,
-                         AliyunView aliyun, EngageLabView engagelab, boolean hasSecret,
+record SenderServiceView(long id, String name, SenderProvider provider, String domain, @Nullable SmtpView smtp,
+                         @Nullable AliyunView aliyun, @Nullable EngageLabView engagelab, boolean hasSecret,
                          boolean hasPassword, String state, int dailyQuota, int usedToday, int remainingToday,
-                         Long sendsToday, Instant quotaDayStartedAt, Instant nextResetAt, double throttleSeconds,
-                         String resetTime, String timeZone, int failureThreshold, Integer failureWindowMinutes,
-                         boolean enabled, String healthStatus, String frozenReason, Instant frozenAt,
-                         int consecutiveFailures, String lastError, Instant lastErrorAt, String workflowId,
-                         Instant createdAt, Instant updatedAt, Live live) {
+                         @Nullable Long sendsToday, @Nullable Instant quotaDayStartedAt,
+                         @Nullable Instant nextResetAt, double throttleSeconds,
+                         @Nullable String resetTime, @Nullable String timeZone, int failureThreshold,
+                         @Nullable Integer failureWindowMinutes,
+                         boolean enabled, @Nullable String healthStatus, @Nullable String frozenReason,
+                         @Nullable Instant frozenAt,
+                         int consecutiveFailures, @Nullable String lastError, @Nullable Instant lastErrorAt,
+                         @Nullable String workflowId,
+                         Instant createdAt, Instant updatedAt, @Nullable Live live) {
 
-    record SmtpView(String host, Integer port, String username, Boolean tls, ImapView imap) {
+    record SmtpView(@Nullable String host, @Nullable Integer port, @Nullable String username, @Nullable Boolean tls,
+                    @Nullable ImapView imap) {
     }
 
     /** The IMAP mailbox the poller reads; never its password, only whether one is stored. */
-    record ImapView(String host, Integer port, String username, Boolean ssl, String folder,
+    record ImapView(@Nullable String host, @Nullable Integer port, @Nullable String username, @Nullable Boolean ssl,
+                    @Nullable String folder,
                     boolean hasImapPassword) {
     }
 
-    record AliyunView(String accessKeyId, String region, String accountName, String fromAlias) {
+    record AliyunView(@Nullable String accessKeyId, @Nullable String region, @Nullable String accountName,
+                      @Nullable String fromAlias) {
     }
 
-    record EngageLabView(String apiUser, String endpoint) {
+    record EngageLabView(@Nullable String apiUser, @Nullable String endpoint) {
     }
 
     /**
@@ -46,7 +54,8 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
      * wait until {@code cooling_until}), QUOTA_EXHAUSTED (until {@code quota_resets_at}) or UNUSABLE;
      * NOT_RUNNING when no workflow runs for the service.
      */
-    record Live(String workflowState, Instant coolingUntil, Instant quotaResetsAt, List<Long> waitingTaskIds) {
+    record Live(@Nullable String workflowState, @Nullable Instant coolingUntil, @Nullable Instant quotaResetsAt,
+                @Nullable List<Long> waitingTaskIds) {
     }
 
     /**

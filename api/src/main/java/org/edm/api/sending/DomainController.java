@@ -65,6 +65,7 @@ class DomainController {
                     + "`provider_reason` (why DirectMail refused or has not verified the domain yet), and per record "
                     + "`provider_status` (VERIFIED / REFUSED, null where DirectMail does not judge it) with "
                     + "`provider_reason` saying what to publish.")
+    @ApiResponse(responseCode = "200", description = "The domain")
     @ApiResponse(responseCode = "404", description = "No such domain of yours")
     DomainView get(@PathVariable long id) {
         return domains.get(id);

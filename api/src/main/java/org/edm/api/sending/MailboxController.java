@@ -49,6 +49,7 @@ class MailboxController {
 
     @GetMapping("/v1/domains/{id}/mailboxes")
     @Operation(summary = "The sender mailboxes of one of your domains")
+    @ApiResponse(responseCode = "200", description = "The mailboxes")
     @ApiResponse(responseCode = "404", description = "No such domain of yours")
     List<MailboxView> listOfDomain(@PathVariable long id) {
         return mailboxes.listOfDomain(id);
@@ -62,6 +63,7 @@ class MailboxController {
 
     @GetMapping("/v1/mailboxes/{id}")
     @Operation(summary = "One sender mailbox: status, and why provisioning failed if it did")
+    @ApiResponse(responseCode = "200", description = "The mailbox")
     @ApiResponse(responseCode = "404", description = "No such mailbox of yours")
     MailboxView get(@PathVariable long id) {
         return mailboxes.get(id);

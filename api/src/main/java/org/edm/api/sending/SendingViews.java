@@ -1,5 +1,6 @@
 package org.edm.api.sending;
 
+import jakarta.annotation.Nullable;
 import org.edm.domain.sending.DomainDnsRecord;
 import org.edm.domain.sending.SenderMailbox;
 import org.edm.domain.sending.SendingDomain;
@@ -22,9 +23,10 @@ final class SendingViews {
      *                             refused: see {@code provider_reason}), NOT_CONFIGURED (no DirectMail account here)
      * @param providerReason       why DirectMail refused the domain or does not count it verified yet
      */
-    record DomainView(long id, String name, String status, String dkimSelector, Instant verifiedAt,
-                      Instant lastCheckedAt, Instant createdAt, String workflowId, String providerRegistration,
-                      String providerReason, List<RecordView> records) {
+    record DomainView(long id, String name, String status, @Nullable String dkimSelector, @Nullable Instant verifiedAt,
+                      @Nullable Instant lastCheckedAt, Instant createdAt, @Nullable String workflowId,
+                      @Nullable String providerRegistration,
+                      @Nullable String providerReason, List<RecordView> records) {
 
         static DomainView of(SendingDomain d, List<DomainDnsRecord> records) {
             return new DomainView(d.getId(), d.getName(), d.getStatus().name(), d.getDkimSelector(),
@@ -44,8 +46,9 @@ final class SendingViews {
      * @param providerReason what to do about a REFUSED record
      */
     record RecordView(String purpose, String type, String host, String expectedValue, boolean required,
-                      String status, String observedValue, Instant checkedAt, String providerStatus,
-                      String providerReason) {
+                      @Nullable String status, @Nullable String observedValue, @Nullable Instant checkedAt,
+                      @Nullable String providerStatus,
+                      @Nullable String providerReason) {
 
         static RecordView of(DomainDnsRecord r) {
             return new RecordView(r.getPurpose().name(), r.getType().name(), r.getHost(), r.getExpectedValue(),
@@ -60,8 +63,8 @@ final class SendingViews {
      * @param hasSmtpCredentials whether sealed SMTP credentials are stored (they are never shown)
      */
     record MailboxView(long id, long domainId, String address, String localPart, String status,
-                       String failureReason, boolean hasSmtpCredentials, Instant createdAt, Instant updatedAt,
-                       String workflowId) {
+                       @Nullable String failureReason, boolean hasSmtpCredentials, Instant createdAt, Instant updatedAt,
+                       @Nullable String workflowId) {
 
         static MailboxView of(SenderMailbox m) {
             return new MailboxView(m.getId(), m.getDomainId(), m.getAddress(), m.getLocalPart(), m.getStatus().name(),

@@ -1,8 +1,11 @@
 package org.edm.api.signup;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +23,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@SecurityRequirements // public: no token (see SecurityConfiguration)
 @Tag(name = "Sign-up", description = "Developers register themselves with an e-mail address and a password, "
         + "then follow the link mailed to them (seed 004 flow 1)")
 class SignUpController {
@@ -42,6 +46,10 @@ class SignUpController {
                     + "max-per-address from one client address within edm.sign-up.window (default 3 and 10 per "
                     + "hour); 404 when sign-up is switched off (EDM_SIGN_UP_ENABLED=false); 503 when Temporal "
                     + "cannot be reached (nothing registered).")
+    @ApiResponse(responseCode = "202", description = "accepted (the same answer whether or not the address is taken)")
+    @ApiResponse(responseCode = "404", description = "sign-up is switched off")
+    @ApiResponse(responseCode = "429", description = "too many sign-up requests; Retry-After says for how many seconds")
+    @ApiResponse(responseCode = "503", description = "Temporal cannot be reached; nothing was registered")
     Accepted signUp(@Valid @RequestBody SignUpRequest request) {
         signUps.signUp(request.email(), request.password(), currentUser.clientIp());
         return accepted();
@@ -51,6 +59,10 @@ class SignUpController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Mail a fresh verification link to an account that is still waiting for one",
             description = "Always 202 with the same body as sign-up; throttled together with it (429).")
+    @ApiResponse(responseCode = "202", description = "accepted (the same answer whatever the address)")
+    @ApiResponse(responseCode = "404", description = "sign-up is switched off")
+    @ApiResponse(responseCode = "429", description = "too many requests; Retry-After says for how many seconds")
+    @ApiResponse(responseCode = "503", description = "Temporal cannot be reached")
     Accepted resend(@Valid @RequestBody ResendRequest request) {
         signUps.resend(request.email(), currentUser.clientIp());
         return accepted();
@@ -61,6 +73,8 @@ class SignUpController {
     @Operation(summary = "Follow the link of a verification e-mail: the account becomes ACTIVE and can sign in",
             description = "Following it again is harmless (already_verified: true). 400 for an expired, altered "
                     + "or unknown link.")
+    @ApiResponse(responseCode = "200", description = "verified (or already verified)")
+    @ApiResponse(responseCode = "404", description = "sign-up is switched off")
     Verified verify(@Parameter(description = "the token of the mailed link") @RequestParam String token) {
         EmailVerification.Verified verified = signUps.verify(token);
         return new Verified("ACTIVE", verified.alreadyVerified(),
@@ -92,11 +106,11 @@ class SignUpController {
     }
 
     /** The same for every address, so it tells nothing about which addresses are registered. */
-    record Accepted(String status, String detail) {
+    record Accepted(String status, @Nullable String detail) {
     }
 
     /** {@code user} names the person whose account this activated (the audit trail's actor). */
-    record Verified(String status, boolean alreadyVerified, VerifiedUser user, String detail) {
+    record Verified(String status, boolean alreadyVerified, @Nullable VerifiedUser user, @Nullable String detail) {
     }
 
     record VerifiedUser(long id, String username) {

@@ -15,6 +15,17 @@ public final class Addresses {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern TLD = Pattern.compile("[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}");
 
+    /*
+     * The same rules as ECMA-262 regular expressions, for the OpenAPI contract (pattern of the properties marked
+     * @DomainName, @HostName, @EmailLocalPart): what a client generated from it may send, the api accepts.
+     */
+    private static final String DOMAIN_BODY = "(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
+            + "(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{0,58}[A-Za-z0-9])";
+    public static final String DOMAIN_REGEX = "^" + DOMAIN_BODY + "$";
+    public static final String HOST_REGEX = "^(?:" + DOMAIN_BODY + "|localhost"
+            + "|(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3})$";
+    public static final String EMAIL_LOCAL_PART_REGEX = "^(?=.{1,64}$)" + ATEXT + "+(?:\\." + ATEXT + "+)*$";
+
     private Addresses() {
     }
 

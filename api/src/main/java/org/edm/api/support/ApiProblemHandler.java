@@ -44,6 +44,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblemHandler.class);
 
+    /** SQLSTATEs of text PostgreSQL cannot store: 22021 character_not_in_repertoire, 22P05 untranslatable. */
+    private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
+
     @ExceptionHandler(NotFoundException.class)
     ProblemDetail notFound(NotFoundException e) {
         ProblemDetail problem = problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
@@ -145,6 +148,12 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     /** Validation in the service layer should catch these first; this is the safety net (e.g. a race). */
     @ExceptionHandler(DataIntegrityViolationException.class)
     ProblemDetail dataIntegrity(DataIntegrityViolationException e) {
+        java.sql.SQLException sql = causeOfType(e, java.sql.SQLException.class);
+        if (sql != null && UNSTORABLE_TEXT.contains(sql.getSQLState())) {
+            // PostgreSQL text cannot hold a NUL character (nor invalid UTF-8): bad input, not a conflict
+            return problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                    "text must not contain NUL (\\u0000) characters");
+        }
         log.info("data integrity violation: {}", e.getMostSpecificCause().getMessage());
         return problem(HttpStatus.CONFLICT, "Conflict",
                 "the change conflicts with existing data (it may have been changed concurrently)");

@@ -1,5 +1,6 @@
 package org.edm.api.task;
 
+import jakarta.annotation.Nullable;
 import org.edm.domain.task.TaskStatus;
 
 import java.time.Instant;
@@ -11,14 +12,16 @@ import java.util.List;
  * send: sent + failed + unknown), counts by delivery state and by template (a free A/B view), plan vs actual times,
  * and — while its workflow runs — the workflow's own answer to its {@code progress} query.
  */
-record TaskProgressView(long id, TaskStatus status, String pauseReason, Instant planTime, Instant actualStartTime,
-                        Instant actualEndTime, Integer plannedAudience, long actualAudience,
-                        DeliveryCountsView deliveries, List<TemplateCount> byTemplate, Live live, String liveNote) {
+record TaskProgressView(long id, TaskStatus status, @Nullable String pauseReason, Instant planTime,
+                        @Nullable Instant actualStartTime,
+                        @Nullable Instant actualEndTime, @Nullable Integer plannedAudience, long actualAudience,
+                        DeliveryCountsView deliveries, List<TemplateCount> byTemplate, @Nullable Live live,
+                        @Nullable String liveNote) {
 
-    record TemplateCount(Long templateId, String templateName, long total, long sent, long failed) {
+    record TemplateCount(@Nullable Long templateId, @Nullable String templateName, long total, long sent, long failed) {
     }
 
     /** The task workflow's {@code progress} query answer. */
-    record Live(String state, String pauseReason, int audienceSize) {
+    record Live(@Nullable String state, @Nullable String pauseReason, int audienceSize) {
     }
 }

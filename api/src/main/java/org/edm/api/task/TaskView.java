@@ -1,5 +1,6 @@
 package org.edm.api.task;
 
+import jakarta.annotation.Nullable;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskStatus;
 import org.edm.workflows.WorkflowIds;
@@ -9,9 +10,11 @@ import java.util.Map;
 
 /** A task with where it stands: status, pause reason, audience, plan vs. actual times and delivery counts. */
 public record TaskView(long id, long campaignId, int seq, String name, Instant planTime, TaskStatus status,
-                       String pauseReason, Integer audienceSize, Instant actualStartTime, Instant actualEndTime,
+                       @Nullable String pauseReason, @Nullable Integer audienceSize,
+                       @Nullable Instant actualStartTime, @Nullable Instant actualEndTime,
                        Map<String, Object> recipientRule, long templateSetId, String senderName,
-                       DeliveryCountsView deliveries, String workflowId, Instant createdAt, Instant updatedAt) {
+                       DeliveryCountsView deliveries, @Nullable String workflowId, Instant createdAt,
+                       Instant updatedAt) {
 
     static TaskView of(Task t, DeliveryCountsView deliveries) {
         return new TaskView(t.getId(), t.getCampaignId(), t.getSeq(), t.getName(), t.getPlanTime(), t.getStatus(),

@@ -1,5 +1,6 @@
 package org.edm.api.template;
 
+import jakarta.annotation.Nullable;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.ConflictException;
 import org.edm.api.support.InvalidInputException;
@@ -159,7 +160,9 @@ class EmailVariables {
         }
     }
 
-    record VariableView(long id, String variableKey, String displayName, VariableRequest.SourceType sourceType,
-                        Map<String, Object> sourceDetails, String description, Instant createdAt, Instant updatedAt) {
+    record VariableView(long id, String variableKey, @Nullable String displayName,
+                        VariableRequest.SourceType sourceType,
+                        @Nullable Map<String, Object> sourceDetails, @Nullable String description, Instant createdAt,
+                        Instant updatedAt) {
     }
 }

@@ -1,6 +1,7 @@
 package org.edm.api.tracking;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,6 +40,7 @@ import java.util.Optional;
  * credential). Each hit is an {@code event_log} row and sets the contact's per-campaign label at once.
  */
 @RestController
+@SecurityRequirements // public: no token (see SecurityConfiguration)
 @Tag(name = "Tracking", description = "Open pixel, click redirect and unsubscribe, linked from sent e-mail")
 class TrackingController {
 
@@ -64,6 +66,9 @@ class TrackingController {
     @Operation(summary = "Open pixel: a 1x1 GIF, never cached; always served, recorded only for a known token",
             description = "Over the per-address rate limit (edm.tracking.rate-limit) the pixel is served and the "
                     + "open is not recorded.")
+    @ApiResponse(responseCode = "200", description = "the 1x1 transparent GIF",
+            content = @Content(mediaType = MediaType.IMAGE_GIF_VALUE,
+                    schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<byte[]> open(@PathVariable String file, HttpServletRequest request) {
         String token = file.endsWith(".gif") ? file.substring(0, file.length() - 4) : file;
         Instant now = clock.instant();
@@ -87,6 +92,11 @@ class TrackingController {
     @Operation(summary = "Click redirect: 302 to u only when s is this delivery's signature of u (else 400)",
             description = "Over the per-address rate limit (edm.tracking.rate-limit) the click still redirects and "
                     + "is not recorded.")
+    @ApiResponse(responseCode = "302", description = "to the link's target (Location)",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.LOCATION,
+                    schema = @Schema(type = "string", format = "uri")))
+    @ApiResponse(responseCode = "400", description = "u or s missing, s not the signature of u for this link, "
+            + "or u not http(s)")
     ResponseEntity<Void> click(@PathVariable String token, @RequestParam(name = "u", required = false) String url,
                                @RequestParam(name = "s", required = false) String signature,
                                HttpServletRequest request) {
@@ -114,8 +124,12 @@ class TrackingController {
     @GetMapping(value = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
     @Operation(summary = "Unsubscribe page with a confirm button (a GET changes nothing: link scanners fetch it)",
             description = "Over the per-address rate limit (edm.tracking.rate-limit) the answer is a 429 page.")
-    @ApiResponse(responseCode = "429", description = "too many requests from this client address",
-            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+    @ApiResponse(responseCode = "200", description = "the confirm page (HTML)",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "unknown link (an HTML page)",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "429", description = "too many requests from this client address (an HTML page)",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
     ResponseEntity<String> unsubscribePage(@PathVariable String token, HttpServletRequest request) {
         if (!throttle.hit(request)) {
             return html(HttpStatus.TOO_MANY_REQUESTS, "请稍后再试 / Try again later",
@@ -140,9 +154,9 @@ class TrackingController {
                     + "campaigns sends to it. Repeating it changes nothing. Over the per-address rate limit "
                     + "(edm.tracking.rate-limit.unsubscribe-*) the answer is 429 with Retry-After.")
     @ApiResponse(responseCode = "200", description = "unsubscribed (an HTML page)",
-            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "unknown link (an HTML page)",
-            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE))
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "429", description = "too many unsubscribe requests from this client address",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))

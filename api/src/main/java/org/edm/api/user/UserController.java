@@ -3,8 +3,10 @@ package org.edm.api.user;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.edm.api.support.InvalidInputException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.edm.api.support.PageView;
+import org.edm.api.support.Paging;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,14 +40,8 @@ class UserController {
 
     @GetMapping("/v1/users")
     @Operation(summary = "All users (admin); pages start at 0")
-    PageView<UserView> list(@RequestParam(defaultValue = "0") int page,
-                            @RequestParam(defaultValue = "50") int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
-        }
+    PageView<UserView> list(@RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                            @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
         return admin.list(page, size);
     }
 
@@ -65,14 +61,15 @@ class UserController {
     }
 
     @PutMapping("/v1/users/{id}")
-    @Operation(summary = "Change a user's e-mail, role and enabled (admin)",
+    @Operation(operationId = "updateUser", summary = "Change a user's e-mail, role and enabled (admin)",
             description = "Disabling ends the user's sessions at once. 409 when it would leave no enabled admin.")
     UserView update(@PathVariable long id, @Valid @RequestBody UserRequests.Update request) {
         return admin.update(id, request);
     }
 
     @PostMapping("/v1/users/{id}/password")
-    @Operation(summary = "Set a new password for a user (admin); ends all their sessions and lifts a sign-in lock")
+    @Operation(operationId = "setUserPassword",
+            summary = "Set a new password for a user (admin); ends all their sessions and lifts a sign-in lock")
     UserView resetPassword(@PathVariable long id, @Valid @RequestBody UserRequests.PasswordReset request) {
         return admin.resetPassword(id, request);
     }
@@ -85,8 +82,8 @@ class UserController {
 
     @DeleteMapping("/v1/users/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Remove a user (admin): one who owns data or appears in the audit log is disabled "
-            + "instead (GET then shows enabled=false); 409 for the last enabled admin")
+    @Operation(operationId = "removeUser", summary = "Remove a user (admin): one who owns data or appears in the "
+            + "audit log is disabled instead (GET then shows enabled=false); 409 for the last enabled admin")
     void delete(@PathVariable long id) {
         admin.delete(id);
     }

@@ -1,5 +1,6 @@
 package org.edm.api.user;
 
+import jakarta.annotation.Nullable;
 import org.edm.domain.user.User;
 
 import java.time.Instant;
@@ -9,9 +10,11 @@ import java.time.Instant;
  * themselves and has not followed the verification link yet (cannot sign in); {@code signedUpAt} is set for such
  * self-registered users only.
  */
-public record UserView(long id, String username, String email, User.Role role, boolean enabled, long quotaBalance,
-                       Instant lastLoginAt, Instant lockedUntil, User.Status status, Instant emailVerifiedAt,
-                       Instant signedUpAt, Instant createdAt, Instant updatedAt) {
+public record UserView(long id, String username, @Nullable String email, User.Role role, boolean enabled,
+                       long quotaBalance,
+                       @Nullable Instant lastLoginAt, @Nullable Instant lockedUntil, User.Status status,
+                       @Nullable Instant emailVerifiedAt,
+                       @Nullable Instant signedUpAt, Instant createdAt, Instant updatedAt) {
 
     static UserView of(User u) {
         return of(u, null);

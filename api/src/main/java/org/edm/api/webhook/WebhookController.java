@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.edm.domain.tracking.EngagementEvents;
@@ -58,6 +59,7 @@ import java.util.function.Function;
  * under the provider's event id (or a digest of the event), so a redelivered call records nothing new.
  */
 @RestController
+@SecurityRequirements // public: no token (see SecurityConfiguration)
 @Tag(name = "Webhooks", description = "Event notifications from EngageLab and Aliyun DirectMail")
 class WebhookController {
 

@@ -142,6 +142,11 @@ final class EndToEndStack implements AutoCloseable {
         return send(authorized(path).GET().build());
     }
 
+    /** The first admin's bearer token (for tools that call the api themselves, e.g. schemathesis). */
+    String token() {
+        return token;
+    }
+
     /** A request to the api as the first admin. */
     private HttpRequest.Builder authorized(String path) {
         return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token);
