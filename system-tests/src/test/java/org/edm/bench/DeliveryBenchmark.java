@@ -69,11 +69,16 @@ public final class DeliveryBenchmark {
             throws Exception {
         int smtpPort = sink.port();
         TestDatabase.Database db = TestDatabase.freshDatabase();
-        ProcessHandle postgres = postmaster(db.dataSource());
+        ProcessHandle postgres = postmaster(db.jdbcUrl());
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, services, smtpPort);
             Path gcLog = work.resolve("worker-gc.log");
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            String workerOpts = System.getenv("EDM_BENCH_WORKER_OPTS");
+            if (workerOpts != null && !workerOpts.isBlank()) {
+                // JVM options for the worker (heap, GC), e.g. to see what peak RSS a smaller heap gives
+                jvmArgs.addAll(List.of(workerOpts.trim().split("\\s+")));
+            }
             if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
                 // opt-in profile of the worker JVM, written when it stops (read it with `jfr print` / `jfr summary`)
                 Path jfr = work.resolve("worker.jfr");
@@ -149,11 +154,25 @@ public final class DeliveryBenchmark {
         return seconds;
     }
 
-    /** The embedded PostgreSQL's postmaster: the parent of the backend serving this connection. */
-    private static ProcessHandle postmaster(DataSource ds) throws SQLException {
-        long backend = count(ds, "SELECT pg_backend_pid()");
-        return ProcessHandle.of(ProcessCpu.parent(backend))
-                .orElseThrow(() -> new IllegalStateException("cannot find PostgreSQL's postmaster"));
+    /**
+     * The embedded PostgreSQL's postmaster: pg_ctl leaves it to init, and it may run in its own PID namespace, so it
+     * is found by its command line, which names the port ({@code postgres -D ... -p PORT}).
+     */
+    private static ProcessHandle postmaster(String jdbcUrl) {
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(jdbcUrl);
+        if (!port.find()) {
+            throw new IllegalStateException("no port in " + jdbcUrl);
+        }
+        String arguments = "-p\0" + port.group(1) + "\0";
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+                return cmdline.contains("/postgres\0") && cmdline.contains(arguments);
+            } catch (java.io.IOException | RuntimeException gone) {
+                return false;
+            }
+        }).findFirst().orElseThrow(() -> new IllegalStateException("cannot find PostgreSQL's postmaster"));
     }
 
     private record Phase(long startedNanos, long sent, double seconds) {

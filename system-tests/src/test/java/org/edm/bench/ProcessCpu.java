@@ -32,12 +32,6 @@ final class ProcessCpu {
         return ticks(ProcessHandle.current().pid(), false) / TICKS_PER_SECOND;
     }
 
-    /** The parent's pid, or -1. */
-    static long parent(long pid) {
-        String[] f = fields(pid);
-        return f == null ? -1 : Long.parseLong(f[1]);
-    }
-
     /** VmHWM (peak resident set) of a process, in MB, or -1. */
     static long peakRssMb(long pid) {
         try {
