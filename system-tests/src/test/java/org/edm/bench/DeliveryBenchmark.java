@@ -241,9 +241,9 @@ public final class DeliveryBenchmark {
                 continue;
             }
             lastLook = System.nanoTime();
-            long outstanding = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId
-                    + " AND status IN ('PENDING','SENDING')");
-            if (outstanding == 0) {
+            long outstanding = count(ds, "SELECT " + contacts + " - count(*) FILTER (WHERE status NOT IN "
+                    + "('PENDING','SENDING')) FROM deliveries WHERE task_id = " + taskId);
+            if (outstanding <= 0) {
                 done = System.nanoTime();
                 break;
             }
