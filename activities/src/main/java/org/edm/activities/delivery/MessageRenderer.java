@@ -42,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class MessageRenderer {
 
     private static final DateTimeFormatter SEND_DATE = DateTimeFormatter.ISO_LOCAL_DATE;
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
     private static final Mustache.Compiler BODY = Mustache.compiler().escapeHTML(true).defaultValue("");
     private static final Mustache.Compiler SUBJECT = Mustache.compiler().escapeHTML(false).defaultValue("");
 
@@ -160,7 +161,7 @@ public class MessageRenderer {
         String body;
         try {
             // a subject is one header line: a line break from contact data must not start a new header
-            subject = template.subject().execute(vars).replaceAll("[\\r\\n]+", " ").trim();
+            subject = LINE_BREAKS.matcher(template.subject().execute(vars)).replaceAll(" ").trim();
             body = template.body().execute(vars);
             if (!template.placesUnsubscribeLink()) {
                 body = withUnsubscribeFooter(body, unsubscribeUrl);

@@ -33,6 +33,7 @@ final class LeanMimeMessage extends SMTPMessage {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
             Locale.ROOT);
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[]{'\r', '\n'});
 
     private final Address[] recipients;
@@ -61,7 +62,7 @@ final class LeanMimeMessage extends SMTPMessage {
         }
         header(h, "MIME-Version", "1.0");
         for (Map.Entry<String, String> extra : mail.headers().entrySet()) {
-            header(h, extra.getKey(), extra.getValue().replaceAll("[\\r\\n]+", " "));
+            header(h, extra.getKey(), LINE_BREAKS.matcher(extra.getValue()).replaceAll(" "));
         }
         header(h, "Content-Type", "text/html; charset=UTF-8");
         header(h, "Content-Transfer-Encoding", encoding);
