@@ -1,7 +1,5 @@
 package org.edm.bench;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -32,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,10 +41,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Benchmark program (not a test): one task to N contacts through K SMTP services with throttle 0 into a local
- * SMTP sink (GreenMail), through the real stack — PostgreSQL, the Temporal dev server, the packaged worker JVM —
- * and, in the same run, a plain Jakarta Mail loop with the same concurrency into the same sink. Prints both
- * rates, their ratio and the worker's peak heap (from its GC log).
+ * Benchmark program (not a test): one task to N contacts through K SMTP services with throttle 0 into a lean local
+ * SMTP sink ({@link CountingSmtpSink}; GreenMail would be the bottleneck), through the real stack — PostgreSQL, the
+ * Temporal dev server, the packaged worker JVM — and, in the same run, a plain Jakarta Mail loop with the same
+ * concurrency into the same sink. Prints both rates, their ratio, the time from activation to the first mail, the
+ * CPU seconds per 1,000 mails of each process over the EDM phase (from /proc), and the worker's peak RSS (VmHWM) and
+ * peak heap (from its GC log).
  *
  * <p>Run with {@code bin/bench [contacts] [services] [concurrency-per-service]}.
  */
@@ -59,43 +60,124 @@ public final class DeliveryBenchmark {
         System.out.printf("EDM delivery benchmark: %,d contacts, %d SMTP services, concurrency %d per service%n",
                 contacts, services, concurrency);
 
-        GreenMail sink = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        sink.start();
-        int smtpPort = sink.getSmtp().getPort();
+        try (CountingSmtpSink sink = new CountingSmtpSink()) {
+            run(sink, work, contacts, services, concurrency);
+        }
+    }
+
+    private static void run(CountingSmtpSink sink, Path work, int contacts, int services, int concurrency)
+            throws Exception {
+        int smtpPort = sink.port();
         TestDatabase.Database db = TestDatabase.freshDatabase();
+        ProcessHandle postgres = postmaster(db.jdbcUrl());
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, services, smtpPort);
             Path gcLog = work.resolve("worker-gc.log");
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            String workerOpts = System.getenv("EDM_BENCH_WORKER_OPTS");
+            if (workerOpts != null && !workerOpts.isBlank()) {
+                // JVM options for the worker (heap, GC), e.g. to see what peak RSS a smaller heap gives
+                jvmArgs.addAll(List.of(workerOpts.trim().split("\\s+")));
+            }
             if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
                 // opt-in profile of the worker JVM, written when it stops (read it with `jfr print` / `jfr summary`)
                 Path jfr = work.resolve("worker.jfr");
                 jvmArgs.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
                 System.out.println("worker flight recording: " + jfr);
             }
-            try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), Map.of(
+            Map<String, String> env = new LinkedHashMap<>();
+            // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE ...) pass through from the environment
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("EDM_DELIVERY_")) {
+                    env.put(k, v);
+                }
+            });
+            env.putAll(Map.of(
                     "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
-                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)),
+                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)));
+            try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), env,
                     work.resolve("logs"), jvmArgs.toArray(String[]::new))) {
                 worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
-                double edmRate = runCampaign(db.dataSource(), temporal.address(), taskId, contacts);
+                Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+                processes.put("worker", worker.handle());
+                processes.put("PostgreSQL", postgres);
+                processes.put("Temporal", temporal.handle());
+                Map<String, Double> cpuBefore = cpu(processes);
+                Phase edm = runCampaign(db.dataSource(), temporal.address(), taskId, contacts, sink);
+                long started = edm.startedNanos();
+                Map<String, Double> cpuAfter = cpu(processes);
+                long workerRss = ProcessCpu.peakRssMb(worker.handle().pid());
                 worker.stop();
-                int delivered = sink.getReceivedMessages().length;
+                Thread.sleep(200); // the sink's connection threads add their CPU time when the worker hangs up
+                int delivered = sink.received.get();
+                double firstMail = (sink.firstNanos.get() - started) / 1e9;
+                double sinkRate = delivered / ((sink.lastNanos.get() - sink.firstNanos.get()) / 1e9);
+                double sinkCpu = sink.cpuNanos.get() / 1e9;
                 sink.reset();
 
                 double plainRate = plainJakartaMailLoop(smtpPort, contacts, services * concurrency);
                 System.out.println();
-                System.out.printf("EDM Orchestrator     : %,10.1f mails/s  (%,d delivered to the sink)%n",
-                        edmRate, delivered);
+                System.out.printf("EDM Orchestrator     : %,10.1f mails/s  (%,d delivered to the sink; activation to "
+                        + "last delivery decided)%n", edm.rate(), delivered);
                 System.out.printf("plain Jakarta Mail   : %,10.1f mails/s  (%d threads, one connection each)%n",
                         plainRate, services * concurrency);
-                System.out.printf("ratio EDM / plain    : %10.2f%n", edmRate / plainRate);
+                System.out.printf("ratio EDM / plain    : %10.2f%n", edm.rate() / plainRate);
+                System.out.printf("activation → 1st mail: %10.2f s%n", firstMail);
+                System.out.printf("first → last mail    : %,10.1f mails/s%n", sinkRate);
+                System.out.printf("worker peak RSS      : %10s%n", workerRss < 0 ? "n/a" : workerRss + " MB");
                 System.out.printf("worker peak heap used: %10s%n", peakHeap(gcLog));
+                System.out.printf("CPU over the EDM phase (%.1f s wall, %d cores), seconds per 1,000 mails:%n",
+                        edm.seconds(), Runtime.getRuntime().availableProcessors());
+                double perThousand = 1000.0 / Math.max(1, edm.sent());
+                for (String name : processes.keySet()) {
+                    double used = cpuAfter.get(name) - cpuBefore.get(name);
+                    System.out.printf("  %-30s %7.3f s  (%.1f s in all, %.0f %% of one core)%n", name,
+                            used * perThousand, used, 100 * used / edm.seconds());
+                }
+                double bench = cpuAfter.get(SELF) - cpuBefore.get(SELF);
+                System.out.printf("  %-30s %7.3f s  (%.1f s in all)%n", "sink (its connection threads)",
+                        sinkCpu * perThousand, sinkCpu);
+                System.out.printf("  %-30s %7.3f s  (%.1f s in all)%n", "benchmark JVM (sink + polling)",
+                        bench * perThousand, bench);
             }
-        } finally {
-            sink.stop();
+        }
+    }
+
+    private static final String SELF = "benchmark JVM";
+
+    private static Map<String, Double> cpu(Map<String, ProcessHandle> processes) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        processes.forEach((name, handle) -> seconds.put(name, ProcessCpu.seconds(handle)));
+        seconds.put(SELF, ProcessCpu.selfSeconds());
+        return seconds;
+    }
+
+    /**
+     * The embedded PostgreSQL's postmaster: pg_ctl leaves it to init, and it may run in its own PID namespace, so it
+     * is found by its command line, which names the port ({@code postgres -D ... -p PORT}).
+     */
+    private static ProcessHandle postmaster(String jdbcUrl) {
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(jdbcUrl);
+        if (!port.find()) {
+            throw new IllegalStateException("no port in " + jdbcUrl);
+        }
+        String arguments = "-p\0" + port.group(1) + "\0";
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+                return cmdline.contains("/postgres\0") && cmdline.contains(arguments);
+            } catch (java.io.IOException | RuntimeException gone) {
+                return false;
+            }
+        }).findFirst().orElseThrow(() -> new IllegalStateException("cannot find PostgreSQL's postmaster"));
+    }
+
+    private record Phase(long startedNanos, long sent, double seconds) {
+        double rate() {
+            return sent / seconds;
         }
     }
 
@@ -140,8 +222,8 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static double runCampaign(DataSource ds, String temporalAddress, long taskId, int contacts)
-            throws Exception {
+    private static Phase runCampaign(DataSource ds, String temporalAddress, long taskId, int contacts,
+                                     CountingSmtpSink sink) throws Exception {
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
                 WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build());
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().build());
@@ -150,24 +232,32 @@ public final class DeliveryBenchmark {
         long started = System.nanoTime();
         WorkflowClient.start(campaign::run, new CampaignInput(1));
         long done;
+        long lastLook = 0;
         while (true) {
-            long decided = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId
-                    + " AND status IN ('SENT','FAILED','UNKNOWN','SKIPPED','CANCELLED')");
-            if (decided >= contacts) {
+            // the sink's count is free; the database is asked (its CPU is measured) only once the sink has them all,
+            // or every second when some deliveries may not reach it (failed, skipped)
+            if (sink.received.get() < contacts && System.nanoTime() - lastLook < 1_000_000_000L) {
+                Thread.sleep(10);
+                continue;
+            }
+            lastLook = System.nanoTime();
+            long outstanding = count(ds, "SELECT " + contacts + " - count(*) FILTER (WHERE status NOT IN "
+                    + "('PENDING','SENDING')) FROM deliveries WHERE task_id = " + taskId);
+            if (outstanding <= 0) {
                 done = System.nanoTime();
                 break;
             }
             if (Duration.ofNanos(System.nanoTime() - started).toMinutes() > 30) {
-                throw new IllegalStateException("gave up after 30 minutes with " + decided + " decided");
+                throw new IllegalStateException("gave up after 30 minutes with " + outstanding + " outstanding");
             }
-            Thread.sleep(100);
+            Thread.sleep(10);
         }
         long sent = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId + " AND status = 'SENT'");
         stubs.shutdown();
         double seconds = (done - started) / 1e9;
         System.out.printf("EDM: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",
                 sent, contacts, seconds);
-        return sent / seconds;
+        return new Phase(started, sent, seconds);
     }
 
     private static long count(DataSource ds, String sql) throws SQLException {

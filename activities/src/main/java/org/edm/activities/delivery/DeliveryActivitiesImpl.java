@@ -22,13 +22,13 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionService;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -223,12 +223,17 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     }
 
     /**
-     * No throttle: {@code edm.delivery.concurrency} sends at a time over the provider's pooled connections. The
-     * first failure that stops the batch lets the sends already in flight finish and keeps queued ones from
-     * starting.
+     * No throttle: {@code edm.delivery.concurrency} lanes at a time over the provider's pooled connections, each
+     * taking the next group of {@code edm.delivery.in-flight-group} deliveries: one statement marks the group
+     * attempted, its messages go out one after the other, one statement records what the provider accepted. So the
+     * database sees two writes per group instead of two per message, and a crash leaves at most one group per lane
+     * attempted without an outcome (UNKNOWN, never resent). The first failure that stops the batch lets the groups
+     * already in flight finish and keeps the next ones from starting.
      */
     private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
-        int threads = Math.min(properties.concurrency(), work.size());
+        int groupSize = properties.inFlightGroup();
+        int groups = (work.size() + groupSize - 1) / groupSize;
+        int threads = Math.min(properties.concurrency(), groups);
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "edm-send-" + send.service().id() + "-" + threadNumber.incrementAndGet());
@@ -236,38 +241,36 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             return thread;
         });
         AtomicReference<RuntimeException> stop = new AtomicReference<>();
-        CompletionService<Void> completions = new ExecutorCompletionService<>(pool);
+        AtomicInteger nextGroup = new AtomicInteger();
+        List<Future<?>> lanes = new ArrayList<>(threads);
         try {
-            for (DeliveryClaims.Unsent delivery : work) {
-                completions.submit(() -> {
-                    if (stop.get() == null) {
-                        OutgoingMail mail = send.render(delivery);
-                        if (mail != null && stop.get() == null) {
-                            send.deliver(mail);
+            for (int t = 0; t < threads; t++) {
+                lanes.add(pool.submit(() -> {
+                    int g;
+                    while (stop.get() == null && (g = nextGroup.getAndIncrement()) < groups) {
+                        try {
+                            send.heartbeat().check();
+                            int settled = send.deliverGroup(
+                                    work.subList(g * groupSize, Math.min(work.size(), (g + 1) * groupSize)));
+                            send.heartbeat().progressed(settled);
+                        } catch (RuntimeException e) {
+                            stop.compareAndSet(null, e);
+                        } catch (StackOverflowError e) {
+                            stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN,
+                                    "send failed", e));
                         }
                     }
-                    return null;
-                });
+                }));
             }
-            for (int done = 0; done < work.size(); done++) {
-                Future<Void> finished = completions.take();
-                try {
-                    finished.get();
-                } catch (ExecutionException e) {
-                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new MailSendException(MailSendException.Kind.UNCERTAIN, "send failed", e.getCause());
-                    stop.compareAndSet(null, cause);
-                }
-                send.heartbeat().progressed();
-                try {
-                    send.heartbeat().check();
-                } catch (ActivityCompletionException e) {
-                    stop.compareAndSet(null, e);
-                }
+            for (Future<?> lane : lanes) {
+                lane.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN, "interrupted", e));
+        } catch (ExecutionException e) {
+            stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN, "send failed",
+                    e.getCause()));
         } finally {
             pool.shutdown();
             awaitQuietly(pool);
@@ -401,6 +404,86 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 failed.increment();
                 return null;
             }
+        }
+
+        /**
+         * Renders a group, marks it attempted in one statement, sends its messages one after the other and records
+         * the accepted ones in one statement; throws when the batch must stop (see {@link MailSendException.Kind}),
+         * after recording what was accepted and handing back what was certainly never handed to the provider.
+         * Returns how many deliveries of the group were settled or handed over.
+         */
+        int deliverGroup(List<DeliveryClaims.Unsent> group) {
+            List<OutgoingMail> mails = new ArrayList<>(group.size());
+            for (DeliveryClaims.Unsent delivery : group) {
+                OutgoingMail mail = render(delivery);
+                if (mail != null) {
+                    mails.add(mail);
+                }
+            }
+            if (mails.isEmpty()) {
+                return group.size();
+            }
+            List<Long> ids = new ArrayList<>(mails.size());
+            for (OutgoingMail mail : mails) {
+                ids.add(mail.deliveryId());
+            }
+            Set<Long> mine = claims.markAttempted(ids, claim);
+            List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());
+            // from here on, mails[notHandedOver..] were never given to the provider
+            int notHandedOver = mails.size();
+            int i = 0;
+            try {
+                for (; i < mails.size(); i++) {
+                    OutgoingMail mail = mails.get(i);
+                    if (!mine.contains(mail.deliveryId())) {
+                        continue;
+                    }
+                    Timer.Sample sample = Timer.start(meters);
+                    try {
+                        String providerMessageId = provider.send(mail);
+                        sample.stop(latency);
+                        accepted.add(new DeliveryClaims.Sent(mail.deliveryId(), mail.messageId(), providerMessageId));
+                        tally.success();
+                    } catch (MailSendException e) {
+                        if (!e.recipientFault()) {
+                            tally.failure(Redact.addresses(e.getMessage()));
+                        }
+                        switch (e.kind()) {
+                            case REJECTED -> {
+                                claims.recordFailed(mail.deliveryId(), claim, e.getMessage());
+                                failed.increment();
+                            }
+                            case NOT_SENT -> {
+                                notHandedOver = i;
+                                throw e;
+                            }
+                            // counted once settled: the retry of the batch marks it UNKNOWN (outcome "unknown")
+                            case UNCERTAIN -> {
+                                notHandedOver = i + 1;
+                                throw e;
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        // a provider bug is no proof that nothing left: treat as uncertain
+                        tally.failure(Redact.addresses(String.valueOf(e.getMessage())));
+                        notHandedOver = i + 1;
+                        throw new MailSendException(MailSendException.Kind.UNCERTAIN, e.toString(), e);
+                    }
+                }
+            } finally {
+                claims.recordSent(accepted, claim);
+                sent.increment(accepted.size());
+                if (notHandedOver < mails.size()) {
+                    List<Long> back = new ArrayList<>();
+                    for (OutgoingMail mail : mails.subList(notHandedOver, mails.size())) {
+                        if (mine.contains(mail.deliveryId())) {
+                            back.add(mail.deliveryId());
+                        }
+                    }
+                    claims.unmarkAttempted(back, claim);
+                }
+            }
+            return group.size();
         }
 
         /** Attempt, send, record; throws when the batch must stop (see {@link MailSendException.Kind}). */

@@ -256,6 +256,34 @@ public class DeliveryClaims {
                 """, Map.of("id", deliveryId, "claim", claimToken)) == 1;
     }
 
+    /**
+     * {@link #markAttempted(long, String)} for a group, in one statement: the whole group passes the point of no
+     * return together, so a crash before its outcomes are recorded leaves at most the group UNKNOWN. Returns the
+     * ids that were marked (the others are no longer this claim's to send).
+     */
+    public Set<Long> markAttempted(List<Long> deliveryIds, String claimToken) {
+        if (deliveryIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("""
+                UPDATE deliveries SET attempted_at = now(), updated_at = now()
+                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
+                   AND attempted_at IS NULL
+                RETURNING id
+                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
+    }
+
+    /** {@link #unmarkAttempted(long, String)} for the part of a group that was certainly never handed over. */
+    public void unmarkAttempted(List<Long> deliveryIds, String claimToken) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        jdbc.update("""
+                UPDATE deliveries SET attempted_at = NULL, updated_at = now()
+                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
+                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
+    }
+
     /** The provider said for certain that nothing left: the delivery may be sent by a later attempt. */
     public void unmarkAttempted(long deliveryId, String claimToken) {
         jdbc.update("""
@@ -278,6 +306,69 @@ public class DeliveryClaims {
                 .addValue("claim", claimToken)
                 .addValue("messageId", truncate(messageId, 255))
                 .addValue("providerMessageId", truncate(providerMessageId, 255)));
+    }
+
+    /** {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement. */
+    public void recordSent(List<Sent> sent, String claimToken) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new java.util.ArrayList<>(sent.size());
+        List<String> messageIds = new java.util.ArrayList<>(sent.size());
+        List<String> providerIds = new java.util.ArrayList<>(sent.size());
+        for (Sent s : sent) {
+            ids.add(s.deliveryId());
+            messageIds.add(truncate(s.messageId(), 255));
+            providerIds.add(truncate(s.providerMessageId(), 255));
+        }
+        jdbc.update("""
+                UPDATE deliveries d SET status = 'SENT', sent_at = now(), message_id = v.message_id,
+                                        provider_message_id = v.provider_message_id, error = NULL, updated_at = now()
+                  FROM unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]), CAST(:providerIds AS text[]))
+                       AS v(id, message_id, provider_message_id)
+                 WHERE d.id = v.id AND d.claim_token = :claim AND d.status IN ('SENDING', 'UNKNOWN')
+                """, new MapSqlParameterSource()
+                .addValue("ids", bigintArray(ids))
+                .addValue("messageIds", textArray(messageIds))
+                .addValue("providerIds", textArray(providerIds))
+                .addValue("claim", claimToken));
+    }
+
+    /** A PostgreSQL array literal of ids, bound as text and cast in SQL (one statement text whatever the size). */
+    static String bigintArray(List<Long> ids) {
+        StringBuilder b = new StringBuilder(ids.size() * 8 + 2).append('{');
+        for (int i = 0; i < ids.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(ids.get(i).longValue());
+        }
+        return b.append('}').toString();
+    }
+
+    /** A PostgreSQL text[] literal: every element quoted, quotes and backslashes escaped, null as NULL. */
+    static String textArray(List<String> values) {
+        StringBuilder b = new StringBuilder(values.size() * 40 + 2).append('{');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String v = values.get(i);
+            if (v == null) {
+                b.append("NULL");
+                continue;
+            }
+            b.append('"');
+            for (int k = 0; k < v.length(); k++) {
+                char c = v.charAt(k);
+                if (c == '"' || c == '\\') {
+                    b.append('\\');
+                }
+                b.append(c);
+            }
+            b.append('"');
+        }
+        return b.append('}').toString();
     }
 
     public void recordFailed(long deliveryId, String claimToken, String error) {
@@ -473,6 +564,10 @@ public class DeliveryClaims {
     }
 
     public record Unsent(MessageRenderer.Recipient recipient, Long templateId) {
+    }
+
+    /** A message the provider accepted: what {@link #recordSent(List, String)} writes for one delivery. */
+    public record Sent(long deliveryId, String messageId, String providerMessageId) {
     }
 
     public record ClaimCounts(int claimed, int sent, int failed, int unknown) {

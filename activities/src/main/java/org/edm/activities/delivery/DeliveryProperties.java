@@ -12,17 +12,23 @@ import java.time.Duration;
  * @param concurrency     parallel sends (and pooled SMTP connections per service) when there is no throttle
  * @param staleClaimAfter a SENDING delivery untouched this long belongs to a send activity that is gone for good
  *                        (retries exhausted, workflow terminated): it is settled so its task can finish (INV-4)
+ * @param inFlightGroup   without throttle, each send lane marks this many deliveries attempted in one statement,
+ *                        sends them, then records their outcomes in one statement. A crash between the two leaves
+ *                        at most this many deliveries per lane UNKNOWN (never a second mail): the at-most-once
+ *                        bound is {@code inFlightGroup × concurrency} per running batch
  */
 @ConfigurationProperties("edm.delivery")
 public record DeliveryProperties(@DefaultValue("200") int batchSize,
                                  @DefaultValue("8") int concurrency,
-                                 @DefaultValue("30m") Duration staleClaimAfter) {
+                                 @DefaultValue("30m") Duration staleClaimAfter,
+                                 @DefaultValue("10") int inFlightGroup) {
 
-    public static final DeliveryProperties DEFAULTS = new DeliveryProperties(200, 8, Duration.ofMinutes(30));
+    public static final DeliveryProperties DEFAULTS = new DeliveryProperties(200, 8, Duration.ofMinutes(30), 10);
 
     public DeliveryProperties {
-        if (batchSize < 1 || concurrency < 1) {
-            throw new IllegalArgumentException("edm.delivery.batch-size and edm.delivery.concurrency must be positive");
+        if (batchSize < 1 || concurrency < 1 || inFlightGroup < 1) {
+            throw new IllegalArgumentException("edm.delivery.batch-size, edm.delivery.concurrency and "
+                    + "edm.delivery.in-flight-group must be positive");
         }
     }
 }

@@ -59,6 +59,11 @@ public final class Heartbeat implements AutoCloseable {
         progress.incrementAndGet();
     }
 
+    /** {@code n} more deliveries settled. */
+    public void progressed(int n) {
+        progress.addAndGet(n);
+    }
+
     /** Throws when Temporal no longer wants this attempt to go on. */
     public void check() {
         ActivityCompletionException e = stopped;

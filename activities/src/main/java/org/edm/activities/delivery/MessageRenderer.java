@@ -7,9 +7,6 @@ import com.samskivert.mustache.Template;
 import org.edm.activities.mailbox.ReturnPaths;
 import org.edm.domain.tracking.TrackingUrls;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -38,13 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code {{#vip}}...{{/vip}}}; SYSTEM names one of the built-in message values in {@code source_details.name}.
  * The definitions are read once per batch, in {@link #templates}.
  *
- * <p>Tracking: every http(s) link except our own unsubscribe link is rewritten (with an HTML parser, jsoup) to
- * the signed click redirect of the delivery's token, and a 1x1 open pixel is appended to the body.
+ * <p>Tracking: every http(s) link except our own unsubscribe link is rewritten to the signed click redirect of the
+ * delivery's token, and a 1x1 open pixel is appended to the body ({@link LinkTracking}, one pass, no parser).
  */
 @Component
 public class MessageRenderer {
 
     private static final DateTimeFormatter SEND_DATE = DateTimeFormatter.ISO_LOCAL_DATE;
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
     private static final Mustache.Compiler BODY = Mustache.compiler().escapeHTML(true).defaultValue("");
     private static final Mustache.Compiler SUBJECT = Mustache.compiler().escapeHTML(false).defaultValue("");
 
@@ -163,7 +161,7 @@ public class MessageRenderer {
         String body;
         try {
             // a subject is one header line: a line break from contact data must not start a new header
-            subject = template.subject().execute(vars).replaceAll("[\\r\\n]+", " ").trim();
+            subject = LINE_BREAKS.matcher(template.subject().execute(vars)).replaceAll(" ").trim();
             body = template.body().execute(vars);
             if (!template.placesUnsubscribeLink()) {
                 body = withUnsubscribeFooter(body, unsubscribeUrl);
@@ -207,25 +205,10 @@ public class MessageRenderer {
      * Rewrites each absolute http(s) link to the signed click redirect and appends the open pixel. Links to our
      * own endpoints (the unsubscribe link above all) stay as they are: unsubscribing must never depend on
      * tracking. mailto:, tel: and relative links are left alone. Public for API messages, which are tracked the
-     * same way as deliveries.
+     * same way as deliveries. One pass over the text, the rest of the HTML as written ({@link LinkTracking}).
      */
     public String withTracking(String body, String token) {
-        boolean wholeDocument = body.toLowerCase(java.util.Locale.ROOT).contains("<html");
-        Document doc = Jsoup.parse(body);
-        doc.outputSettings().prettyPrint(false).charset(java.nio.charset.StandardCharsets.UTF_8)
-                .escapeMode(org.jsoup.nodes.Entities.EscapeMode.base);
-        for (Element link : doc.select("a[href], area[href]")) {
-            String href = link.attr("href").trim();
-            String lower = href.toLowerCase(java.util.Locale.ROOT);
-            if ((lower.startsWith("http://") || lower.startsWith("https://")) && !urls.isOwnLink(href)) {
-                link.attr("href", urls.click(token, href));
-            }
-        }
-        doc.body().appendElement("img")
-                .attr("src", urls.openPixel(token))
-                .attr("width", "1").attr("height", "1").attr("alt", "")
-                .attr("style", "display:block;width:1px;height:1px;border:0");
-        return wholeDocument ? doc.outerHtml() : doc.body().html();
+        return LinkTracking.apply(body, token, urls);
     }
 
     /**

@@ -99,6 +99,43 @@ class MessageRendererTests {
     }
 
     @Test
+    void trackingReadsTagsAsABrowserWouldAndLeavesTheRestAsWritten() {
+        String click = "https://edm.example.test/track/click/tok9?u=https%3A%2F%2Fa.example%2F%3Fx%3D1%26y%3D2&s="
+                + signer.sign("tok9", "https://a.example/?x=1&y=2");
+        String body = """
+                <!DOCTYPE html><HTML><head><title><a href="https://t.example">x</a></title>
+                <style>a[href^="https://s.example"] { color: red }</style></head><BODY>
+                <!-- <a href="https://commented.example">old</a> -->
+                <A class=btn HREF=https://a.example/?x=1&amp;y=2 target="_blank">go</A>
+                <area shape="rect" href='https://a.example/?x=1&y=2' title="a > b">
+                <a data-x="href=https://no.example" href="tel:+123">call</a>
+                <script>if (a<b) { document.write('<a href="https://js.example">') }</script>
+                <a href="https://first.example" href="https://second.example">dup</a>
+                </body></HTML>""";
+
+        String tracked = renderer.withTracking(body, "tok9");
+
+        Document doc = Jsoup.parse(tracked);
+        assertThat(doc.select("a.btn").attr("href")).isEqualTo(click);
+        assertThat(doc.select("area").attr("href")).isEqualTo(click);
+        assertThat(doc.select("area").attr("title")).isEqualTo("a > b");
+        assertThat(doc.select("a[data-x]").attr("href")).isEqualTo("tel:+123");
+        assertThat(doc.select("a[data-x]").attr("data-x")).isEqualTo("href=https://no.example");
+        assertThat(tracked).as("comments, titles, styles and scripts are not tags")
+                .contains("<!-- <a href=\"https://commented.example\">old</a> -->")
+                .contains("<title><a href=\"https://t.example\">x</a></title>")
+                .contains("a[href^=\"https://s.example\"]")
+                .contains("<a href=\"https://js.example\">");
+        assertThat(doc.select("a:contains(dup)").attr("href")).as("the first href counts")
+                .startsWith("https://edm.example.test/track/click/tok9?u=https%3A%2F%2Ffirst.example");
+        assertThat(tracked).as("the pixel goes inside the body, the document stays whole")
+                .contains(".gif\" width=\"1\" height=\"1\" alt=\"\" "
+                        + "style=\"display:block;width:1px;height:1px;border:0\"></body></HTML>")
+                .startsWith("<!DOCTYPE html><HTML>");
+        assertThat(doc.select("img").last().attr("src")).isEqualTo("https://edm.example.test/track/open/tok9.gif");
+    }
+
+    @Test
     void adminDefinedVariablesTakeContactFieldsTagsAndSystemValues() {
         renderer.useVariables(List.of(
                 new MessageRenderer.Variable("company", "CONTACT_FIELD", "company"),

@@ -84,6 +84,11 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The JVM's process (benchmarks read its CPU time and peak RSS from /proc). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

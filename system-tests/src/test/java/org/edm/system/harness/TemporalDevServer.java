@@ -77,6 +77,11 @@ public final class TemporalDevServer implements AutoCloseable {
         throw new IllegalStateException("temporal server did not open port " + port);
     }
 
+    /** The CLI's process; the server may run as its descendant (benchmarks sum the tree's CPU time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public String address() {
         return "127.0.0.1:" + port;
     }

@@ -35,8 +35,14 @@ import java.util.regex.Pattern;
  *       alone when the RCPT was refused);</li>
  *   <li>the connection broke during the exchange: the server may have queued it, {@code UNCERTAIN}.</li>
  * </ul>
- * A pooled connection is checked with NOOP before use, because a connection the server dropped while idle would
- * otherwise fail mid-send and turn a perfectly sendable message into an unknown one.
+ * A pooled connection that sat idle for more than {@link #TRUST_IDLE_NANOS} is checked with NOOP before use, because
+ * a connection the server dropped while idle would otherwise fail mid-send and turn a perfectly sendable message into
+ * an unknown one; one given back a moment ago by the previous send is not (a NOOP per message was a fifth of the
+ * round trips of a busy batch).
+ *
+ * <p>A plain HTML message without signer (campaign mail) is written by {@link LeanMimeMessage}: the same headers and
+ * encodings Jakarta Mail would choose, without its per-message header bookkeeping; the SMTP exchange itself stays
+ * Jakarta Mail's.
  */
 public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
@@ -45,11 +51,18 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
     private final SmtpSettings settings;
     private final String password;
     private final Session session;
-    private final BlockingQueue<SMTPTransport> idle;
+    /** A connection given back this recently is used without a NOOP first. */
+    static final long TRUST_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final java.util.function.UnaryOperator<MimeMessage> UNSIGNED = message -> message;
+
+    private final BlockingQueue<Pooled> idle;
     private final java.util.function.UnaryOperator<MimeMessage> signer;
 
+    private record Pooled(SMTPTransport transport, long givenBackNanos) {
+    }
+
     public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections) {
-        this(settings, password, maxIdleConnections, message -> message);
+        this(settings, password, maxIdleConnections, UNSIGNED);
     }
 
     /**
@@ -85,7 +98,7 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
     @Override
     public String send(OutgoingMail mail) {
-        MimeMessage message = signer.apply(build(mail));
+        MimeMessage message = signer == UNSIGNED && mail.textBody() == null ? lean(mail) : signer.apply(build(mail));
         SMTPTransport transport = borrow();
         boolean reusable = false;
         try {
@@ -174,14 +187,26 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
                 (recipient ? "recipient refused: " : "message refused: ") + e.getMessage().trim(), e);
     }
 
-    private SMTPTransport borrow() {
-        SMTPTransport transport;
-        while ((transport = idle.poll()) != null) {
-            if (transport.isConnected()) {
-                return transport;
-            }
-            closeQuietly(transport);
+    private MimeMessage lean(OutgoingMail mail) {
+        try {
+            return LeanMimeMessage.of(session, mail);
+        } catch (AddressException e) {
+            throw new MailSendException(Kind.REJECTED, true, "invalid address: " + e.getMessage(), e);
+        } catch (MessagingException e) {
+            throw new MailSendException(Kind.REJECTED, "cannot build the message: " + e.getMessage(), e);
         }
+    }
+
+    private SMTPTransport borrow() {
+        Pooled pooled;
+        while ((pooled = idle.poll()) != null) {
+            // isConnected() sends a NOOP: worth it only after the connection sat idle a while
+            if (System.nanoTime() - pooled.givenBackNanos() < TRUST_IDLE_NANOS || pooled.transport().isConnected()) {
+                return pooled.transport();
+            }
+            closeQuietly(pooled.transport());
+        }
+        SMTPTransport transport;
         try {
             transport = (SMTPTransport) session.getTransport("smtp");
             // No username means a relay without login: pass no password either, or Jakarta Mail would log in as the
@@ -198,7 +223,7 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
     }
 
     private void giveBack(SMTPTransport transport) {
-        if (!idle.offer(transport)) {
+        if (!idle.offer(new Pooled(transport, System.nanoTime()))) {
             closeQuietly(transport);
         }
     }
@@ -223,9 +248,9 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
     @Override
     public void close() {
-        SMTPTransport transport;
-        while ((transport = idle.poll()) != null) {
-            closeQuietly(transport);
+        Pooled pooled;
+        while ((pooled = idle.poll()) != null) {
+            closeQuietly(pooled.transport());
         }
     }
 

@@ -52,6 +52,44 @@ class SmtpMailProviderTests {
     }
 
     @Test
+    void theLeanMessageReadsAsJakartaMailWouldHaveWrittenIt() throws Exception {
+        String chinese = "<p>你好，读者 &amp; welcome</p>" + "<p>long ascii line " + "x".repeat(1200) + "</p>";
+        OutgoingMail[] mails = {
+                new OutgoingMail(1, "news@mail.example", "ascii@example.test", "Plain subject",
+                        "<p>Hi\n.\nthere</p>", "<tok1@mail.example>", Map.of("List-Unsubscribe", "<https://u/1>")),
+                new OutgoingMail(2, "news@mail.example", "cn@example.test", "春季促销 Spring sale " + "y".repeat(80),
+                        chinese, "<tok2@mail.example>", Map.of("List-Unsubscribe", "<https://u/2>",
+                        "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), null,
+                        "bounce+tok2@mail.example")};
+        try (SmtpMailProvider provider = new SmtpMailProvider(settings(smtp.getSmtp().getPort()), "right-password", 1)) {
+            for (OutgoingMail mail : mails) {
+                provider.send(mail);
+            }
+        }
+        jakarta.mail.internet.MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            jakarta.mail.internet.MimeMessage m = received[i];
+            OutgoingMail sent = mails[i];
+            assertThat(m.getSubject()).isEqualTo(sent.subject());
+            assertThat(m.getFrom()[0].toString()).isEqualTo("news@mail.example");
+            assertThat(m.getAllRecipients()[0].toString()).isEqualTo(sent.to());
+            assertThat(m.getHeader("Message-ID", null)).isEqualTo(sent.messageId());
+            assertThat(m.getHeader("List-Unsubscribe", null)).isEqualTo(sent.headers().get("List-Unsubscribe"));
+            assertThat(m.getSentDate()).isNotNull();
+            assertThat(m.getContentType()).isEqualToIgnoringCase("text/html; charset=UTF-8");
+            assertThat(((String) m.getContent()).replace("\r\n", "\n")).isEqualTo(sent.htmlBody());
+        }
+        assertThat(received[0].getEncoding()).isEqualTo("7bit");
+        assertThat(received[1].getEncoding()).as("mostly ASCII, long lines").isEqualTo("quoted-printable");
+        assertThat(received[1].getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+        assertThat(received[1].getHeader("Return-Path", null)).as("MAIL FROM is the delivery's return path")
+                .isEqualTo("<bounce+tok2@mail.example>");
+        assertThat(LeanMimeMessage.transferEncoding("你好世界".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("base64");
+    }
+
+    @Test
     void aRelayWithoutUsernameIsNotLoggedInto() {
         // a leftover password must not make Jakarta Mail log in as the JVM's OS user (GreenMail refuses that)
         SmtpSettings relay = SmtpSettings.parse("{\"host\":\"127.0.0.1\",\"port\":" + smtp.getSmtp().getPort() + "}",

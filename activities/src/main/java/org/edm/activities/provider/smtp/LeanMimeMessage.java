@@ -1,0 +1,143 @@
+package org.edm.activities.provider.smtp;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeUtility;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.edm.activities.delivery.OutgoingMail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A single-part HTML message written once into bytes, for {@link org.eclipse.angus.mail.smtp.SMTPTransport} to send
+ * as is. It has what {@code MimeMessage.setText(html, "UTF-8", "html")} plus {@code saveChanges()} would give — Date,
+ * From, To, Message-ID, Subject (RFC 2047 encoded and folded by Jakarta Mail's own {@link MimeUtility}), MIME-Version,
+ * the extra headers, {@code text/html; charset=UTF-8} and the transfer encoding Jakarta Mail would choose (7bit for
+ * ASCII with short lines, quoted-printable for mostly ASCII, base64 otherwise) — without a MimeMessage's header
+ * store, content scanning through a DataHandler and second pass at write time, which the send-path profile showed
+ * per message. Addresses are parsed strictly, as before, so an invalid one is still refused before anything is sent.
+ */
+final class LeanMimeMessage extends SMTPMessage {
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
+            Locale.ROOT);
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
+    private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[]{'\r', '\n'});
+
+    private final Address[] recipients;
+    private final byte[] bytes;
+
+    private LeanMimeMessage(Session session, Address[] recipients, byte[] bytes) {
+        super(session);
+        this.recipients = recipients;
+        this.bytes = bytes;
+    }
+
+    static LeanMimeMessage of(Session session, OutgoingMail mail) throws MessagingException {
+        InternetAddress from = new InternetAddress(mail.from(), true);
+        InternetAddress to = new InternetAddress(mail.to(), true);
+        byte[] body = mail.htmlBody().getBytes(StandardCharsets.UTF_8);
+        String encoding = transferEncoding(body);
+        StringBuilder h = new StringBuilder(512 + mail.subject().length() * 3);
+        header(h, "Date", DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        header(h, "From", from.toString());
+        header(h, "To", to.toString());
+        header(h, "Message-ID", mail.messageId());
+        try {
+            header(h, "Subject", MimeUtility.fold(9, MimeUtility.encodeText(mail.subject(), "UTF-8", null)));
+        } catch (UnsupportedEncodingException e) {
+            throw new MessagingException("cannot encode the subject", e);
+        }
+        header(h, "MIME-Version", "1.0");
+        for (Map.Entry<String, String> extra : mail.headers().entrySet()) {
+            header(h, extra.getKey(), LINE_BREAKS.matcher(extra.getValue()).replaceAll(" "));
+        }
+        header(h, "Content-Type", "text/html; charset=UTF-8");
+        header(h, "Content-Transfer-Encoding", encoding);
+        h.append("\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(h.length() + body.length * 2 + 64);
+        out.writeBytes(h.toString().getBytes(StandardCharsets.US_ASCII));
+        try {
+            switch (encoding) {
+                case "7bit" -> out.writeBytes(body);
+                case "base64" -> out.writeBytes(BASE64.encode(body));
+                default -> {
+                    try (OutputStream qp = MimeUtility.encode(out, "quoted-printable")) {
+                        qp.write(body);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new MessagingException("cannot encode the body", e);
+        }
+        out.writeBytes(new byte[]{'\r', '\n'});
+        LeanMimeMessage message = new LeanMimeMessage(session, new Address[]{to}, out.toByteArray());
+        // MAIL FROM: the delivery's signed return path when it has one, else the From address
+        message.setEnvelopeFrom(mail.returnPath() != null ? mail.returnPath() : from.getAddress());
+        return message;
+    }
+
+    private static void header(StringBuilder h, String name, String value) {
+        h.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    /** As Jakarta Mail decides for text: all ASCII with lines of at most 998 bytes, mostly ASCII, or neither. */
+    static String transferEncoding(byte[] body) {
+        int nonAscii = 0;
+        int line = 0;
+        boolean longLine = false;
+        for (byte b : body) {
+            if (b == '\r' || b == '\n') {
+                line = 0;
+                continue;
+            }
+            if (b < 0 || b == 0) {
+                nonAscii++;
+            }
+            if (++line > 998) {
+                longLine = true;
+            }
+        }
+        if (nonAscii == 0 && !longLine) {
+            return "7bit";
+        }
+        return nonAscii <= body.length - nonAscii ? "quoted-printable" : "base64";
+    }
+
+    @Override
+    public Address[] getAllRecipients() {
+        return recipients.clone();
+    }
+
+    @Override
+    public int getSize() {
+        return bytes.length;
+    }
+
+    @Override
+    public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
+        os.write(bytes);
+    }
+
+    @Override
+    public void writeTo(OutputStream os) throws IOException {
+        os.write(bytes);
+    }
+
+    @Override
+    public void saveChanges() {
+        // written once, in of()
+    }
+}
