@@ -84,6 +84,11 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The JVM's process id (for the benchmarks' CPU accounting). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

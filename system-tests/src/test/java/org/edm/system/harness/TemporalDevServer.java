@@ -77,6 +77,11 @@ public final class TemporalDevServer implements AutoCloseable {
         throw new IllegalStateException("temporal server did not open port " + port);
     }
 
+    /** The CLI's process id; the server may run as its child (for the benchmarks' CPU accounting). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String address() {
         return "127.0.0.1:" + port;
     }

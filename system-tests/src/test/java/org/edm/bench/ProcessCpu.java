@@ -1,0 +1,116 @@
+package org.edm.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * CPU seconds (user + system, from {@code /proc/<pid>/stat}) of the processes a benchmark starts, so a figure can
+ * be split by who spent the CPU: a process counts with all its live descendants (the Temporal CLI is a launcher
+ * with a child, PostgreSQL a postmaster with backends) plus what its reaped children used ({@code cutime},
+ * {@code cstime}). The benchmark's own JVM is counted without its children (the embedded PostgreSQL is its child
+ * and counted on its own) and split by thread name into named parts (e.g. the SMTP sink's threads). The whole
+ * machine's busy time from {@code /proc/stat} shows what else ran meanwhile (other builds on a shared machine).
+ */
+final class ProcessCpu {
+
+    private static final double TICKS = 100.0; // USER_HZ: `getconf CLK_TCK` is 100 on Linux
+
+    private final Map<String, Long> roots = new LinkedHashMap<>();
+    private final Map<String, Predicate<String>> ownThreads = new LinkedHashMap<>();
+
+    /** A process (with its descendants) to count under {@code name}. */
+    ProcessCpu process(String name, long pid) {
+        roots.put(name, pid);
+        return this;
+    }
+
+    /** Threads of this JVM whose name matches, counted as {@code name} (and not in "benchmark JVM, other"). */
+    ProcessCpu threads(String name, Predicate<String> threadName) {
+        ownThreads.put(name, threadName);
+        return this;
+    }
+
+    /** CPU seconds so far, by name, plus "machine (all processes)". */
+    Map<String, Double> snapshot() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        roots.forEach((name, pid) -> cpu.put(name, treeTicks(pid) / TICKS));
+        Map<String, Long> byPart = new LinkedHashMap<>();
+        ownThreads.keySet().forEach(k -> byPart.put(k, 0L));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long ownNanos = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos < 0) {
+                continue;
+            }
+            for (var part : ownThreads.entrySet()) {
+                if (part.getValue().test(info.getThreadName())) {
+                    byPart.merge(part.getKey(), nanos, Long::sum);
+                    ownNanos += nanos;
+                    break;
+                }
+            }
+        }
+        double self = selfTicks() / TICKS;
+        byPart.forEach((name, nanos) -> cpu.put(name, nanos / 1e9));
+        // the rest of this JVM: JIT, GC, the JDK's own threads, and threads that ended (their time stays here)
+        cpu.put("benchmark JVM, other", self - ownNanos / 1e9);
+        cpu.put("machine (all processes)", machineBusyTicks() / TICKS);
+        return cpu;
+    }
+
+    /** after - before, per name. */
+    static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> d = new LinkedHashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0.0)));
+        return d;
+    }
+
+    private static long treeTicks(long pid) {
+        long sum = ticks(pid, true);
+        try (Stream<ProcessHandle> descendants = ProcessHandle.of(pid).map(ProcessHandle::descendants)
+                .orElse(Stream.empty())) {
+            sum += descendants.mapToLong(p -> ticks(p.pid(), true)).sum();
+        }
+        return sum;
+    }
+
+    private static long selfTicks() {
+        return ticks(ProcessHandle.current().pid(), false);
+    }
+
+    /** utime + stime (+ cutime + cstime) of one process; 0 when it is gone. */
+    private static long ticks(long pid, boolean withReapedChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // f[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withReapedChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    /** Busy ticks of all CPUs (user, nice, system, irq, softirq, steal) since boot. */
+    private static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
