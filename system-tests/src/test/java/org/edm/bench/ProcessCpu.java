@@ -69,6 +69,34 @@ final class ProcessCpu {
         return cpu;
     }
 
+    /**
+     * Seconds the JIT compilers of a JVM of ours (e.g. the api) have spent so far ({@code sun.ci.totalTime} read with
+     * {@code jcmd}), or -1 when it cannot be read: compilation still going on in a measured window means the window
+     * measures start-up, not steady sending.
+     */
+    static double jitSeconds(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
+            long total = -1;
+            long frequency = -1;
+            for (String line : new String(jcmd.getInputStream().readAllBytes()).split("\n")) {
+                if (line.startsWith("sun.ci.totalTime=")) {
+                    total = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
+                } else if (line.startsWith("sun.os.hrt.frequency=")) {
+                    frequency = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
+                }
+            }
+            jcmd.waitFor();
+            return total < 0 || frequency <= 0 ? -1 : total / (double) frequency;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** after - before, per name. */
     static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> d = new LinkedHashMap<>();
