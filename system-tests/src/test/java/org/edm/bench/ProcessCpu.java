@@ -70,7 +70,7 @@ final class ProcessCpu {
     }
 
     /**
-     * Seconds the JIT compilers of a JVM of ours (e.g. the api) have spent so far ({@code sun.ci.totalTime} read with
+     * Seconds the JIT compilers of a JVM of ours (e.g. the api) have spent so far ({@code java.ci.totalTime} read with
      * {@code jcmd}), or -1 when it cannot be read: compilation still going on in a measured window means the window
      * measures start-up, not steady sending.
      */
@@ -81,7 +81,7 @@ final class ProcessCpu {
             long total = -1;
             long frequency = -1;
             for (String line : new String(jcmd.getInputStream().readAllBytes()).split("\n")) {
-                if (line.startsWith("sun.ci.totalTime=")) {
+                if (line.startsWith("java.ci.totalTime=")) {
                     total = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
                 } else if (line.startsWith("sun.os.hrt.frequency=")) {
                     frequency = Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
