@@ -127,8 +127,9 @@ public final class ApiSendBenchmark {
                 System.out.printf("queue drained after   : %,10.1f s after the load stopped%n",
                         (drainedAt - loadEnd) / 1e9);
                 System.out.printf("messages by status    : %s%n", statuses(db.dataSource()));
-                System.out.printf("JIT compiling in load : api %.1f s, worker %.1f s (compiler threads' time; "
-                        + "much of it means the window still measured warm-up)%n", apiJit, workerJit);
+                System.out.printf("JIT in the load window: api %.1f s, worker %.1f s (summed duration of the "
+                        + "compilations, wall time: more than ~1 s means the window still measured warm-up)%n",
+                        apiJit, workerJit);
                 printCpu(ProcessCpu.between(cpuStart, cpuLoadEnd), ProcessCpu.between(cpuLoadEnd, cpuDrained),
                         sorted.length, mails, (loadEnd - sinkStart) / 1e9, (drainedAt - loadEnd) / 1e9);
             }

@@ -70,7 +70,8 @@ final class ProcessCpu {
     }
 
     /**
-     * Seconds the JIT compilers of a JVM of ours (e.g. the api) have spent so far ({@code java.ci.totalTime} read with
+     * Seconds the JIT compilations of a JVM of ours (e.g. the api) have taken so far (summed wall time, so on a
+     * loaded machine more than their CPU) ({@code java.ci.totalTime} read with
      * {@code jcmd}), or -1 when it cannot be read: compilation still going on in a measured window means the window
      * measures start-up, not steady sending.
      */

@@ -338,8 +338,10 @@ class ApiSends {
                         INSERT INTO api_messages (public_id, request_id, owner_id, api_key_id, mailbox_id,
                                                   campaign_id, from_address, to_address, subject, html_body,
                                                   text_body, headers, tags, token)
-                        SELECT r.public_id, :requestId, :user, :key, m.id, (SELECT id FROM c), m.address,
-                               r.to_address, :subject, :html, :text, CAST(:headers AS jsonb), :tags, r.token
+                        SELECT r.public_id, CAST(:requestId AS text), :user, CAST(:key AS bigint), m.id,
+                               (SELECT id FROM c), m.address, r.to_address, CAST(:subject AS text),
+                               CAST(:html AS text), CAST(:text AS text), CAST(:headers AS jsonb),
+                               CAST(:tags AS text[]), r.token
                           FROM u, m, unnest(CAST(:publicIds AS text[]), CAST(:tos AS text[]),
                                             CAST(:tokens AS text[])) AS r(public_id, to_address, token)
                          WHERE u.quota_balance >= :needed
