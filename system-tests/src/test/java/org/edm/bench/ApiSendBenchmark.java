@@ -7,10 +7,6 @@ import org.edm.system.harness.FreePorts;
 import org.edm.system.harness.TemporalDevServer;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +39,9 @@ public final class ApiSendBenchmark {
 
     private static final String KEY = "edm_live_" + "b".repeat(43);
     private static final String FROM = "service@bench.example";
+    /** Long enough for the JIT to settle on a quiet machine (the run prints what compiling remained). */
+    private static final int WARM_UP_SECONDS = Integer.parseInt(
+            System.getenv().getOrDefault("EDM_BENCH_WARM_UP_SECONDS", "20"));
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -73,25 +72,45 @@ public final class ApiSendBenchmark {
                 apiJvmArgs = new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
                 System.out.println("api flight recording: " + jfr);
             }
+            String[] workerJvmArgs = {};
+            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
+                Path jfr = work.resolve("worker.jfr");
+                workerJvmArgs = new String[]{"-XX:StartFlightRecording=filename=" + jfr
+                        + ",settings=profile,dumponexit=true"};
+                System.out.println("worker flight recording: " + jfr);
+            }
             try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs"),
                     apiJvmArgs), "Started ApiApplication");
                  AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
-                         work.resolve("logs")), "Started WorkerApplication")) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                URI send = URI.create("http://127.0.0.1:" + apiPort + "/api/v1/send");
-                // warm-up: JIT, connection pools, the dispatcher's first start
-                load(http, send, threads, 3);
+                         work.resolve("logs"), workerJvmArgs), "Started WorkerApplication")) {
+                ProcessCpu cpu = new ProcessCpu()
+                        .process("api", api.handle().pid())
+                        .process("worker", worker.handle().pid())
+                        .process("PostgreSQL (all its processes)", postmasterPid(db.dataSource()))
+                        .process("Temporal dev server", temporal.handle().pid())
+                        .threads("load generator (client threads)", name -> name.startsWith("load-"))
+                        .threads("SMTP sink", name -> name.startsWith("smtp-sink"));
+                // warm-up: JIT (C2 compiles take seconds of CPU that are not a send's), connection pools, the
+                // dispatcher's first start; then the queue drains before the measured window starts
+                load(apiPort, threads, WARM_UP_SECONDS, sink);
                 int warm = waitForSink(sink, count(db.dataSource(), "SELECT count(*) FROM api_messages"),
                         Duration.ofMinutes(2));
                 System.out.printf("warm-up: %d messages sent%n", warm);
 
                 int before = sink.received.get();
+                double apiJitStart = ProcessCpu.jitSeconds(api.handle().pid());
+                double workerJitStart = ProcessCpu.jitSeconds(worker.handle().pid());
+                Map<String, Double> cpuStart = cpu.snapshot();
                 long sinkStart = System.nanoTime();
-                Result r = load(http, send, threads, seconds);
+                Result r = load(apiPort, threads, seconds, sink);
                 long loadEnd = System.nanoTime();
+                Map<String, Double> cpuLoadEnd = cpu.snapshot();
+                double apiJit = ProcessCpu.jitSeconds(api.handle().pid()) - apiJitStart;
+                double workerJit = ProcessCpu.jitSeconds(worker.handle().pid()) - workerJitStart;
                 long total = count(db.dataSource(), "SELECT count(*) FROM api_messages");
                 waitForSink(sink, total, Duration.ofMinutes(10));
                 long drainedAt = System.nanoTime();
+                Map<String, Double> cpuDrained = cpu.snapshot();
                 int mails = sink.received.get() - before;
 
                 long[] sorted = r.latencies();
@@ -104,10 +123,55 @@ public final class ApiSendBenchmark {
                 System.out.printf("other answers         : %,10d%n", r.others());
                 System.out.printf("mails into the sink   : %,10d   end to end %,8.1f mails/s (first accepted to last mail)%n",
                         mails, mails / ((drainedAt - sinkStart) / 1e9));
+                System.out.printf("mails during the load : %,10d%n", r.sentDuringLoad(sink, before));
                 System.out.printf("queue drained after   : %,10.1f s after the load stopped%n",
                         (drainedAt - loadEnd) / 1e9);
                 System.out.printf("messages by status    : %s%n", statuses(db.dataSource()));
+                System.out.printf("JIT in the load window: api %.1f s, worker %.1f s (summed duration of the "
+                        + "compilations, wall time: more than ~1 s means the window still measured warm-up)%n",
+                        apiJit, workerJit);
+                printCpu(ProcessCpu.between(cpuStart, cpuLoadEnd), ProcessCpu.between(cpuLoadEnd, cpuDrained),
+                        sorted.length, mails, (loadEnd - sinkStart) / 1e9, (drainedAt - loadEnd) / 1e9);
             }
+        }
+    }
+
+    /**
+     * CPU seconds per process in the load window and in the drain after it, and per 1,000 accepted messages (load
+     * window + drain: everything it took to accept and send them). "machine" includes whatever else ran.
+     */
+    private static void printCpu(Map<String, Double> load, Map<String, Double> drain, int accepted, int mails,
+                                 double loadSeconds, double drainSeconds) {
+        System.out.println();
+        System.out.printf("CPU seconds (user+sys)          %10s %10s %14s%n", "load " + Math.round(loadSeconds) + " s",
+                String.format("drain %.0f s", drainSeconds), "per 1,000 acc.");
+        double ours = 0;
+        for (String name : load.keySet()) {
+            double l = load.get(name);
+            double d = drain.getOrDefault(name, 0.0);
+            if (name.startsWith("machine")) {
+                System.out.printf("  %-30s %10.1f %10.1f %14.2f%n", "sum of the above", ours,
+                        ours(drain), 1000 * (ours + ours(drain)) / Math.max(1, accepted));
+            } else {
+                ours += l;
+            }
+            System.out.printf("  %-30s %10.1f %10.1f %14.2f%n", name, l, d, 1000 * (l + d) / Math.max(1, accepted));
+        }
+        System.out.printf("  (2 cores = %.0f CPU s in the load window; %,d accepted, %,d mails)%n",
+                2 * loadSeconds, accepted, mails);
+    }
+
+    private static double ours(Map<String, Double> cpu) {
+        return cpu.entrySet().stream().filter(e -> !e.getKey().startsWith("machine"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    /** The embedded server's postmaster (parent of its backends), from postmaster.pid in its data directory. */
+    private static long postmasterPid(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT current_setting('data_directory')")) {
+            rs.next();
+            return Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
         }
     }
 
@@ -121,39 +185,45 @@ public final class ApiSendBenchmark {
         }
     }
 
-    private record Result(long[] latencies, int others) {
+    private record Result(long[] latencies, int others, int sinkAtEnd) {
+        int sentDuringLoad(CountingSmtpSink sink, int before) {
+            return sinkAtEnd - before;
+        }
     }
 
-    private static Result load(HttpClient http, URI uri, int threads, int seconds) throws Exception {
+    /**
+     * {@code threads} clients, each on its own kept-alive connection, sending one request after another (a closed
+     * loop: the next request leaves when the answer is in) until {@code seconds} have passed.
+     */
+    private static Result load(int port, int threads, int seconds, CountingSmtpSink sink) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicInteger sequence = new AtomicInteger();
         AtomicInteger others = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = clients(threads);
+        String headers = "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n";
         List<Future<long[]>> parts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             parts.add(pool.submit(() -> {
                 long[] mine = new long[1024];
                 int n = 0;
-                while (System.nanoTime() < end) {
-                    int i = sequence.incrementAndGet();
-                    String body = "{\"to\":\"user" + i + "@sink.example\",\"from\":\"" + FROM + "\","
-                            + "\"subject\":\"Your code " + i + "\",\"html\":\"<p>Code " + i
-                            + " <a href=\\\"https://example.com/v?c=" + i + "\\\">verify</a></p>\","
-                            + "\"campaign_id\":\"bench-otp\"}";
-                    HttpRequest request = HttpRequest.newBuilder(uri)
-                            .header("Authorization", "Bearer " + KEY)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    long start = System.nanoTime();
-                    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                    long took = System.nanoTime() - start;
-                    if (response.statusCode() == 202) {
-                        if (n == mine.length) {
-                            mine = Arrays.copyOf(mine, n * 2);
+                try (KeepAliveHttp http = new KeepAliveHttp(port, "POST", "/api/v1/send", headers)) {
+                    while (System.nanoTime() < end) {
+                        int i = sequence.incrementAndGet();
+                        String body = "{\"to\":\"user" + i + "@sink.example\",\"from\":\"" + FROM + "\","
+                                + "\"subject\":\"Your code " + i + "\",\"html\":\"<p>Code " + i
+                                + " <a href=\\\"https://example.com/v?c=" + i + "\\\">verify</a></p>\","
+                                + "\"campaign_id\":\"bench-otp\"}";
+                        long start = System.nanoTime();
+                        int status = http.send(body);
+                        long took = System.nanoTime() - start;
+                        if (status == 202) {
+                            if (n == mine.length) {
+                                mine = Arrays.copyOf(mine, n * 2);
+                            }
+                            mine[n++] = took;
+                        } else {
+                            others.incrementAndGet();
                         }
-                        mine[n++] = took;
-                    } else {
-                        others.incrementAndGet();
                     }
                 }
                 return Arrays.copyOf(mine, n);
@@ -163,9 +233,23 @@ public final class ApiSendBenchmark {
         for (Future<long[]> part : parts) {
             all.add(part.get());
         }
-        pool.shutdown();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
-        return new Result(merged, others.get());
+        return new Result(merged, others.get(), sink.received.get());
+    }
+
+    private static ExecutorService clients;
+
+    /** One pool for warm-up and measurement: its threads live on, so the CPU accounting can still see them. */
+    private static synchronized ExecutorService clients(int threads) {
+        if (clients == null) {
+            AtomicInteger number = new AtomicInteger();
+            clients = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "load-" + number.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return clients;
     }
 
     private static int waitForSink(CountingSmtpSink sink, long expected, Duration timeout) throws Exception {

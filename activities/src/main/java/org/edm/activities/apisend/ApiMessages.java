@@ -31,6 +31,17 @@ public class ApiMessages {
     /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with the message's outcome. */
     private final OutgoingEvents outgoing;
 
+    /**
+     * Plain JDBC transactions: the send path touches no JPA entity, and the worker's default (JPA) transaction
+     * manager's set-up per "attempted" commit was about half of that commit's CPU in the worker's profile
+     * ({@code EDM_BENCH_JFR=1 bin/bench send}); the api's send path does the same for the same reason.
+     */
+    @org.springframework.beans.factory.annotation.Autowired
+    public ApiMessages(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger) {
+        this(jdbc, new TransactionTemplate(new org.springframework.jdbc.support.JdbcTransactionManager(
+                java.util.Objects.requireNonNull(jdbc.getJdbcTemplate().getDataSource()))), ledger);
+    }
+
     public ApiMessages(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, QuotaLedger ledger) {
         this.jdbc = jdbc;
         this.tx = tx;

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxAttempts     rounds a message may be claimed when the server certainly did not take it (cannot
  *                        connect, 421) before it ends FAILED, uncharged
  * @param staleClaimAfter a SENDING message untouched this long belongs to a send activity that is gone for good
+ * @param keepClaimingFor how long one send activity goes on claiming the next messages while some are due, before
+ *                        it hands back to its workflow (well inside the activity's 5 min start-to-close timeout)
  */
 @ConfigurationProperties("edm.api-send")
 public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHost,
@@ -22,11 +24,23 @@ public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHo
                                 @DefaultValue("true") boolean ssl,
                                 @DefaultValue("8") int concurrency,
                                 @DefaultValue("5") int maxAttempts,
-                                @DefaultValue("30m") Duration staleClaimAfter) {
+                                @DefaultValue("30m") Duration staleClaimAfter,
+                                @DefaultValue("20s") Duration keepClaimingFor) {
 
+    /** Without {@code keepClaimingFor}: one claim per activity (tests that count rounds). */
+    public ApiSendProperties(String smtpHost, int smtpPort, boolean ssl, int concurrency, int maxAttempts,
+                             Duration staleClaimAfter) {
+        this(smtpHost, smtpPort, ssl, concurrency, maxAttempts, staleClaimAfter, Duration.ZERO);
+    }
+
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public ApiSendProperties {
         if (concurrency < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("edm.api-send.concurrency and max-attempts must be positive");
+        }
+        if (keepClaimingFor.isNegative() || keepClaimingFor.compareTo(Duration.ofMinutes(2)) > 0) {
+            throw new IllegalArgumentException("edm.api-send.keep-claiming-for must be 0 to 2 minutes (the send "
+                    + "activity's start-to-close timeout is 5 minutes)");
         }
     }
 }

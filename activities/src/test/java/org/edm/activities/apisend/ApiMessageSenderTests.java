@@ -67,6 +67,67 @@ class ApiMessageSenderTests {
                 Duration.ofMinutes(30));
     }
 
+    /** As deployed: one activity goes on claiming while messages are due. */
+    private ApiSendProperties keepClaiming(int concurrency) {
+        return new ApiSendProperties("127.0.0.1", smtp.getSmtp().getPort(), false, concurrency, 3,
+                Duration.ofMinutes(30), Duration.ofMinutes(1));
+    }
+
+    private ApiMessageSender keepClaimingSender(MailboxProviders providers, int concurrency) {
+        return new ApiMessageSender(new ApiMessages(h.jdbc, h.tx, new QuotaLedger(h.jdbc)), providers,
+                new MessageRenderer(h.jdbc, ActivitiesHarness.TRACKING), keepClaiming(concurrency));
+    }
+
+    @Test
+    void oneActivityKeepsClaimingWhileMessagesAreDueAndSendsEachMessageOnce() {
+        List<Queued> queued = List.of(queue("a1@example.com"), queue("a2@example.com"), queue("a3@example.com"),
+                queue("a4@example.com"), queue("a5@example.com"));
+
+        // two per claim: without going on it would take three activities (three Temporal round trips)
+        ApiSendRound round = keepClaimingSender(new MailboxProviders(h.secrets, keepClaiming(2)), 2)
+                .sendRound("claim-8", 2, () -> { });
+
+        assertThat(round.claimed()).isEqualTo(5);
+        assertThat(round.sent()).isEqualTo(5);
+        assertThat(round.moreDue()).isFalse();
+        assertThat(smtp.getReceivedMessages()).as("one mail per message").hasSize(5);
+        assertThat(queued).allSatisfy(m -> assertThat(status(m)).isEqualTo("SENT"));
+        assertThat(ledger(QuotaLedger.API_SEND)).as("charged once each").hasSize(5);
+    }
+
+    @Test
+    void aCrashInALaterClaimOfTheSameActivityStillSendsEachMessageAtMostOnce() {
+        List<Queued> queued = List.of(queue("b1@example.com"), queue("b2@example.com"), queue("b3@example.com"),
+                queue("b4@example.com"));
+        MailboxProviders real = new MailboxProviders(h.secrets, keepClaiming(1));
+        AtomicInteger calls = new AtomicInteger();
+        MailboxProviders dying = new MailboxProviders(h.secrets, keepClaiming(1)) {
+            @Override
+            public MailProvider forMailbox(ApiMessages.Mailbox mailbox) {
+                MailProvider provider = real.forMailbox(mailbox);
+                return mail -> {
+                    String id = provider.send(mail);
+                    // the third mail (first of the second claim) leaves, then the worker "dies"
+                    if (calls.incrementAndGet() == 3) {
+                        throw new OutOfMemoryError("simulated crash after the SMTP exchange");
+                    }
+                    return id;
+                };
+            }
+        };
+        assertThatThrownBy(() -> keepClaimingSender(dying, 1).sendRound("claim-9", 2, () -> { }))
+                .isInstanceOf(OutOfMemoryError.class);
+
+        // Temporal retries the activity: the same claim, a healthy worker
+        ApiSendRound retry = keepClaimingSender(new MailboxProviders(h.secrets, keepClaiming(1)), 1)
+                .sendRound("claim-9", 2, () -> { });
+
+        assertThat(retry.unknown()).isEqualTo(1);
+        assertThat(smtp.getReceivedMessages()).as("each recipient got exactly one mail").hasSize(4);
+        assertThat(queued.stream().map(this::status).toList())
+                .containsExactly("SENT", "SENT", "UNKNOWN", "SENT");
+    }
+
     private ApiMessageSender sender(int concurrency) {
         return sender(new MailboxProviders(h.secrets, properties(concurrency)), concurrency);
     }

@@ -57,6 +57,17 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * No Spring Security observations: with Micrometer on the classpath Spring Security wraps every filter of the
+     * chain in an observation of its own, which no meter, dashboard or alert reads; on {@code POST /api/v1/send}
+     * that wrapping was the largest share of the request's CPU outside our code (EDM_BENCH_JFR=1 bin/bench send).
+     * {@code http.server.requests} (the servlet's own observation) stays.
+     */
+    @Bean
+    org.springframework.security.config.observation.SecurityObservationSettings noSecurityObservations() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
     /** Argon2id for new hashes; BCrypt hashes (if any were imported) still verify. */
     @Bean
     PasswordEncoder passwordEncoder() {

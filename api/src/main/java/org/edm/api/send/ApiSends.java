@@ -103,13 +103,24 @@ class ApiSends {
             }
         }
         int recipients = request.to() == null ? 1 : Math.max(1, request.to().size());
-        // balance and mailbox in one round trip (this is the hot path), judged in the seed's order
+        List<FieldProblem> problems = problems(request);
+        if (idempotencyKey == null && problems.isEmpty() && request.from() != null) {
+            Optional<Outcome> done = sendInOneStatement(userId, request, recipients);
+            if (done.isPresent()) {
+                signal.messagesQueued();
+                return done.get();
+            }
+            // a campaign id not seen before: the general path below creates the campaign
+        }
+        // balance and mailbox in one round trip, judged in the seed's order
         BalanceAndMailbox found = balanceAndMailbox(userId, request.from());
         if (found.balance() < recipients) {
             throw new PaymentRequiredException(recipients, found.balance());
         }
         Mailbox mailbox = found.mailbox().orElseThrow(() -> notAMailbox(request.from()));
-        validate(request);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
 
         List<Recipient> messages = new ArrayList<>();
         for (String to : request.to()) {
@@ -223,7 +234,7 @@ class ApiSends {
                 + "of yours; add and verify it under sending domains first");
     }
 
-    private static void validate(SendRequest r) {
+    private static List<FieldProblem> problems(SendRequest r) {
         List<FieldProblem> problems = new ArrayList<>();
         if (r.to() == null || r.to().isEmpty()) {
             problems.add(new FieldProblem("to", "at least one recipient is required"));
@@ -281,12 +292,88 @@ class ApiSends {
                 }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException(problems);
-        }
+        return problems;
     }
 
     // ---- writing
+
+    /**
+     * The common request (valid fields, no Idempotency-Key, a campaign that exists or none) in one statement
+     * without a transaction of its own: the quota and {@code from} checks and the insert of every recipient's
+     * message, which happens only when both checks pass, so a refused request still writes nothing. Empty when
+     * the campaign id is new (the general path creates it). Three round trips and a transaction's BEGIN/COMMIT
+     * fewer than the general path: on 2 cores shared with PostgreSQL, that is what an accepted send costs most.
+     */
+    private Optional<Outcome> sendInOneStatement(long userId, SendRequest r, int recipients) {
+        List<Recipient> messages = new ArrayList<>();
+        for (String to : r.to()) {
+            messages.add(new Recipient(publicId("msg_"), to.trim()));
+        }
+        String[] tokens = new String[messages.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = token();
+        }
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("user", userId)
+                .addValue("from", r.from().trim())
+                .addValue("campaign", r.campaignId())
+                .addValue("needed", recipients)
+                .addValue("requestId", publicId("req_"))
+                .addValue("key", currentUser.apiKeyId().orElse(null))
+                .addValue("subject", r.subject().trim())
+                .addValue("html", r.html())
+                .addValue("text", r.text())
+                .addValue("headers", headersJson(r))
+                .addValue("tags", r.tags() == null ? new String[0] : r.tags().toArray(String[]::new))
+                .addValue("publicIds", messages.stream().map(Recipient::id).toArray(String[]::new))
+                .addValue("tos", messages.stream().map(Recipient::to).toArray(String[]::new))
+                .addValue("tokens", tokens);
+        List<long[]> found = jdbc.query("""
+                WITH u AS (SELECT quota_balance FROM users WHERE id = :user),
+                     m AS (SELECT id, address FROM sender_mailboxes
+                            WHERE owner_id = :user AND lower(address) = lower(:from) AND status = 'NORMAL'
+                            LIMIT 1),
+                     c AS (SELECT id FROM campaigns WHERE owner_id = :user AND public_id = CAST(:campaign AS text)),
+                     ins AS (
+                        INSERT INTO api_messages (public_id, request_id, owner_id, api_key_id, mailbox_id,
+                                                  campaign_id, from_address, to_address, subject, html_body,
+                                                  text_body, headers, tags, token)
+                        SELECT r.public_id, CAST(:requestId AS text), :user, CAST(:key AS bigint), m.id,
+                               (SELECT id FROM c), m.address, r.to_address, CAST(:subject AS text),
+                               CAST(:html AS text), CAST(:text AS text), CAST(:headers AS jsonb),
+                               CAST(:tags AS text[]), r.token
+                          FROM u, m, unnest(CAST(:publicIds AS text[]), CAST(:tos AS text[]),
+                                            CAST(:tokens AS text[])) AS r(public_id, to_address, token)
+                         WHERE u.quota_balance >= :needed
+                           AND (CAST(:campaign AS text) IS NULL OR EXISTS (SELECT 1 FROM c))
+                        RETURNING 1)
+                SELECT u.quota_balance, coalesce(m.id, 0) AS mailbox, (SELECT count(*) FROM ins) AS inserted
+                  FROM u LEFT JOIN m ON TRUE
+                """, params, (rs, i) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] row = found.get(0);
+        if (row[2] == messages.size()) {
+            return Optional.of(new Outcome(new Accepted(messages.get(0).id(), "queued", messages), false));
+        }
+        // nothing was written: say why, in the seed's order
+        if (row[0] < recipients) {
+            throw new PaymentRequiredException(recipients, row[0]);
+        }
+        if (row[1] == 0) {
+            throw notAMailbox(r.from());
+        }
+        return Optional.empty();
+    }
+
+    private String headersJson(SendRequest r) {
+        try {
+            return json.writeValueAsString(r.headers() == null ? Map.of() : r.headers());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /**
      * The caller's campaign with this public id; an unknown id creates it (origin API, "discovered from the API")
@@ -317,12 +404,7 @@ class ApiSends {
 
     private void insert(long userId, String requestId, Mailbox mailbox, Long campaignId, SendRequest r,
                         List<Recipient> messages) {
-        String headers;
-        try {
-            headers = json.writeValueAsString(r.headers() == null ? Map.of() : r.headers());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String headers = headersJson(r);
         String[] tags = r.tags() == null ? new String[0] : r.tags().toArray(String[]::new);
         MapSqlParameterSource[] rows = messages.stream().map(m -> new MapSqlParameterSource()
                 .addValue("publicId", m.id())

@@ -1,0 +1,74 @@
+package org.edm.api.send;
+
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import org.edm.workflows.apisend.ApiSendWorkflow;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+/**
+ * The api's nudge to the api-send dispatcher: at once after a quiet spell, then at most one per gap however many
+ * sends are accepted, and never none after the last send (a trailing signal), since a burst must not wait for the
+ * dispatcher's 5 s sweep.
+ */
+class ApiSendSignalTests {
+
+    private final List<Long> signalledAt = new CopyOnWriteArrayList<>();
+    private final ApiSendSignal signal = new ApiSendSignal(client());
+
+    private WorkflowClient client() {
+        WorkflowClient client = mock(WorkflowClient.class);
+        when(client.newWorkflowStub(eq(ApiSendWorkflow.class), any(WorkflowOptions.class)))
+                .thenReturn(mock(ApiSendWorkflow.class));
+        when(client.newSignalWithStartRequest()).thenReturn(mock(BatchRequest.class));
+        when(client.signalWithStart(any())).thenAnswer(call -> {
+            signalledAt.add(System.nanoTime());
+            return null;
+        });
+        return client;
+    }
+
+    @AfterEach
+    void stop() {
+        signal.stop();
+    }
+
+    @Test
+    void theFirstSendIsSignalledAtOnceAndAStreamOfSendsAtMostOncePerGapWithATrailingSignal() throws Exception {
+        long first = System.nanoTime();
+        signal.messagesQueued();
+        await().until(() -> signalledAt.size() == 1);
+        assertThat((signalledAt.get(0) - first) / 1_000_000).as("ms until the first signal")
+                .isLessThan(ApiSendSignal.MIN_GAP_MILLIS);
+
+        // one second of sends every 2 ms (about 500 a second)
+        long end = System.nanoTime() + 1_000_000_000L;
+        long lastSend = 0;
+        while (System.nanoTime() < end) {
+            signal.messagesQueued();
+            lastSend = System.nanoTime();
+            Thread.sleep(2);
+        }
+        long afterLastSend = lastSend;
+        await().until(() -> signalledAt.get(signalledAt.size() - 1) > afterLastSend);
+
+        int duringStream = signalledAt.size() - 1;
+        assertThat(duringStream).as("signals for ~500 sends in 1 s")
+                .isBetween(1, (int) (1000 / ApiSendSignal.MIN_GAP_MILLIS) + 2);
+        for (int i = 1; i < signalledAt.size(); i++) {
+            assertThat((signalledAt.get(i) - signalledAt.get(i - 1)) / 1_000_000).as("gap before signal " + i)
+                    .isGreaterThanOrEqualTo(ApiSendSignal.MIN_GAP_MILLIS - 5);
+        }
+    }
+}
