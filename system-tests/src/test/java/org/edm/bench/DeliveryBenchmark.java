@@ -99,7 +99,7 @@ public final class DeliveryBenchmark {
                     "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)));
             try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), env,
                     work.resolve("logs"), jvmArgs.toArray(String[]::new))) {
-                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
                 Map<String, ProcessHandle> processes = new LinkedHashMap<>();
                 processes.put("worker", worker.handle());
                 processes.put("PostgreSQL", postgres);

@@ -56,7 +56,13 @@ final class EndToEndStack implements AutoCloseable {
                 "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD));
         apiSettings.putAll(apiEnv);
         api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
-        api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+        try {
+            // generous: on a 2-core machine shared with parallel builds a Spring Boot start took over 2 minutes
+            api.awaitLog("Started ApiApplication", Duration.ofMinutes(5));
+        } catch (RuntimeException | InterruptedException notStarted) {
+            close(); // nothing else would stop the api and Temporal started for this stack
+            throw notStarted;
+        }
         // the first admin comes from EDM_ADMIN_*; every call below acts as it (tracking links stay public)
         token = send(HttpRequest.newBuilder(uri("/v1/auth/sign-in")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("username", ADMIN_USERNAME,
@@ -115,7 +121,7 @@ final class EndToEndStack implements AutoCloseable {
     /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
     AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
         AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs);
-        worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+        worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
         return worker;
     }
 
