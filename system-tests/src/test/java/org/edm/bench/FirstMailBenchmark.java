@@ -62,7 +62,7 @@ public final class FirstMailBenchmark {
                     "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY), work.resolve("logs"))) {
-                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+                worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
                 WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
                         WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
                 WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().build());
