@@ -290,6 +290,15 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     @Override
+    public TaskAudience startSending(long taskId) {
+        TaskAudience audience = materializeDeliveries(taskId);
+        if (audience.pending() > 0) {
+            publishDemand(new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis()));
+        }
+        return audience;
+    }
+
+    @Override
     public int publishDemand(TaskDemand demand) {
         Map<Long, String> services = new java.util.LinkedHashMap<>();
         jdbc.query("""
