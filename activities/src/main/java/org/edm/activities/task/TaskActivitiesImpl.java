@@ -232,12 +232,13 @@ public class TaskActivitiesImpl implements TaskActivities {
      * is retried, and its retry finds the range committed. (A plain INSERT: ON CONFLICT's speculative insertion cost
      * a sixth more per row.)
      *
-     * <p>The token (tracking links, Message-ID) is the delivery id in 16 hex digits followed by 32 hex digits of
-     * SHA-256 over a random 256-bit key of this statement and the id. The key is never stored, so the token is as
-     * unguessable as a random 128-bit one, but its id prefix makes the unique index on token grow at its right edge
-     * like the primary key, instead of taking each new token at a random place in a large index: that random insert
-     * was a third of the statement's time at a million rows. One hash per row is also cheaper than
-     * {@code gen_random_uuid()}, which asks the operating system's random source for every row.
+     * <p>The token (tracking links, Message-ID, return path) keeps its 32 hex digits (the return path's local part
+     * must stay within 64 characters): 8 digits of the delivery id divided by 4,096, then 24 digits (96 bits) of
+     * SHA-256 over a random 256-bit key of this statement and the id. The key is never stored, so those 96 bits are as
+     * unguessable as random ones, and the prefix reveals no more than the id's order of magnitude. The prefix keeps
+     * the unique index on token growing near its right edge, within the last 4,096 entries, like the primary key,
+     * instead of taking every new token at a random place in a large index: that random insert was about a third
+     * of the statement's time at a million rows. One hash per row is also cheaper than {@code gen_random_uuid()}.
      */
     private void insertRange(TaskRow task, RecipientRule rule, long chunk) {
         byte[] tokenKey = new byte[32];
@@ -275,8 +276,8 @@ public class TaskActivitiesImpl implements TaskActivities {
                            tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
                            CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
                            CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
-                           lpad(to_hex(a.id), 16, '0')
-                               || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 32)
+                           lpad(to_hex(a.id >> 12), 8, '0')
+                               || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
                       FROM template_choice tc
                      CROSS JOIN (
                         SELECT nextval('deliveries_id_seq') AS id, c.id AS contact_id, s.id AS suppression_id
