@@ -63,8 +63,10 @@ public final class FirstMailBenchmark {
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY), work.resolve("logs"))) {
                 worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
-                WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-                        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+                // generous timeouts: on a loaded machine the first calls to the dev server can take seconds
+                WorkflowServiceStubs stubs = WorkflowServiceStubs.newConnectedServiceStubs(
+                        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address())
+                                .setRpcTimeout(Duration.ofSeconds(30)).build(), Duration.ofMinutes(1));
                 WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().build());
                 List<Double> figures = new ArrayList<>();
                 for (int round = 0; round <= rounds; round++) {
