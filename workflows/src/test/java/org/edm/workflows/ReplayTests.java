@@ -18,6 +18,7 @@ class ReplayTests {
             "histories/campaign-replanned.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/campaign-findable.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/task.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-demand-with-audience.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-findable.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-pause-resume-cancel.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-without-audience.json, org.edm.workflows.task.TaskWorkflowImpl",

@@ -7,22 +7,23 @@ import org.edm.workflows.task.TaskAudience;
 /**
  * Benchmark program (not a test): materialises the deliveries of one task whose audience is N contacts (default
  * 1,000,000; a tenth of them tagged "vip" and suppressed 1 in 1,000, a label row for every tenth contact) on a fresh
- * PostgreSQL, and prints how long the single INSERT .. SELECT took. The workflow history is unaffected by N: the
- * activity returns ids and counts only.
+ * PostgreSQL, and prints how long it took. In the same run, on the same database, it first measures the baseline: the
+ * single {@code INSERT .. SELECT} with a {@code gen_random_uuid()} token that materialised audiences before (for a
+ * second task of the same campaign, rolled back), so the two figures share the machine's load. The workflow history
+ * is unaffected by N: the activity returns ids and counts only.
  *
- * <p>Run: {@code mvn -o -q -pl activities dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt} then
- * {@code java -cp activities/target/test-classes:activities/target/classes:$(cat /tmp/cp.txt)
- * org.edm.activities.task.AudienceBenchmark 1000000} ({@code -Dexplain=true} adds EXPLAIN ANALYZE of the INSERT).
+ * <p>Run: {@code bin/bench audience [contacts]} ({@code -Dexplain=true} in {@code JAVA_TOOL_OPTIONS} adds EXPLAIN
+ * ANALYZE of the baseline; {@code -Dedm.audience.parallelism=N} sets the connections, default 2).
  *
  * <p>Measured 2026-11-22 on the 2-core dev machine, quiet, embedded PostgreSQL 16 with default memory settings:
  * 950,000 deliveries (1,000,000 contacts, 50,000 excluded by the opened label) in 83.1 s with the per-row foreign
- * keys of deliveries, 41.7 s after V60 dropped them (EXPLAIN ANALYZE at 200,000 rows had shown the task_id and
- * sender_service_id triggers alone at 2.9 s of 13.4 s). What remains is heap and six index writes per row.
+ * keys of deliveries, 41.7 s after V60 dropped them. Figures since: README, "Benchmark".
  */
 public final class AudienceBenchmark {
 
     public static void main(String[] args) {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int parallelism = Integer.getInteger("edm.audience.parallelism", AudienceProperties.DEFAULTS.parallelism());
         try (ActivitiesHarness harness = new ActivitiesHarness()) {
             Fixtures f = harness.fixtures;
             long owner = f.user("bench");
@@ -48,38 +49,54 @@ public final class AudienceBenchmark {
                     """, campaign, owner);
             f.jdbc().execute("VACUUM ANALYZE");
             System.out.printf("setup: %,d contacts in %.1f s%n", contacts, (System.nanoTime() - started) / 1e9);
+            String rule = "{\"include_tags\": [\"all\"], \"exclude_labels\": [\"opened_in_campaign\"]}";
 
-            TaskActivitiesImpl activities = harness.taskActivities(null);
-            long all = f.task(campaign, owner, "{\"include_tags\": [\"all\"], \"exclude_labels\": "
-                    + "[\"opened_in_campaign\"]}", set);
+            // baseline: the previous single statement, for a second task, rolled back so both see the same table
+            long baselineTask = f.task(campaign, owner, rule, set);
+            double[] baseline = new double[2];
+            harness.tx.executeWithoutResult(status -> {
+                String statement = """
+                        WITH template_choice AS (
+                            SELECT array_agg(template_id ORDER BY position, template_id) AS ids
+                              FROM template_set_items WHERE template_set_id = %d)
+                        INSERT INTO deliveries (task_id, contact_id, template_id, status, skip_reason, token)
+                        SELECT %d, c.id, tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
+                               CASE WHEN s.id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
+                               CASE WHEN s.id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
+                               replace(gen_random_uuid()::text, '-', '')
+                          FROM template_choice tc CROSS JOIN contacts c
+                          LEFT JOIN suppressions s ON s.owner_id = c.owner_id
+                                AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))
+                          LEFT JOIN campaign_contact_labels l ON l.campaign_id = %d AND l.contact_id = c.id
+                         WHERE c.owner_id = %d AND c.tags && ARRAY['all'] AND NOT (l.opened_at IS NOT NULL)
+                        ON CONFLICT (task_id, contact_id) DO NOTHING
+                        """.formatted(set, baselineTask, campaign, owner);
+                long t0 = System.nanoTime();
+                if (Boolean.getBoolean("explain")) {
+                    harness.jdbc.getJdbcTemplate().queryForList("EXPLAIN (ANALYZE, BUFFERS) " + statement, String.class)
+                            .forEach(System.out::println);
+                } else {
+                    baseline[1] = harness.jdbc.getJdbcTemplate().update(statement);
+                }
+                baseline[0] = (System.nanoTime() - t0) / 1e9;
+                status.setRollbackOnly();
+            });
+            System.out.printf("baseline (one INSERT .. SELECT, gen_random_uuid() tokens): %,.0f rows in %.1f s = "
+                    + "%,.0f rows/s%n", baseline[1], baseline[0], baseline[1] / baseline[0]);
+            f.jdbc().execute("VACUUM ANALYZE deliveries");
+
+            TaskActivitiesImpl activities = new TaskActivitiesImpl(harness.jdbc, harness.tx,
+                    new org.edm.domain.task.TaskTransitions(harness.jdbc), null,
+                    org.edm.activities.delivery.DeliveryProperties.DEFAULTS,
+                    new org.edm.domain.quota.TaskQuota(harness.jdbc), new AudienceProperties(parallelism));
+            long all = f.task(campaign, owner, rule, set);
             started = System.nanoTime();
             TaskAudience audience = activities.materializeDeliveries(all);
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("materialised %,d deliveries (%,d pending) in %.1f s = %,.0f rows/s%n",
-                    audience.audienceSize(), audience.pending(), seconds, audience.audienceSize() / seconds);
-            if (Boolean.getBoolean("explain")) {
-                // where the time goes: the same INSERT for a second task, explained and rolled back
-                long again = f.task(campaign, owner, "{\"include_tags\": [\"all\"]}", set);
-                harness.tx.executeWithoutResult(status -> {
-                    harness.jdbc.getJdbcTemplate().queryForList("""
-                            EXPLAIN (ANALYZE, BUFFERS)
-                            WITH template_choice AS (
-                                SELECT array_agg(template_id ORDER BY position, template_id) AS ids
-                                  FROM template_set_items WHERE template_set_id = %d)
-                            INSERT INTO deliveries (task_id, contact_id, template_id, status, skip_reason, token)
-                            SELECT %d, c.id, tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
-                                   CASE WHEN s.id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
-                                   CASE WHEN s.id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
-                                   replace(gen_random_uuid()::text, '-', '')
-                              FROM contacts c CROSS JOIN template_choice tc
-                              LEFT JOIN suppressions s ON s.owner_id = c.owner_id
-                                    AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8'))
-                             WHERE c.owner_id = %d AND c.tags && ARRAY['all']
-                            ON CONFLICT (task_id, contact_id) DO NOTHING
-                            """.formatted(set, again, owner), String.class).forEach(System.out::println);
-                    status.setRollbackOnly();
-                });
-            }
+            System.out.printf("materializeDeliveries (ranges on %d connections, keyed-hash tokens): %,d deliveries "
+                    + "(%,d pending) in %.1f s = %,.0f rows/s%n", parallelism, audience.audienceSize(),
+                    audience.pending(), seconds, audience.audienceSize() / seconds);
+            System.out.printf("speed-up over the baseline: %.2f×%n", baseline[0] / seconds);
         }
     }
 }

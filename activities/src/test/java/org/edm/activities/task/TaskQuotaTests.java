@@ -22,7 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.edm.workflows.task.TaskAudience;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 5 on a real PostgreSQL: a task holds its planned audience until it starts, then exactly its PENDING
@@ -98,6 +101,88 @@ class TaskQuotaTests {
         assertThat(reserved(task)).as("from now on the task holds its PENDING deliveries").isZero();
         assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -5 task:" + task,
                 "TASK_RECONCILE -2 task:" + task);
+    }
+
+    /**
+     * The audience is inserted contact-id range by range, in parallel, each range in its own transaction. Contacts in
+     * ranges far apart (ids 1.. and past 3 × 65,536), with suppressed, excluded and labelled ones in both: the
+     * PENDING deliveries are exactly the planned audience the reservation counted (with the rule's labels), every
+     * contact once, and the reservation turns into them without a correction.
+     */
+    @Test
+    void anAudienceSpanningSeveralContactIdRangesIsExactlyThePlannedOneOnce() {
+        f.contacts(owner, "low", 20);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 3 * 65536 + 10)", Long.class);
+        f.contacts(owner, "high", 20);
+        f.suppress(owner, "low-3@example.test");
+        f.suppress(owner, "high-4@example.test");
+        f.jdbc().update("UPDATE contacts SET tags = ARRAY['staff'] WHERE email IN ('low-5@example.test', "
+                + "'high-6@example.test')");
+        String rule = "{\"exclude_tags\": [\"staff\"]}";
+        long task = f.task(campaign, owner, rule, templateSet);
+        reserve(task);
+        long planned = quota.plannedAudience(owner, campaign, rule);
+        assertThat(planned).isEqualTo(36);
+
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.pending()).isEqualTo(planned);
+        assertThat(audience.audienceSize()).isEqualTo(38);
+        assertThat(f.jdbc().queryForList("""
+                SELECT c.email FROM deliveries d JOIN contacts c ON c.id = d.contact_id
+                 WHERE d.task_id = ? AND d.status = 'SKIPPED' ORDER BY c.email""", String.class, task))
+                .containsExactly("high-4@example.test", "low-3@example.test");
+        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT contact_id) FROM deliveries WHERE task_id = ?",
+                Integer.class, task)).isEqualTo(38);
+        assertThat(f.jdbc().queryForObject("SELECT min(contact_id) > 3 * 65536 FROM deliveries "
+                + "WHERE task_id = ? AND contact_id > 100", Boolean.class, task)).isTrue();
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -36 task:" + task);
+        assertThat(reserved(task)).isZero();
+    }
+
+    /**
+     * A crash while the ranges are being inserted (here: the second range fails) leaves the task SENDING with part of
+     * its audience and no audience_size; nothing can be sent yet (no demand went out). The retry inserts only what is
+     * missing, each contact once, and charges the quota once.
+     */
+    @Test
+    void aRetryAfterACrashMidAudienceAddsOnlyTheMissingRangesAndChargesOnce() {
+        f.contacts(owner, "low", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 65536 + 10)", Long.class);
+        f.contacts(owner, "high", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().execute("""
+                CREATE FUNCTION fail_high_range() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.contact_id > 65536 THEN RAISE EXCEPTION 'worker lost mid-insert'; END IF;
+                    RETURN NEW;
+                END $$""");
+        f.jdbc().execute("CREATE TRIGGER fail_high_range BEFORE INSERT ON deliveries FOR EACH ROW "
+                + "EXECUTE FUNCTION fail_high_range()");
+
+        assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
+        assertThat(f.taskStatus(task)).isEqualTo("SENDING");
+        assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
+                .isNull();
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ?", Integer.class,
+                task)).isEqualTo(10);
+        List<String> firstTokens = f.jdbc().queryForList(
+                "SELECT token FROM deliveries WHERE task_id = ? ORDER BY contact_id", String.class, task);
+
+        f.jdbc().execute("DROP TRIGGER fail_high_range ON deliveries");
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.audienceSize()).isEqualTo(20);
+        assertThat(audience.pending()).isEqualTo(20);
+        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT contact_id) FROM deliveries WHERE task_id = ?",
+                Integer.class, task)).isEqualTo(20);
+        assertThat(f.jdbc().queryForList("SELECT token FROM deliveries WHERE task_id = ? ORDER BY contact_id "
+                + "LIMIT 10", String.class, task)).as("the committed range is kept as it was").isEqualTo(firstTokens);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task);
+        activities.materializeDeliveries(task);
+        assertThat(ledger()).hasSize(2);
+        assertThat(f.quotaBalance(owner)).isEqualTo(80);
     }
 
     @Test

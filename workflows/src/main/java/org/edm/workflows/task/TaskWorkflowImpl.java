@@ -44,6 +44,13 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
     static final String CONTINUE_AS_NEW = "continue-as-new";
     static final int HISTORY_LIMIT = 1_000;
 
+    /**
+     * plan_time → first mail (issue 12): the first demand goes out from the activity that resolves the audience
+     * ({@link TaskActivities#startSending}) instead of from a second activity one workflow task later. Runs recorded
+     * before it call materializeDeliveries and publishDemand as they did.
+     */
+    static final String DEMAND_WITH_AUDIENCE = "demand-with-audience";
+
     private final TaskActivities activities = Workflow.newActivityStub(TaskActivities.class,
             ActivityOptions.newBuilder()
                     // materialising a million-contact audience is one statement, but not a quick one
@@ -87,18 +94,24 @@ public final class TaskWorkflowImpl implements TaskWorkflow {
             waitUntilEveryDeliveryIsDecided(carried.demand(), Duration.ofMillis(carried.recheckMillis()));
             return end();
         }
-        TaskAudience audience = activities.materializeDeliveries(taskId);
+        boolean demandWithAudience = Workflow.getVersion(DEMAND_WITH_AUDIENCE, Workflow.DEFAULT_VERSION, 1) == 1;
+        TaskAudience audience = demandWithAudience ? activities.startSending(taskId)
+                : activities.materializeDeliveries(taskId);
         audienceSize = audience.audienceSize();
         findable.name(audience.name());
         if (audience.pending() > 0) {
             setState(TaskSendability.SENDING);
             TaskDemand demand = new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis());
             if (controlsPending()) {
-                // paused or cancelled before the first demand went out
+                // paused or cancelled while the audience was resolved (before the first demand went out, in runs
+                // recorded before DEMAND_WITH_AUDIENCE): a paused task's deliveries are not claimed, a cancelled
+                // task's are cancelled, whatever demand the services hold
                 applyControls(demand);
             }
             if (!cancelled) {
-                activities.publishDemand(demand);
+                if (!demandWithAudience) {
+                    activities.publishDemand(demand);
+                }
                 waitUntilEveryDeliveryIsDecided(demand);
             }
         }

@@ -39,6 +39,19 @@ public class FakeTaskActivities implements TaskActivities {
         return new TaskAudience(taskId, 7, 1_000 + taskId, audiencePerTask, audiencePerTask, "task " + taskId);
     }
 
+    /** Tasks started through {@link #startSending} (audience and first demand in one activity). */
+    public final List<Long> startedSending = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public TaskAudience startSending(long taskId) {
+        startedSending.add(taskId);
+        TaskAudience audience = materializeDeliveries(taskId);
+        if (audience.pending() > 0) {
+            publishDemand(new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis()));
+        }
+        return audience;
+    }
+
     @Override
     public int publishDemand(TaskDemand demand) {
         published.add(demand);

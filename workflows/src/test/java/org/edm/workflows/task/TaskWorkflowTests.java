@@ -6,6 +6,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import org.edm.workflows.TaskQueues;
+import org.edm.workflows.sender.TaskDemand;
 import org.edm.workflows.testing.WorkflowTestEnvironments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +64,25 @@ class TaskWorkflowTests {
         assertThat(outcome.counts().sent()).isEqualTo(50);
         assertThat(activities.finished).containsExactly(5L);
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-5", "task.json");
+    }
+
+    /**
+     * plan_time → first mail: the audience and the first demand come from one activity, so the services are told
+     * without a second workflow round trip; the demand is not published twice.
+     */
+    @Test
+    void theFirstDemandGoesOutWithTheAudienceInOneActivity() {
+        TaskWorkflow task = task(12);
+        WorkflowClient.start(task::run, new TaskInput(12, 1));
+        env.sleep(Duration.ofSeconds(5));
+        assertThat(activities.startedSending).containsExactly(12L);
+        assertThat(activities.published).extracting(TaskDemand::taskId).containsExactly(12L);
+
+        activities.outstanding.put(12L, 0L);
+        task.serviceDrained(1);
+        assertThat(WorkflowStub.fromTyped(task).getResult(TaskOutcome.class).status()).isEqualTo("FINISHED");
+        assertThat(activities.published).as("published once").hasSize(1);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-12", "task-demand-with-audience.json");
     }
 
     @Test
