@@ -6,7 +6,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import org.edm.workflows.TaskQueues;
-import org.edm.workflows.sender.TaskDemand;
 import org.edm.workflows.testing.WorkflowTestEnvironments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
