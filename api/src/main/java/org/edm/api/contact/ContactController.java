@@ -27,10 +27,12 @@ class ContactController {
     static final int MAX_PAGE_SIZE = 500;
 
     private final ContactImporter importer;
+    private final ContactBook book;
     private final ContactImportReader reader;
 
-    ContactController(ContactImporter importer, ContactImportReader reader) {
+    ContactController(ContactImporter importer, ContactImportReader reader, ContactBook book) {
         this.importer = importer;
+        this.book = book;
         this.reader = reader;
     }
 
@@ -57,8 +59,10 @@ class ContactController {
     }
 
     @GetMapping
-    @Operation(summary = "List contacts, optionally only those with a tag; pages start at 0")
+    @Operation(summary = "List contacts, optionally only those with a tag and/or whose address or nickname "
+            + "contains q (case-insensitive); pages start at 0")
     PageView<ContactView> list(@RequestParam(required = false) String tag,
+                               @RequestParam(required = false) String q,
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(defaultValue = "50") int size) {
         if (page < 0) {
@@ -67,6 +71,6 @@ class ContactController {
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
         }
-        return importer.list(tag, page, size);
+        return book.search(tag, q, page, size);
     }
 }
