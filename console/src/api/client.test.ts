@@ -16,7 +16,7 @@ describe('api client', () => {
     vi.stubGlobal('fetch', fetchMock);
     setToken('secret-token');
 
-    const error = await api.post('/v1/campaigns', { name: '' }).catch((e) => e);
+    const error = (await api.post('/v1/campaigns', { name: '' }).catch((e) => e)) as ApiError;
 
     expect(fetchMock.mock.calls[0][1].headers.Authorization).toBe('Bearer secret-token');
     expect(error).toBeInstanceOf(ApiError);
@@ -31,7 +31,7 @@ describe('api client', () => {
   it('shows a problem without fields as one message', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response(JSON.stringify({
       status: 409, title: 'Conflict', detail: 'needs 1200, balance 1000, missing 200' }), { status: 409 })));
-    const error = await api.post('/v1/campaigns/1/activate').catch((e) => e);
+    const error = (await api.post('/v1/campaigns/1/activate').catch((e) => e)) as ApiError;
     expect(error.generalMessage()).toBe('needs 1200, balance 1000, missing 200');
   });
 

@@ -15,6 +15,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -31,7 +32,10 @@ class ConsoleRoutesTests extends ApiTestSupport {
 
     @Test
     void servesTheConsoleAndItsClientRoutesWithoutAToken() throws Exception {
-        for (String route : List.of("/", "/campaigns/7", "/admin/users", "/templates", "/tasks/3/report")) {
+        // "/" is forwarded to the page (a resource handler never serves an empty path); MockMvc shows the forward
+        mvc.perform(get("/").with(withoutToken())).andExpect(status().isOk())
+                .andExpect(forwardedUrl("/index.html"));
+        for (String route : List.of("/index.html", "/campaigns/7", "/admin/users", "/templates", "/tasks/3/report")) {
             mvc.perform(get(route).with(withoutToken()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("edm console index")))

@@ -34,8 +34,8 @@ final class EndToEndStack implements AutoCloseable {
     final int apiPort = FreePorts.next();
     final Path logs;
     final AppProcess api;
-    private static final String ADMIN_USERNAME = "admin";
-    private static final String ADMIN_PASSWORD = "e2e-admin-password";
+    static final String ADMIN_USERNAME = "admin";
+    static final String ADMIN_PASSWORD = "e2e-admin-password";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String token;
