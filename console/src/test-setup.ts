@@ -9,3 +9,7 @@ Object.defineProperty(window, 'matchMedia', {
   }),
 });
 window.getComputedStyle = ((orig) => (elt: Element) => orig(elt))(window.getComputedStyle);
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+// without vitest globals, testing-library does not unmount between tests by itself
+afterEach(() => cleanup());

@@ -136,6 +136,10 @@ export const api = {
   put: <T>(path: string, body?: unknown) => json<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => json<T>('PATCH', path, { body }),
   delete: <T = void>(path: string) => json<T>('DELETE', path),
+  /** A text answer such as CSV, to read in the page. */
+  async text(path: string, accept = 'text/plain', signal?: AbortSignal) {
+    return (await send('GET', path, { signal }, accept)).text();
+  },
   /** A file answer (CSV, JSON export) saved through the browser, with the token sent as a header. */
   async download(path: string, fileName: string, accept = '*/*') {
     const response = await send('GET', path, {}, accept);
