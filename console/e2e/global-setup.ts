@@ -3,7 +3,7 @@
 // campaign of the second operator's. Names carry a run suffix so the specs can run again on the same stack.
 //
 // Environment: EDM_CONSOLE_URL, EDM_E2E_ADMIN_USERNAME (admin), EDM_E2E_ADMIN_PASSWORD,
-//              EDM_E2E_SMTP_HOST (127.0.0.1), EDM_E2E_SMTP_PORT, EDM_E2E_SMTP_THROTTLE_SECONDS (1).
+//              EDM_E2E_SMTP_HOST (127.0.0.1), EDM_E2E_SMTP_PORT, EDM_E2E_SMTP_THROTTLE_SECONDS (3: slow enough to pause a task mid-send).
 import { expect, type APIRequestContext } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -39,7 +39,7 @@ export default async function globalSetup() {
       name: `browser-smtp-${run}`, provider: 'SMTP', domain: `mail-${run}.example.test`,
       smtp: { host: process.env.EDM_E2E_SMTP_HOST ?? '127.0.0.1', port: Number(process.env.EDM_E2E_SMTP_PORT ?? 2525),
               username: '', password: '', tls: false },
-      daily_quota: 10000, throttle_seconds: Number(process.env.EDM_E2E_SMTP_THROTTLE_SECONDS ?? 1),
+      daily_quota: 10000, throttle_seconds: Number(process.env.EDM_E2E_SMTP_THROTTLE_SECONDS ?? 3),
       reset_time: '00:00', time_zone: 'Asia/Shanghai',
     },
   }));

@@ -1,6 +1,6 @@
 // Shared by every browser spec: the stack's fixture accounts (made by global-setup.ts), signing in through the
 // page, REST calls as the admin for set-up, and screenshots kept as test artifacts.
-import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -64,4 +64,19 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
   await page.waitForLoadState('networkidle').catch(() => {});
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A button by its label; antd puts a space between two Chinese characters ("激 活"), so match either way. */
+export function button(scope: Page | Locator, label: string) {
+  return scope.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].map(escape).join('\\s*')}\\s*$`) });
+}
+
+function escape(c: string) {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Picks `option` in the antd Select `select` (a locator of the select itself). */
+export async function choose(page: Page, select: Locator, option: string) {
+  await select.click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
 }

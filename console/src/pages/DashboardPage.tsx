@@ -48,7 +48,7 @@ export default function DashboardPage() {
       {error && <Alert type="error" showIcon message={error.message} style={{ marginBottom: 16 }} />}
       <Row gutter={[16, 16]}>
         <Col xs={12} lg={6}>
-          <Card><Statistic title={t('dashboard.quota')} value={data?.quota_balance ?? '–'} data-testid="quota" /></Card>
+          <Card><div data-testid="quota"><Statistic title={t('dashboard.quota')} value={data?.quota_balance ?? '–'} /></div></Card>
         </Col>
         <Col xs={12} lg={6}>
           <Card><Statistic title={t('dashboard.sentToday')} value={data?.today.sent ?? '–'} /></Card>

@@ -146,7 +146,7 @@ export default function CampaignBuilderPage() {
               <Space wrap align="end">
                 <Form.Item name="start_time" label={t('campaigns.startT')}
                            rules={[{ required: true, message: t('form.required') }]}>
-                  <DatePicker showTime={{ format: 'HH:mm' }} format={FORMAT} data-testid="start-time" />
+                  <DatePicker showTime={{ format: 'HH:mm' }} format={FORMAT} />
                 </Form.Item>
                 <Form.Item>
                   <Button onClick={() => form.setFieldValue('start_time', dayjs())}>{t('campaigns.now')}</Button>
@@ -161,7 +161,8 @@ export default function CampaignBuilderPage() {
               {(fields, { add, remove }) => (
                 <>
                   {fields.map((field, index) => (
-                    <Card key={field.key} size="small" style={{ marginTop: 16 }} data-testid={`task-card-${index}`}
+                    <div key={field.key} data-testid={`task-card-${index}`}>
+                    <Card size="small" style={{ marginTop: 16 }}
                           title={t('campaigns.taskN', { n: index + 1 })}
                           extra={fields.length > 1 && (
                             <Button size="small" icon={<DeleteOutlined />} aria-label={t('campaigns.removeTask')}
@@ -194,15 +195,13 @@ export default function CampaignBuilderPage() {
                         <Col xs={24} md={12}>
                           <Form.Item name={[field.name, 'template_set_id']} label={t('campaigns.templateSet')}
                                      rules={[{ required: true, message: t('form.required') }]}>
-                            <Select options={(sets.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
-                                    data-testid={`task-${index}-template-set`} />
+                            <Select options={(sets.data ?? []).map((s) => ({ value: s.id, label: s.name }))} />
                           </Form.Item>
                         </Col>
                         <Col xs={24} md={12}>
                           <Form.Item name={[field.name, 'sender_name']} label={t('campaigns.senderName')}
                                      rules={[{ required: true, message: t('form.required') }]}>
-                            <Select options={(names.data ?? []).map((n) => ({ value: n.name, label: n.name }))}
-                                    data-testid={`task-${index}-sender-name`} />
+                            <Select options={(names.data ?? []).map((n) => ({ value: n.name, label: n.name }))} />
                           </Form.Item>
                         </Col>
                       </Row>
@@ -213,6 +212,7 @@ export default function CampaignBuilderPage() {
                                      onCount={(n) => setPlanned((p) => (p[index] === n ? p : { ...p, [index]: n }))} />
                       </Form.Item>
                     </Card>
+                    </div>
                   ))}
                   <Button icon={<PlusOutlined />} style={{ marginTop: 16 }} block type="dashed"
                           onClick={() => add({ name: '', recipient_rule: emptyRule(), plan_time: null })}>
@@ -251,8 +251,10 @@ export function QuotaCheck({ planned, balance }: { planned?: number; balance?: n
   }
   const fits = planned <= balance;
   return (
-    <Alert type={fits ? 'success' : 'error'} showIcon data-testid="quota-check"
-           message={fits ? t('campaigns.quotaFits', { planned, balance })
-             : t('campaigns.quotaShort', { planned, balance, missing: planned - balance })} />
+    <div data-testid="quota-check">
+      <Alert type={fits ? 'success' : 'error'} showIcon
+             message={fits ? t('campaigns.quotaFits', { planned, balance })
+               : t('campaigns.quotaShort', { planned, balance, missing: planned - balance })} />
+    </div>
   );
 }

@@ -101,8 +101,8 @@ export default function CampaignPage() {
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} xl={16}>
           <Card size="small" title={t('campaigns.tasks')}>
+            <div data-testid="campaign-tasks">
             <Table<Task> rowKey="id" dataSource={c.tasks} pagination={false} size="small" scroll={{ x: 720 }}
-                         data-testid="campaign-tasks"
                          columns={[
                            { title: t('campaigns.taskName'), dataIndex: 'name',
                              render: (v, r) => <Link to={`/tasks/${r.id}`}>{v}</Link> },
@@ -118,6 +118,7 @@ export default function CampaignPage() {
                            { title: t('campaigns.workflow'), dataIndex: 'workflow_id',
                              render: (v) => <WorkflowLink workflowId={v} /> },
                          ]} />
+            </div>
           </Card>
         </Col>
         <Col xs={24} xl={8}>

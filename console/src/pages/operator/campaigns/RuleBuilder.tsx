@@ -67,7 +67,7 @@ export default function RuleBuilder({ value, onChange, tags, count = countFromAp
   const labelOptions = SYSTEM_LABELS.map((l) => ({ value: l, label: t(`rule.label.${l}`) }));
 
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid="rule-builder">
+    <Space direction="vertical" style={{ width: '100%' }}>
       <div>
         <label htmlFor={`${id}-include`}>{t('rule.includeTags')}</label>
         <Select id={`${id}-include`} mode="tags" value={rule.include_tags} options={tagOptions}
@@ -96,8 +96,9 @@ export default function RuleBuilder({ value, onChange, tags, count = countFromAp
                 onChange={(v: string[]) => change({ exclude_labels: v })} style={{ width: '100%' }} />
       </div>
       <Space align="center">
-        <Statistic title={t('rule.planned')} value={rule.include_tags.length ? result?.planned_audience ?? '…' : 0}
-                   data-testid="planned-audience" />
+        <div data-testid="planned-audience">
+          <Statistic title={t('rule.planned')} value={rule.include_tags.length ? result?.planned_audience ?? '…' : 0} />
+        </div>
         {counting && <Spin size="small" />}
       </Space>
       {!rule.include_tags.length && <Typography.Text type="warning">{t('rule.needsTag')}</Typography.Text>}

@@ -99,12 +99,13 @@ export default function TaskPage() {
       <Tabs defaultActiveKey="progress" items={[
         { key: 'progress', label: t('task.tab.progress'), children: (
           <>
-            <Row gutter={[16, 16]} data-testid="task-counts">
+            <Row gutter={[16, 16]}>
               {STATES.map((state) => (
                 <Col key={state} xs={8} md={6} xl={3}>
-                  <Statistic title={t(`task.state.${state}`)} value={tk.deliveries[state]}
-                             valueStyle={state === 'failed' && tk.deliveries.failed ? { color: '#cf1322' } : undefined}
-                             data-testid={`count-${state}`} />
+                  <div data-testid={`count-${state}`}>
+                    <Statistic title={t(`task.state.${state}`)} value={tk.deliveries[state]}
+                               valueStyle={state === 'failed' && tk.deliveries.failed ? { color: '#cf1322' } : undefined} />
+                  </div>
                 </Col>
               ))}
             </Row>

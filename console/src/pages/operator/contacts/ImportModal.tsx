@@ -108,8 +108,9 @@ export default function ImportModal({ open, onClose, onImported }: {
         {error && <Alert type="error" showIcon message={<span style={{ whiteSpace: 'pre-line' }}>{error}</span>}
                          role="alert" />}
         {rows.length > 0 && (
+          <div data-testid="import-preview">
           <Table<ImportRow> rowKey="line" dataSource={rows} size="small" pagination={{ pageSize: 8 }}
-                            scroll={{ x: 600 }} data-testid="import-preview"
+                            scroll={{ x: 600 }}
                             rowClassName={(r) => (r.errors.length ? 'import-row-bad' : '')}
                             columns={[
                               { title: t('contacts.import.line'), dataIndex: 'line', width: 70 },
@@ -122,6 +123,7 @@ export default function ImportModal({ open, onClose, onImported }: {
                                   <Typography.Text type="danger" key={x}>{t(`contacts.import.${x}`)}</Typography.Text>
                                 )) },
                             ]} />
+          </div>
         )}
       </Space>
     </Modal>

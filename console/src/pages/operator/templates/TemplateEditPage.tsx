@@ -131,10 +131,10 @@ export default function TemplateEditPage() {
               <Input.TextArea ref={bodyRef} rows={16} spellCheck={false}
                               style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13 }} />
             </Form.Item>
-            <Alert type={unsubscribeOk ? 'success' : 'warning'} showIcon data-testid="unsubscribe-rule"
-                   message={t('templates.unsubscribeRule')}
-                   description={unsubscribeOk ? t('templates.unsubscribePresent') : t('templates.unsubscribeMissing')}
-                   style={{ marginBottom: 16 }} />
+            <div data-testid="unsubscribe-rule" style={{ marginBottom: 16 }}>
+              <Alert type={unsubscribeOk ? 'success' : 'warning'} showIcon message={t('templates.unsubscribeRule')}
+                     description={unsubscribeOk ? t('templates.unsubscribePresent') : t('templates.unsubscribeMissing')} />
+            </div>
             <Space>
               <Button type="primary" htmlType="submit" loading={busy}>{t('form.save')}</Button>
               <Button onClick={() => navigate('/templates')}>{t('form.back')}</Button>
