@@ -12,7 +12,7 @@ test('an operator sees the dashboard, no admin pages and no other operator\'s ca
 
   // the menu has the operator's areas and no admin area
   const menu = page.getByRole('navigation').first();
-  await expect(menu.getByText('营销')).toBeVisible();
+  await expect(menu.getByText('营销', { exact: true })).toBeVisible();
   await expect(menu.getByText('系统管理')).toHaveCount(0);
 
   // typing an admin page's address shows "not found", not the page
@@ -23,6 +23,16 @@ test('an operator sees the dashboard, no admin pages and no other operator\'s ca
   await page.goto(`/campaigns/${f.otherCampaignId}`);
   await expect(page.getByText(/not found|不存在/).first()).toBeVisible();
   await expect(page.getByText(`other operator's secret campaign ${f.run}`)).toHaveCount(0);
+
+  // a phone-width screen: the menu moves into a drawer behind a button
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await page.getByRole('button', { name: '导航菜单' }).click();
+  await expect(page.getByRole('dialog').getByRole('link', { name: '营销活动' })).toBeVisible();
+  await screenshot(page, 'phone-menu');
+  await page.getByRole('dialog').getByRole('link', { name: '联系人' }).click();
+  await expect(page.getByRole('heading', { name: '联系人' })).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // English is one click away and stays after a reload
   await page.goto('/');

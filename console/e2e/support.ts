@@ -75,8 +75,12 @@ function escape(c: string) {
   return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Picks `option` in the antd Select `select` (a locator of the select itself). */
-export async function choose(page: Page, select: Locator, option: string) {
-  await select.click();
+/** Picks `option` in the antd Select labelled `label` inside `scope` (the page, a dialog, a card). */
+export async function choose(page: Page, scope: Page | Locator, label: string, option: string) {
+  // a required field's accessible name starts with antd's "*"
+  await scope.getByRole('combobox', { name: new RegExp(`^(\\*\\s*)?${[...label].map(escape).join('')}$`) }).click();
   await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
+  // a multiple select stays open after a pick; its Escape closes only the list (antd stops it there)
+  if (await page.locator('.ant-select-dropdown:visible').count()) await page.keyboard.press('Escape');
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
 }
