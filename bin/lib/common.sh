@@ -91,7 +91,8 @@ ensure_node() {
 # Debian's Chromium drives the console's browser tests (Playwright cannot download its own browser here).
 ensure_chromium() {
   command -v chromium >/dev/null 2>&1 && return 0
-  apt_install chromium || return 1
+  # a small CJK font, so the (Chinese) screenshots the browser tests keep are readable
+  apt_install chromium fonts-wqy-microhei || return 1
   hash -r
   command -v chromium >/dev/null 2>&1
 }
