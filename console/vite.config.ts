@@ -28,5 +28,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-setup.ts'],
+    // antd components render slowly in jsdom on a busy 2-core machine
+    testTimeout: 30_000,
   },
 });

@@ -13,7 +13,9 @@ const same = (a: Name, b: Name) => a.length === b.length && a.every((x, i) => St
  */
 export function showApiError(form: FormInstance, e: unknown, rename: Record<string, string> = {}): string | undefined {
   if (!(e instanceof ApiError)) return e instanceof Error ? e.message : String(e);
-  const registered: Name[] = form.getFieldsError().map((f) => f.name as Name);
+  // the fields that show errors: not a Form.List itself (a prefix of other fields), which shows none
+  const all: Name[] = form.getFieldsError().map((f) => f.name as Name);
+  const registered = all.filter((n) => !all.some((o) => o.length > n.length && same(o.slice(0, n.length), n)));
   const leftovers: string[] = [];
   const byField = new Map<string, { name: Name; errors: string[] }>();
   for (const { name, errors } of e.fieldErrors()) {
