@@ -1,9 +1,5 @@
 package org.edm.api.console;
 
-import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.HttpMethod;
-import org.springframework.security.web.util.matcher.RequestMatcher;
-
 import java.util.List;
 
 /**
@@ -12,8 +8,9 @@ import java.util.List;
  * index.html so that a reload or a bookmark lands on the right page. A path under an api prefix is never the
  * console's, so an unknown {@code /v1/...} stays a 404 ProblemDetail and never turns into a page.
  * <p>
- * Only GET and HEAD of these paths are public (static files, no data); {@code ConsoleRoutesTests} checks that no
- * controller mapping is one of them, so a new endpoint outside these prefixes cannot become public by accident.
+ * Only GET and HEAD of these paths are public (static files, no data; SecurityConfiguration says so);
+ * {@code ConsoleRoutesTests} checks that no controller mapping is one of them, so a new endpoint outside these
+ * prefixes cannot become public by accident.
  */
 public final class ConsolePaths {
 
@@ -40,17 +37,5 @@ public final class ConsolePaths {
     static boolean isClientRoute(String path) {
         String last = path.substring(path.lastIndexOf('/') + 1);
         return !last.contains(".");
-    }
-
-    /** GET/HEAD of a console path: what SecurityConfiguration lets through without a token. */
-    public static RequestMatcher publicRequests() {
-        return (HttpServletRequest request) -> {
-            String method = request.getMethod();
-            if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
-                return false;
-            }
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            return isConsolePath(path);
-        };
     }
 }

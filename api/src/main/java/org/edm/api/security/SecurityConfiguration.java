@@ -1,5 +1,6 @@
 package org.edm.api.security;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.edm.api.console.ConsolePaths;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -54,12 +55,19 @@ class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         // the web console's files and client routes (GET only, never an api prefix); it calls the
                         // api with the signed-in user's token like any other client
-                        .requestMatchers(ConsolePaths.publicRequests()).permitAll()
+                        .requestMatchers(SecurityConfiguration::consoleFile).permitAll()
                         .requestMatchers("/v1/users", "/v1/users/**", "/v1/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/**").hasRole("API_KEY")
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .build();
+    }
+
+    /** GET or HEAD of a path of the web console (its files and client routes; never under an api prefix). */
+    private static boolean consoleFile(HttpServletRequest request) {
+        String method = request.getMethod();
+        return (HttpMethod.GET.matches(method) || HttpMethod.HEAD.matches(method))
+                && ConsolePaths.isConsolePath(request.getRequestURI().substring(request.getContextPath().length()));
     }
 
     /** Argon2id for new hashes; BCrypt hashes (if any were imported) still verify. */
