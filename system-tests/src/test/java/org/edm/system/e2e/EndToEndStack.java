@@ -34,6 +34,8 @@ final class EndToEndStack implements AutoCloseable {
     final int apiPort = FreePorts.next();
     final Path logs;
     final AppProcess api;
+    /** A JVM's start-up; a 2-core machine shared with other builds has taken over 3 minutes for the api. */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
     static final String ADMIN_USERNAME = "admin";
     static final String ADMIN_PASSWORD = "e2e-admin-password";
 
@@ -56,7 +58,7 @@ final class EndToEndStack implements AutoCloseable {
                 "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD));
         apiSettings.putAll(apiEnv);
         api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
-        api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+        api.awaitLog("Started ApiApplication", STARTUP);
         // the first admin comes from EDM_ADMIN_*; every call below acts as it (tracking links stay public)
         token = send(HttpRequest.newBuilder(uri("/v1/auth/sign-in")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("username", ADMIN_USERNAME,
@@ -115,7 +117,7 @@ final class EndToEndStack implements AutoCloseable {
     /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
     AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
         AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs);
-        worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(2));
+        worker.awaitLog("Started WorkerApplication", STARTUP);
         return worker;
     }
 
