@@ -36,8 +36,9 @@ class ConsoleBrowserEndToEndTests {
         buildConsoleIfMissing(logs);
         try (EndToEndStack stack = new EndToEndStack("console", Map.of(
                 "EDM_CONSOLE_DIR", CONSOLE.resolve("dist").toString(),
-                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"))) {
-            stack.startWorker();
+                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"));
+             var worker = stack.startWorker()) {
+            assertThat(worker.isAlive()).isTrue();
             Path output = logs.resolve("playwright.log");
             int exit = run(logs, output, Duration.ofMinutes(15), Map.of(
                     "EDM_CONSOLE_URL", "http://127.0.0.1:" + stack.apiPort,
