@@ -108,3 +108,41 @@ ensure_docker_compose() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Node.js 18+ and npm build and test the web console (console/); Debian's nodejs/npm packages when missing.
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm || return 1
+    hash -r
+  fi
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  [ "$major" -ge 18 ] 2>/dev/null || { say "need Node.js 18+ for the console, found $(node --version 2>/dev/null)"; return 1; }
+}
+
+# Debian's Chromium drives the console's browser tests (Playwright cannot download its own browser here).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  # a small CJK font, so the (Chinese) screenshots the browser tests keep are readable
+  apt_install chromium fonts-wqy-microhei || return 1
+  hash -r
+  command -v chromium >/dev/null 2>&1
+}
+
+# console_deps: `npm ci` when node_modules is missing or older than package-lock.json.
+console_deps() {
+  if [ ! -f console/node_modules/.package-lock.json ] || [ console/package-lock.json -nt console/node_modules/.package-lock.json ]; then
+    say "installing the console's npm packages (npm ci)"
+    (cd console && npm ci --no-audit --no-fund </dev/null) || return 1
+  fi
+}
+
+# build_console: console/dist, rebuilt when missing or older than any console source (npm run build).
+build_console() {
+  console_deps || return 1
+  if [ ! -f console/dist/index.html ] || [ -n "$(find console/src console/index.html console/package.json \
+        console/vite.config.ts -newer console/dist/index.html -print 2>/dev/null | head -n 1)" ]; then
+    say "building the web console (npm run build)"
+    (cd console && npm run build </dev/null) || return 1
+  fi
+}

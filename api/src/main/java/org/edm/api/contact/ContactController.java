@@ -29,10 +29,12 @@ class ContactController {
     static final int MAX_PAGE_SIZE = 500;
 
     private final ContactImporter importer;
+    private final ContactBook book;
     private final ContactImportReader reader;
 
-    ContactController(ContactImporter importer, ContactImportReader reader) {
+    ContactController(ContactImporter importer, ContactImportReader reader, ContactBook book) {
         this.importer = importer;
+        this.book = book;
         this.reader = reader;
     }
 
@@ -60,10 +62,12 @@ class ContactController {
     }
 
     @GetMapping
-    @Operation(summary = "List contacts, optionally only those with a tag; pages start at 0")
+    @Operation(summary = "List contacts, optionally only those with a tag and/or whose address or nickname "
+            + "contains q (case-insensitive); pages start at 0")
     PageView<ContactView> list(@RequestParam(required = false) String tag,
+                               @RequestParam(required = false) String q,
                                @RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
                                @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
-        return importer.list(tag, page, size);
+        return book.search(tag, q, page, size);
     }
 }

@@ -4,11 +4,8 @@ import org.edm.api.security.CurrentUser;
 import org.edm.api.support.Addresses;
 import org.edm.api.support.FieldProblem;
 import org.edm.api.support.InvalidInputException;
-import org.edm.api.support.PageView;
 import org.edm.domain.contact.ContactImport;
 import org.edm.domain.contact.ContactRepository;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -47,14 +44,6 @@ class ContactImporter {
         ImportResult result = new ImportResult(rows.size(), valid.size(), created, valid.size() - created);
         // one summary row, not one per contact: an import may hold thousands
         return result;
-    }
-
-    @Transactional(readOnly = true)
-    PageView<ContactView> list(String tag, int page, int size) {
-        PageRequest pageable = PageRequest.of(page, size, Sort.by("id"));
-        return PageView.of(tag == null || tag.isBlank()
-                ? contacts.findAllByOwnerId(currentUser.id(), pageable)
-                : contacts.findAllByOwnerIdAndTag(currentUser.id(), tag.trim(), pageable), ContactView::of);
     }
 
     /**

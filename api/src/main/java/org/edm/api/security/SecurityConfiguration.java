@@ -1,5 +1,7 @@
 package org.edm.api.security;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.edm.api.console.ConsolePaths;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +22,7 @@ import java.util.Map;
  * Stateless bearer-token security. Public: sign-in, sign-up with its verification link, the recipients' tracking and unsubscribe links, provider
  * webhooks (they carry their own signatures), health and the API docs. Everything else needs a live token;
  * {@code /v1/users/**} and {@code /v1/admin/**} need an admin (the services check again with requireAdmin()).
+ * The web console's static files and client routes are public too ({@link ConsolePaths}).
  * {@code /api/v1/**} (the developer API) needs an API key, and only there does an API key work.
  * No CSRF: nothing is authenticated by a cookie.
  */
@@ -50,6 +53,9 @@ class SecurityConfiguration {
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs",
                                 "/v3/api-docs/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        // the web console's files and client routes (GET only, never an api prefix); it calls the
+                        // api with the signed-in user's token like any other client
+                        .requestMatchers(SecurityConfiguration::consoleFile).permitAll()
                         .requestMatchers("/v1/users", "/v1/users/**", "/v1/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/**").hasRole("API_KEY")
                         .anyRequest().authenticated())
@@ -66,6 +72,11 @@ class SecurityConfiguration {
     @Bean
     org.springframework.security.config.observation.SecurityObservationSettings noSecurityObservations() {
         return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    /** GET or HEAD of a path of the web console (its files and client routes; never under an api prefix). */
+    private static boolean consoleFile(HttpServletRequest request) {
+        String method = request.getMethod();
+        return (HttpMethod.GET.matches(method) || HttpMethod.HEAD.matches(method))
+                && ConsolePaths.isConsolePath(request.getRequestURI().substring(request.getContextPath().length()));
     }
 
     /** Argon2id for new hashes; BCrypt hashes (if any were imported) still verify. */

@@ -34,8 +34,10 @@ final class EndToEndStack implements AutoCloseable {
     final int apiPort = FreePorts.next();
     final Path logs;
     final AppProcess api;
-    private static final String ADMIN_USERNAME = "admin";
-    private static final String ADMIN_PASSWORD = "e2e-admin-password";
+    /** A JVM's start-up; a 2-core machine shared with other builds has taken over 3 minutes for the api. */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
+    static final String ADMIN_USERNAME = "admin";
+    static final String ADMIN_PASSWORD = "e2e-admin-password";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String token;
@@ -58,7 +60,7 @@ final class EndToEndStack implements AutoCloseable {
         api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
         try {
             // generous: on a 2-core machine shared with parallel builds a Spring Boot start took over 2 minutes
-            api.awaitLog("Started ApiApplication", Duration.ofMinutes(5));
+            api.awaitLog("Started ApiApplication", STARTUP);
         } catch (RuntimeException | InterruptedException notStarted) {
             close(); // nothing else would stop the api and Temporal started for this stack
             throw notStarted;
@@ -121,7 +123,7 @@ final class EndToEndStack implements AutoCloseable {
     /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
     AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
         AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs);
-        worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
+        worker.awaitLog("Started WorkerApplication", STARTUP);
         return worker;
     }
 
