@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import Alert from 'antd/es/alert';
+import AutoComplete from 'antd/es/auto-complete';
 import Button from 'antd/es/button';
 import DatePicker from 'antd/es/date-picker';
 import Form from 'antd/es/form';
@@ -23,7 +24,8 @@ interface Filters {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-const ACTIONS = ['CREATE', 'UPDATE', 'DELETE'];
+// the usual ones; any other (e.g. QUOTA_ADJUSTMENTS, IMPORT) can be typed: the api names them after the path
+const ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'UNFREEZE', 'QUOTA_ADJUSTMENTS', 'PASSWORD', 'UNLOCK'];
 
 /** The audit trail, newest first, filtered by who, what, which id, action and time; each row opens its before/after. */
 export default function AuditLogPage() {
@@ -37,7 +39,7 @@ export default function AuditLogPage() {
     try {
       const answer = await api.get<Page<AuditEntry>>('/v1/admin/audit-log', {
         actor_id: filters.actor_id, entity: filters.entity?.trim(), entity_id: filters.entity_id?.trim(),
-        action: filters.action, from: filters.range?.[0]?.toISOString(), to: filters.range?.[1]?.toISOString(),
+        action: filters.action?.trim(), from: filters.range?.[0]?.toISOString(), to: filters.range?.[1]?.toISOString(),
         page, size: 50,
       }, signal);
       setError(undefined);
@@ -65,7 +67,8 @@ export default function AuditLogPage() {
           <Input style={{ width: 100 }} />
         </Form.Item>
         <Form.Item name="action" label={t('admin.audit.action')}>
-          <Select allowClear style={{ width: 130 }} options={ACTIONS.map((a) => ({ value: a, label: a }))} />
+          <AutoComplete allowClear style={{ width: 170 }} placeholder="UNFREEZE"
+                        options={ACTIONS.map((a) => ({ value: a }))} filterOption />
         </Form.Item>
         <Form.Item name="range" label={t('admin.audit.time')}>
           <DatePicker.RangePicker showTime allowEmpty={[true, true]} />
