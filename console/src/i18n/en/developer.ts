@@ -82,7 +82,7 @@ const messages: Record<string, string> = {
   'developer.messages.help': 'Look up a message of the developer API by the id POST /api/v1/send answered: its status and events. There is no list of API messages in the API yet.',
   'developer.messages.id': 'Message id',
   'developer.messages.apiKey': 'API key',
-  'developer.messages.apiKeyHelp': 'The message API takes only API keys. The key is used for this one look-up and kept nowhere.',
+  'developer.messages.apiKeyHelp': 'The message API takes only API keys. The key is sent with each look-up from this page and stored nowhere (gone when you leave the page).',
   'developer.messages.lookUp': 'Look up',
   'developer.messages.status.queued': 'Queued',
   'developer.messages.status.sending': 'Sending',

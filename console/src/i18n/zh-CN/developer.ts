@@ -82,7 +82,7 @@ const messages: Record<string, string> = {
   'developer.messages.help': '按 POST /api/v1/send 返回的 id 查询开发者 API 消息的状态和事件。API 目前还没有列出 API 消息的接口。',
   'developer.messages.id': '消息 id',
   'developer.messages.apiKey': 'API 密钥',
-  'developer.messages.apiKeyHelp': '消息 API 只接受 API 密钥。密钥只用于本次查询，不会被保存。',
+  'developer.messages.apiKeyHelp': '消息 API 只接受 API 密钥。密钥只随本页的查询发送，不会被保存（离开本页即清除）。',
   'developer.messages.lookUp': '查询',
   'developer.messages.status.queued': '排队中',
   'developer.messages.status.sending': '发送中',

@@ -40,8 +40,8 @@ const statusColor: Record<string, string> = {
 
 /**
  * GET /api/v1/messages/{id} takes only API keys (a leaked console session must not read the developer API and a
- * leaked key must not act in the console), so this page asks for one of the person's keys. The key is sent with this
- * one request and kept nowhere: not in storage, not in the address, and the field is emptied after each look-up.
+ * leaked key must not act in the console), so this page asks for one of the person's keys. The key is sent with its
+ * look-ups and kept nowhere but in its password field: not in storage or the address, gone when the page is left.
  * The api has no list of API messages yet: a message is found by the id the send answered.
  */
 async function fetchMessage(id: string, key: string): Promise<Message> {
@@ -81,7 +81,6 @@ export default function MessagesPage() {
       setMessage(undefined);
       setError(showApiError(form, e));
     } finally {
-      form.setFieldValue('api_key', '');
       setLoading(false);
     }
   }
