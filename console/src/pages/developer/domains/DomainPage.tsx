@@ -100,7 +100,7 @@ export default function DomainPage() {
                                 {!r.required && <Tag>{t('developer.records.optional')}</Tag>}</Space>
                             ) },
                           { title: t('developer.records.type'), dataIndex: 'type' },
-                          { title: t('developer.records.host'), key: 'host', render: (_, r) => {
+                          { title: t('developer.records.host'), key: 'host', width: 200, render: (_, r) => {
                             const host = relativeHost(r.host, d.name);
                             return (
                               <Tooltip title={r.host}>
