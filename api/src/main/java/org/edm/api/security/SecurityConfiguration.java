@@ -72,6 +72,8 @@ class SecurityConfiguration {
     @Bean
     org.springframework.security.config.observation.SecurityObservationSettings noSecurityObservations() {
         return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
     /** GET or HEAD of a path of the web console (its files and client routes; never under an api prefix). */
     private static boolean consoleFile(HttpServletRequest request) {
         String method = request.getMethod();
