@@ -97,6 +97,20 @@ final class ApiContract implements OpenApiCustomizer {
                 schema.setTypes(new LinkedHashSet<>(List.of("object")));
             }
         });
+        // Map<String, Object> and JsonNode hold any JSON value, not only objects
+        schemas.values().forEach(schema -> {
+            if (schema.getProperties() != null) {
+                schema.getProperties().values().forEach(p -> {
+                    if (p instanceof Schema<?> property && property.getAdditionalProperties() instanceof Schema<?> values
+                            && isBareObject(values)) {
+                        property.setAdditionalProperties(new Schema<>().description(values.getDescription()));
+                    }
+                });
+            }
+        });
+        if (schemas.get("JsonNode") != null && isBareObject(schemas.get("JsonNode"))) {
+            schemas.put("JsonNode", new Schema<>().description("any JSON value"));
+        }
         records.promises().forEach((name, promise) -> {
             if (schemas.get(name) != null && schemas.get(name).getProperties() != null) {
                 promise.components().forEach((property, component) ->
@@ -125,6 +139,12 @@ final class ApiContract implements OpenApiCustomizer {
         boolean isString = CharSequence.class.isAssignableFrom(component.getType());
         if ((notBlank || notEmpty) && isString && (p.getMinLength() == null || p.getMinLength() < 1)) {
             p.setMinLength(1);
+        }
+        jakarta.validation.constraints.Pattern regexp = annotation(component,
+                jakarta.validation.constraints.Pattern.class);
+        if (regexp != null) {
+            // Bean Validation matches the whole value; a JSON Schema pattern matches anywhere in it
+            p.setPattern("^(?:" + regexp.regexp() + ")$");
         }
         String addressPattern = has(component, DomainName.class) ? Addresses.DOMAIN_REGEX
                 : has(component, HostName.class) ? Addresses.HOST_REGEX
@@ -262,19 +282,34 @@ final class ApiContract implements OpenApiCustomizer {
         });
     }
 
+    private static boolean isBareObject(Schema<?> schema) {
+        boolean object = "object".equals(schema.getType())
+                || (schema.getTypes() != null && schema.getTypes().equals(Set.of("object")));
+        return object && schema.getProperties() == null && schema.getAdditionalProperties() == null
+                && schema.get$ref() == null;
+    }
+
     /**
      * Bean Validation annotations do not target record components: javac puts them on the accessor, the field and
      * the constructor parameter instead.
      */
     private static boolean has(RecordComponent component, Class<? extends java.lang.annotation.Annotation> type) {
-        if (component.isAnnotationPresent(type) || component.getAccessor().isAnnotationPresent(type)) {
-            return true;
+        return annotation(component, type) != null;
+    }
+
+    private static <A extends java.lang.annotation.Annotation> A annotation(RecordComponent component, Class<A> type) {
+        A found = component.getAnnotation(type);
+        if (found == null) {
+            found = component.getAccessor().getAnnotation(type);
         }
-        try {
-            return component.getDeclaringRecord().getDeclaredField(component.getName()).isAnnotationPresent(type);
-        } catch (NoSuchFieldException e) {
-            return false;
+        if (found == null) {
+            try {
+                found = component.getDeclaringRecord().getDeclaredField(component.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                return null;
+            }
         }
+        return found;
     }
 
     /** A property that may also be JSON null (OpenAPI 3.1: the type list gains "null"). */
