@@ -56,7 +56,7 @@ final class EndToEndStack implements AutoCloseable {
                 "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD));
         apiSettings.putAll(apiEnv);
         api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
-        api.awaitLog("Started ApiApplication", Duration.ofMinutes(2));
+        api.awaitLog("Started ApiApplication", Duration.ofMinutes(4)); // minutes, not seconds, on a loaded CI machine
         // the first admin comes from EDM_ADMIN_*; every call below acts as it (tracking links stay public)
         token = send(HttpRequest.newBuilder(uri("/v1/auth/sign-in")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("username", ADMIN_USERNAME,
