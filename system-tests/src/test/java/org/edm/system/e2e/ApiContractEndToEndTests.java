@@ -45,6 +45,8 @@ class ApiContractEndToEndTests {
         work = stack.logs.getParent();
         // something to find for the operations that read or change existing data (ids 1..)
         stack.createCampaign("contract", 3, 0);
+        // springdoc builds the document on its first request, which can take longer than schemathesis waits
+        stack.get("/v3/api-docs");
     }
 
     @AfterAll
@@ -64,7 +66,7 @@ class ApiContractEndToEndTests {
                 "--header", "Authorization: Bearer " + stack.token(),
                 "--checks", "all", "--max-examples", "25", "--seed", SEED, "--generation-deterministic",
                 // two workers for two cores; the api answers while the other request is generated
-                "--workers", "2", "--no-color", "--request-timeout", "20",
+                "--workers", "2", "--no-color", "--request-timeout", "20", "--wait-for-schema", "120",
                 "--report", "junit", "--report-dir", work.resolve("schemathesis-report").toString(),
                 // see the class comment; the operation ids are set in UserController and AuthController
                 "--exclude-operation-id", "signOut", "--exclude-operation-id", "setUserPassword",
