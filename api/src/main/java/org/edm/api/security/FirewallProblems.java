@@ -18,7 +18,7 @@ class FirewallProblems {
     private static final Set<String> SERVED = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     @Bean
-    RequestRejectedHandler firewallProblems(ProblemResponses problems) {
+    RequestRejectedHandler rejectedRequests(ProblemResponses problems) {
         return (request, response, rejected) -> {
             if (!SERVED.contains(request.getMethod())) {
                 response.setHeader(HttpHeaders.ALLOW, String.join(", ", SERVED));
