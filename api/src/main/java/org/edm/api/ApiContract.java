@@ -39,13 +39,16 @@ import java.util.Set;
  * <ul>
  *   <li>every error answer is an RFC 9457 problem ({@code application/problem+json}, schema {@code ProblemDetail});
  *   <li>the error statuses every operation can give follow from what it takes and where it sits, the same rules
- *       {@code ApiProblemHandler} and the security configuration apply: 400 when it reads a body or a parameter, 401 unless it is public, 403 on the admin-only paths ({@code /v1/users/**},
- *       {@code /v1/admin/**}) and on the developer API (a user token there), 404 when a path names a resource,
+ *       {@code ApiProblemHandler} and the security configuration apply: 400 when it reads a body or a parameter,
+ *       401 unless it is public, 403 on the admin-only paths ({@code /v1/users/**}, {@code /v1/admin/**}) and on
+ *       the developer API (a user token there), 404 when a path or a body names a resource (unknown ids),
  *       409 for every signed-in change (state conflicts, and the data-integrity net for concurrent changes),
  *       413 for every body. Statuses only some operations give (402, 422, 429, 503, 403 elsewhere) are declared on
  *       the operation itself with a description only; their content is filled in here. 415 for every body;
  *   <li>record schemas are objects (so JSON null is not one) and carry the Bean Validation constraints the model
- *       resolver leaves out (@NotBlank, @NotEmpty, @NotNull, @Positive, @PositiveOrZero);
+ *       resolver leaves out (@NotBlank, @NotEmpty, @NotNull, @Positive, @PositiveOrZero, whole-value @Pattern);
+ *       request objects refuse unknown properties (additionalProperties false), as Jackson is configured to; string
+ *       path parameters say which values the security firewall refuses before the api sees them;
  *   <li>response records promise their properties: every component is required (Jackson writes nulls), and only
  *       the components marked {@code @Nullable} may be null ({@link RecordSchemas}). Request records keep what Bean
  *       Validation and {@code @Schema} say.
@@ -59,6 +62,12 @@ final class ApiContract implements OpenApiCustomizer {
     private static final String PROBLEM_REF = "#/components/schemas/ProblemDetail";
     private static final Set<PathItem.HttpMethod> CHANGES = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
             PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
+
+    /**
+     * What Spring Security's firewall lets through as one path segment: no '/', '%', ';', '\\', control characters
+     * or line separators, and not "." or "..". Other values are refused with a 400 before the api sees them.
+     */
+    static final String FIREWALL_SAFE_SEGMENT = "^(?!\\.{1,2}$)[^/%;\\\\\\u0000-\\u001f\\u007f\\u2028\\u2029]+$";
 
     private final RecordSchemas records;
 
@@ -82,6 +91,12 @@ final class ApiContract implements OpenApiCustomizer {
                 operation.setResponses(new ApiResponses());
             }
             addErrorStatuses(path, method, operation);
+            if (operation.getParameters() != null) {
+                operation.getParameters().stream()
+                        .filter(p -> "path".equals(p.getIn()) && p.getSchema() != null
+                                && p.getSchema().getPattern() == null && isString(p.getSchema()))
+                        .forEach(p -> p.getSchema().setPattern(FIREWALL_SAFE_SEGMENT));
+            }
             operation.getResponses().forEach((status, response) -> {
                 if (status.startsWith("4") || status.startsWith("5")) {
                     asProblem(response);
@@ -97,6 +112,20 @@ final class ApiContract implements OpenApiCustomizer {
                 schema.setTypes(new LinkedHashSet<>(List.of("object")));
             }
         });
+        // Map<String, Object> and JsonNode hold any JSON value, not only objects
+        schemas.values().forEach(schema -> {
+            if (schema.getProperties() != null) {
+                schema.getProperties().values().forEach(p -> {
+                    if (p instanceof Schema<?> property
+                            && property.getAdditionalProperties() instanceof Schema<?> values && isBareObject(values)) {
+                        property.setAdditionalProperties(new Schema<>().description(values.getDescription()));
+                    }
+                });
+            }
+        });
+        if (schemas.get("JsonNode") != null && isBareObject(schemas.get("JsonNode"))) {
+            schemas.put("JsonNode", new Schema<>().description("any JSON value"));
+        }
         records.promises().forEach((name, promise) -> {
             if (schemas.get(name) != null && schemas.get(name).getProperties() != null) {
                 promise.components().forEach((property, component) ->
@@ -125,6 +154,12 @@ final class ApiContract implements OpenApiCustomizer {
         boolean isString = CharSequence.class.isAssignableFrom(component.getType());
         if ((notBlank || notEmpty) && isString && (p.getMinLength() == null || p.getMinLength() < 1)) {
             p.setMinLength(1);
+        }
+        jakarta.validation.constraints.Pattern regexp = annotation(component,
+                jakarta.validation.constraints.Pattern.class);
+        if (regexp != null) {
+            // Bean Validation matches the whole value; a JSON Schema pattern matches anywhere in it
+            p.setPattern("^(?:" + regexp.regexp() + ")$");
         }
         String addressPattern = has(component, DomainName.class) ? Addresses.DOMAIN_REGEX
                 : has(component, HostName.class) ? Addresses.HOST_REGEX
@@ -176,8 +211,9 @@ final class ApiContract implements OpenApiCustomizer {
         } else if (path.equals("/v1/users") || path.startsWith("/v1/users/") || path.startsWith("/v1/admin/")) {
             add(operation, "403", "only an admin may do this");
         }
-        boolean namesResource = operation.getParameters() != null && operation.getParameters().stream()
-                .anyMatch(p -> "path".equals(p.getIn()));
+        // a path, or a body naming other resources (e.g. a task's campaign_id), may name one that does not exist
+        boolean namesResource = operation.getRequestBody() != null || operation.getParameters() != null
+                && operation.getParameters().stream().anyMatch(p -> "path".equals(p.getIn()));
         if (namesResource) {
             add(operation, "404", "no such resource, or not yours");
         }
@@ -214,7 +250,8 @@ final class ApiContract implements OpenApiCustomizer {
                 .addProperty("status", new IntegerSchema())
                 .addProperty("detail", new StringSchema())
                 .addProperty("instance", new StringSchema().format("uri-reference"))
-                .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
+                .addProperty("errors", new ArraySchema()
+                        .items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
                 .addProperty("retry_after_seconds", new IntegerSchema().format("int64"))
                 .required(List.of("type", "title", "status"));
     }
@@ -233,6 +270,8 @@ final class ApiContract implements OpenApiCustomizer {
                 return;
             }
             if (requestSchemas.contains(name)) {
+                // unknown properties are refused (spring.jackson.deserialization.fail-on-unknown-properties)
+                schema.setAdditionalProperties(Boolean.FALSE);
                 // an optional request property may also be sent as null: the same as leaving it out
                 promise.components().forEach((property, component) -> {
                     Schema<?> p = schema.getProperties().get(property);
@@ -262,19 +301,39 @@ final class ApiContract implements OpenApiCustomizer {
         });
     }
 
+    private static boolean isString(Schema<?> schema) {
+        return "string".equals(schema.getType())
+                || (schema.getTypes() != null && schema.getTypes().contains("string"));
+    }
+
+    private static boolean isBareObject(Schema<?> schema) {
+        boolean object = "object".equals(schema.getType())
+                || (schema.getTypes() != null && schema.getTypes().equals(Set.of("object")));
+        return object && schema.getProperties() == null && schema.getAdditionalProperties() == null
+                && schema.get$ref() == null;
+    }
+
     /**
      * Bean Validation annotations do not target record components: javac puts them on the accessor, the field and
      * the constructor parameter instead.
      */
     private static boolean has(RecordComponent component, Class<? extends java.lang.annotation.Annotation> type) {
-        if (component.isAnnotationPresent(type) || component.getAccessor().isAnnotationPresent(type)) {
-            return true;
+        return annotation(component, type) != null;
+    }
+
+    private static <A extends java.lang.annotation.Annotation> A annotation(RecordComponent component, Class<A> type) {
+        A found = component.getAnnotation(type);
+        if (found == null) {
+            found = component.getAccessor().getAnnotation(type);
         }
-        try {
-            return component.getDeclaringRecord().getDeclaredField(component.getName()).isAnnotationPresent(type);
-        } catch (NoSuchFieldException e) {
-            return false;
+        if (found == null) {
+            try {
+                found = component.getDeclaringRecord().getDeclaredField(component.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                return null;
+            }
         }
+        return found;
     }
 
     /** A property that may also be JSON null (OpenAPI 3.1: the type list gains "null"). */

@@ -23,13 +23,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class ApiContractTests extends ApiTestSupport {
 
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
-    private JsonNode spec;
+    /** The document does not change while the context lives: read it once (building it takes a while). */
+    private static JsonNode spec;
 
     @BeforeEach
     void readSpec() throws Exception {
-        String json = mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
-        spec = new ObjectMapper().readTree(json);
+        if (spec == null) {
+            String json = mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            spec = new ObjectMapper().readTree(json);
+        }
     }
 
     @Test
@@ -100,9 +103,16 @@ class ApiContractTests extends ApiTestSupport {
         assertThat(spec.at("/components/schemas/AuditEntry/properties/entity_id/type").toString()).contains("null");
         // a property written only when set is not promised
         assertThat(spec.at("/components/schemas/WebhookEndpoint/required").toString()).doesNotContain("secret");
-        // request records keep their own rules: an optional field may be left out
+        // request records keep their own rules (an optional field may be left out or null) and state the Bean
+        // Validation ones: @NotBlank is at least one character above U+0020, @Pattern matches the whole value
         assertThat(spec.at("/components/schemas/SignInRequest/required").toString())
                 .contains("username", "password");
+        assertThat(spec.at("/components/schemas/SignInRequest/type").asText()).isEqualTo("object");
+        assertThat(spec.at("/components/schemas/TemplateRequest/properties/name/minLength").asInt()).isEqualTo(1);
+        assertThat(spec.at("/components/schemas/VariableRequest/properties/variable_key/pattern").asText())
+                .startsWith("^(?:").endsWith(")$");
+        assertThat(spec.at("/components/schemas/VariableRequest/properties/description/type").toString())
+                .contains("null");
     }
 
     @Test
@@ -122,6 +132,22 @@ class ApiContractTests extends ApiTestSupport {
         getJson("/v1/contacts?page=1000001").andExpectAll(invalidField("page"));
         getJson("/v1/me/quota/ledger?size=100000").andExpectAll(invalidField("size"));
         getJson("/v1/users?page=1000000").andExpect(status().isOk());
+    }
+
+    @Test
+    void addressPatternsAcceptWhatTheApiAccepts() {
+        java.util.regex.Pattern domain = java.util.regex.Pattern.compile(org.edm.api.support.Addresses.DOMAIN_REGEX);
+        java.util.regex.Pattern host = java.util.regex.Pattern.compile(org.edm.api.support.Addresses.HOST_REGEX);
+        java.util.regex.Pattern local = java.util.regex.Pattern.compile(
+                org.edm.api.support.Addresses.EMAIL_LOCAL_PART_REGEX);
+        for (String s : List.of("mail.example.com", "a.co", "xn--fiqs8s.xn--55qx5d", "example", "a..com", "-a.com",
+                "a.c0m", "a.b-", "localhost", "10.0.0.1", "256.1.1.1", "a_b.com", "x".repeat(64) + ".com")) {
+            assertThat(domain.matcher(s).find()).as(s).isEqualTo(org.edm.api.support.Addresses.isDomain(s));
+            assertThat(host.matcher(s).find()).as(s).isEqualTo(org.edm.api.support.Addresses.isHost(s));
+        }
+        for (String s : List.of("news", "first.last", "a+b", ".a", "a.", "a..b", "a b", "x".repeat(65))) {
+            assertThat(local.matcher(s).find()).as(s).isEqualTo(org.edm.api.support.Addresses.isEmailLocalPart(s));
+        }
     }
 
     private void operations(java.util.function.BiConsumer<String, JsonNode> each) {

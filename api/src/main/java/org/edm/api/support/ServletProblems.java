@@ -12,7 +12,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -20,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * security firewall refuses (e.g. an encoded '/' or '%' in a path) is forwarded to /error, which answers the same
  * RFC 9457 shape as {@code ApiProblemHandler} instead of Spring Boot's own error JSON. A method the api never
  * serves (TRACE, or any other than GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS) is a 405: Tomcat lets TRACE through
- * to the security firewall, which refuses it (Tomcat alone would answer 400, and the servlet default would echo
+ * to the security firewall, which refuses it ({@code security/FirewallProblems}) (Tomcat alone would answer 400, and the servlet default would echo
  * the request, headers included).
  */
 @Hidden
@@ -50,27 +49,9 @@ class ServletProblems implements ErrorController {
     @Configuration(proxyBeanMethods = false)
     static class TraceRequests {
 
-        private static final java.util.Set<String> SERVED = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
-                "DELETE", "OPTIONS");
-
         @Bean
         TomcatConnectorCustomizer traceReachesFirewall() {
             return connector -> connector.setAllowTrace(true);
-        }
-
-        @Bean
-        RequestRejectedHandler firewallProblems(ProblemWriter problems) {
-            return (request, response, rejected) -> {
-                if (!SERVED.contains(request.getMethod())) {
-                    response.setHeader(org.springframework.http.HttpHeaders.ALLOW, String.join(", ", SERVED));
-                    problems.write(request, response, HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
-                            request.getMethod() + " is not served here");
-                } else {
-                    problems.write(request, response, HttpStatus.BAD_REQUEST, "Bad request", "the request was "
-                            + "refused before it reached the api (e.g. an encoded '/', '%', ';' or control character "
-                            + "in the path)");
-                }
-            };
         }
     }
 }
