@@ -41,6 +41,7 @@ class ContactBookController {
 
     @GetMapping("/{id}")
     @Operation(summary = "One of your contacts")
+    @ApiResponse(responseCode = "200", description = "the contact")
     @ApiResponse(responseCode = "404", description = "no such contact of yours",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
@@ -52,6 +53,7 @@ class ContactBookController {
     @Operation(summary = "Edit a contact's nickname and tags",
             description = "Replaces the tag list (the import only adds tags). At most 50 tags of 1 to 100 characters; "
                     + "kept sorted and distinct. The address cannot change: erase the contact and import the new one.")
+    @ApiResponse(responseCode = "200", description = "the contact as changed")
     @ApiResponse(responseCode = "400", description = "a bad tag, named by index (tags[2])",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
@@ -74,6 +76,7 @@ class ContactBookController {
                     + "of include_tags, minus those with any exclude_tags, minus suppressed addresses. System-label "
                     + "conditions cannot be counted before the campaign sends; they are left out and "
                     + "labels_ignored is true (the count is then an upper bound).")
+    @ApiResponse(responseCode = "200", description = "the count")
     @ApiResponse(responseCode = "400", description = "no include_tags, a bad tag, match or label (named)",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
