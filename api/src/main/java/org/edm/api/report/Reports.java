@@ -219,7 +219,7 @@ class Reports {
             long[] zeros = new long[6];
             for (LocalDateTime t = first; !t.isAfter(last); t = t.plus(1, unit)) {
                 long[] v = rows.getOrDefault(t, zeros);
-                points.add(new ReportTimeline.Point(t.atZone(zone).toOffsetDateTime(), v[0], v[1], v[2], v[3], v[4],
+                points.add(new ReportTimeline.Point(t.atZone(zone).toInstant(), v[0], v[1], v[2], v[3], v[4],
                         v[5]));
             }
         }

@@ -91,11 +91,12 @@ class ReportTimelineApiTests extends ApiTestSupport {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.bucket").value("day"))
                 .andExpect(jsonPath("$.time_zone").value("Asia/Shanghai"))
-                // Shanghai is UTC+8: 00:00-15:59 UTC on 1 March is 1 March there; 26-28 h UTC is 2 March
+                // Shanghai is UTC+8: 00:00-15:59 UTC on 1 March is 1 March there (from 16:00 UTC the day before); 26-28 h
+                // UTC is 2 March
                 .andExpect(jsonPath("$.points.length()").value(2))
-                .andExpect(jsonPath("$.points[0].start").value("2026-03-01T00:00:00+08:00"))
+                .andExpect(jsonPath("$.points[0].start").value("2026-02-28T16:00:00Z"))
                 .andExpect(jsonPath("$.points[0].sent").value(5))
-                .andExpect(jsonPath("$.points[1].start").value("2026-03-02T00:00:00+08:00"))
+                .andExpect(jsonPath("$.points[1].start").value("2026-03-01T16:00:00Z"))
                 .andExpect(jsonPath("$.points[1].sent").value(1))
                 .andExpect(jsonPath("$.points[1].opened").value(1))
                 .andExpect(jsonPath("$.points[1].replied").value(1));
