@@ -131,7 +131,8 @@ export default function CampaignPage() {
       </Row>
       {report.data && (
         <Card size="small" title={t('report.title')} style={{ marginTop: 16 }}>
-          <Report totals={report.data.totals} byTemplate={report.data.by_template} />
+          <Report totals={report.data.totals} byTemplate={report.data.by_template}
+                  path={`/v1/campaigns/${id}/report`} refreshMs={30_000} />
         </Card>
       )}
       <ReasonModal open={asking !== undefined} danger={asking === 'cancel'}

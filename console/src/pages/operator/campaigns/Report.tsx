@@ -4,6 +4,7 @@ import Statistic from 'antd/es/statistic';
 import Typography from 'antd/es/typography';
 import BarChart from '../../../components/BarChart';
 import { useI18n } from '../../../i18n';
+import ReportTrend from './ReportTrend';
 import type { ReportCounts, TemplateReport } from './types';
 
 const METRICS = ['delivered', 'opened', 'clicked', 'replied', 'unsubscribed'] as const;
@@ -11,8 +12,16 @@ const COLORS = ['#1677ff', '#52c41a', '#fa8c16', '#eb2f96', '#722ed1', '#13c2c2'
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** A report: the totals, the funnel as bars, and each template side by side (rates, so sizes compare). */
-export default function Report({ totals, byTemplate }: { totals: ReportCounts; byTemplate: TemplateReport[] }) {
+/**
+ * A report: the totals, the funnel as bars, the figures over time (with `path`, the report's api path) and each
+ * template side by side (rates, so sizes compare).
+ */
+export default function Report({ totals, byTemplate, path, refreshMs }: {
+  totals: ReportCounts;
+  byTemplate: TemplateReport[];
+  path?: string;
+  refreshMs?: number;
+}) {
   const { t } = useI18n();
   return (
     <div data-testid="report">
@@ -28,6 +37,12 @@ export default function Report({ totals, byTemplate }: { totals: ReportCounts; b
       <Typography.Title level={5} style={{ marginTop: 16 }}>{t('report.funnel')}</Typography.Title>
       <BarChart categories={METRICS.map((m) => t(`report.${m}`))}
                 series={[{ label: t('report.all'), color: COLORS[0], values: METRICS.map((m) => totals[m]) }]} />
+      {path && (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('report.trend.title')}</Typography.Title>
+          <ReportTrend path={path} refreshMs={refreshMs} />
+        </>
+      )}
       {byTemplate.length > 0 && (
         <>
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('report.byTemplate')}</Typography.Title>

@@ -123,7 +123,8 @@ export default function TaskPage() {
           </>
         ) },
         { key: 'report', label: t('report.title'), children: report.data
-          ? <Report totals={report.data.totals} byTemplate={report.data.by_template} />
+          ? <Report totals={report.data.totals} byTemplate={report.data.by_template}
+                    path={`/v1/tasks/${id}/report`} refreshMs={30_000} />
           : <Typography.Text type="secondary">{report.error?.message ?? '…'}</Typography.Text> },
         { key: 'failures', label: t('task.tab.failures', { n: tk.deliveries.failed }), children: (
           <>

@@ -1,9 +1,12 @@
 package org.edm.api.report;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -29,5 +32,33 @@ class ReportController {
     @Operation(summary = "A campaign's report: totals, per template and per task")
     ReportViews.CampaignReport campaign(@PathVariable long id) {
         return reports.campaign(id);
+    }
+
+    private static final String TIMELINE = "Per bucket (hour or day, in time_zone), the deliveries first sent, hard "
+            + "bounced, opened, clicked, replied to and unsubscribed in it: each counted once, in the bucket of its "
+            + "first such event, with the report's definitions, so each column sums to the report's total. Buckets "
+            + "run without gaps from the first event's to the last's (none when nothing happened); a span of more "
+            + "than " + Reports.MAX_BUCKETS + " buckets is refused with a 400 (ask for bucket=day).";
+
+    @GetMapping("/v1/tasks/{id}/report/timeline")
+    @Operation(summary = "A task's report over time", description = TIMELINE)
+    ReportTimeline taskTimeline(@PathVariable long id,
+                                @Parameter(schema = @Schema(allowableValues = {"hour", "day"}, defaultValue = "hour"))
+                                @RequestParam(defaultValue = "hour") String bucket,
+                                @Parameter(description = "time zone of the buckets", example = "Asia/Shanghai")
+                                @RequestParam(name = "time_zone", defaultValue = "UTC") String timeZone) {
+        return reports.taskTimeline(id, bucket, timeZone);
+    }
+
+    @GetMapping("/v1/campaigns/{id}/report/timeline")
+    @Operation(summary = "A campaign's report over time (its tasks' deliveries and its API messages)",
+            description = TIMELINE)
+    ReportTimeline campaignTimeline(@PathVariable long id,
+                                    @Parameter(schema = @Schema(allowableValues = {"hour", "day"},
+                                            defaultValue = "hour"))
+                                    @RequestParam(defaultValue = "hour") String bucket,
+                                    @Parameter(description = "time zone of the buckets", example = "Asia/Shanghai")
+                                    @RequestParam(name = "time_zone", defaultValue = "UTC") String timeZone) {
+        return reports.campaignTimeline(id, bucket, timeZone);
     }
 }

@@ -1,13 +1,21 @@
 package org.edm.api.report;
 
+import jakarta.annotation.Nullable;
 import org.edm.api.security.CurrentUser;
+import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.sql.Types;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,6 +82,63 @@ class Reports {
             %s  FROM r LEFT JOIN e ON e.message_id = r.id
             """.formatted(ENGAGEMENT, FIGURES);
 
+    /** Per recipient: when it first saw each kind of event the report counts (null: never). */
+    private static final String FIRSTS = """
+                       min(occurred_at) FILTER (WHERE (type = 'OPEN' AND NOT machine) OR type = 'CLICK') AS opened_at,
+                       min(occurred_at) FILTER (WHERE type = 'CLICK') AS clicked_at,
+                       min(occurred_at) FILTER (WHERE type = 'REPLY') AS replied_at,
+                       min(occurred_at) FILTER (WHERE type = 'UNSUBSCRIBE') AS unsubscribed_at,
+                       min(occurred_at) FILTER (WHERE type = 'BOUNCE'
+                                                  AND coalesce((details ->> 'hard')::boolean, TRUE)) AS bounced_at
+            """;
+
+    /**
+     * The recipients of tasks {@code :tasks} (and, with {@code :campaign} not null, the campaign's API messages) with
+     * their first times, counted into buckets of {@code :unit} in time zone {@code :zone}. Same filters as
+     * {@link #COUNTS} and {@link #API_COUNTS} (sent and bounced only for SENT recipients), so sums equal totals.
+     */
+    private static final String TIMELINE = """
+            WITH e AS (
+                SELECT delivery_id,
+            %1$s      FROM event_log
+                 WHERE task_id IN (:tasks) AND delivery_id IS NOT NULL
+                   AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+                 GROUP BY delivery_id
+            ), m AS (
+                SELECT message_id,
+            %1$s      FROM event_log
+                 WHERE campaign_id = :campaign AND message_id IS NOT NULL
+                   AND type IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+                 GROUP BY message_id
+            ), f AS (
+                SELECT r.status, r.sent_at, e.bounced_at, e.opened_at, e.clicked_at, e.replied_at, e.unsubscribed_at
+                  FROM deliveries r LEFT JOIN e ON e.delivery_id = r.id
+                 WHERE r.task_id IN (:tasks)
+                UNION ALL
+                SELECT r.status, r.sent_at, m.bounced_at, m.opened_at, m.clicked_at, m.replied_at, m.unsubscribed_at
+                  FROM api_messages r LEFT JOIN m ON m.message_id = r.id
+                 WHERE r.campaign_id = :campaign
+            )
+            SELECT date_trunc(:unit, k.at AT TIME ZONE :zone) AS bucket,
+                   count(*) FILTER (WHERE k.kind = 'sent') AS sent,
+                   count(*) FILTER (WHERE k.kind = 'bounced') AS bounced,
+                   count(*) FILTER (WHERE k.kind = 'opened') AS opened,
+                   count(*) FILTER (WHERE k.kind = 'clicked') AS clicked,
+                   count(*) FILTER (WHERE k.kind = 'replied') AS replied,
+                   count(*) FILTER (WHERE k.kind = 'unsubscribed') AS unsubscribed
+              FROM f CROSS JOIN LATERAL (VALUES
+                       ('sent', CASE WHEN f.status = 'SENT' THEN f.sent_at END),
+                       ('bounced', CASE WHEN f.status = 'SENT' THEN f.bounced_at END),
+                       ('opened', f.opened_at), ('clicked', f.clicked_at), ('replied', f.replied_at),
+                       ('unsubscribed', f.unsubscribed_at)) AS k(kind, at)
+             WHERE k.at IS NOT NULL
+             GROUP BY 1
+             ORDER BY 1
+            """.formatted(FIRSTS);
+
+    /** Bounds the answer (and the chart): 2,000 hours is about 83 days; longer spans ask for bucket=day. */
+    static final int MAX_BUCKETS = 2000;
+
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
 
@@ -84,26 +149,13 @@ class Reports {
 
     @Transactional(readOnly = true)
     public ReportViews.TaskReport task(long taskId) {
-        List<Map<String, Object>> rows = jdbc.queryForList("""
-                SELECT id, campaign_id, name, status FROM tasks WHERE id = :id AND (owner_id = :user OR :admin)
-                """, owner().addValue("id", taskId));
-        if (rows.isEmpty()) {
-            throw NotFoundException.of("task", taskId);
-        }
-        return taskReport(rows.get(0));
+        return taskReport(ownedTask(taskId));
     }
 
     @Transactional(readOnly = true)
     public ReportViews.CampaignReport campaign(long campaignId) {
-        List<Map<String, Object>> campaign = jdbc.queryForList("""
-                SELECT id, name, status FROM campaigns WHERE id = :id AND (owner_id = :user OR :admin)
-                """, owner().addValue("id", campaignId));
-        if (campaign.isEmpty()) {
-            throw NotFoundException.of("campaign", campaignId);
-        }
-        List<Map<String, Object>> tasks = jdbc.queryForList(
-                "SELECT id, campaign_id, name, status FROM tasks WHERE campaign_id = :id ORDER BY seq, id",
-                Map.of("id", campaignId));
+        Map<String, Object> c = ownedCampaign(campaignId);
+        List<Map<String, Object>> tasks = campaignTasks(campaignId);
         List<ReportViews.TaskReport> byTask = new ArrayList<>();
         tasks.forEach(t -> byTask.add(taskReport(t)));
         Counted all = counts(tasks.stream().map(t -> ((Number) t.get("id")).longValue()).toList());
@@ -111,9 +163,93 @@ class Reports {
                 ReportCounts.of(rs.getLong("audience"), rs.getLong("sent"), rs.getLong("failed"),
                         rs.getLong("bounced"), rs.getLong("opened"), rs.getLong("clicked"), rs.getLong("replied"),
                         rs.getLong("unsubscribed"), rs.getLong("opens"), rs.getLong("machine_opens")));
-        Map<String, Object> c = campaign.get(0);
         return new ReportViews.CampaignReport(campaignId, (String) c.get("name"), (String) c.get("status"),
                 all.totals().plus(api), all.byTemplate(), byTask, api);
+    }
+
+    @Transactional(readOnly = true)
+    public ReportTimeline taskTimeline(long taskId, String bucket, String timeZone) {
+        ownedTask(taskId);
+        return timeline(List.of(taskId), null, bucket, timeZone);
+    }
+
+    /** The campaign's tasks' deliveries and its API messages, like the campaign report's totals. */
+    @Transactional(readOnly = true)
+    public ReportTimeline campaignTimeline(long campaignId, String bucket, String timeZone) {
+        ownedCampaign(campaignId);
+        List<Long> tasks = campaignTasks(campaignId).stream().map(t -> ((Number) t.get("id")).longValue()).toList();
+        return timeline(tasks, campaignId, bucket, timeZone);
+    }
+
+    private ReportTimeline timeline(List<Long> taskIds, @Nullable Long campaignId, String bucket, String timeZone) {
+        ChronoUnit unit = switch (bucket) {
+            case "hour" -> ChronoUnit.HOURS;
+            case "day" -> ChronoUnit.DAYS;
+            default -> throw new InvalidInputException("bucket", "must be hour or day");
+        };
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(timeZone);
+        } catch (DateTimeException e) {
+            throw new InvalidInputException("time_zone", "must be a time zone id such as Asia/Shanghai");
+        }
+        Map<LocalDateTime, long[]> rows = new LinkedHashMap<>();
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                // IN () is invalid SQL; -1 matches no task
+                .addValue("tasks", taskIds.isEmpty() ? List.of(-1L) : taskIds)
+                .addValue("campaign", campaignId, Types.BIGINT)
+                .addValue("unit", bucket).addValue("zone", zone.getId());
+        jdbc.query(TIMELINE, params, rs -> {
+            rows.put(rs.getTimestamp("bucket").toLocalDateTime(), new long[] {rs.getLong("sent"),
+                    rs.getLong("bounced"), rs.getLong("opened"), rs.getLong("clicked"), rs.getLong("replied"),
+                    rs.getLong("unsubscribed")});
+        });
+        List<ReportTimeline.Point> points = new ArrayList<>();
+        if (!rows.isEmpty()) {
+            LocalDateTime first = rows.keySet().iterator().next();
+            LocalDateTime last = first;
+            for (LocalDateTime t : rows.keySet()) {
+                last = t;
+            }
+            long buckets = unit.between(first, last) + 1;
+            if (buckets > MAX_BUCKETS) {
+                throw new InvalidInputException("bucket", "the report spans " + buckets + " " + bucket
+                        + "s, more than " + MAX_BUCKETS + "; ask for bucket=day");
+            }
+            long[] zeros = new long[6];
+            for (LocalDateTime t = first; !t.isAfter(last); t = t.plus(1, unit)) {
+                long[] v = rows.getOrDefault(t, zeros);
+                points.add(new ReportTimeline.Point(t.atZone(zone).toInstant(), v[0], v[1], v[2], v[3], v[4],
+                        v[5]));
+            }
+        }
+        return new ReportTimeline(bucket, zone.getId(), points);
+    }
+
+    private Map<String, Object> ownedTask(long taskId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT id, campaign_id, name, status FROM tasks WHERE id = :id AND (owner_id = :user OR :admin)
+                """, owner().addValue("id", taskId));
+        if (rows.isEmpty()) {
+            throw NotFoundException.of("task", taskId);
+        }
+        return rows.get(0);
+    }
+
+    private Map<String, Object> ownedCampaign(long campaignId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT id, name, status FROM campaigns WHERE id = :id AND (owner_id = :user OR :admin)
+                """, owner().addValue("id", campaignId));
+        if (rows.isEmpty()) {
+            throw NotFoundException.of("campaign", campaignId);
+        }
+        return rows.get(0);
+    }
+
+    private List<Map<String, Object>> campaignTasks(long campaignId) {
+        return jdbc.queryForList(
+                "SELECT id, campaign_id, name, status FROM tasks WHERE campaign_id = :id ORDER BY seq, id",
+                Map.of("id", campaignId));
     }
 
     private ReportViews.TaskReport taskReport(Map<String, Object> task) {
