@@ -85,6 +85,9 @@ class ContactBookController {
                     + "of include_tags, minus those with any exclude_tags, minus suppressed addresses. System-label "
                     + "conditions cannot be counted before the campaign sends; they are left out and "
                     + "labels_ignored is true (the count is then an upper bound).")
+    @ApiResponse(responseCode = "200", description = "the count", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = ContactBook.AudienceCount.class)))
     @ApiResponse(responseCode = "400", description = "no include_tags, a bad tag, match or label (named)",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
@@ -97,7 +100,13 @@ class ContactBookController {
             @Parameter(array = @ArraySchema(maxItems = ContactImporter.MAX_TAGS, schema = @Schema(type = "string",
                     minLength = 1, maxLength = ContactImporter.MAX_TAG_LENGTH, pattern = NON_BLANK)))
             @RequestParam(name = "exclude_tags", required = false) List<String> excludeTags,
+            @Parameter(array = @ArraySchema(schema = @Schema(type = "string", allowableValues = {
+                    "opened_in_campaign", "unopened_in_campaign", "clicked_in_campaign", "replied_in_campaign",
+                    "unreplied_in_campaign"})))
             @RequestParam(name = "include_labels", required = false) List<String> includeLabels,
+            @Parameter(array = @ArraySchema(schema = @Schema(type = "string", allowableValues = {
+                    "opened_in_campaign", "unopened_in_campaign", "clicked_in_campaign", "replied_in_campaign",
+                    "unreplied_in_campaign"})))
             @RequestParam(name = "exclude_labels", required = false) List<String> excludeLabels) {
         return book.countAudience(includeTags, match, excludeTags, includeLabels, excludeLabels);
     }
