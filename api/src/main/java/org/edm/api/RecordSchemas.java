@@ -35,7 +35,12 @@ final class RecordSchemas extends ModelResolver {
     record Promise(Set<String> required, Set<String> nullable, Map<String, RecordComponent> components) {
     }
 
-    private final Map<String, Promise> promises = new ConcurrentHashMap<>();
+    /**
+     * Shared by every instance: springdoc adds each context's converter to swagger's one global ModelConverters, so
+     * in a JVM with several application contexts (the tests) the schemas may be resolved by another context's
+     * instance. A promise depends only on the record class, so sharing it is safe.
+     */
+    private static final Map<String, Promise> promises = new ConcurrentHashMap<>();
     private final ObjectMapper json;
 
     RecordSchemas(ObjectMapper json) {

@@ -175,6 +175,13 @@ class AuditTrailTests extends ApiTestSupport {
                     .andExpect(status().isOk());
             return new Expected("contact", null, "IMPORT");
         });
+        e.put("PUT /v1/contacts/{id}", () -> {
+            long id = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
+                    Long.class, "audit-edit-" + System.nanoTime() + "@example.com");
+            putJson("/v1/contacts/" + id, "{\"nickname\": \"Ann\", \"tags\": [\"audit-edited\"]}")
+                    .andExpect(status().isOk());
+            return new Expected("contact", String.valueOf(id), "UPDATE");
+        });
         e.put("DELETE /v1/contacts/{id}", () -> {
             long id = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
                     Long.class, "audit-erase-" + System.nanoTime() + "@example.com");

@@ -107,7 +107,7 @@ class IsolationMatrixTests extends ApiTestSupport {
                         {"name": "t", "plan_time": "2026-03-10T09:00:00Z", "recipient_rule":
                          {"include_tags": ["vip"]}, "template_set_id": %d, "sender_name": "iso-a-%s"}
                         """.formatted(setA, n),
-                "webhooks", WEBHOOK);
+                "webhooks", WEBHOOK, "contacts", "{\"nickname\": \"renamed by A\", \"tags\": [\"vip\"]}");
     }
 
     private static final String WEBHOOK = """
