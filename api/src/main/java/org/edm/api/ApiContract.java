@@ -64,10 +64,12 @@ final class ApiContract implements OpenApiCustomizer {
             PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
 
     /**
-     * What Spring Security's firewall lets through as one path segment: no '/', '%', ';', '\\', control characters
-     * or line separators, and not "." or "..". Other values are refused with a 400 before the api sees them.
+     * What Spring Security's firewall lets through as one path segment: no '/', '%', ';', '\\', NUL, CR, LF
+     * or line separators, and not "." or "..". Other values are refused with a 400 before the api sees them. Other
+     * control characters do pass (StrictHttpFirewall blocks only these), so the pattern must not exclude them: the
+     * open pixel, which answers every name with the GIF, would otherwise "accept an invalid request".
      */
-    static final String FIREWALL_SAFE_SEGMENT = "^(?!\\.{1,2}$)[^/%;\\\\\\u0000-\\u001f\\u007f\\u2028\\u2029]+$";
+    static final String FIREWALL_SAFE_SEGMENT = "^(?!\\.{1,2}$)[^/%;\\\\\\u0000\\n\\r\\u2028\\u2029]+$";
 
     private final RecordSchemas records;
 

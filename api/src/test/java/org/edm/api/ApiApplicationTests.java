@@ -1,6 +1,8 @@
 package org.edm.api;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.springframework.http.MediaType;
 
 import static org.hamcrest.Matchers.containsString;
@@ -56,6 +58,27 @@ class ApiApplicationTests extends ApiTestSupport {
         postJson("/v1/admin/sender-services", """
                 {"name": "x", "provider": "SMTP", "domain": "example.com", "daily_quota": 99999999999}
                 """).andExpect(status().isBadRequest());
+    }
+
+    @Test
+    void scalarsAreReadAsTheContractTypesWithoutCoercion() throws Exception {
+        rememberRowCounts();
+        // Jackson would read "10" as 10, 0 as false, "true" as true and 0 as the first enum constant
+        postJson("/v1/admin/sender-services", """
+                {"name": "x", "provider": "SMTP", "domain": "example.com", "daily_quota": "10"}
+                """).andExpectAll(invalidField("daily_quota"));
+        for (String notBoolean : List.of("\"true\"", "0", "1.0")) {
+            postJson("/v1/admin/sender-services", """
+                    {"name": "x", "provider": "SMTP", "domain": "example.com", "daily_quota": 10,
+                     "smtp": {"host": "smtp.example.com", "port": 465, "username": "u", "password": "p",
+                              "imap": {"host": "imap.example.com", "port": 993, "ssl": %s}}}
+                    """.formatted(notBoolean)).andExpectAll(problem(400, "ssl"));
+        }
+        postJson("/v1/settings/variables", """
+                {"variable_key": "coerced", "display_name": "x", "source_type": 0,
+                 "source_details": {"attribute": "coerced"}}
+                """).andExpectAll(invalidField("source_type"));
+        assertRowCountsUnchanged();
     }
 
     @Test

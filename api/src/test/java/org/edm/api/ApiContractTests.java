@@ -13,6 +13,7 @@ import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.options;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -113,6 +114,16 @@ class ApiContractTests extends ApiTestSupport {
                 .startsWith("^(?:").endsWith(")$");
         assertThat(spec.at("/components/schemas/VariableRequest/properties/description/type").toString())
                 .contains("null");
+    }
+
+    @Test
+    void aNamedSubResourceIsNotMistakenForAnId() throws Exception {
+        // /v1/contacts/{id} takes digits only, so "import" and "tags" do not borrow its GET, PUT and DELETE
+        String allow = mvc.perform(options("/v1/contacts/import")).andReturn().getResponse().getHeader("Allow");
+        assertThat(allow).contains("POST").doesNotContain("DELETE").doesNotContain("PUT");
+        allow = mvc.perform(options("/v1/contacts/tags")).andReturn().getResponse().getHeader("Allow");
+        assertThat(allow).contains("GET").doesNotContain("DELETE").doesNotContain("PUT");
+        assertThat(spec.at("/paths/~1v1~1contacts~1{id}/get/responses/200").isMissingNode()).isFalse();
     }
 
     @Test

@@ -91,6 +91,8 @@ class AuditTrail {
         if (pattern == null || NOT_A_PERSON.stream().anyMatch(pattern::startsWith)) {
             return call.proceed();
         }
+        // a variable restricted by a regex ({id:\\d+}, so /v1/contacts/import is not an id) is still {id}
+        pattern = pattern.replaceAll("\\{(\\w+):[^}]*}", "{$1}");
         @SuppressWarnings("unchecked")
         Map<String, String> variables = (Map<String, String>) request
                 .getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);

@@ -1,5 +1,6 @@
 package org.edm.api.console;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,7 +26,7 @@ class ConsoleConfigController {
      * @param temporalNamespace the namespace the workflows run in, for links such as
      *                          {@code {temporal_ui_url}/namespaces/{ns}/workflows/campaign-7}
      */
-    record ConsoleConfig(String temporalUiUrl, String temporalNamespace) {
+    record ConsoleConfig(@Nullable String temporalUiUrl, String temporalNamespace) {
     }
 
     @GetMapping("/v1/console/config")

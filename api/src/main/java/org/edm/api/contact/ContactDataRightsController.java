@@ -1,6 +1,9 @@
 package org.edm.api.contact;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,7 +24,7 @@ class ContactDataRightsController {
         this.erasure = erasure;
     }
 
-    @DeleteMapping("/{id}")
+    @DeleteMapping("/{id:\\d+}")
     @Operation(summary = "Erase a contact everywhere (GDPR)",
             description = "Cancels the contact's pending deliveries, removes the contact and its labels, strips "
                     + "the contact link and personal fields (error texts, user agents, IP prefixes, event details) "
@@ -31,8 +34,13 @@ class ContactDataRightsController {
         return erasure.erase(id);
     }
 
-    @GetMapping(value = "/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping(value = "/{id:\\d+}/export", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Export everything held about a contact (JSON)")
+    // the body is built by PostgreSQL (jsonb_build_object), so the schema is stated here rather than by a record
+    @ApiResponse(responseCode = "200", description = "the contact, its suppression reason (or null), deliveries, "
+            + "events and campaign labels", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(type = "object", requiredProperties = {"contact", "suppressed", "deliveries", "events",
+                    "campaign_labels"})))
     ResponseEntity<String> export(@PathVariable long id) {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(erasure.export(id));
     }

@@ -499,7 +499,8 @@ class AuditTrailTests extends ApiTestSupport {
                 }
                 for (String pattern : info.getPatternValues()) {
                     if (AuditTrail.NOT_A_PERSON.stream().noneMatch(pattern::startsWith)) {
-                        endpoints.add(method.name() + " " + pattern);
+                        // {id:\\d+} is the same endpoint as {id} (AuditTrail reads it so)
+                        endpoints.add(method.name() + " " + pattern.replaceAll("\\{(\\w+):[^}]*}", "{$1}"));
                     }
                 }
             }

@@ -58,10 +58,11 @@ class ApiContractEndToEndTests {
     }
 
     @Test
-    @Disabled("last run (seed 20261129, before the final ApiContract commit): 17 findings, of which 12 are "
-            + "addressed by that commit but not yet re-run; still open: GET /v1/contacts/{id}/export documented as "
-            + "a string, OPTIONS /v1/contacts/import advertises DELETE, Jackson coerces \"true\"/0 into booleans "
-            + "and numbers into enums (smtp.imap.ssl, source_type). Enable once a run is clean.")
+    @Disabled("run 2 (seed 20261129, loaded machine, 475 s) left 5 findings, all addressed since but not yet "
+            + "re-run: GET/PUT /v1/contacts/{id} 200 undocumented (springdoc drops it for {id:\\d+}), "
+            + "audience-count 200 undocumented and empty include_labels, the open pixel answering names outside the "
+            + "path pattern (negative check off for it in schemathesis.toml). Enable once a run (this seed and two "
+            + "others) is clean; run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     void schemathesisFindsNothing() throws Exception {
         Path output = work.resolve("schemathesis.txt");
         // per-operation settings, each with its reason (src/test/resources/schemathesis.toml)
@@ -80,16 +81,41 @@ class ApiContractEndToEndTests {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
         if (!finished) {
             process.destroyForcibly();
         }
         String report = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(finished).as("schemathesis finished within 10 minutes; output in %s", output).isTrue();
+        assertThat(finished).as("schemathesis finished within 15 minutes; output in %s", output).isTrue();
         assertThat(process.exitValue()).as("schemathesis found problems (full output in %s):%n%s", output,
                 tail(report, 12_000)).isZero();
         // it really ran the operations (a broken spec URL or a lost token would also end quickly)
-        assertThat(report).contains("Tested:").doesNotContain("Authentication failed");
+        assertThat(report).contains("Tested:");
+        // only the operations that take other credentials than a console token (an API key, a provider's
+        // signature) may answer nothing but 401 to the admin's token; any other means the token was lost
+        assertThat(onlyUnauthorized(report)).as("operations that answered only 401/403 (full output in %s)", output)
+                .isSubsetOf("GET /api/v1/messages/{id}", "POST /api/v1/send", "POST /webhooks/aliyun-dm",
+                        "POST /webhooks/aliyun-dm/{event}", "POST /webhooks/engagelab");
+    }
+
+    /** The operations schemathesis' "Authentication failed" warning lists (indented "- METHOD /path" lines). */
+    private static List<String> onlyUnauthorized(String report) {
+        int warning = report.indexOf("Authentication failed:");
+        if (warning < 0) {
+            return List.of();
+        }
+        List<String> operations = new ArrayList<>();
+        boolean listing = false;
+        for (String line : report.substring(warning).split("\\R")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("- ")) {
+                listing = true;
+                operations.add(trimmed.substring(2).trim());
+            } else if (listing || trimmed.startsWith("💡")) {
+                break;
+            }
+        }
+        return operations;
     }
 
     private static String tail(String text, int chars) {
