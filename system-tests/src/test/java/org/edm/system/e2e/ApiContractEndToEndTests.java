@@ -30,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changing or removing a user (PUT/DELETE /v1/users/{id} may disable or remove the admin itself once the run has
  * created a second admin). Their contract is still checked by ApiContractTests in the api module.
  */
+// disabled on the class, not the test: a disabled test alone would still start the stack in @BeforeAll (~20 s)
+@Disabled("run 2 (seed 20261129, loaded machine, 475 s) left 5 findings, all addressed since but not yet "
+        + "re-run: GET/PUT /v1/contacts/{id} 200 undocumented (springdoc drops it for {id:\\d+}), "
+        + "audience-count 200 undocumented and empty include_labels, the open pixel answering names outside the "
+        + "path pattern (negative check off for it in schemathesis.toml). Enable once a run (this seed and two "
+        + "others) is clean; run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiContractEndToEndTests {
 
@@ -58,11 +64,6 @@ class ApiContractEndToEndTests {
     }
 
     @Test
-    @Disabled("run 2 (seed 20261129, loaded machine, 475 s) left 5 findings, all addressed since but not yet "
-            + "re-run: GET/PUT /v1/contacts/{id} 200 undocumented (springdoc drops it for {id:\\d+}), "
-            + "audience-count 200 undocumented and empty include_labels, the open pixel answering names outside the "
-            + "path pattern (negative check off for it in schemathesis.toml). Enable once a run (this seed and two "
-            + "others) is clean; run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     void schemathesisFindsNothing() throws Exception {
         Path output = work.resolve("schemathesis.txt");
         // per-operation settings, each with its reason (src/test/resources/schemathesis.toml)
