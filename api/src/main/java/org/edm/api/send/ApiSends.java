@@ -442,38 +442,4 @@ class ApiSends {
         random.nextBytes(raw);
         return "m" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
-
-    // ---- reading
-
-    /** A message of the caller's with its events; another user's message is 404, as if it did not exist. */
-    MessageView message(String publicId) {
-        List<MessageView> found = jdbc.query("""
-                SELECT m.id, m.public_id, m.status, m.from_address, m.to_address, m.subject, m.tags,
-                       c.public_id AS campaign_id, m.created_at, m.attempted_at, m.sent_at, m.error
-                  FROM api_messages m LEFT JOIN campaigns c ON c.id = m.campaign_id
-                 WHERE m.public_id = :id AND m.owner_id = :user
-                """, Map.of("id", publicId, "user", currentUser.id()), (rs, i) -> {
-            Array tags = rs.getArray("tags");
-            return new MessageView(rs.getString("public_id"), rs.getString("status").toLowerCase(Locale.ROOT),
-                    rs.getString("from_address"), rs.getString("to_address"), rs.getString("subject"),
-                    rs.getString("campaign_id"), tags == null ? List.of() : List.of((String[]) tags.getArray()),
-                    rs.getTimestamp("created_at").toInstant(),
-                    rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
-                    rs.getString("error"), events(rs.getLong("id")));
-        });
-        if (found.isEmpty()) {
-            throw NotFoundException.of("message", publicId);
-        }
-        return found.get(0);
-    }
-
-    private List<MessageView.Event> events(long messageId) {
-        return jdbc.query("""
-                SELECT type, occurred_at, machine, details ->> 'url' AS url FROM event_log
-                 WHERE message_id = :id ORDER BY occurred_at, id
-                """, Map.of("id", messageId), (rs, i) -> new MessageView.Event(
-                rs.getString("type").toLowerCase(Locale.ROOT), rs.getTimestamp("occurred_at").toInstant(),
-                rs.getBoolean("machine"), rs.getString("url")));
-    }
-
 }

@@ -12,8 +12,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -78,12 +76,5 @@ class SendController {
             answer.header("Idempotent-Replayed", "true");
         }
         return answer.body(outcome.accepted());
-    }
-
-    @GetMapping("/messages/{id}")
-    @Operation(summary = "A message's status and events (sent, opens, clicks, bounces); 404 for another user's",
-            security = @SecurityRequirement(name = "bearer"))
-    MessageView message(@PathVariable String id) {
-        return sends.message(id);
     }
 }

@@ -359,4 +359,68 @@ class ApiSendApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.api_messages.opened").value(1))
                 .andExpect(jsonPath("$.totals.opened").value(1));
     }
+
+    // ---- the list
+
+    @Test
+    void theListShowsTheCallersMessagesNewestFirstFilteredAndPaged() throws Exception {
+        String campaignId = "list-" + System.nanoTime();
+        send(sendBody("[\"a@example.com\", \"b@example.com\"]", "\"tags\": [\"welcome\"]"), bearer(key))
+                .andExpect(status().isAccepted());
+        String third = JsonPath.read(body(send(sendBody("\"C@Example.com\"", "\"campaign_id\": \"" + campaignId + "\""),
+                bearer(key)).andExpect(status().isAccepted())), "$.id");
+        jdbc.update("UPDATE api_messages SET status = 'SENT', sent_at = now() WHERE public_id = ?", third);
+        // another developer's message never shows
+        long other = createOperator("other-" + System.nanoTime());
+        jdbc.update("""
+                INSERT INTO api_messages (public_id, request_id, owner_id, from_address, to_address, subject, html_body,
+                                          token)
+                VALUES ('msg_other' || ?, 'req_other', ?, 'x@o.example.com', 'a@example.com', 's', 'h', 'tok' || ?)
+                """, System.nanoTime(), other, System.nanoTime());
+
+        mvc.perform(get("/api/v1/messages").with(bearer(key)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.total_items").value(3))
+                .andExpect(jsonPath("$.items[0].id").value(third))
+                .andExpect(jsonPath("$.items[0].status").value("sent"))
+                .andExpect(jsonPath("$.items[0].campaign_id").value(campaignId))
+                .andExpect(jsonPath("$.items[0].events").doesNotExist());
+        mvc.perform(get("/api/v1/messages?status=queued&tag=welcome").with(bearer(key)))
+                .andExpect(jsonPath("$.total_items").value(2))
+                .andExpect(jsonPath("$.items[*].to").value(hasItems("a@example.com", "b@example.com")));
+        mvc.perform(get("/api/v1/messages?to=c@example.COM").with(bearer(key)))
+                .andExpect(jsonPath("$.total_items").value(1))
+                .andExpect(jsonPath("$.items[0].id").value(third));
+        mvc.perform(get("/api/v1/messages?campaign_id=" + campaignId).with(bearer(key)))
+                .andExpect(jsonPath("$.total_items").value(1));
+        mvc.perform(get("/api/v1/messages?campaign_id=nobodys").with(bearer(key)))
+                .andExpect(jsonPath("$.total_items").value(0));
+        mvc.perform(get("/api/v1/messages?size=2&page=1").with(bearer(key)))
+                .andExpect(jsonPath("$.items.length()").value(1))
+                .andExpect(jsonPath("$.total_pages").value(2));
+        mvc.perform(get("/api/v1/messages?from=2999-01-01T00:00:00Z").with(bearer(key)))
+                .andExpect(jsonPath("$.total_items").value(0));
+
+        // the console reads the same list with the person's session, and a session cannot use the key's path
+        getJson("/v1/messages?status=sent", asUser(dev))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.total_items").value(1))
+                .andExpect(jsonPath("$.items[0].id").value(third));
+        getJson("/v1/messages/" + third, asUser(dev))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.to").value("C@Example.com"));
+        getJson("/v1/messages/" + third, asUser(other)).andExpect(status().isNotFound());
+        getJson("/api/v1/messages", asUser(dev)).andExpect(status().isUnauthorized());
+        getJson("/v1/messages", bearer(key)).andExpect(status().isUnauthorized());
+    }
+
+    @Test
+    void badListFiltersAre400() throws Exception {
+        mvc.perform(get("/api/v1/messages?status=lost").with(bearer(key))).andExpectAll(invalidField("status"));
+        mvc.perform(get("/api/v1/messages?from=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z").with(bearer(key)))
+                .andExpectAll(invalidField("until"));
+        mvc.perform(get("/api/v1/messages?from=yesterday").with(bearer(key))).andExpect(status().isBadRequest());
+        mvc.perform(get("/api/v1/messages?size=501").with(bearer(key))).andExpect(status().isBadRequest());
+        mvc.perform(get("/api/v1/messages?page=-1").with(bearer(key))).andExpect(status().isBadRequest());
+    }
 }
