@@ -46,6 +46,7 @@ class IsolationMatrixTests extends ApiTestSupport {
     private long operatorA;
     private long operatorB;
     private Map<String, Long> ofB;
+    private Map<String, String> publicIdsOfB;
     private String senderNameA;
 
     @BeforeEach
@@ -90,6 +91,12 @@ class IsolationMatrixTests extends ApiTestSupport {
         ofB.put("webhooks/deliveries", jdbc.queryForObject("""
                 insert into webhook_deliveries (endpoint_id, message_id, event_type, body)
                 values (?, 'msg_iso', 'task.finished', '{}') returning id""", Long.class, webhookB));
+        // resources addressed by a public id (an API message of B's, as POST /api/v1/send leaves it)
+        publicIdsOfB = Map.of("messages", jdbc.queryForObject("""
+                insert into api_messages (public_id, request_id, owner_id, from_address, to_address, subject,
+                                          html_body, token)
+                values ('msg_iso' || ?, 'req_iso', ?, 'iso@b.example.com', 'r@example.com', 's', 'h', 'tiso' || ?)
+                returning public_id""", String.class, n, operatorB, n));
         ofB.put("alerts", jdbc.queryForObject("""
                 insert into alerts (kind, subject, owner_id, message) values ('QUOTA_LOW', ?, ?, 'low')
                 returning id""", Long.class, "user:" + operatorB, operatorB));
@@ -129,7 +136,7 @@ class IsolationMatrixTests extends ApiTestSupport {
             String method = endpoint.substring(0, endpoint.indexOf(' '));
             String pattern = endpoint.substring(endpoint.indexOf(' ') + 1);
             String collection = pattern.split("/")[2];
-            Long id = ofB.get(collection);
+            Object id = ofB.containsKey(collection) ? ofB.get(collection) : publicIdsOfB.get(collection);
             if (id == null) {
                 leaks.add(endpoint + ": no resource of B for '" + collection + "' in this test; add one");
                 continue;
