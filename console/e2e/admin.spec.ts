@@ -145,6 +145,15 @@ test('a developer creates an API key shown once and adds a domain to see its DNS
   expect((await lookUp()).status()).toBe(401);
   await anonymous.dispose();
 
+  // the message log reads with the session, no key: this developer has sent nothing, and an unknown id is refused
+  await page.getByRole('navigation').first().getByText('消息日志').click();
+  await expect(page.getByRole('heading', { name: '消息日志' })).toBeVisible();
+  await expect(page.locator('.ant-table-placeholder')).toBeVisible();
+  await expect(page.locator('.ant-alert-error')).toHaveCount(0);
+  await page.getByPlaceholder('消息 id（msg_…）').fill('msg_does_not_exist');
+  await page.getByRole('button', { name: '打 开' }).or(page.getByRole('button', { name: '打开' })).click();
+  await expect(page.locator('.ant-drawer .ant-alert-error')).toContainText('msg_does_not_exist');
+
   // a sending domain: a bad name is refused next to the field and stays as typed; a good one shows its records
   await page.getByRole('navigation').first().getByText('发信域名').click();
   await page.getByLabel('域名').fill('not a domain');
