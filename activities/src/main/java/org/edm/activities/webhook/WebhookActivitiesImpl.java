@@ -1,5 +1,15 @@
 package org.edm.activities.webhook;
 
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.edm.domain.crypto.SecretBox;
 import org.edm.domain.webhook.WebhookProperties;
 import org.edm.domain.webhook.WebhookSignatures;
@@ -15,15 +25,12 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -32,28 +39,53 @@ import java.util.Optional;
 
 /**
  * Delivers outgoing webhook events: signs them per Standard Webhooks and POSTs them with connect/read timeouts, no
- * redirects (a 3xx is a failed attempt: following it could lead anywhere), and the SSRF guard — the host is
- * resolved first and every address it resolves to must be public unless {@code edm.outgoing-webhooks.allow-private}.
+ * redirects (a 3xx is a failed attempt: following it could lead anywhere), and the SSRF guard — the client connects
+ * only to addresses {@link GuardedDnsResolver} answered, all of them public unless
+ * {@code edm.outgoing-webhooks.allow-private}.
  * Logs name the endpoint id, never its URL (which may carry a token) or the secret.
  */
 @Component("webhookActivities")
-public class WebhookActivitiesImpl implements WebhookActivities {
+public class WebhookActivitiesImpl implements WebhookActivities, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookActivitiesImpl.class);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final SecretBox secrets;
     private final WebhookProperties properties;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
 
     public WebhookActivitiesImpl(NamedParameterJdbcTemplate jdbc, SecretBox secrets, WebhookProperties properties) {
+        this(jdbc, secrets, properties, InetAddress::getAllByName);
+    }
+
+    /** {@code lookup}: how hosts are resolved (the system resolver; tests answer per call to try re-binding). */
+    WebhookActivitiesImpl(NamedParameterJdbcTemplate jdbc, SecretBox secrets, WebhookProperties properties,
+                          GuardedDnsResolver.Lookup lookup) {
         this.jdbc = jdbc;
         this.secrets = secrets;
         this.properties = properties;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        Timeout read = Timeout.of(properties.readTimeout());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedDnsResolver(lookup, properties.allowPrivate()))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(properties.connectTimeout()))
+                                .setSocketTimeout(read)
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).build())
+                // no proxies from system properties (a proxy would resolve the host itself, past the guard), no
+                // redirects, no retries of a POST, no cookies
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
                 .build();
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
     }
 
     @Override
@@ -125,45 +157,30 @@ public class WebhookActivitiesImpl implements WebhookActivities {
         if (refusal.isPresent()) {
             return new Outcome(null, "refused: the URL " + refusal.get());
         }
-        URI uri = URI.create(pending.url());
-        if (!properties.allowPrivate()) {
-            try {
-                for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                    if (WebhookTargets.isForbidden(address)) {
-                        return new Outcome(null, "refused: the host resolves to a loopback, private, link-local "
-                                + "or multicast address");
-                    }
-                }
-            } catch (UnknownHostException e) {
-                return new Outcome(null, "the host name does not resolve");
-            }
-        }
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(properties.readTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "EDM-Orchestrator-Webhooks/1")
-                .header("webhook-id", pending.messageId())
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", WebhookSignatures.sign(secrets.open(pending.secret()),
-                        pending.messageId(), timestamp, pending.body()))
-                .POST(HttpRequest.BodyPublishers.ofString(pending.body()))
-                .build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpPost request = new HttpPost(URI.create(pending.url()));
+        request.setHeader("User-Agent", "EDM-Orchestrator-Webhooks/1");
+        request.setHeader("webhook-id", pending.messageId());
+        request.setHeader("webhook-timestamp", Long.toString(timestamp));
+        request.setHeader("webhook-signature", WebhookSignatures.sign(secrets.open(pending.secret()),
+                pending.messageId(), timestamp, pending.body()));
+        request.setEntity(new ByteArrayEntity(pending.body().getBytes(StandardCharsets.UTF_8),
+                ContentType.create("application/json")));
+        // the host is resolved (and every address checked) by GuardedDnsResolver when the client connects
+        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
             // the answer's body is not needed: closing it without reading bounds what an endpoint can make us read
-            response.body().close();
-            return new Outcome(response.statusCode(), response.statusCode() / 100 == 2 ? null
-                    : "HTTP " + response.statusCode());
-        } catch (HttpTimeoutException e) {
+            int code = response.getCode();
+            return new Outcome(code, code / 100 == 2 ? null : "HTTP " + code);
+        } catch (GuardedDnsResolver.ForbiddenAddressException e) {
+            return new Outcome(null, "refused: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            return new Outcome(null, "the host name does not resolve");
+        } catch (SocketTimeoutException e) { // ConnectTimeoutException is one too
             return new Outcome(null, "timed out");
         } catch (ConnectException e) {
             return new Outcome(null, "could not connect");
         } catch (IOException e) {
             return new Outcome(null, "connection failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

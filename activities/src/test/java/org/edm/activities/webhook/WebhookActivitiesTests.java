@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The worker's side of outgoing webhooks over a real PostgreSQL and a loopback receiver: what is queued where an
@@ -168,6 +170,47 @@ class WebhookActivitiesTests {
             assertThat(row(delivery).get("last_status_code")).isNull();
         }
         assertThat(receiver.requests()).isEmpty();
+    }
+
+    @Test
+    void aHostThatReBindsToLoopbackAfterItsFirstAnswerNeverGetsAConnection() throws Exception {
+        // DNS re-binding: the first answer is public (TEST-NET-1, unreachable here), every later one 127.0.0.1. A
+        // guard that checked one answer and connected with another would reach the listener below.
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(200);
+            java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+            var guarded = new WebhookActivitiesImpl(harness.jdbc, harness.secrets, new WebhookProperties(false,
+                    Duration.ofMillis(500), Duration.ofSeconds(2)), host -> new InetAddress[]{
+                    lookups.getAndIncrement() == 0 ? InetAddress.getByName("192.0.2.1") : InetAddress.getLoopbackAddress()});
+            long endpoint = endpoint("https://rebind.example.com:" + listener.getLocalPort() + "/x", true,
+                    "task.finished");
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                long delivery = queueOne(endpoint);
+                guarded.attemptWebhookDelivery(new WebhookAttempt(endpoint, delivery, 1,
+                        System.currentTimeMillis() + 10_000));
+                String error = (String) row(delivery).get("last_error");
+                assertThat(error).as("attempt %d", attempt)
+                        .isIn("could not connect", "timed out", "refused: the host resolves to a loopback, private, "
+                                + "link-local or multicast address");
+                if (attempt > 1) {
+                    assertThat(error).startsWith("refused:");
+                }
+            }
+            assertThat(lookups.get()).as("one resolution per connection, the one that was checked").isEqualTo(3);
+            assertThatThrownBy(listener::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+            guarded.close();
+        }
+    }
+
+    @Test
+    void aHostWithOnePrivateAddressAmongPublicOnesIsRefused() throws Exception {
+        var guarded = new WebhookActivitiesImpl(harness.jdbc, harness.secrets, WebhookProperties.DEFAULTS,
+                host -> new InetAddress[]{InetAddress.getByName("192.0.2.1"), InetAddress.getByName("169.254.169.254")});
+        long endpoint = endpoint("https://metadata.example.com/x", true, "task.finished");
+        long delivery = queueOne(endpoint);
+        guarded.attemptWebhookDelivery(new WebhookAttempt(endpoint, delivery, 1, System.currentTimeMillis() + 10_000));
+        assertThat((String) row(delivery).get("last_error")).startsWith("refused: the host resolves to");
+        guarded.close();
     }
 
     @Test
