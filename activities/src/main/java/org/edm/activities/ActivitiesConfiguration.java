@@ -15,7 +15,8 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({DeliveryProperties.class, DnsProperties.class, AliyunDmAccountProperties.class,
         org.edm.activities.apisend.ApiSendProperties.class, org.edm.domain.webhook.WebhookProperties.class,
-        org.edm.activities.task.AudienceProperties.class})
+        org.edm.activities.task.AudienceProperties.class,
+        org.edm.activities.housekeeping.RetentionProperties.class})
 public class ActivitiesConfiguration {
 
     /** Quota days are computed from this clock, so tests can stand on either side of a reset time. */

@@ -1,14 +1,9 @@
 package org.edm.activities.alert;
 
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
-import org.edm.workflows.TaskQueues;
+import org.edm.activities.support.SingletonWorkflows;
 import org.edm.workflows.alert.AlertsInput;
 import org.edm.workflows.alert.AlertsWorkflow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
@@ -21,8 +16,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AlertsStarter implements ApplicationRunner {
-
-    private static final Logger log = LoggerFactory.getLogger(AlertsStarter.class);
 
     private final ObjectProvider<WorkflowClient> client;
     private final boolean enabled;
@@ -44,19 +37,7 @@ class AlertsStarter implements ApplicationRunner {
         if (!enabled || workflows == null) {
             return;
         }
-        AlertsWorkflow alerts = workflows.newWorkflowStub(AlertsWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(TaskQueues.EDM)
-                .setWorkflowId(AlertsWorkflow.WORKFLOW_ID)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .build());
-        try {
-            WorkflowClient.start(alerts::run, new AlertsInput(intervalSeconds));
-            log.info("started {} (every {} s)", AlertsWorkflow.WORKFLOW_ID, intervalSeconds);
-        } catch (WorkflowExecutionAlreadyStarted running) {
-            log.debug("{} already running", AlertsWorkflow.WORKFLOW_ID);
-        } catch (RuntimeException e) {
-            // the worker still serves everything else; the next worker start tries again
-            log.warn("could not start {}: {}", AlertsWorkflow.WORKFLOW_ID, e.toString());
-        }
+        SingletonWorkflows.startOnce(workflows, AlertsWorkflow.class, AlertsWorkflow.WORKFLOW_ID,
+                alerts -> WorkflowClient.start(alerts::run, new AlertsInput(intervalSeconds)));
     }
 }

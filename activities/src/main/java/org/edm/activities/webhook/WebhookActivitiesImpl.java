@@ -20,6 +20,7 @@ import org.edm.workflows.webhook.WebhookAttemptResult;
 import org.edm.workflows.webhook.WebhookNext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -54,6 +55,7 @@ public class WebhookActivitiesImpl implements WebhookActivities, AutoCloseable {
     private final WebhookProperties properties;
     private final CloseableHttpClient http;
 
+    @Autowired
     public WebhookActivitiesImpl(NamedParameterJdbcTemplate jdbc, SecretBox secrets, WebhookProperties properties) {
         this(jdbc, secrets, properties, InetAddress::getAllByName);
     }

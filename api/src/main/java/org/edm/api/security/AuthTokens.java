@@ -45,8 +45,7 @@ public class AuthTokens {
         Long id = jdbc.queryForObject("insert into auth_tokens (user_id, token_hash, expires_at, client_ip) "
                 + "values (?, ?, ?, ?) returning id", Long.class, userId, sha256(token), Timestamp.from(expiresAt),
                 clientIp);
-        // sessions long gone are of no use to anyone
-        jdbc.update("delete from auth_tokens where user_id = ? and expires_at < now() - interval '30 days'", userId);
+        // sessions long expired are removed by the worker's housekeeping workflow (edm.retention.expired-sign-ins)
         return new Issued(id, token, expiresAt);
     }
 
