@@ -153,6 +153,8 @@ test('a developer creates an API key shown once and adds a domain to see its DNS
   await page.getByPlaceholder('消息 id（msg_…）').fill('msg_does_not_exist');
   await page.getByRole('button', { name: '打 开' }).or(page.getByRole('button', { name: '打开' })).click();
   await expect(page.locator('.ant-drawer .ant-alert-error')).toContainText('msg_does_not_exist');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.ant-drawer-open')).toHaveCount(0);
 
   // a sending domain: a bad name is refused next to the field and stays as typed; a good one shows its records
   await page.getByRole('navigation').first().getByText('发信域名').click();
