@@ -73,7 +73,9 @@ public final class DeliveryBenchmark {
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, services, smtpPort);
             Path gcLog = work.resolve("worker-gc.log");
-            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            // the worker's own JVM options (heap bound, GC), as bin/edm-dev and the Docker image start it
+            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog,
+                    "@" + Path.of("..", "worker", "jvm.options").toAbsolutePath().normalize()));
             String workerOpts = System.getenv("EDM_BENCH_WORKER_OPTS");
             if (workerOpts != null && !workerOpts.isBlank()) {
                 // JVM options for the worker (heap, GC), e.g. to see what peak RSS a smaller heap gives
