@@ -98,7 +98,9 @@ public final class DeliveryBenchmark {
                     "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
-                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)));
+                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency),
+                    // as bin/edm-dev and the Docker image start the worker
+                    "MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")));
             try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), env,
                     work.resolve("logs"), jvmArgs.toArray(String[]::new))) {
                 worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));
