@@ -74,7 +74,8 @@ final class LeanSmtpConnection implements AutoCloseable {
         try {
             connection.connect(settings, password, heloName, tls);
             return connection;
-        } catch (IOException | SetupRefused e) {
+        } catch (IOException | SetupRefused | RuntimeException e) {
+            // (a RuntimeException here is a bad port or host: still nothing sent, and retrying will not help either)
             connection.close();
             // the server's greeting or auth reply at most: no address and no password in here
             throw new MailSendException(Kind.NOT_SENT, "cannot connect or log in to SMTP " + settings.host() + ":"
