@@ -83,7 +83,12 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
         this(settings, password, maxIdleConnections, signer, (SSLSocketFactory) SSLSocketFactory.getDefault());
     }
 
-    /** @param tls how the lean client opens TLS (tests trust their own server's certificate with it) */
+    /** Unsigned, with the lean client opening TLS through {@code tls} (tests choose what it trusts). */
+    SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections, SSLSocketFactory tls) {
+        this(settings, password, maxIdleConnections, UNSIGNED, tls);
+    }
+
+    /** @param tls how the lean client opens TLS (tests choose what it trusts) */
     SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections,
                      java.util.function.UnaryOperator<MimeMessage> signer, SSLSocketFactory tls) {
         this.tls = tls;
