@@ -37,6 +37,22 @@ final class LeanSmtpConnection implements AutoCloseable {
 
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     static final int READ_TIMEOUT_MILLIS = 30_000;
+    static final int WRITE_TIMEOUT_MILLIS = 30_000;
+    /**
+     * Closes a socket whose write has been blocked too long (a server that stopped reading): sockets have no write
+     * timeout of their own, and a lane stuck in a write would hold its batch until the activity's timeout. The
+     * write then fails and the message is UNCERTAIN, as with Jakarta Mail's write timeout.
+     */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WRITE_TIMER;
+
+    static {
+        WRITE_TIMER = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "edm-smtp-write-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        WRITE_TIMER.setRemoveOnCancelPolicy(true);
+    }
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
 
@@ -53,6 +69,7 @@ final class LeanSmtpConnection implements AutoCloseable {
     }
 
     private final String host;
+    private final int writeTimeoutMillis;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -60,8 +77,9 @@ final class LeanSmtpConnection implements AutoCloseable {
     private boolean broken;
     private final byte[] line = new byte[1024];
 
-    private LeanSmtpConnection(String host) {
+    private LeanSmtpConnection(String host, int writeTimeoutMillis) {
         this.host = host;
+        this.writeTimeoutMillis = writeTimeoutMillis;
     }
 
     /**
@@ -70,7 +88,12 @@ final class LeanSmtpConnection implements AutoCloseable {
      * used without). Any failure here is {@code NOT_SENT}: nothing of a message was handed over yet.
      */
     static LeanSmtpConnection open(SmtpSettings settings, String password, String heloName, SSLSocketFactory tls) {
-        LeanSmtpConnection connection = new LeanSmtpConnection(settings.host());
+        return open(settings, password, heloName, tls, WRITE_TIMEOUT_MILLIS);
+    }
+
+    static LeanSmtpConnection open(SmtpSettings settings, String password, String heloName, SSLSocketFactory tls,
+                                   int writeTimeoutMillis) {
+        LeanSmtpConnection connection = new LeanSmtpConnection(settings.host(), writeTimeoutMillis);
         try {
             connection.connect(settings, password, heloName, tls);
             return connection;
@@ -134,7 +157,46 @@ final class LeanSmtpConnection implements AutoCloseable {
 
     private void streams() throws IOException {
         in = new BufferedInputStream(socket.getInputStream(), 8192);
-        out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+        out = new BufferedOutputStream(new TimedOutput(socket, writeTimeoutMillis), 65536);
+    }
+
+    /** The socket's output, each write to it guarded by {@link #WRITE_TIMER} (once per buffer flush, not per byte). */
+    private static final class TimedOutput extends OutputStream {
+        private final Socket socket;
+        private final OutputStream raw;
+        private final int timeoutMillis;
+
+        TimedOutput(Socket socket, int timeoutMillis) throws IOException {
+            this.socket = socket;
+            this.raw = socket.getOutputStream();
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.concurrent.ScheduledFuture<?> guard = WRITE_TIMER.schedule(() -> {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the blocked write fails either way
+                }
+            }, timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                raw.write(b, off, len);
+            } finally {
+                guard.cancel(false);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            raw.flush();
+        }
     }
 
     private List<String> ehlo(String heloName) throws IOException, SetupRefused {

@@ -33,6 +33,11 @@ class LeanSmtpConnectionTests {
         return new ScriptedSmtpServer(pipelining, script);
     }
 
+    private static ScriptedSmtpServer server(boolean pipelining, Function<String, String> script,
+                                             java.util.concurrent.CountDownLatch stallDataUntil) throws Exception {
+        return new ScriptedSmtpServer(pipelining, script, stallDataUntil);
+    }
+
     @Test
     void pipelinesTheEnvelopeDotStuffsAndReusesTheConnection() throws Exception {
         try (ScriptedSmtpServer server = server(true, line -> null); SmtpMailProvider provider = provider(server)) {
@@ -131,6 +136,27 @@ class LeanSmtpConnectionTests {
                 : null); SmtpMailProvider provider = provider(server)) {
             assertThatThrownBy(() -> provider.send(mail(1))).isInstanceOfSatisfying(MailSendException.class,
                     e -> assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN));
+        }
+    }
+
+    @Test
+    void aServerThatStopsReadingMidMessageTimesTheWriteOutAsUncertain() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (ScriptedSmtpServer server = server(true, line -> {
+            return null;
+        }, release)) {
+            // the server answers DATA with 354, then reads nothing until the test ends: the client's write blocks
+            LeanSmtpConnection connection = LeanSmtpConnection.open(SmtpSettings.parse("{\"host\":\"127.0.0.1\",\"port\":"
+                    + server.port() + "}", "mail.example"), null, "mail.example",
+                    (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), 300);
+            byte[] big = ("x".repeat(999) + "\r\n").repeat(32_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> connection.send("news@mail.example", "reader@example.test", big))
+                    .isInstanceOfSatisfying(MailSendException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN));
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(10));
+            assertThat(connection.usable()).isFalse();
+        } finally {
+            release.countDown();
         }
     }
 

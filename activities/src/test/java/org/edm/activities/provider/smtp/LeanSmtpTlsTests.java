@@ -21,7 +21,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LeanSmtpTlsTests {
 
     @RegisterExtension
-    static final GreenMailExtension smtps = new GreenMailExtension(ServerSetupTest.SMTPS.dynamicPort());
+    static final GreenMailExtension smtps = new GreenMailExtension(slowStartAllowed());
+
+    private static com.icegreen.greenmail.util.ServerSetup slowStartAllowed() {
+        // loading its key store takes longer than GreenMail's 2 s on a loaded machine
+        com.icegreen.greenmail.util.ServerSetup setup = ServerSetupTest.SMTPS.dynamicPort();
+        setup.setServerStartupTimeout(30_000);
+        return setup;
+    }
 
     @Test
     void aCertificateThatDoesNotNameTheHostIsRefusedAndNothingIsSent() {

@@ -28,6 +28,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     static final String DROP = "DROP";
 
     private final ServerSocket server;
+    private final java.util.concurrent.CountDownLatch stallDataUntil;
     private final boolean pipelining;
     private final Function<String, String> script;
     final List<String> commands = new CopyOnWriteArrayList<>();
@@ -39,6 +40,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
      *               of a message's data), or null for the usual positive one, or {@link #DROP}
      */
     ScriptedSmtpServer(boolean pipelining, Function<String, String> script) throws IOException {
+        this(pipelining, script, null);
+    }
+
+    /** @param stallDataUntil when set, the server stops reading after its 354 until this opens (a stuck server) */
+    ScriptedSmtpServer(boolean pipelining, Function<String, String> script,
+                       java.util.concurrent.CountDownLatch stallDataUntil) throws IOException {
+        this.stallDataUntil = stallDataUntil;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.pipelining = pipelining;
         this.script = script;
@@ -96,6 +104,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     envelopeRefused = false;
                     reply(out, answer == null ? "354 End data with <CR><LF>.<CR><LF>" : answer, true);
                     if (answer == null || answer.startsWith("354")) {
+                        if (stallDataUntil != null) {
+                            try {
+                                stallDataUntil.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return;
+                        }
                         ByteArrayOutputStream message = new ByteArrayOutputStream();
                         String dataLine;
                         while (!".".equals(dataLine = readLine(in))) {
