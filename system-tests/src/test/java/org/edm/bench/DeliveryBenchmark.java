@@ -73,7 +73,9 @@ public final class DeliveryBenchmark {
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, services, smtpPort);
             Path gcLog = work.resolve("worker-gc.log");
-            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            // the worker's own JVM options (heap bound, GC), as bin/edm-dev and the Docker image start it
+            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog,
+                    "@" + Path.of("..", "worker", "jvm.options").toAbsolutePath().normalize()));
             String workerOpts = System.getenv("EDM_BENCH_WORKER_OPTS");
             if (workerOpts != null && !workerOpts.isBlank()) {
                 // JVM options for the worker (heap, GC), e.g. to see what peak RSS a smaller heap gives
@@ -96,7 +98,9 @@ public final class DeliveryBenchmark {
                     "EDM_DB_URL", db.jdbcUrl(), "EDM_DB_USER", "postgres", "EDM_DB_PASSWORD", "",
                     "TEMPORAL_ADDRESS", temporal.address(),
                     "EDM_CREDENTIALS_KEY", TestDatabase.TEST_CREDENTIALS_KEY,
-                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency)));
+                    "EDM_DELIVERY_CONCURRENCY", String.valueOf(concurrency),
+                    // as bin/edm-dev and the Docker image start the worker
+                    "MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")));
             try (AppProcess worker = AppProcess.start("worker", AppProcess.jar("worker"), env,
                     work.resolve("logs"), jvmArgs.toArray(String[]::new))) {
                 worker.awaitLog("Started WorkerApplication", Duration.ofMinutes(5));

@@ -557,7 +557,7 @@ class DeliveryActivitiesTests {
         Function<Double, ServicePace> pace = throttle -> activities.loadServicePace(service(10, throttle));
 
         assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize)
-                .containsExactly(true, 0L, 200);
+                .containsExactly(true, 0L, 1000);
         assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
                 .containsExactly(250L, 100);
         assertThat(pace.apply(1.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)

@@ -220,11 +220,17 @@ class SenderPoolTests {
 
         assertThat(f.taskStatus(task)).isEqualTo("FINISHED");
         assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("SENT", 40L));
+        // How the 40 split between the services is a race (under load the large one may claim them all before the
+        // small one starts); what is guaranteed: the small one never goes past its quota, its counter matches what
+        // it sent, and the large one carries everything else.
         Map<Long, Long> sent = sentPerService();
-        assertThat(sent.get(small)).as("the small service sends its whole quota, then stops").isEqualTo(3);
-        assertThat(sent.get(large)).as("the large service takes over the rest").isEqualTo(37);
-        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
-                small)).isEqualTo(3);
+        long bySmall = sent.getOrDefault(small, 0L);
+        assertThat(bySmall).as("the small service never sends more than its quota").isBetween(0L, 3L);
+        assertThat(sent.getOrDefault(large, 0L)).as("the large service carries the rest").isEqualTo(40 - bySmall);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Long.class,
+                small)).as("the small service's quota counter is what it sent").isEqualTo(bySmall);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Long.class,
+                large)).isEqualTo(40 - bySmall);
     }
 
     @Test

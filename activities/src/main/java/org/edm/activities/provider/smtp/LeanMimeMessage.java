@@ -45,7 +45,19 @@ final class LeanMimeMessage extends SMTPMessage {
         this.bytes = bytes;
     }
 
+    /** What goes over the wire for one message: the envelope and the message bytes (bare line ends possible). */
+    record Wire(String mailFrom, InternetAddress to, byte[] bytes) {
+    }
+
     static LeanMimeMessage of(Session session, OutgoingMail mail) throws MessagingException {
+        Wire wire = wire(mail);
+        LeanMimeMessage message = new LeanMimeMessage(session, new Address[]{wire.to()}, wire.bytes());
+        message.setEnvelopeFrom(wire.mailFrom());
+        return message;
+    }
+
+    /** The message written once into bytes, for {@link LeanSmtpConnection} or for {@link #of}. */
+    static Wire wire(OutgoingMail mail) throws MessagingException {
         InternetAddress from = new InternetAddress(mail.from(), true);
         InternetAddress to = new InternetAddress(mail.to(), true);
         byte[] body = mail.htmlBody().getBytes(StandardCharsets.UTF_8);
@@ -83,10 +95,8 @@ final class LeanMimeMessage extends SMTPMessage {
             throw new MessagingException("cannot encode the body", e);
         }
         out.writeBytes(new byte[]{'\r', '\n'});
-        LeanMimeMessage message = new LeanMimeMessage(session, new Address[]{to}, out.toByteArray());
         // MAIL FROM: the delivery's signed return path when it has one, else the From address
-        message.setEnvelopeFrom(mail.returnPath() != null ? mail.returnPath() : from.getAddress());
-        return message;
+        return new Wire(mail.returnPath() != null ? mail.returnPath() : from.getAddress(), to, out.toByteArray());
     }
 
     private static void header(StringBuilder h, String name, String value) {

@@ -17,6 +17,7 @@ import org.edm.activities.delivery.MailSendException;
 import org.edm.activities.delivery.MailSendException.Kind;
 import org.edm.activities.delivery.OutgoingMail;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,8 +42,9 @@ import java.util.regex.Pattern;
  * round trips of a busy batch).
  *
  * <p>A plain HTML message without signer (campaign mail) is written by {@link LeanMimeMessage}: the same headers and
- * encodings Jakarta Mail would choose, without its per-message header bookkeeping; the SMTP exchange itself stays
- * Jakarta Mail's.
+ * encodings Jakarta Mail would choose, without its per-message header bookkeeping, and sent by
+ * {@link LeanSmtpConnection}, which pipelines when the server offers it and classifies replies as described above.
+ * Signed or multipart messages (API mail) keep Jakarta Mail for both. Each path has its own pool.
  */
 public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
@@ -61,6 +63,13 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
     private record Pooled(SMTPTransport transport, long givenBackNanos) {
     }
 
+    private record PooledLean(LeanSmtpConnection connection, long givenBackNanos) {
+    }
+
+    private final BlockingQueue<PooledLean> leanIdle;
+    private final SSLSocketFactory tls;
+    private volatile String localHostName;
+
     public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections) {
         this(settings, password, maxIdleConnections, UNSIGNED);
     }
@@ -71,6 +80,19 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
      */
     public SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections,
                             java.util.function.UnaryOperator<MimeMessage> signer) {
+        this(settings, password, maxIdleConnections, signer, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** Unsigned, with the lean client opening TLS through {@code tls} (tests choose what it trusts). */
+    SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections, SSLSocketFactory tls) {
+        this(settings, password, maxIdleConnections, UNSIGNED, tls);
+    }
+
+    /** @param tls how the lean client opens TLS (tests choose what it trusts) */
+    SmtpMailProvider(SmtpSettings settings, String password, int maxIdleConnections,
+                     java.util.function.UnaryOperator<MimeMessage> signer, SSLSocketFactory tls) {
+        this.tls = tls;
+        this.leanIdle = new ArrayBlockingQueue<>(Math.max(1, maxIdleConnections));
         this.signer = signer;
         this.settings = settings;
         this.password = password;
@@ -98,7 +120,10 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
 
     @Override
     public String send(OutgoingMail mail) {
-        MimeMessage message = signer == UNSIGNED && mail.textBody() == null ? lean(mail) : signer.apply(build(mail));
+        if (signer == UNSIGNED && mail.textBody() == null) {
+            return sendLean(mail);
+        }
+        MimeMessage message = signer.apply(build(mail));
         SMTPTransport transport = borrow();
         boolean reusable = false;
         try {
@@ -187,14 +212,62 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
                 (recipient ? "recipient refused: " : "message refused: ") + e.getMessage().trim(), e);
     }
 
-    private MimeMessage lean(OutgoingMail mail) {
+    /** Campaign mail: the lean message over {@link LeanSmtpConnection} (pipelined when the server offers it). */
+    private String sendLean(OutgoingMail mail) {
+        LeanMimeMessage.Wire wire;
         try {
-            return LeanMimeMessage.of(session, mail);
+            wire = LeanMimeMessage.wire(mail);
         } catch (AddressException e) {
             throw new MailSendException(Kind.REJECTED, true, "invalid address: " + e.getMessage(), e);
         } catch (MessagingException e) {
             throw new MailSendException(Kind.REJECTED, "cannot build the message: " + e.getMessage(), e);
         }
+        LeanSmtpConnection connection = borrowLean();
+        try {
+            LeanSmtpConnection.Reply accepted = connection.send(wire.mailFrom(), wire.to().getAddress(), wire.bytes());
+            return providerMessageId(accepted.text(), mail.messageId());
+        } finally {
+            // a refusal leaves the connection reset and usable; a broken one is closed
+            if (connection.usable()) {
+                giveBackLean(connection);
+            } else {
+                connection.close();
+            }
+        }
+    }
+
+    private LeanSmtpConnection borrowLean() {
+        PooledLean pooled;
+        while ((pooled = leanIdle.poll()) != null) {
+            if (System.nanoTime() - pooled.givenBackNanos() < TRUST_IDLE_NANOS || pooled.connection().alive()) {
+                return pooled.connection();
+            }
+            pooled.connection().close();
+        }
+        return LeanSmtpConnection.open(settings, settings.username() == null ? null : password, heloName(), tls);
+    }
+
+    private void giveBackLean(LeanSmtpConnection connection) {
+        if (!leanIdle.offer(new PooledLean(connection, System.nanoTime()))) {
+            connection.close();
+        }
+    }
+
+    /** What EHLO says: the service's domain, else this host's name (what Jakarta Mail would say). */
+    private String heloName() {
+        if (settings.heloName() != null) {
+            return settings.heloName();
+        }
+        String name = localHostName;
+        if (name == null) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.io.IOException e) {
+                name = "localhost";
+            }
+            localHostName = name;
+        }
+        return name;
     }
 
     private SMTPTransport borrow() {
@@ -251,6 +324,10 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
         Pooled pooled;
         while ((pooled = idle.poll()) != null) {
             closeQuietly(pooled.transport());
+        }
+        PooledLean lean;
+        while ((lean = leanIdle.poll()) != null) {
+            lean.connection().close();
         }
     }
 
