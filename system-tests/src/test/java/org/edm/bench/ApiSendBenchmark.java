@@ -158,7 +158,8 @@ public final class ApiSendBenchmark {
                         generatorCpu, 1e6 * generatorCpu / Math.max(1, r.offered()));
                 if (mode instanceof OpenLoop) {
                     System.out.printf("generator lag         : %,10d requests left > 1 ms after their intended start "
-                            + "(max %.1f ms): more means too few connections%n", r.late(), r.maxLagNanos() / 1e6);
+                            + "(max %.1f ms): every connection was still waiting for an answer, so the api fell behind the rate (or, if the "
+                            + "latencies are low, use more --connections)%n", r.late(), r.maxLagNanos() / 1e6);
                 }
                 System.out.printf("mails into the sink   : %,10d   end to end %,8.1f mails/s (first accepted to last mail)%n",
                         mails, mails / ((drainedAt - sinkStart) / 1e9));
