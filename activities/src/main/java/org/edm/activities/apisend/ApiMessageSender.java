@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,19 +103,22 @@ public class ApiMessageSender {
                 tally.requeued.get(), messages.moreDue());
     }
 
+    /**
+     * Sends a claim's messages in in-flight groups of {@link ApiSendProperties#inFlightGroup()} on the send threads:
+     * per group one commit marks every message attempted and takes the units (one ledger row per owner), the
+     * messages go out one after the other on the thread's pooled SMTP connection, and one statement records the
+     * accepted ones. The database sees a few statements per group instead of three commits per message, and the
+     * owner's balance row is locked once per group instead of once per message by every send thread in turn. A
+     * worker killed mid-group leaves at most that group attempted without an outcome (UNKNOWN, never resent).
+     */
     private void sendAll(List<ApiMessages.Claimed> work, String claim, Tally tally, Runnable progress) {
         // the mailbox is looked up once per mailbox and round, not per message (a round takes about a second)
         Map<List<Long>, Optional<ApiMessages.Mailbox>> mailboxes = new ConcurrentHashMap<>();
         List<Future<?>> running = new ArrayList<>();
-        for (ApiMessages.Claimed message : work) {
-            running.add(pool.submit(() -> {
-                // usable is judged for the message's owner, so the owner is part of the key
-                Optional<ApiMessages.Mailbox> mailbox = mailboxes.computeIfAbsent(
-                        List.of(message.mailboxId(), message.ownerId()),
-                        key -> messages.mailbox(key.get(0), key.get(1)));
-                send(message, mailbox, claim, tally);
-                progress.run();
-            }));
+        int size = properties.inFlightGroup();
+        for (int from = 0; from < work.size(); from += size) {
+            List<ApiMessages.Claimed> group = work.subList(from, Math.min(work.size(), from + size));
+            running.add(pool.submit(() -> sendGroup(group, mailboxes, claim, tally, progress)));
         }
         // every send in flight finishes (and records its outcome) before the round reports a failure
         Throwable failure = null;
@@ -137,6 +141,73 @@ public class ApiMessageSender {
         }
     }
 
+    /** A message ready to go: its mailbox's provider and the rendered mail. */
+    private record Ready(ApiMessages.Claimed message, MailProvider provider, OutgoingMail mail) {
+    }
+
+    private void sendGroup(List<ApiMessages.Claimed> group, Map<List<Long>, Optional<ApiMessages.Mailbox>> mailboxes,
+                           String claim, Tally tally, Runnable progress) {
+        List<Ready> ready = new ArrayList<>(group.size());
+        for (ApiMessages.Claimed message : group) {
+            // usable is judged for the message's owner, so the owner is part of the key
+            Optional<ApiMessages.Mailbox> mailbox = mailboxes.computeIfAbsent(
+                    List.of(message.mailboxId(), message.ownerId()), key -> messages.mailbox(key.get(0), key.get(1)));
+            Ready r = prepare(message, mailbox, claim, tally);
+            if (r != null) {
+                ready.add(r);
+            } else {
+                progress.run();
+            }
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        Optional<Set<Long>> attempted = messages.attemptGroup(ready.stream().map(Ready::message).toList(), claim);
+        if (attempted.isEmpty()) {
+            // an owner's balance does not cover the whole group: one at a time, so each unit left is used
+            for (Ready r : ready) {
+                sendOne(r, claim, tally);
+                progress.run();
+            }
+            return;
+        }
+        Set<Long> mine = attempted.get();
+        List<ApiMessages.Sent> accepted = new ArrayList<>(ready.size());
+        // from here on, ready[notHandedOver..] were certainly never given to the provider
+        int notHandedOver = ready.size();
+        int i = 0;
+        try {
+            for (; i < ready.size(); i++) {
+                Ready r = ready.get(i);
+                if (!mine.contains(r.message().id())) {
+                    continue;
+                }
+                try {
+                    accepted.add(new ApiMessages.Sent(r.message(), r.mail().messageId(), r.provider().send(r.mail())));
+                    tally.sent.incrementAndGet();
+                } catch (MailSendException e) {
+                    settleRefused(r.message(), claim, e, tally);
+                }
+                progress.run();
+            }
+        } catch (RuntimeException | Error e) {
+            // whatever broke during ready[i]'s exchange is no proof that it did not leave: it stays attempted
+            notHandedOver = i + 1;
+            throw e;
+        } finally {
+            messages.recordSent(accepted, claim);
+            if (notHandedOver < ready.size()) {
+                List<ApiMessages.Claimed> back = new ArrayList<>();
+                for (Ready r : ready.subList(notHandedOver, ready.size())) {
+                    if (mine.contains(r.message().id())) {
+                        back.add(r.message());
+                    }
+                }
+                messages.unattempt(back, claim);
+            }
+        }
+    }
+
     private static final class Tally {
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
@@ -144,31 +215,33 @@ public class ApiMessageSender {
         final AtomicInteger requeued = new AtomicInteger();
     }
 
-    private void send(ApiMessages.Claimed message, Optional<ApiMessages.Mailbox> mailbox, String claim,
-                      Tally tally) {
+    /** Null when the message cannot go out and was settled FAILED (uncharged): mailbox gone, or not renderable. */
+    private Ready prepare(ApiMessages.Claimed message, Optional<ApiMessages.Mailbox> mailbox, String claim,
+                          Tally tally) {
         if (mailbox.isEmpty() || !mailbox.get().usable()) {
             messages.recordFailed(message, claim, "the sender mailbox " + message.from() + " is no longer usable");
             tally.failed.incrementAndGet();
-            return;
+            return null;
         }
-        MailProvider provider;
-        OutgoingMail mail;
         try {
-            provider = providers.forMailbox(mailbox.get());
-            mail = render(message);
+            return new Ready(message, providers.forMailbox(mailbox.get()), render(message));
         } catch (RuntimeException e) {
             // our own messages (SecretBox, DKIM key) name no secret; addresses are redacted all the same
             messages.recordFailed(message, claim, "cannot prepare the message: " + Redact.addresses(
                     String.valueOf(e.getMessage())));
             tally.failed.incrementAndGet();
-            return;
+            return null;
         }
-        switch (messages.attempt(message, claim)) {
+    }
+
+    /** Attempt (one unit), send and record one message on its own: the path when quota is short for a group. */
+    private void sendOne(Ready r, String claim, Tally tally) {
+        switch (messages.attempt(r.message(), claim)) {
             case NOT_MINE -> {
                 return;
             }
             case NO_QUOTA -> {
-                messages.recordFailed(message, claim, "no quota left when it was due to be sent");
+                messages.recordFailed(r.message(), claim, "no quota left when it was due to be sent");
                 tally.failed.incrementAndGet();
                 return;
             }
@@ -176,25 +249,29 @@ public class ApiMessageSender {
             }
         }
         try {
-            String providerMessageId = provider.send(mail);
-            messages.recordSent(message, claim, mail.messageId(), providerMessageId);
+            String providerMessageId = r.provider().send(r.mail());
+            messages.recordSent(r.message(), claim, r.mail().messageId(), providerMessageId);
             tally.sent.incrementAndGet();
         } catch (MailSendException e) {
-            String error = Redact.addresses(e.getMessage());
-            switch (e.kind()) {
-                case REJECTED -> {
-                    messages.recordFailed(message, claim, error);
-                    tally.failed.incrementAndGet();
-                }
-                case NOT_SENT -> {
-                    messages.requeueNotSent(message, claim, error, properties.maxAttempts());
-                    tally.requeued.incrementAndGet();
-                }
-                case UNCERTAIN -> {
-                    // it may have left: never again (INV-3)
-                    messages.recordUnknown(message, claim, error);
-                    tally.unknown.incrementAndGet();
-                }
+            settleRefused(r.message(), claim, e, tally);
+        }
+    }
+
+    private void settleRefused(ApiMessages.Claimed message, String claim, MailSendException e, Tally tally) {
+        String error = Redact.addresses(e.getMessage());
+        switch (e.kind()) {
+            case REJECTED -> {
+                messages.recordFailed(message, claim, error);
+                tally.failed.incrementAndGet();
+            }
+            case NOT_SENT -> {
+                messages.requeueNotSent(message, claim, error, properties.maxAttempts());
+                tally.requeued.incrementAndGet();
+            }
+            case UNCERTAIN -> {
+                // it may have left: never again (INV-3)
+                messages.recordUnknown(message, claim, error);
+                tally.unknown.incrementAndGet();
             }
         }
     }

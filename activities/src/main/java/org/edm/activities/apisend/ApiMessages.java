@@ -3,6 +3,7 @@ package org.edm.activities.apisend;
 import org.edm.domain.webhook.OutgoingEvents;
 import org.edm.domain.webhook.WebhookEventType;
 
+import org.edm.domain.JdbcTransactions;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -31,15 +32,10 @@ public class ApiMessages {
     /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with the message's outcome. */
     private final OutgoingEvents outgoing;
 
-    /**
-     * Plain JDBC transactions: the send path touches no JPA entity, and the worker's default (JPA) transaction
-     * manager's set-up per "attempted" commit was about half of that commit's CPU in the worker's profile
-     * ({@code EDM_BENCH_JFR=1 bin/bench send}); the api's send path does the same for the same reason.
-     */
+    /** Plain JDBC transactions (see {@link JdbcTransactions}): the send path touches no JPA entity. */
     @org.springframework.beans.factory.annotation.Autowired
-    public ApiMessages(NamedParameterJdbcTemplate jdbc, QuotaLedger ledger) {
-        this(jdbc, new TransactionTemplate(new org.springframework.jdbc.support.JdbcTransactionManager(
-                java.util.Objects.requireNonNull(jdbc.getJdbcTemplate().getDataSource()))), ledger);
+    public ApiMessages(NamedParameterJdbcTemplate jdbc, JdbcTransactions transactions, QuotaLedger ledger) {
+        this(jdbc, transactions.template(), ledger);
     }
 
     public ApiMessages(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, QuotaLedger ledger) {
@@ -90,6 +86,10 @@ public class ApiMessages {
                 """, new MapSqlParameterSource().addValue("claim", claim).addValue("max", max));
     }
 
+    /**
+     * Whether an earlier attempt of this claim took messages (in any state since). Answered from the claim index
+     * (V115: it covers every claimed row, not only SENDING ones), not by a scan of the whole table.
+     */
     public boolean hasClaim(String claim) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
                 "SELECT EXISTS (SELECT 1 FROM api_messages WHERE claim_token = :claim)", Map.of("claim", claim),
@@ -185,6 +185,105 @@ public class ApiMessages {
             }
             return Attempt.GO;
         });
+    }
+
+    /**
+     * {@link #attempt} for a group, in one transaction: every message of the group is marked attempted in one
+     * statement and its owner's units are taken through the ledger in one row per owner (reason API_SEND, the first
+     * message's public id as reference). The whole group passes the point of no return together, so a worker killed
+     * before the outcomes are recorded leaves at most this group UNKNOWN (the in-flight group is that bound).
+     * Returns the ids marked (the others are no longer this claim's to send); empty, with nothing written, when an
+     * owner's balance cannot cover the group (the caller then takes the messages one at a time).
+     */
+    public Optional<java.util.Set<Long>> attemptGroup(List<Claimed> group, String claim) {
+        if (group.isEmpty()) {
+            return Optional.of(java.util.Set.of());
+        }
+        return tx.execute(status -> {
+            List<Long> marked = jdbc.queryForList("""
+                    UPDATE api_messages SET attempted_at = now(), charged = TRUE, updated_at = now()
+                     WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
+                       AND attempted_at IS NULL
+                    RETURNING id
+                    """, new MapSqlParameterSource().addValue("ids", group.stream().map(Claimed::id).toArray(Long[]::new))
+                    .addValue("claim", claim), Long.class);
+            // one ledger row per owner (a claim may hold several users' messages), in a fixed order against deadlocks
+            java.util.Set<Long> mine = new java.util.HashSet<>(marked);
+            Map<Long, List<Claimed>> byOwner = new java.util.TreeMap<>();
+            for (Claimed m : group) {
+                if (mine.contains(m.id())) {
+                    byOwner.computeIfAbsent(m.ownerId(), o -> new java.util.ArrayList<>()).add(m);
+                }
+            }
+            try {
+                for (Map.Entry<Long, List<Claimed>> owner : byOwner.entrySet()) {
+                    List<Claimed> messages = owner.getValue();
+                    ledger.debit(owner.getKey(), messages.size(), QuotaLedger.API_SEND, messages.get(0).publicId(),
+                            null, messages.size() == 1 ? null : messages.size() + " API messages sent as one group");
+                }
+            } catch (QuotaShortfallException notForAll) {
+                status.setRollbackOnly();
+                return Optional.<java.util.Set<Long>>empty();
+            }
+            return Optional.<java.util.Set<Long>>of(mine);
+        });
+    }
+
+    /**
+     * The part of an attempted group that was certainly never handed to the provider (the send stopped before it):
+     * the attempt mark and the units are undone together, so the retry of the claim sends these messages (and
+     * charges them) again instead of settling them UNKNOWN.
+     */
+    public void unattempt(List<Claimed> notHandedOver, String claim) {
+        if (notHandedOver.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            List<Map<String, Object>> undone = jdbc.queryForList("""
+                    UPDATE api_messages SET attempted_at = NULL, charged = FALSE, updated_at = now()
+                     WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
+                       AND charged
+                    RETURNING owner_id, public_id
+                    """, new MapSqlParameterSource()
+                    .addValue("ids", notHandedOver.stream().map(Claimed::id).toArray(Long[]::new))
+                    .addValue("claim", claim));
+            Map<Long, List<String>> byOwner = new java.util.TreeMap<>();
+            for (Map<String, Object> row : undone) {
+                byOwner.computeIfAbsent(((Number) row.get("owner_id")).longValue(), o -> new java.util.ArrayList<>())
+                        .add((String) row.get("public_id"));
+            }
+            byOwner.forEach((owner, ids) -> ledger.credit(owner, ids.size(), QuotaLedger.API_SEND_REFUND, ids.get(0),
+                    null, "the send stopped before these " + ids.size() + " message(s) were handed over"));
+        });
+    }
+
+    /** A message the provider took: its SMTP Message-ID and the provider's id. */
+    public record Sent(Claimed message, String messageId, String providerMessageId) {
+    }
+
+    /** {@link #recordSent(Claimed, String, String, String)} for a group's accepted messages, in one statement. */
+    public void recordSent(List<Sent> sent, String claim) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        jdbc.update("""
+                WITH settled AS (
+                    UPDATE api_messages m
+                       SET status = 'SENT', error = NULL, updated_at = now(), sent_at = now(),
+                           message_id = v.message_id,
+                           provider_message_id = coalesce(v.provider_message_id, m.provider_message_id)
+                      FROM unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
+                                  CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
+                     WHERE m.id = v.id AND m.claim_token = :claim AND m.status = 'SENDING'
+                 RETURNING m.id, m.campaign_id)
+                INSERT INTO event_log (message_id, campaign_id, type, details)
+                SELECT id, campaign_id, 'SEND_SUCCESS', '{"outcome":"sent"}'::jsonb FROM settled
+                """, new MapSqlParameterSource()
+                .addValue("ids", sent.stream().map(s -> s.message().id()).toArray(Long[]::new))
+                .addValue("messageIds", sent.stream().map(s -> truncate(s.messageId(), 255)).toArray(String[]::new))
+                .addValue("providerIds", sent.stream().map(s -> truncate(s.providerMessageId(), 255))
+                        .toArray(String[]::new))
+                .addValue("claim", claim));
     }
 
     public void recordSent(Claimed message, String claim, String messageId, String providerMessageId) {

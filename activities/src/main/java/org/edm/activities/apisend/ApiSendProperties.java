@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param staleClaimAfter a SENDING message untouched this long belongs to a send activity that is gone for good
  * @param keepClaimingFor how long one send activity goes on claiming the next messages while some are due, before
  *                        it hands back to its workflow (well inside the activity's 5 min start-to-close timeout)
+ * @param inFlightGroup   messages a send thread marks attempted (and charges) in one commit and records in one
+ *                        statement; also what a worker killed mid-send can leave UNKNOWN: at most this many per send
+ *                        thread ({@code inFlightGroup × concurrency} per worker)
  */
 @ConfigurationProperties("edm.api-send")
 public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHost,
@@ -25,7 +28,8 @@ public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHo
                                 @DefaultValue("8") int concurrency,
                                 @DefaultValue("5") int maxAttempts,
                                 @DefaultValue("30m") Duration staleClaimAfter,
-                                @DefaultValue("20s") Duration keepClaimingFor) {
+                                @DefaultValue("20s") Duration keepClaimingFor,
+                                @DefaultValue("10") int inFlightGroup) {
 
     /** Without {@code keepClaimingFor}: one claim per activity (tests that count rounds). */
     public ApiSendProperties(String smtpHost, int smtpPort, boolean ssl, int concurrency, int maxAttempts,
@@ -33,10 +37,17 @@ public record ApiSendProperties(@DefaultValue("smtpdm.aliyun.com") String smtpHo
         this(smtpHost, smtpPort, ssl, concurrency, maxAttempts, staleClaimAfter, Duration.ZERO);
     }
 
+    /** With the default in-flight group. */
+    public ApiSendProperties(String smtpHost, int smtpPort, boolean ssl, int concurrency, int maxAttempts,
+                             Duration staleClaimAfter, Duration keepClaimingFor) {
+        this(smtpHost, smtpPort, ssl, concurrency, maxAttempts, staleClaimAfter, keepClaimingFor, 10);
+    }
+
     @org.springframework.boot.context.properties.bind.ConstructorBinding
     public ApiSendProperties {
-        if (concurrency < 1 || maxAttempts < 1) {
-            throw new IllegalArgumentException("edm.api-send.concurrency and max-attempts must be positive");
+        if (concurrency < 1 || maxAttempts < 1 || inFlightGroup < 1) {
+            throw new IllegalArgumentException("edm.api-send.concurrency, max-attempts and in-flight-group must be "
+                    + "positive");
         }
         if (keepClaimingFor.isNegative() || keepClaimingFor.compareTo(Duration.ofMinutes(2)) > 0) {
             throw new IllegalArgumentException("edm.api-send.keep-claiming-for must be 0 to 2 minutes (the send "

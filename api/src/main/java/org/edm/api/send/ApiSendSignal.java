@@ -1,8 +1,7 @@
 package org.edm.api.send;
 
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.apisend.ApiSendInput;
 import org.edm.workflows.apisend.ApiSendWorkflow;
@@ -22,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * workflow task and history events, which at hundreds of sends a second took CPU from the sends themselves. The
  * first send after a quiet spell is signalled at once; a later one waits at most the gap. Signal-with-start: a
  * dispatcher that is not running is started. If Temporal cannot be reached nothing is lost: the messages are QUEUED in PostgreSQL and the
- * dispatcher's sweep (or the next request's signal) finds them.
+ * dispatcher's sweep (or the next request's signal) finds them. Goes through the api's one way to Temporal,
+ * {@link TemporalGateway}; the workflow options are built once (the signal thread is the only caller).
  */
 @Component
 class ApiSendSignal {
@@ -31,7 +31,12 @@ class ApiSendSignal {
 
     static final long MIN_GAP_MILLIS = 200;
 
-    private final WorkflowClient client;
+    private static final WorkflowOptions DISPATCHER = WorkflowOptions.newBuilder()
+            .setTaskQueue(TaskQueues.API_SEND)
+            .setWorkflowId(ApiSendWorkflow.WORKFLOW_ID)
+            .build();
+
+    private final TemporalGateway temporal;
     /** When the last signal left (the sender thread's own clock; read and written only there). */
     private long lastSentNanos = System.nanoTime() - MIN_GAP_MILLIS * 2_000_000;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -41,8 +46,8 @@ class ApiSendSignal {
         return t;
     });
 
-    ApiSendSignal(WorkflowClient client) {
-        this.client = client;
+    ApiSendSignal(TemporalGateway temporal) {
+        this.temporal = temporal;
     }
 
     void messagesQueued() {
@@ -66,14 +71,8 @@ class ApiSendSignal {
         pending.set(false);
         lastSentNanos = System.nanoTime();
         try {
-            ApiSendWorkflow dispatcher = client.newWorkflowStub(ApiSendWorkflow.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.API_SEND)
-                    .setWorkflowId(ApiSendWorkflow.WORKFLOW_ID)
-                    .build());
-            BatchRequest request = client.newSignalWithStartRequest();
-            request.add(dispatcher::run, ApiSendInput.defaults());
-            request.add(dispatcher::messagesQueued);
-            client.signalWithStart(request);
+            temporal.signalWithStart(ApiSendWorkflow.class, DISPATCHER, wf -> wf::run, ApiSendInput.defaults(),
+                    wf -> wf::messagesQueued);
         } catch (RuntimeException e) {
             log.warn("could not signal {} (queued messages wait for its sweep): {}", ApiSendWorkflow.WORKFLOW_ID,
                     e.toString());

@@ -9,6 +9,7 @@ import org.edm.api.support.IdempotencyConflictException;
 import org.edm.api.support.InvalidInputException;
 import org.edm.api.support.NotFoundException;
 import org.edm.api.support.PaymentRequiredException;
+import org.edm.domain.JdbcTransactions;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -65,13 +66,11 @@ class ApiSends {
     private static final int CLEAN_UP_EVERY = 1000;
     private final java.util.concurrent.atomic.AtomicInteger keysSinceCleanUp = new java.util.concurrent.atomic.AtomicInteger();
 
-    ApiSends(NamedParameterJdbcTemplate jdbc, javax.sql.DataSource dataSource, CurrentUser currentUser,
+    ApiSends(NamedParameterJdbcTemplate jdbc, JdbcTransactions transactions, CurrentUser currentUser,
              ObjectMapper json, ApiSendSignal signal) {
         this.jdbc = jdbc;
-        // plain JDBC transactions: this hot path touches no JPA entity, and the JPA transaction manager's session
-        // set-up was a quarter of a send's CPU in the api's profile (bin/bench send with EDM_BENCH_JFR=1)
-        this.tx = new TransactionTemplate(
-                new org.springframework.jdbc.support.JdbcTransactionManager(dataSource));
+        // plain JDBC transactions: this hot path touches no JPA entity (see JdbcTransactions)
+        this.tx = transactions.template();
         this.currentUser = currentUser;
         this.json = json;
         this.signal = signal;

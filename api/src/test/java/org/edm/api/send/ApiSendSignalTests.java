@@ -1,8 +1,7 @@
 package org.edm.api.send;
 
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import org.edm.api.temporal.TemporalGateway;
 import org.edm.workflows.apisend.ApiSendWorkflow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 /**
  * The api's nudge to the api-send dispatcher: at once after a quiet spell, then at most one per gap however many
@@ -27,16 +26,15 @@ class ApiSendSignalTests {
     private final List<Long> signalledAt = new CopyOnWriteArrayList<>();
     private final ApiSendSignal signal = new ApiSendSignal(client());
 
-    private WorkflowClient client() {
-        WorkflowClient client = mock(WorkflowClient.class);
-        when(client.newWorkflowStub(eq(ApiSendWorkflow.class), any(WorkflowOptions.class)))
-                .thenReturn(mock(ApiSendWorkflow.class));
-        when(client.newSignalWithStartRequest()).thenReturn(mock(BatchRequest.class));
-        when(client.signalWithStart(any())).thenAnswer(call -> {
+    private TemporalGateway client() {
+        TemporalGateway gateway = mock(TemporalGateway.class);
+        doAnswer(call -> {
+            assertThat(((WorkflowOptions) call.getArgument(1)).getWorkflowId())
+                    .isEqualTo(ApiSendWorkflow.WORKFLOW_ID);
             signalledAt.add(System.nanoTime());
             return null;
-        });
-        return client;
+        }).when(gateway).signalWithStart(eq(ApiSendWorkflow.class), any(WorkflowOptions.class), any(), any(), any());
+        return gateway;
     }
 
     @AfterEach
