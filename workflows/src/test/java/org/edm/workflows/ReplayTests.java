@@ -40,6 +40,7 @@ class ReplayTests {
             "histories/sign-up.json, org.edm.workflows.signup.SignUpVerificationWorkflowImpl",
             "histories/api-send.json, org.edm.workflows.apisend.ApiSendWorkflowImpl",
             "histories/webhook-endpoint.json, org.edm.workflows.webhook.WebhookEndpointWorkflowImpl",
+            "histories/webhook-endpoint-idle-poll.json, org.edm.workflows.webhook.WebhookEndpointWorkflowImpl",
             "histories/alerts.json, org.edm.workflows.alert.AlertsWorkflowImpl",
             "histories/housekeeping.json, org.edm.workflows.housekeeping.HousekeepingWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {

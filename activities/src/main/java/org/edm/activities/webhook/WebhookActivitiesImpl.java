@@ -98,12 +98,12 @@ public class WebhookActivitiesImpl implements WebhookActivities, AutoCloseable {
             return WebhookNext.gone();
         }
         if (!enabled.get(0)) {
-            return WebhookNext.idle();
+            return WebhookNext.idle(properties.idlePoll());
         }
         return jdbc.queryForList("""
                 SELECT id FROM webhook_deliveries WHERE endpoint_id = :id AND status = 'PENDING' ORDER BY id LIMIT 1
                 """, Map.of("id", endpointId), Long.class).stream().findFirst()
-                .map(WebhookNext::due).orElse(WebhookNext.idle());
+                .map(WebhookNext::due).orElse(WebhookNext.idle(properties.idlePoll()));
     }
 
     private record Pending(String messageId, String body, String url, byte[] secret) {

@@ -38,8 +38,10 @@ class WebhookActivitiesTests {
 
     private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(
             "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    /** The idle poll is not the default minute: an IDLE answer must carry the worker's setting to the workflow. */
+    private static final Duration IDLE_POLL = Duration.ofSeconds(7);
     private static final WebhookProperties DEV = new WebhookProperties(true, Duration.ofSeconds(2),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2), IDLE_POLL);
 
     static ActivitiesHarness harness;
     private FakeHttpApi receiver;
@@ -127,7 +129,7 @@ class WebhookActivitiesTests {
         assertThat(request.body()).contains("\"type\":\"task.finished\"").contains("\"data\":{\"task_id\":42}");
         assertThat(row(delivery)).containsEntry("status", "DELIVERED").containsEntry("last_status_code", 200)
                 .containsEntry("attempts", 1);
-        assertThat(activities.nextWebhookDelivery(endpoint)).isEqualTo(WebhookNext.idle());
+        assertThat(activities.nextWebhookDelivery(endpoint)).isEqualTo(WebhookNext.idle(IDLE_POLL));
     }
 
     @Test
@@ -153,7 +155,7 @@ class WebhookActivitiesTests {
                 (String) row(delivery).get("message_id")).hasSize(2);
         assertThat(row(delivery)).containsEntry("status", "FAILED").containsEntry("attempts", 2);
         assertThat(row(delivery).get("next_attempt_at")).isNull();
-        assertThat(activities.nextWebhookDelivery(endpoint)).isEqualTo(WebhookNext.idle());
+        assertThat(activities.nextWebhookDelivery(endpoint)).isEqualTo(WebhookNext.idle(IDLE_POLL));
     }
 
     @Test

@@ -36,6 +36,11 @@ final class EndToEndStack implements AutoCloseable {
     final AppProcess api;
     /** A JVM's start-up; a 2-core machine shared with other builds has taken over 3 minutes for the api. */
     private static final Duration STARTUP = Duration.ofMinutes(5);
+    /**
+     * The JIT's first tier only: these JVMs live a minute or two, so C2 compiling the start-up code costs more CPU
+     * than it ever saves (a Spring Boot start is CPU-bound, and two stacks share two cores). Behaviour is the same.
+     */
+    private static final String[] JVM_ARGS = {"-XX:TieredStopAtLevel=1"};
     static final String ADMIN_USERNAME = "admin";
     static final String ADMIN_PASSWORD = "e2e-admin-password";
 
@@ -57,7 +62,7 @@ final class EndToEndStack implements AutoCloseable {
         var apiSettings = new java.util.HashMap<>(Map.of("EDM_API_PORT", String.valueOf(apiPort),
                 "EDM_ADMIN_USERNAME", ADMIN_USERNAME, "EDM_ADMIN_PASSWORD", ADMIN_PASSWORD));
         apiSettings.putAll(apiEnv);
-        api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs);
+        api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs, JVM_ARGS);
         try {
             // generous: on a 2-core machine shared with parallel builds a Spring Boot start took over 2 minutes
             api.awaitLog("Started ApiApplication", STARTUP);
@@ -122,7 +127,8 @@ final class EndToEndStack implements AutoCloseable {
 
     /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
     AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
-        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs);
+        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs,
+                JVM_ARGS);
         worker.awaitLog("Started WorkerApplication", STARTUP);
         return worker;
     }

@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutgoingWebhooksEndToEndTests {
 
     private static final Map<String, String> ALLOW_PRIVATE = Map.of("EDM_WEBHOOKS_ALLOW_PRIVATE", "true");
+    /** The worker's endpoint workflows look for new events every 2 s instead of every minute (the test's wait). */
+    private static final Map<String, String> WORKER = Map.of("EDM_WEBHOOKS_ALLOW_PRIVATE", "true",
+            "EDM_WEBHOOKS_IDLE_POLL", "2s");
 
     private EndToEndStack stack;
     private AppProcess worker;
@@ -40,7 +43,7 @@ class OutgoingWebhooksEndToEndTests {
     void startStack() throws Exception {
         receiver = new FakeHttpApi();
         stack = new EndToEndStack("webhooks", ALLOW_PRIVATE);
-        worker = stack.startWorker(ALLOW_PRIVATE);
+        worker = stack.startWorker(WORKER);
         db = new JdbcTemplate(stack.db.dataSource());
     }
 
@@ -84,7 +87,7 @@ class OutgoingWebhooksEndToEndTests {
         stack.post("/v1/campaigns/" + campaignId + "/activate", Map.of());
         long taskId = db.queryForObject("SELECT id FROM tasks WHERE campaign_id = ?", Long.class, campaignId);
 
-        // the task finishes, the idle poll (1 min) finds the event, the 500 is retried 10 s later
+        // the task finishes, the idle poll (2 s here) finds the event, the 500 is retried 10 s later
         Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
         while (receiver.requests().size() < 2) {
             assertThat(Instant.now()).as("waiting for two calls; log: %s", stack.get("/v1/webhooks/" + endpointId

@@ -11,7 +11,10 @@ public final class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflo
     static final Duration FIRST_RETRY = Duration.ofSeconds(10);
     static final Duration MAX_RETRY = Duration.ofHours(2);
     static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
-    /** Events written by the worker (task finished, freezes, send failures) are picked up by this poll. */
+    /**
+     * Events written by the worker (task finished, freezes, send failures) are picked up by this poll; the worker's
+     * activity may ask for another interval (EDM_WEBHOOKS_IDLE_POLL, e.g. seconds in end-to-end tests).
+     */
     static final Duration IDLE_POLL = Duration.ofMinutes(1);
     /** Loop turns per run before continuing as new: a day of idle polls stays a small history. */
     static final int STEPS_PER_RUN = 1_000;
@@ -48,7 +51,9 @@ public final class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflo
                 return;
             }
             if (!WebhookNext.DUE.equals(next.state())) {
-                Workflow.await(IDLE_POLL, () -> woken);
+                // the interval comes from the activity's result, so a replay waits exactly as the first run did
+                Workflow.await(next.idlePollMillis() == null ? IDLE_POLL : Duration.ofMillis(next.idlePollMillis()),
+                        () -> woken);
                 continue;
             }
             if (current == null || current != next.deliveryId()) {

@@ -34,6 +34,8 @@ class WebhookEndpointWorkflowTests {
         final Map<Long, Long> nextAttemptAt = new ConcurrentHashMap<>();
         volatile int status = 500;
         volatile boolean deleted;
+        /** What IDLE answers ask for (the worker's EDM_WEBHOOKS_IDLE_POLL); null: the workflow's default minute. */
+        volatile Duration idlePoll;
         private final TestWorkflowEnvironment env;
 
         FakeEndpoint(TestWorkflowEnvironment env) {
@@ -50,7 +52,8 @@ class WebhookEndpointWorkflowTests {
                 return WebhookNext.gone();
             }
             return outbox.entrySet().stream().filter(e -> e.getValue().equals("PENDING")).findFirst()
-                    .map(e -> WebhookNext.due(e.getKey())).orElse(WebhookNext.idle());
+                    .map(e -> WebhookNext.due(e.getKey()))
+                    .orElse(idlePoll == null ? WebhookNext.idle() : WebhookNext.idle(idlePoll));
         }
 
         @Override
@@ -171,5 +174,21 @@ class WebhookEndpointWorkflowTests {
         env.sleep(Duration.ofSeconds(5));
         assertThat(env.getWorkflowClient().fetchHistory(WorkflowIds.webhookEndpoint(ENDPOINT)).getLastEvent()
                 .hasWorkflowExecutionCompletedEventAttributes()).isTrue();
+    }
+
+    @Test
+    void anIdlePollAskedForByTheWorkerReplacesTheMinute() {
+        fake.status = 200;
+        fake.idlePoll = Duration.ofSeconds(5);
+        startWorkflow();
+        env.sleep(Duration.ofSeconds(12));
+        fake.queue(9); // written by the worker between two polls 5 s apart
+        // with the default minute the next poll would be at 60 s; a loaded machine stretches workflow time a little
+        // while activities run, so the window is wider than 5 s but ends well before that minute
+        env.sleep(Duration.ofSeconds(30));
+        assertThat(fake.secondsOfCallsTo(9)).as("found by a 5 s poll, not a minute later").singleElement()
+                .satisfies(s -> assertThat(s).isBetween(12L, 42L));
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), WorkflowIds.webhookEndpoint(ENDPOINT),
+                "webhook-endpoint-idle-poll.json");
     }
 }
