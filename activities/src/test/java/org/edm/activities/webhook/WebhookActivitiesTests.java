@@ -182,7 +182,7 @@ class WebhookActivitiesTests {
             listener.setSoTimeout(200);
             java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
             var guarded = new WebhookActivitiesImpl(harness.jdbc, harness.secrets, new WebhookProperties(false,
-                    Duration.ofMillis(500), Duration.ofSeconds(2)), host -> new InetAddress[]{
+                    Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMinutes(1)), host -> new InetAddress[]{
                     lookups.getAndIncrement() == 0 ? InetAddress.getByName("192.0.2.1") : InetAddress.getLoopbackAddress()});
             long endpoint = endpoint("https://rebind.example.com:" + listener.getLocalPort() + "/x", true,
                     "task.finished");
