@@ -91,7 +91,8 @@ class DashboardController {
                   LEFT JOIN deliveries d ON d.task_id = t.id
                  WHERE t.owner_id = :user AND t.status IN %s
                  GROUP BY t.id, c.name ORDER BY t.actual_start_time NULLS LAST, t.id LIMIT 100
-                """.formatted(TaskStatus.sql(TaskStatus.RUNNING)), p, (rs, i) -> new RunningTask(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                """.formatted(TaskStatus.sql(TaskStatus.RUNNING)), p, (rs, i) -> new RunningTask(rs.getLong(1),
+                rs.getLong(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class), rs.getLong(8),
                 rs.getLong(9), rs.getLong(10)));
         return new Dashboard(balance, zone.getId(), date, today, services, running);

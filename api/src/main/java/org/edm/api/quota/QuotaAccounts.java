@@ -86,7 +86,8 @@ class QuotaAccounts {
     private void wakeTasksWaitingForQuota(long userId) {
         List<Long> waiting = jdbc.queryForList("""
                 SELECT id FROM tasks WHERE owner_id = :user AND status = %s AND pause_reason = :reason
-                """.formatted(TaskStatus.PAUSED.sql()), Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
+                """.formatted(TaskStatus.PAUSED.sql()),
+                Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
         for (long taskId : waiting) {
             try {
                 temporal.signal(TaskWorkflow.class, WorkflowIds.task(taskId), TaskWorkflow::quotaGranted);
@@ -140,7 +141,8 @@ class QuotaAccounts {
                            AND (t.status = %s OR (t.status = %s AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), TaskStatus.SENDING.sql(), TaskStatus.PAUSED.sql()),
+                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), TaskStatus.SENDING.sql(),
+                        TaskStatus.PAUSED.sql()),
                 new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();
         return new QuotaView(userId, balance, ((Number) row.get("unstarted")).longValue(),

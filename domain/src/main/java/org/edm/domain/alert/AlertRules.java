@@ -115,7 +115,8 @@ public class AlertRules {
                   FROM rates
                  GROUP BY campaign_id
                 HAVING count(*) = :openTasks AND bool_and(sent > 0 AND opened < CAST(:openRate AS numeric) * sent)
-                """.formatted(TaskStatus.FINISHED.sql()), new MapSqlParameterSource("openTasks", thresholds.openRateTasks())
+                """.formatted(TaskStatus.FINISHED.sql()),
+                new MapSqlParameterSource("openTasks", thresholds.openRateTasks())
                 .addValue("openRate", thresholds.openRate()), true);
     }
 
