@@ -88,6 +88,9 @@ class ApiContractEndToEndTests {
                 // a seeded run is repeatable without an example database (schemathesis.toml: no crash cache either);
                 // --generation-deterministic would ignore the seed
                 "--generation-database", "none",
+                // a generator's health check, not a finding: the patterns of some bodies (host names, firewall-safe
+                // segments) filter many drawn values, which hypothesis reports as an error for some seeds (seed 1)
+                "--suppress-health-check", "filter_too_much",
                 // two workers for two cores; the api answers while the other request is generated
                 "--workers", "2", "--no-color", "--request-timeout", "20", "--wait-for-schema", "120",
                 "--report", "junit", "--report-dir", work.resolve("schemathesis-report-" + seed).toString(),
