@@ -72,12 +72,12 @@ final class ApiContract implements OpenApiCustomizer {
     static final String FIREWALL_SAFE_SEGMENT = "^(?!\\.{1,2}$)[^/%;\\\\\\u0000\\n\\r\\u2028\\u2029]+$";
 
     /**
-     * The date-times java.time reads (RFC 3339 allows more): an upper-case T, at most nine fraction digits, no leap
+     * The date-times java.time reads (RFC 3339 allows more): at most nine fraction digits, no leap
      * second, and an offset within ±18:00. A query parameter of format date-time carries it, so a value the spec
      * calls valid is one the api can read ({@code from=5281-04-08T20:23:50+19:13} is a 400, and documented as such).
      */
-    static final String JAVA_DATE_TIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:[0-5]\\d(\\.\\d{1,9})?"
-            + "(Z|[+-](0\\d|1[0-7]):[0-5]\\d|[+-]18:00)$";
+    static final String JAVA_DATE_TIME = "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:[0-5]\\d(\\.\\d{1,9})?"
+            + "([Zz]|[+-](0\\d|1[0-7]):[0-5]\\d|[+-]18:00)$";
 
     private final RecordSchemas records;
 

@@ -158,12 +158,12 @@ class ApiContractTests extends ApiTestSupport {
         java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(ApiContract.JAVA_DATE_TIME);
         // what the pattern lets through, the api reads; what RFC 3339 allows beyond it, the api refuses
         for (String valid : List.of("2026-01-01T00:00:00Z", "0001-12-31T23:59:59.123456789-18:00",
-                "2026-06-30T12:00:00+17:59")) {
+                "2026-06-30t12:00:00z", "2026-06-30T12:00:00+17:59")) {
             assertThat(pattern.matcher(valid).find()).as(valid).isTrue();
             mvc.perform(get("/v1/admin/audit-log").param("from", valid).param("size", "1"))
                     .andExpect(status().isOk());
         }
-        for (String beyond : List.of("5281-04-08T20:23:50+19:13", "2026-01-01t00:00:00Z",
+        for (String beyond : List.of("5281-04-08T20:23:50+19:13",
                 "2026-01-01T00:00:00.1234567891Z", "2026-12-31T23:59:60Z")) {
             assertThat(pattern.matcher(beyond).find()).as(beyond).isFalse();
             mvc.perform(get("/v1/admin/audit-log").param("from", beyond)).andExpect(status().isBadRequest());
