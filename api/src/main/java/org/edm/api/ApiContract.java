@@ -71,6 +71,14 @@ final class ApiContract implements OpenApiCustomizer {
      */
     static final String FIREWALL_SAFE_SEGMENT = "^(?!\\.{1,2}$)[^/%;\\\\\\u0000\\n\\r\\u2028\\u2029]+$";
 
+    /**
+     * The date-times java.time reads (RFC 3339 allows more): at most nine fraction digits, no leap
+     * second, and an offset within ±18:00. A query parameter of format date-time carries it, so a value the spec
+     * calls valid is one the api can read ({@code from=5281-04-08T20:23:50+19:13} is a 400, and documented as such).
+     */
+    static final String JAVA_DATE_TIME = "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:[0-5]\\d(\\.\\d{1,9})?"
+            + "([Zz]|[+-](0\\d|1[0-7]):[0-5]\\d|[+-]18:00)$";
+
     private final RecordSchemas records;
 
     ApiContract(RecordSchemas records) {
@@ -98,6 +106,12 @@ final class ApiContract implements OpenApiCustomizer {
                         .filter(p -> "path".equals(p.getIn()) && p.getSchema() != null
                                 && p.getSchema().getPattern() == null && isString(p.getSchema()))
                         .forEach(p -> p.getSchema().setPattern(FIREWALL_SAFE_SEGMENT));
+                operation.getParameters().stream()
+                        .filter(p -> p.getSchema() != null && p.getSchema().getPattern() == null
+                                && "date-time".equals(p.getSchema().getFormat()))
+                        // a schema of its own: springdoc may share one instance between uses of a type
+                        .forEach(p -> p.setSchema(new StringSchema().format("date-time").pattern(JAVA_DATE_TIME)
+                                .description(p.getSchema().getDescription())));
             }
             operation.getResponses().forEach((status, response) -> {
                 if (status.startsWith("4") || status.startsWith("5")) {

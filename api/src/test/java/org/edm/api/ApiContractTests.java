@@ -146,6 +146,31 @@ class ApiContractTests extends ApiTestSupport {
     }
 
     @Test
+    void dateTimeParametersStateWhatJavaTimeReads() throws Exception {
+        String from = "/paths/~1v1~1admin~1audit-log/get/parameters";
+        List<String> patterns = new ArrayList<>();
+        spec.at(from).forEach(p -> {
+            if (p.path("schema").path("format").asText().equals("date-time")) {
+                patterns.add(p.path("schema").path("pattern").asText());
+            }
+        });
+        assertThat(patterns).containsExactly(ApiContract.JAVA_DATE_TIME, ApiContract.JAVA_DATE_TIME);
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(ApiContract.JAVA_DATE_TIME);
+        // what the pattern lets through, the api reads; what RFC 3339 allows beyond it, the api refuses
+        for (String valid : List.of("2026-01-01T00:00:00Z", "0001-12-31T23:59:59.123456789-18:00",
+                "2026-06-30t12:00:00z", "2026-06-30T12:00:00+17:59")) {
+            assertThat(pattern.matcher(valid).find()).as(valid).isTrue();
+            mvc.perform(get("/v1/admin/audit-log").param("from", valid).param("size", "1"))
+                    .andExpect(status().isOk());
+        }
+        for (String beyond : List.of("5281-04-08T20:23:50+19:13",
+                "2026-01-01T00:00:00.1234567891Z", "2026-12-31T23:59:60Z")) {
+            assertThat(pattern.matcher(beyond).find()).as(beyond).isFalse();
+            mvc.perform(get("/v1/admin/audit-log").param("from", beyond)).andExpect(status().isBadRequest());
+        }
+    }
+
+    @Test
     void addressPatternsAcceptWhatTheApiAccepts() {
         java.util.regex.Pattern domain = java.util.regex.Pattern.compile(org.edm.api.support.Addresses.DOMAIN_REGEX);
         java.util.regex.Pattern host = java.util.regex.Pattern.compile(org.edm.api.support.Addresses.HOST_REGEX);

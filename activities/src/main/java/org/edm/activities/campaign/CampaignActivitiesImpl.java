@@ -67,10 +67,10 @@ public class CampaignActivitiesImpl implements CampaignActivities {
                     "campaign started");
             List<CampaignPlan.PlannedTask> tasks = jdbc.query("""
                     SELECT id, plan_time FROM tasks
-                     WHERE campaign_id = :id AND status NOT IN ('FINISHED', 'FAILED', 'CANCELLED')
+                     WHERE campaign_id = :id AND status NOT IN %s
                      ORDER BY plan_time, seq
-                    """, Map.of("id", campaignId), (rs, i) -> new CampaignPlan.PlannedTask(rs.getLong("id"),
-                    rs.getTimestamp("plan_time").getTime()));
+                    """.formatted(TaskStatus.sql(TaskStatus.ENDED)), Map.of("id", campaignId),
+                    (rs, i) -> new CampaignPlan.PlannedTask(rs.getLong("id"), rs.getTimestamp("plan_time").getTime()));
             log.info("campaign {}: {} task(s) planned", campaignId, tasks.size());
             return new CampaignPlan(campaignId, owner.get(0), tasks);
         });

@@ -248,8 +248,8 @@ public class TaskActivitiesImpl implements TaskActivities {
         TOKEN_KEYS.nextBytes(tokenKey);
         tx.executeWithoutResult(status -> {
             List<Long> resolving = jdbc.queryForList("""
-                    SELECT id FROM tasks WHERE id = :taskId AND status = 'SENDING' AND audience_size IS NULL FOR SHARE
-                    """, Map.of("taskId", task.id()), Long.class);
+                    SELECT id FROM tasks WHERE id = :taskId AND status = %s AND audience_size IS NULL FOR SHARE
+                    """.formatted(TaskStatus.SENDING.sql()), Map.of("taskId", task.id()), Long.class);
             MapSqlParameterSource params = new MapSqlParameterSource()
                     .addValue("templateSetId", task.templateSetId())
                     .addValue("taskId", task.id())

@@ -1,8 +1,6 @@
 package org.edm.api.alert;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -45,13 +43,8 @@ class AlertController {
     @Operation(summary = "Admin: all alerts, newest first",
             description = "Filters: state (open, acknowledged, resolved), kind. 400 for an unknown state or kind or "
                     + "a limit outside 1..500; 403 for operators.")
-    List<AlertView> all(@Parameter(schema = @Schema(allowableValues = {AlertState.OPEN, AlertState.ACKNOWLEDGED,
-                                AlertState.RESOLVED})) @RequestParam(required = false)
-                        String state,
-                        @Parameter(schema = @Schema(allowableValues = {AlertKinds.SENDER_BOUNCE_RATE_HIGH,
-                                AlertKinds.CAMPAIGN_OPEN_RATE_LOW, AlertKinds.SENDER_SERVICE_FROZEN,
-                                AlertKinds.TASK_PAUSED_NO_SERVICE, AlertKinds.TASK_PAUSED_NO_QUOTA, AlertKinds.QUOTA_LOW,
-                                AlertKinds.DOMAIN_DNS_FAILING})) @RequestParam(required = false) String kind,
+    // the allowed values of state and kind are documented by AlertFilterSchemas, from AlertState and AlertKinds
+    List<AlertView> all(@RequestParam(required = false) String state, @RequestParam(required = false) String kind,
                         @RequestParam(defaultValue = "100") @Min(1) @Max(MAX_LIMIT) int limit) {
         currentUser.requireAdmin();
         return list(state, kind, limit, null);
@@ -78,13 +71,7 @@ class AlertController {
     @Operation(summary = "Your alerts, newest first",
             description = "Those about your tasks, campaigns, quota and sending domains, and about the sender services "
                     + "you may use. Filters as for /v1/admin/alerts; 400 for an unknown state or kind.")
-    List<AlertView> mine(@Parameter(schema = @Schema(allowableValues = {AlertState.OPEN, AlertState.ACKNOWLEDGED,
-                                AlertState.RESOLVED})) @RequestParam(required = false)
-                         String state,
-                         @Parameter(schema = @Schema(allowableValues = {AlertKinds.SENDER_BOUNCE_RATE_HIGH,
-                                AlertKinds.CAMPAIGN_OPEN_RATE_LOW, AlertKinds.SENDER_SERVICE_FROZEN,
-                                AlertKinds.TASK_PAUSED_NO_SERVICE, AlertKinds.TASK_PAUSED_NO_QUOTA, AlertKinds.QUOTA_LOW,
-                                AlertKinds.DOMAIN_DNS_FAILING})) @RequestParam(required = false) String kind,
+    List<AlertView> mine(@RequestParam(required = false) String state, @RequestParam(required = false) String kind,
                          @RequestParam(defaultValue = "100") @Min(1) @Max(MAX_LIMIT) int limit) {
         return list(state, kind, limit, currentUser.id());
     }

@@ -55,7 +55,8 @@ class AuditLogController {
         currentUser.requireAdmin();
         MapSqlParameterSource p = new MapSqlParameterSource("actor", actorId).addValue("entity", entity)
                 .addValue("entityId", entityId).addValue("action", action == null ? null : action.toUpperCase())
-                .addValue("from", from).addValue("to", to).addValue("limit", size)
+                // as UTC: PostgreSQL refuses offsets beyond ±15:59 that java.time (and the contract) allow up to ±18:00
+                .addValue("from", utc(from)).addValue("to", utc(to)).addValue("limit", size)
                 .addValue("offset", (long) page * size);
         String where = """
                  WHERE (cast(:actor AS bigint) IS NULL OR a.actor_id = :actor)
@@ -83,5 +84,9 @@ class AuditLogController {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("audit_log holds invalid JSON", e);
         }
+    }
+
+    private static OffsetDateTime utc(OffsetDateTime at) {
+        return at == null ? null : at.withOffsetSameInstant(java.time.ZoneOffset.UTC);
     }
 }

@@ -38,7 +38,11 @@ class ContactBookController {
      * @param nickname shown in mail as {{nickname}}; empty removes it
      * @param tags     the contact's whole tag list (replaces the old one; [] removes every tag)
      */
-    record ContactUpdate(@Size(max = 200) String nickname, @NotNull @Size(max = 50) List<String> tags) {
+    record ContactUpdate(@Size(max = 200) String nickname,
+                         @NotNull @Size(max = ContactImporter.MAX_TAGS)
+                         @ArraySchema(maxItems = ContactImporter.MAX_TAGS, schema = @Schema(type = "string",
+                                 minLength = 1, maxLength = ContactImporter.MAX_TAG_LENGTH, pattern = NON_BLANK))
+                         List<String> tags) {
     }
 
     @GetMapping("/{id:\\d+}")
@@ -96,6 +100,7 @@ class ContactBookController {
                     schema = @Schema(type = "string", minLength = 1, maxLength = ContactImporter.MAX_TAG_LENGTH,
                             pattern = NON_BLANK)))
             @RequestParam(name = "include_tags", required = false) List<String> includeTags,
+            @Parameter(schema = @Schema(allowableValues = {"ANY", "ALL"}, defaultValue = "ANY"))
             @RequestParam(required = false) String match,
             @Parameter(array = @ArraySchema(maxItems = ContactImporter.MAX_TAGS, schema = @Schema(type = "string",
                     minLength = 1, maxLength = ContactImporter.MAX_TAG_LENGTH, pattern = NON_BLANK)))

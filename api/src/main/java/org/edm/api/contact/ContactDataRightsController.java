@@ -29,7 +29,10 @@ class ContactDataRightsController {
             description = "Cancels the contact's pending deliveries, removes the contact and its labels, strips "
                     + "the contact link and personal fields (error texts, user agents, IP prefixes, event details) "
                     + "from its deliveries and events, and keeps only a SHA-256 of the address as a suppression "
-                    + "(reason ERASED) so it is never mailed again. Recorded in the audit log without the address.")
+                    + "(reason ERASED) so it is never mailed again. The owner's transactional messages (POST "
+                    + "/api/v1/send) to the address keep their rows but show erased@erased.invalid instead of it, "
+                    + "in the recipient and wherever subject, bodies or error quoted it; a queued one ends FAILED "
+                    + "unsent. Recorded in the audit log without the address.")
     ContactErasure.Erased erase(@PathVariable long id) {
         return erasure.erase(id);
     }

@@ -1,5 +1,6 @@
 package org.edm.api.contact;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.edm.api.security.CurrentUser;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
@@ -33,7 +34,16 @@ class ContactErasure {
         this.taskQuota = taskQuota;
     }
 
-    record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised) {
+    /**
+     * What placeholder an erased address reads as in the owner's API messages: a reserved domain (RFC 2606) that
+     * can never be delivered to, and nothing of the address itself.
+     */
+    static final String ERASED_ADDRESS = "erased@erased.invalid";
+
+    record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised,
+                  @Schema(description = "the owner's transactional messages (POST /api/v1/send) to the address, "
+                          + "which keep their rows and counts but no longer show it; queued ones are not sent")
+                  int apiMessagesRedacted) {
     }
 
     @Transactional
@@ -41,13 +51,13 @@ class ContactErasure {
         MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", contactId)
                 .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin());
         // lock the row: a concurrent import or claim of this contact waits for the erase to finish
-        List<Long> owner = jdbc.queryForList("""
-                SELECT owner_id FROM contacts WHERE id = :id AND (owner_id = :user OR :admin) FOR UPDATE
-                """, p, Long.class);
-        if (owner.isEmpty()) {
+        List<Map<String, Object>> contact = jdbc.queryForList("""
+                SELECT owner_id, email FROM contacts WHERE id = :id AND (owner_id = :user OR :admin) FOR UPDATE
+                """, p);
+        if (contact.isEmpty()) {
             throw NotFoundException.of("contact", contactId);
         }
-        p.addValue("owner", owner.get(0));
+        p.addValue("owner", contact.get(0).get("owner_id"));
         // first the tombstone, while the address is still here to hash
         jdbc.update("""
                 INSERT INTO suppressions (owner_id, email_hash, reason)
@@ -83,10 +93,56 @@ class ContactErasure {
         int deliveries = jdbc.update("""
                 UPDATE deliveries SET error = NULL, contact_id = NULL, updated_at = now() WHERE contact_id = :id
                 """, p);
+        int messages = redactApiMessages(p, (String) contact.get(0).get("email"));
         // labels go with the contact (ON DELETE CASCADE)
         jdbc.update("DELETE FROM contacts WHERE id = :id", p);
-        Erased erased = new Erased(contactId, cancelled, deliveries, events);
-        return erased;
+        return new Erased(contactId, cancelled, deliveries, events, messages);
+    }
+
+    /**
+     * The owner's transactional messages to the address (matched ignoring case, as the suppression is) keep their
+     * rows, so counts and reports stay, but the address no longer reads in them: {@code to} becomes
+     * {@link #ERASED_ADDRESS}, and so does every mention in the subject, the bodies and the error text (a rendered
+     * message may greet its recipient by address). Their events lose user agent, IP prefix and details, as a
+     * delivery's do. A message still QUEUED is not sent any more: it ends FAILED, uncharged (a queued message holds
+     * no quota unit; one already claimed by the send activity finishes as it would have).
+     */
+    private int redactApiMessages(MapSqlParameterSource p, String email) {
+        MapSqlParameterSource q = new MapSqlParameterSource().addValue("owner", p.getValue("owner"))
+                .addValue("email", email).addValue("erased", ERASED_ADDRESS)
+                .addValue("mention", literalPattern(email));
+        List<Long> redacted = jdbc.queryForList("""
+                UPDATE api_messages
+                   SET to_address = :erased,
+                       subject = regexp_replace(subject, :mention, :erased, 'gi'),
+                       html_body = regexp_replace(html_body, :mention, :erased, 'gi'),
+                       text_body = regexp_replace(text_body, :mention, :erased, 'gi'),
+                       error = CASE WHEN status = 'QUEUED' THEN 'not sent: the recipient was erased'
+                                    ELSE regexp_replace(error, :mention, :erased, 'gi') END,
+                       status = CASE WHEN status = 'QUEUED' THEN 'FAILED' ELSE status END,
+                       updated_at = now()
+                 WHERE owner_id = :owner AND lower(to_address) = lower(:email)
+                RETURNING id
+                """, q, Long.class);
+        if (!redacted.isEmpty()) {
+            jdbc.update("""
+                    UPDATE event_log SET user_agent = NULL, ip_prefix = NULL, details = NULL
+                     WHERE message_id IN (:ids)
+                    """, new MapSqlParameterSource("ids", redacted));
+        }
+        return redacted.size();
+    }
+
+    /** {@code text} as a PostgreSQL regular expression that matches it literally (every non-alphanumeric escaped). */
+    static String literalPattern(String text) {
+        StringBuilder pattern = new StringBuilder(text.length() * 2);
+        text.codePoints().forEach(c -> {
+            if (!Character.isLetterOrDigit(c)) {
+                pattern.append('\\');
+            }
+            pattern.appendCodePoint(c);
+        });
+        return pattern.toString();
     }
 
     /** Everything held about the contact, as one JSON document built by PostgreSQL. */

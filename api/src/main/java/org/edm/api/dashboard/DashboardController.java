@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.edm.api.security.CurrentUser;
 import org.edm.api.support.InvalidInputException;
 import org.edm.domain.sender.SenderService;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
@@ -88,9 +89,10 @@ class DashboardController {
                        count(d.id) FILTER (WHERE d.status = 'FAILED')
                   FROM tasks t JOIN campaigns c ON c.id = t.campaign_id
                   LEFT JOIN deliveries d ON d.task_id = t.id
-                 WHERE t.owner_id = :user AND t.status IN ('SENDING', 'PAUSED')
+                 WHERE t.owner_id = :user AND t.status IN %s
                  GROUP BY t.id, c.name ORDER BY t.actual_start_time NULLS LAST, t.id LIMIT 100
-                """, p, (rs, i) -> new RunningTask(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                """.formatted(TaskStatus.sql(TaskStatus.RUNNING)), p, (rs, i) -> new RunningTask(rs.getLong(1),
+                rs.getLong(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class), rs.getLong(8),
                 rs.getLong(9), rs.getLong(10)));
         return new Dashboard(balance, zone.getId(), date, today, services, running);

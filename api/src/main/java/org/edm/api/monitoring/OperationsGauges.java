@@ -85,8 +85,8 @@ class OperationsGauges {
                            (SELECT min(d.sent_at) FROM deliveries d WHERE d.task_id = t.id AND d.status = 'SENT'),
                            now()) - t.plan_time)), 0)::bigint
                 FROM tasks t
-                WHERE t.status = 'SENDING' AND t.plan_time <= now()
-                """, Long.class);
+                WHERE t.status = %s AND t.plan_time <= now()
+                """.formatted(TaskStatus.SENDING.sql()), Long.class);
         firstSendLagSeconds.set(lag == null ? 0 : Math.max(0, lag));
     }
 

@@ -12,6 +12,7 @@ import org.edm.api.temporal.TemporalGateway;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.TaskStatus;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.task.TaskWorkflow;
 import org.slf4j.Logger;
@@ -84,8 +85,9 @@ class QuotaAccounts {
      */
     private void wakeTasksWaitingForQuota(long userId) {
         List<Long> waiting = jdbc.queryForList("""
-                SELECT id FROM tasks WHERE owner_id = :user AND status = 'PAUSED' AND pause_reason = :reason
-                """, Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
+                SELECT id FROM tasks WHERE owner_id = :user AND status = %s AND pause_reason = :reason
+                """.formatted(TaskStatus.PAUSED.sql()),
+                Map.of("user", userId, "reason", PauseReason.NO_USER_QUOTA.text()), Long.class);
         for (long taskId : waiting) {
             try {
                 temporal.signal(TaskWorkflow.class, WorkflowIds.task(taskId), TaskWorkflow::quotaGranted);
@@ -133,13 +135,15 @@ class QuotaAccounts {
         Map<String, Object> row = jdbc.queryForMap("""
                 SELECT u.quota_balance,
                        (SELECT coalesce(sum(t.quota_reserved), 0) FROM tasks t
-                         WHERE t.owner_id = u.id AND t.status IN ('DRAFT', 'SCHEDULED')) AS unstarted,
+                         WHERE t.owner_id = u.id AND t.status IN %s) AS unstarted,
                        (SELECT count(*) FROM tasks t JOIN deliveries d ON d.task_id = t.id AND d.status = 'PENDING'
                          WHERE t.owner_id = u.id
-                           AND (t.status = 'SENDING' OR (t.status = 'PAUSED' AND t.pause_reason IN (:holding))))
+                           AND (t.status = %s OR (t.status = %s AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """, new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
+                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), TaskStatus.SENDING.sql(),
+                        TaskStatus.PAUSED.sql()),
+                new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();
         return new QuotaView(userId, balance, ((Number) row.get("unstarted")).longValue(),
                 ((Number) row.get("running")).longValue(), ledger.lowThreshold(), balance < ledger.lowThreshold());

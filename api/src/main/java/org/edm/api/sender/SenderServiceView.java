@@ -1,7 +1,8 @@
 package org.edm.api.sender;
 
-import org.edm.domain.sender.QuotaDay;
 import jakarta.annotation.Nullable;
+import org.edm.domain.sender.ProviderSettings;
+import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderProvider;
 import org.edm.domain.sender.SenderService;
 
@@ -10,7 +11,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,22 +67,28 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
     }
 
     static SenderServiceView of(SenderService s, Long sendsToday, Live live, Instant now, Set<String> secretFields) {
-        Map<String, Object> settings = s.getSettings();
-        ImapView imap = settings.get("imap") instanceof Map<?, ?> m
-                ? new ImapView(asString(m.get("host")), asInteger(m.get("port")), asString(m.get("username")),
-                asBoolean(m.get("ssl")), asString(m.get("folder")), secretFields.contains("imap_password"))
-                : null;
-        SmtpView smtp = s.getProvider() == SenderProvider.SMTP
-                ? new SmtpView(asString(settings.get("host")), asInteger(settings.get("port")),
-                asString(settings.get("username")), asBoolean(settings.get("tls")), imap)
-                : null;
-        AliyunView aliyun = s.getProvider() == SenderProvider.ALIYUN_DM
-                ? new AliyunView(asString(settings.get("access_key_id")), asString(settings.get("region")),
-                asString(settings.get("account_name")), asString(settings.get("from_alias")))
-                : null;
-        EngageLabView engagelab = s.getProvider() == SenderProvider.ENGAGELAB
-                ? new EngageLabView(asString(settings.get("api_user")), asString(settings.get("endpoint")))
-                : null;
+        // the typed reading the send path and the mailbox poller use, so the view shows the settings they act on
+        SmtpView smtp = null;
+        AliyunView aliyun = null;
+        EngageLabView engagelab = null;
+        switch (s.getProvider()) {
+            case SMTP -> {
+                ProviderSettings.Smtp stored = ProviderSettings.Smtp.read(s.getSettings());
+                ProviderSettings.Imap imap = stored.imap();
+                smtp = new SmtpView(stored.host(), stored.port(), stored.username(), stored.tls(), imap == null ? null
+                        : new ImapView(imap.host(), imap.port(), imap.username(), imap.ssl(), imap.folder(),
+                        secretFields.contains("imap_password")));
+            }
+            case ALIYUN_DM -> {
+                ProviderSettings.AliyunDm stored = ProviderSettings.AliyunDm.read(s.getSettings());
+                aliyun = new AliyunView(stored.accessKeyId(), stored.region(), stored.accountName(),
+                        stored.fromAlias());
+            }
+            case ENGAGELAB -> {
+                ProviderSettings.EngageLab stored = ProviderSettings.EngageLab.read(s.getSettings());
+                engagelab = new EngageLabView(stored.apiUser(), stored.endpoint());
+            }
+        }
         ZoneId zone = QuotaDay.zone(s.getTimeZone());
         LocalDate today = QuotaDay.of(now, s.getResetTime(), zone);
         boolean countsToday = s.getQuotaDay() != null && !s.getQuotaDay().isBefore(today);
@@ -99,25 +105,5 @@ record SenderServiceView(long id, String name, SenderProvider provider, String d
                 s.getFrozenReason(), s.getFrozenAt(), s.getConsecutiveFailures(), s.getLastError(),
                 s.getLastErrorAt(), org.edm.workflows.WorkflowIds.senderService(s.getId()), s.getCreatedAt(),
                 s.getUpdatedAt(), live);
-    }
-
-    // settings is JSON other code may write too: read it leniently rather than fail the whole view
-    private static Integer asInteger(Object value) {
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return value == null ? null : Integer.valueOf(value.toString().trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String asString(Object value) {
-        return value == null ? null : value.toString();
-    }
-
-    private static Boolean asBoolean(Object value) {
-        return value instanceof Boolean b ? b : value == null ? null : Boolean.valueOf(value.toString().trim());
     }
 }

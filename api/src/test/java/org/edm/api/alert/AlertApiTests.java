@@ -2,6 +2,8 @@ package org.edm.api.alert;
 
 import com.jayway.jsonpath.JsonPath;
 import org.edm.api.ApiTestSupport;
+import org.edm.domain.alert.AlertKinds;
+import org.edm.domain.alert.AlertState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
@@ -101,5 +103,18 @@ class AlertApiTests extends ApiTestSupport {
         // a second acknowledgement keeps the first
         postJson("/v1/alerts/" + ofA + "/acknowledge", "", asUser(operatorA)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.acknowledged_by").value(operatorA));
+    }
+
+    @Test
+    void bothListsDocumentTheStatesAndKindsTheyAccept() throws Exception {
+        String spec = body(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/v3/api-docs")).andExpect(status().isOk()));
+        for (String path : List.of("/v1/admin/alerts", "/v1/alerts")) {
+            String parameters = "$.paths['" + path + "'].get.parameters[?(@.name == '%s')].schema.enum[*]";
+            List<String> states = JsonPath.read(spec, parameters.formatted("state"));
+            List<String> kinds = JsonPath.read(spec, parameters.formatted("kind"));
+            assertThat(states).as(path).containsExactlyElementsOf(AlertState.ALL);
+            assertThat(kinds).as(path).containsExactlyElementsOf(AlertKinds.ALL);
+        }
     }
 }

@@ -109,4 +109,75 @@ class ContactErasureApiTests extends ApiTestSupport {
         getJson("/v1/contacts/" + contact + "/export").andExpectAll(problem(404, "contact " + contact));
         deleteJson("/v1/contacts/" + contact).andExpectAll(problem(404, "contact " + contact));
     }
+
+    /** An API message (POST /api/v1/send) as the send path stores it; its id. */
+    private long apiMessage(long owner, String to, String status, String subject, String html) {
+        String unique = Long.toString(System.nanoTime());
+        return jdbc.queryForObject("""
+                INSERT INTO api_messages (public_id, request_id, owner_id, from_address, to_address, subject,
+                                          html_body, text_body, token, status, error)
+                VALUES (?, ?, ?, 'news@sender.test', ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
+                "msg_" + unique, "req_" + unique, owner, to, subject, html, "Hi " + to, "t" + unique, status,
+                status.equals("FAILED") ? "550 <" + to + "> unknown" : null);
+    }
+
+    @Test
+    void eraseRedactsTheAddressInTheOwnersApiMessagesKeepsTheirCountsAndStopsAQueuedOne() throws Exception {
+        SentDeliveries f = new SentDeliveries(jdbc);
+        String local = "Api.Erase+" + System.nanoTime();
+        String email = local + "@Example.test";
+        long contact = f.contact(email);
+        long owner = jdbc.queryForObject("SELECT owner_id FROM contacts WHERE id = ?", Long.class, contact);
+        long other = createOperator("erase-other-" + System.nanoTime());
+        // the address as the caller spelt it (case differs), quoted in the subject, the bodies and an error
+        long sent = apiMessage(owner, email.toLowerCase(), "SENT", "Hello " + email, "<p>Hi " + email.toUpperCase()
+                + "</p>");
+        long failed = apiMessage(owner, email, "FAILED", "Welcome", "<p>welcome</p>");
+        long queued = apiMessage(owner, email, "QUEUED", "Welcome", "<p>welcome</p>");
+        long unrelated = apiMessage(owner, "someone-else@example.test", "SENT", "Hi", "<p>hi</p>");
+        long othersMessage = apiMessage(other, email, "SENT", "Hello " + email, "<p>hi</p>");
+        jdbc.update("""
+                INSERT INTO event_log (message_id, type, user_agent, ip_prefix, details)
+                VALUES (?, 'OPEN', 'Mozilla/5.0 (iPhone)', '203.0.113.0/24', jsonb_build_object('rcpt', ?::text))""",
+                sent, email);
+        long ownersMessages = jdbc.queryForObject("SELECT count(*) FROM api_messages WHERE owner_id = ?",
+                Long.class, owner);
+
+        deleteJson("/v1/contacts/" + contact).andExpect(status().isOk())
+                .andExpect(jsonPath("$.api_messages_redacted").value(3));
+
+        // nothing of the owner's messages reads the address (nor its local part) any more, in any column
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM api_messages m
+                 WHERE m.owner_id = ? AND lower(to_jsonb(m)::text) LIKE ?""", Long.class, owner,
+                "%" + local.toLowerCase() + "%")).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM api_messages WHERE owner_id = ?", Long.class, owner))
+                .isEqualTo(ownersMessages);
+        assertThat(jdbc.queryForMap("SELECT status, to_address, subject, html_body FROM api_messages WHERE id = ?",
+                sent)).containsEntry("status", "SENT").containsEntry("to_address", ContactErasure.ERASED_ADDRESS)
+                .containsEntry("subject", "Hello " + ContactErasure.ERASED_ADDRESS)
+                .containsEntry("html_body", "<p>Hi " + ContactErasure.ERASED_ADDRESS + "</p>");
+        assertThat(jdbc.queryForMap("SELECT status, error FROM api_messages WHERE id = ?", failed))
+                .containsEntry("status", "FAILED")
+                .containsEntry("error", "550 <" + ContactErasure.ERASED_ADDRESS + "> unknown");
+        // a queued one is never sent to the placeholder: it ends FAILED, uncharged
+        assertThat(jdbc.queryForMap("SELECT status, charged, error FROM api_messages WHERE id = ?", queued))
+                .containsEntry("status", "FAILED").containsEntry("charged", false)
+                .containsEntry("error", "not sent: the recipient was erased");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE message_id = ? AND user_agent IS NULL "
+                + "AND ip_prefix IS NULL AND details IS NULL", Long.class, sent)).isEqualTo(1);
+        // a message to someone else is not about this contact; another owner's messages are not this erase's
+        assertThat(jdbc.queryForObject("SELECT to_address FROM api_messages WHERE id = ?", String.class, unrelated))
+                .isEqualTo("someone-else@example.test");
+        assertThat(jdbc.queryForObject("SELECT to_address FROM api_messages WHERE id = ?", String.class,
+                othersMessage)).isEqualTo(email);
+    }
+
+    @Test
+    void theAddressIsMatchedLiterallyNotAsAPattern() {
+        // '+' and '.' are common in addresses; unescaped they would make "a.b+c@x" match "aXbbbc@x" as well
+        assertThat(ContactErasure.literalPattern("a.b+c@x.test")).isEqualTo("a\\.b\\+c\\@x\\.test");
+        assertThat(jdbc.queryForObject("SELECT regexp_replace('to aXbbbc@xYtest and A.B+C@X.TEST', ?, 'E', 'gi')",
+                String.class, ContactErasure.literalPattern("a.b+c@x.test"))).isEqualTo("to aXbbbc@xYtest and E");
+    }
 }

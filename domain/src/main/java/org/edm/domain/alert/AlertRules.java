@@ -1,6 +1,7 @@
 package org.edm.domain.alert;
 
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -95,7 +96,7 @@ public class AlertRules {
                     SELECT id, campaign_id, owner_id FROM (
                         SELECT t.id, t.campaign_id, t.owner_id,
                                row_number() OVER (PARTITION BY t.campaign_id ORDER BY t.seq DESC) AS rn
-                          FROM tasks t WHERE t.status = 'FINISHED') x
+                          FROM tasks t WHERE t.status = %s) x
                      WHERE rn <= :openTasks
                 ), rates AS (
                     SELECT l.id, l.campaign_id, l.owner_id,
@@ -107,14 +108,15 @@ public class AlertRules {
                 SELECT 'campaign-' || campaign_id AS subject, min(owner_id) AS owner_id,
                        CAST(NULL AS bigint) AS sender_service_id,
                        'Campaign ' || campaign_id || ': the last ' || count(*) || ' finished tasks each had an open'
-                           || ' rate below ' || round(100 * CAST(:openRate AS numeric), 1) || ' %' AS message,
+                           || ' rate below ' || round(100 * CAST(:openRate AS numeric), 1) || ' %%' AS message,
                        jsonb_build_object('campaign_id', campaign_id, 'task_ids', jsonb_agg(id ORDER BY id),
                                           'sent', jsonb_agg(sent ORDER BY id), 'opened', jsonb_agg(opened ORDER BY id),
                                           'threshold', CAST(:openRate AS numeric)) AS details
                   FROM rates
                  GROUP BY campaign_id
                 HAVING count(*) = :openTasks AND bool_and(sent > 0 AND opened < CAST(:openRate AS numeric) * sent)
-                """, new MapSqlParameterSource("openTasks", thresholds.openRateTasks())
+                """.formatted(TaskStatus.FINISHED.sql()),
+                new MapSqlParameterSource("openTasks", thresholds.openRateTasks())
                 .addValue("openRate", thresholds.openRate()), true);
     }
 
@@ -133,8 +135,8 @@ public class AlertRules {
                 SELECT 'task-' || id AS subject, owner_id, CAST(NULL AS bigint) AS sender_service_id,
                        'Task ' || id || ' of campaign ' || campaign_id || ' is paused: ' || pause_reason AS message,
                        jsonb_build_object('task_id', id, 'campaign_id', campaign_id, 'reason', pause_reason) AS details
-                  FROM tasks WHERE status = 'PAUSED' AND pause_reason IN (:reasons)
-                """, new MapSqlParameterSource("reasons", reasons), true);
+                  FROM tasks WHERE status = %s AND pause_reason IN (:reasons)
+                """.formatted(TaskStatus.PAUSED.sql()), new MapSqlParameterSource("reasons", reasons), true);
     }
 
     /** QUOTA_LOW is raised by the ledger at the crossing; it is resolved here once the balance is back up. */

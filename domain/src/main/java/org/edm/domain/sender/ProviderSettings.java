@@ -31,7 +31,15 @@ public final class ProviderSettings {
     public record Smtp(String host, Integer port, String username, boolean tls, Boolean ssl, Imap imap) {
 
         public static Smtp read(String json) {
-            JsonNode node = parse(json, "SMTP");
+            return read(parse(json, "SMTP"));
+        }
+
+        /** From the entity's settings map ({@code SenderService.getSettings()}). */
+        public static Smtp read(Map<String, ?> stored) {
+            return read(tree(stored));
+        }
+
+        private static Smtp read(JsonNode node) {
             JsonNode imap = node.path("imap");
             String username = node.path("username").asText("");
             return new Smtp(text(node, "host"), node.hasNonNull("port") ? node.get("port").asInt() : null,
@@ -91,7 +99,15 @@ public final class ProviderSettings {
     public record AliyunDm(String accessKeyId, String region, String accountName, String fromAlias, String endpoint) {
 
         public static AliyunDm read(String json) {
-            JsonNode node = parse(json, "Aliyun DirectMail");
+            return read(parse(json, "Aliyun DirectMail"));
+        }
+
+        /** From the entity's settings map ({@code SenderService.getSettings()}). */
+        public static AliyunDm read(Map<String, ?> stored) {
+            return read(tree(stored));
+        }
+
+        private static AliyunDm read(JsonNode node) {
             String region = text(node, "region");
             return new AliyunDm(text(node, "access_key_id"), region == null ? DEFAULT_ALIYUN_REGION : region,
                     text(node, "account_name"), text(node, "from_alias"), text(node, "endpoint"));
@@ -114,7 +130,15 @@ public final class ProviderSettings {
     public record EngageLab(String apiUser, String endpoint, String fromName) {
 
         public static EngageLab read(String json) {
-            JsonNode node = parse(json, "EngageLab");
+            return read(parse(json, "EngageLab"));
+        }
+
+        /** From the entity's settings map ({@code SenderService.getSettings()}). */
+        public static EngageLab read(Map<String, ?> stored) {
+            return read(tree(stored));
+        }
+
+        private static EngageLab read(JsonNode node) {
             return new EngageLab(text(node, "api_user"), endpoint(text(node, "endpoint")), text(node, "from_name"));
         }
 
@@ -141,6 +165,10 @@ public final class ProviderSettings {
         } catch (IOException e) {
             throw new IllegalArgumentException(provider + " settings are not JSON");
         }
+    }
+
+    private static JsonNode tree(Map<String, ?> stored) {
+        return stored == null ? JSON.createObjectNode() : JSON.valueToTree(stored);
     }
 
     /** A text field, trimmed; null when missing, null or blank. */

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code DRAFT → SCHEDULED → SENDING → FINISHED}, {@code SENDING ⇄ PAUSED (reason)}, {@code → FAILED | CANCELLED}
@@ -45,6 +46,20 @@ public enum TaskStatus {
     /** The stored forms, for {@code status IN (:statuses)}. */
     public static List<String> names(Collection<TaskStatus> statuses) {
         return statuses.stream().sorted().map(Enum::name).toList();
+    }
+
+    /**
+     * The stored form as an SQL literal ({@code 'SENDING'}), for SQL text that names a state: with
+     * {@code """...""".formatted(SENDING.sql())} the spelling has this one home and a renamed state fails to compile.
+     * Inlined rather than bound, so each statement (and its plan) stays what it was.
+     */
+    public String sql() {
+        return "'" + name() + "'";
+    }
+
+    /** The stored forms as an SQL list ({@code ('DRAFT', 'SCHEDULED')}), for {@code status IN %s}. */
+    public static String sql(Collection<TaskStatus> statuses) {
+        return statuses.stream().sorted().map(TaskStatus::sql).collect(Collectors.joining(", ", "(", ")"));
     }
 
     /**

@@ -36,4 +36,16 @@ class ProviderSettingsTests {
         assertThat(ProviderSettings.EngageLab.read("{\"api_user\": \"u\"}").endpoint())
                 .isEqualTo(ProviderSettings.DEFAULT_ENGAGELAB_ENDPOINT);
     }
+
+    @Test
+    void theEntitysSettingsMapReadsLikeItsJson() {
+        // what the api's admin view reads (SenderService.getSettings()) is what the send path reads from the column
+        ProviderSettings.Smtp written = new ProviderSettings.Smtp("smtp.example.com", 465, "news", false, true,
+                new ProviderSettings.Imap("imap.example.com", 143, "replies", false, "Bounces"));
+        assertThat(ProviderSettings.Smtp.read(written.toStored())).isEqualTo(written);
+        assertThat(ProviderSettings.AliyunDm.read(Map.of("access_key_id", "LTAI", "account_name", "n@example.com")))
+                .isEqualTo(new ProviderSettings.AliyunDm("LTAI", "cn-hangzhou", "n@example.com", null, null));
+        assertThat(ProviderSettings.EngageLab.read((Map<String, ?>) null).endpoint())
+                .isEqualTo(ProviderSettings.DEFAULT_ENGAGELAB_ENDPOINT);
+    }
 }

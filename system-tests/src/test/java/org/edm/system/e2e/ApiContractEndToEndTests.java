@@ -2,7 +2,6 @@ package org.edm.system.e2e;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -20,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schemathesis}) generates requests from /v3/api-docs of the packaged api JVM, valid and invalid ones, sends them
  * as the first admin and fails on any finding of {@code --checks all}: a 5xx, a status or content type the spec
  * does not document, a response that breaks its schema, a request the spec calls valid that the api refuses, an
- * invalid one it accepts, a wrong answer to an unsupported method. 25 examples per operation, a fixed seed and
- * deterministic generation, so a run here finds what a run in CI finds. Operations that check rules no JSON
+ * invalid one it accepts, a wrong answer to an unsupported method. A fixed seed and no stored examples, so a run
+ * here finds what a run in CI finds (phases and examples: see {@link #PHASES}). Operations that check rules no JSON
  * Schema can state (signatures, time zone ids, rules across fields) may answer a schema-valid request with a 400
  * naming the field; schemathesis.toml lists them with the reason.
  *
@@ -30,17 +29,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changing or removing a user (PUT/DELETE /v1/users/{id} may disable or remove the admin itself once the run has
  * created a second admin). Their contract is still checked by ApiContractTests in the api module.
  */
-// disabled on the class, not the test: a disabled test alone would still start the stack in @BeforeAll (~20 s)
-@Disabled("run 2 (seed 20261129, loaded machine, 475 s) left 5 findings, all addressed since but not yet "
-        + "re-run: GET/PUT /v1/contacts/{id} 200 undocumented (springdoc drops it for {id:\\d+}), "
-        + "audience-count 200 undocumented and empty include_labels, the open pixel answering names outside the "
-        + "path pattern (negative check off for it in schemathesis.toml). Enable once a run (this seed and two "
-        + "others) is clean; run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiContractEndToEndTests {
 
-    /** Any fixed seed works; this one is also what the findings were fixed with (besides 1, 2 and 3). */
-    private static final String SEED = "20261129";
+    /**
+     * Any fixed seed works; this one is also what the findings were fixed with. To look around:
+     * {@code -Dschemathesis.seed=1,7} runs once per seed against the same api.
+     */
+    private static final List<String> SEEDS = List.of(System.getProperty("schemathesis.seed", "20261129")
+            .split(","));
+    /**
+     * The suite runs the spec's own examples and then fuzzes, 10 examples per operation: about 80 s on a loaded
+     * two-core machine. The coverage phase (every parameter's and property's boundary values, each constraint broken
+     * once, each unsupported method: about 4,400 requests, five minutes there) found most of the contract's bugs but
+     * does not fit the suite's time; run it after changing the api's contract with
+     * {@code -Dschemathesis.phases=examples,coverage,fuzzing} (clean on 2026-11-30).
+     */
+    private static final String PHASES = System.getProperty("schemathesis.phases", "examples,fuzzing");
+    private static final String EXAMPLES = System.getProperty("schemathesis.examples", "10");
 
     private EndToEndStack stack;
     private Path work;
@@ -65,16 +71,29 @@ class ApiContractEndToEndTests {
 
     @Test
     void schemathesisFindsNothing() throws Exception {
-        Path output = work.resolve("schemathesis.txt");
+        for (String seed : SEEDS) {
+            schemathesisFindsNothing(seed.trim());
+        }
+    }
+
+    private void schemathesisFindsNothing(String seed) throws Exception {
+        Path output = work.resolve("schemathesis-" + seed + ".txt");
         // per-operation settings, each with its reason (src/test/resources/schemathesis.toml)
         Path config = Path.of(getClass().getResource("/schemathesis.toml").toURI());
         List<String> command = new ArrayList<>(List.of(cli(), "--config-file", config.toString(), "run",
                 "http://127.0.0.1:" + stack.apiPort + "/v3/api-docs",
                 "--header", "Authorization: Bearer " + stack.token(),
-                "--checks", "all", "--max-examples", "25", "--seed", SEED, "--generation-deterministic",
+                // every check: schemathesis.toml enables all (on the command line it would override the exception)
+                "--phases", PHASES, "--max-examples", EXAMPLES, "--seed", seed,
+                // a seeded run is repeatable without an example database (schemathesis.toml: no crash cache either);
+                // --generation-deterministic would ignore the seed
+                "--generation-database", "none",
+                // a generator's health check, not a finding: the patterns of some bodies (host names, firewall-safe
+                // segments) filter many drawn values, which hypothesis reports as an error for some seeds (seed 1)
+                "--suppress-health-check", "filter_too_much",
                 // two workers for two cores; the api answers while the other request is generated
                 "--workers", "2", "--no-color", "--request-timeout", "20", "--wait-for-schema", "120",
-                "--report", "junit", "--report-dir", work.resolve("schemathesis-report").toString(),
+                "--report", "junit", "--report-dir", work.resolve("schemathesis-report-" + seed).toString(),
                 // see the class comment; the operation ids are set in UserController and AuthController
                 "--exclude-operation-id", "signOut", "--exclude-operation-id", "setUserPassword",
                 "--exclude-operation-id", "updateUser", "--exclude-operation-id", "removeUser"));
@@ -88,7 +107,8 @@ class ApiContractEndToEndTests {
         }
         String report = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(finished).as("schemathesis finished within 15 minutes; output in %s", output).isTrue();
-        assertThat(process.exitValue()).as("schemathesis found problems (full output in %s):%n%s", output,
+        assertThat(process.exitValue()).as("schemathesis (seed %s) found problems (full output in %s):%n%s", seed,
+                output,
                 tail(report, 12_000)).isZero();
         // it really ran the operations (a broken spec URL or a lost token would also end quickly)
         assertThat(report).contains("Tested:");
