@@ -44,10 +44,10 @@ class ReportController {
     @Operation(summary = "A task's report over time", description = TIMELINE)
     ReportTimeline taskTimeline(@PathVariable long id,
                                 @Parameter(schema = @Schema(allowableValues = {"hour", "day"}, defaultValue = "hour"))
-                                @RequestParam(defaultValue = "hour") String bucket,
+                                @RequestParam(required = false) String bucket,
                                 @Parameter(description = "time zone of the buckets", example = "Asia/Shanghai")
-                                @RequestParam(name = "time_zone", defaultValue = "UTC") String timeZone) {
-        return reports.taskTimeline(id, bucket, timeZone);
+                                @RequestParam(name = "time_zone", required = false) String timeZone) {
+        return reports.taskTimeline(id, orDefault(bucket, "hour"), orDefault(timeZone, "UTC"));
     }
 
     @GetMapping("/v1/campaigns/{id}/report/timeline")
@@ -56,9 +56,17 @@ class ReportController {
     ReportTimeline campaignTimeline(@PathVariable long id,
                                     @Parameter(schema = @Schema(allowableValues = {"hour", "day"},
                                             defaultValue = "hour"))
-                                    @RequestParam(defaultValue = "hour") String bucket,
+                                    @RequestParam(required = false) String bucket,
                                     @Parameter(description = "time zone of the buckets", example = "Asia/Shanghai")
-                                    @RequestParam(name = "time_zone", defaultValue = "UTC") String timeZone) {
-        return reports.campaignTimeline(id, bucket, timeZone);
+                                    @RequestParam(name = "time_zone", required = false) String timeZone) {
+        return reports.campaignTimeline(id, orDefault(bucket, "hour"), orDefault(timeZone, "UTC"));
+    }
+
+    /**
+     * Absent means the default; present but empty ({@code ?bucket=}) is a value and refused with a 400 like any other
+     * wrong one (Spring's {@code defaultValue} would quietly turn it into the default).
+     */
+    private static String orDefault(@jakarta.annotation.Nullable String value, String fallback) {
+        return value == null ? fallback : value;
     }
 }

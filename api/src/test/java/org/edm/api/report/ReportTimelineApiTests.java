@@ -135,6 +135,9 @@ class ReportTimelineApiTests extends ApiTestSupport {
                 .andExpect(jsonPath("$.points.length()").value(0));
 
         getJson("/v1/tasks/" + task + "/report/timeline?bucket=week").andExpectAll(invalidField("bucket"));
+        // present but empty is a wrong value, not the default (found by schemathesis)
+        getJson("/v1/tasks/" + task + "/report/timeline?bucket=").andExpectAll(invalidField("bucket"));
+        getJson("/v1/campaigns/" + campaign + "/report/timeline?time_zone=").andExpect(status().isBadRequest());
         getJson("/v1/campaigns/" + campaign + "/report/timeline?time_zone=Mars/Olympus")
                 .andExpectAll(invalidField("time_zone"));
 
