@@ -115,7 +115,7 @@ class ApiContractEndToEndTests {
         // only the operations that take other credentials than a console token (an API key, a provider's
         // signature) may answer nothing but 401 to the admin's token; any other means the token was lost
         assertThat(onlyUnauthorized(report)).as("operations that answered only 401/403 (full output in %s)", output)
-                .isSubsetOf("GET /api/v1/messages/{id}", "POST /api/v1/send", "POST /webhooks/aliyun-dm",
+                .isSubsetOf("GET /api/v1/messages", "GET /api/v1/messages/{id}", "POST /api/v1/send", "POST /webhooks/aliyun-dm",
                         "POST /webhooks/aliyun-dm/{event}", "POST /webhooks/engagelab");
     }
 
