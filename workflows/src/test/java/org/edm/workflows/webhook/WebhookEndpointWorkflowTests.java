@@ -147,9 +147,12 @@ class WebhookEndpointWorkflowTests {
         env.sleep(Duration.ofHours(3));
         assertThat(fake.outbox.get(1L)).isEqualTo("FAILED");
         List<Long> tries = fake.secondsOfCallsTo(1);
-        assertThat(tries.get(tries.size() - 1)).as("the last attempt is 24 h after the first").isEqualTo(24 * 3600);
+        // the test server's clock also moves while an activity really runs, so on a loaded machine an attempt may
+        // land a second or two after its timer: the bounds allow that, not a missed or extra retry
+        assertThat(tries.get(tries.size() - 1)).as("the last attempt is 24 h after the first")
+                .isBetween(24 * 3600L, 24 * 3600L + 5);
         // waits doubled up to the 2 h cap between attempts
-        assertThat(tries.get(tries.size() - 2) - tries.get(tries.size() - 3)).isEqualTo(7200);
+        assertThat(tries.get(tries.size() - 2) - tries.get(tries.size() - 3)).isBetween(7200L, 7205L);
         assertThat(tries).hasSize(22);
         assertThat(fake.orderOfIds()).containsExactly(1L, 2L);
     }
