@@ -52,8 +52,8 @@ export async function signIn(page: Page, account: Account) {
 }
 
 export async function signOut(page: Page) {
-  await page.getByTestId('user-menu').hover();
-  await page.getByText(/退出登录|Sign out/).click();
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: /退出登录|Sign out/ }).click();
   await expect(page.getByLabel(/用户名|Username/)).toBeVisible();
 }
 

@@ -88,7 +88,9 @@ export default function AppLayout() {
                     aria-label={t('nav.switchLanguage')} data-testid="switch-language">
               {lang === 'zh-CN' ? 'English' : '中文'}
             </Button>
-            <Dropdown menu={{
+            {/* Opens on click (also by keyboard and touch), not on hover: a menu that needs a pointer resting on it
+                closes under a moving pointer and cannot be reached on a phone. */}
+            <Dropdown trigger={['click']} menu={{
               items: [{ key: 'sign-out', icon: <LogoutOutlined />, label: t('nav.signOut') }],
               onClick: () => signOut(),
             }}>
