@@ -1,14 +1,10 @@
 package org.edm.activities.apisend;
 
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
+import org.edm.activities.support.SingletonWorkflows;
 import org.edm.workflows.TaskQueues;
 import org.edm.workflows.apisend.ApiSendInput;
 import org.edm.workflows.apisend.ApiSendWorkflow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
@@ -22,8 +18,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ApiSendStarter implements ApplicationRunner {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiSendStarter.class);
 
     private final ObjectProvider<WorkflowClient> client;
     private final boolean enabled;
@@ -40,18 +34,7 @@ class ApiSendStarter implements ApplicationRunner {
         if (!enabled || workflows == null) {
             return;
         }
-        ApiSendWorkflow dispatcher = workflows.newWorkflowStub(ApiSendWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(TaskQueues.API_SEND)
-                .setWorkflowId(ApiSendWorkflow.WORKFLOW_ID)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .build());
-        try {
-            WorkflowClient.start(dispatcher::run, ApiSendInput.defaults());
-            log.info("started {}", ApiSendWorkflow.WORKFLOW_ID);
-        } catch (WorkflowExecutionAlreadyStarted running) {
-            log.debug("{} already running", ApiSendWorkflow.WORKFLOW_ID);
-        } catch (RuntimeException e) {
-            log.warn("could not start {}: {}", ApiSendWorkflow.WORKFLOW_ID, e.toString());
-        }
+        SingletonWorkflows.startOnce(workflows, TaskQueues.API_SEND, ApiSendWorkflow.class, ApiSendWorkflow.WORKFLOW_ID,
+                dispatcher -> WorkflowClient.start(dispatcher::run, ApiSendInput.defaults()));
     }
 }

@@ -1,14 +1,9 @@
 package org.edm.activities.mailbox;
 
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
-import org.edm.workflows.TaskQueues;
+import org.edm.activities.support.SingletonWorkflows;
 import org.edm.workflows.mailbox.MailboxInput;
 import org.edm.workflows.mailbox.MailboxPollerWorkflow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
@@ -22,8 +17,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class MailboxPollerStarter implements ApplicationRunner {
-
-    private static final Logger log = LoggerFactory.getLogger(MailboxPollerStarter.class);
 
     private final ObjectProvider<WorkflowClient> client;
     private final boolean enabled;
@@ -45,20 +38,7 @@ class MailboxPollerStarter implements ApplicationRunner {
         if (!enabled || workflows == null) {
             return;
         }
-        MailboxPollerWorkflow poller = workflows.newWorkflowStub(MailboxPollerWorkflow.class,
-                WorkflowOptions.newBuilder()
-                        .setTaskQueue(TaskQueues.EDM)
-                        .setWorkflowId(MailboxPollerWorkflow.WORKFLOW_ID)
-                        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                        .build());
-        try {
-            WorkflowClient.start(poller::run, new MailboxInput(pollIntervalSeconds));
-            log.info("started {} (every {} s)", MailboxPollerWorkflow.WORKFLOW_ID, pollIntervalSeconds);
-        } catch (WorkflowExecutionAlreadyStarted running) {
-            log.debug("{} already running", MailboxPollerWorkflow.WORKFLOW_ID);
-        } catch (RuntimeException e) {
-            // the worker still serves everything else; the next worker start tries again
-            log.warn("could not start {}: {}", MailboxPollerWorkflow.WORKFLOW_ID, e.toString());
-        }
+        SingletonWorkflows.startOnce(workflows, MailboxPollerWorkflow.class, MailboxPollerWorkflow.WORKFLOW_ID,
+                poller -> WorkflowClient.start(poller::run, new MailboxInput(pollIntervalSeconds)));
     }
 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
- * Starts a workflow of which exactly one runs (alerts, housekeeping): every worker tries when it comes up, the first
+ * Starts a workflow of which exactly one runs (alerts, housekeeping, the mailbox poller, the api-send dispatcher):
+ * every worker tries when it comes up, the first
  * one wins, the others find it running. A failure to start is logged, not thrown: the worker still serves everything
  * else and the next worker start tries again.
  */
@@ -24,8 +25,14 @@ public final class SingletonWorkflows {
 
     /** {@code start}: starts the stub's workflow method, e.g. {@code w -> WorkflowClient.start(w::run, input)}. */
     public static <W> void startOnce(WorkflowClient client, Class<W> workflow, String workflowId, Consumer<W> start) {
+        startOnce(client, TaskQueues.EDM, workflow, workflowId, start);
+    }
+
+    /** As {@link #startOnce(WorkflowClient, Class, String, Consumer)}, on another task queue. */
+    public static <W> void startOnce(WorkflowClient client, String taskQueue, Class<W> workflow, String workflowId,
+                                     Consumer<W> start) {
         W stub = client.newWorkflowStub(workflow, WorkflowOptions.newBuilder()
-                .setTaskQueue(TaskQueues.EDM)
+                .setTaskQueue(taskQueue)
                 .setWorkflowId(workflowId)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
