@@ -265,10 +265,13 @@ public class DeliveryClaims {
         if (deliveryIds.isEmpty()) {
             return Set.of();
         }
+        // "claim_token IS NOT DISTINCT FROM" (the same as "=" for a claim, which is never null) cannot use an index:
+        // the rows are found by primary key, ten look-ups. With "=", a planner without fresh statistics (a task just
+        // materialised) chose the claim index and read the whole batch's 1,000 rows to mark ten.
         return new HashSet<>(jdbc.queryForList("""
                 UPDATE deliveries SET attempted_at = now(), updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
-                   AND attempted_at IS NULL
+                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+                   AND status = 'SENDING' AND attempted_at IS NULL
                 RETURNING id
                 """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
     }
@@ -280,7 +283,8 @@ public class DeliveryClaims {
         }
         jdbc.update("""
                 UPDATE deliveries SET attempted_at = NULL, updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token = :claim AND status = 'SENDING'
+                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+                   AND status = 'SENDING'
                 """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
     }
 
