@@ -332,10 +332,18 @@ public class DeliveryClaims {
             messageIds.add(truncate(s.messageId(), 255));
             providerIds.add(truncate(s.providerMessageId(), 255));
         }
+        // Committed without waiting for the WAL flush (synchronous_commit off for this statement's own transaction
+        // only: the send lanes call it outside any transaction). Losing it in a PostgreSQL crash is safe for INV-3:
+        // the group stays SENDING with its attempted mark, which was committed durably before the provider was
+        // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
+        // SENT (reported UNKNOWN instead); quota was spent at the claim either way. A later durable commit (the
+        // next group's attempted mark) flushes this one too. The lane no longer waits a disk flush per group.
         jdbc.update("""
+                WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
                 UPDATE deliveries d SET status = 'SENT', sent_at = now(), message_id = v.message_id,
                                         provider_message_id = v.provider_message_id, error = NULL, updated_at = now()
-                  FROM unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]), CAST(:providerIds AS text[]))
+                  FROM async_commit,
+                       unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]), CAST(:providerIds AS text[]))
                        AS v(id, message_id, provider_message_id)
                  WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
                    AND d.claim_token IS NOT DISTINCT FROM :claim AND d.status IN ('SENDING', 'UNKNOWN')
