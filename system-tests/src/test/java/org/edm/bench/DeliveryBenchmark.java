@@ -328,6 +328,17 @@ public final class DeliveryBenchmark {
                         rs.getLong("rows"), rs.getLong("blocks"), q.length() > 220 ? q.substring(0, 220) : q);
             }
         }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT relname, autovacuum_count, autoanalyze_count, n_tup_upd, n_tup_hot_upd,
+                       pg_relation_size(relid) / 8192 AS pages
+                  FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0 OR n_tup_upd > 0
+                 ORDER BY relname""")) {
+            System.out.println("tables (autovacuum / autoanalyze runs since the database was made, updates, HOT, pages):");
+            while (rs.next()) {
+                System.out.printf("  %-28s %3d %3d %9d %9d %7d%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            }
+        }
     }
 
     private static long count(DataSource ds, String sql) throws SQLException {
