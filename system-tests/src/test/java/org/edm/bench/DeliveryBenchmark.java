@@ -240,15 +240,6 @@ public final class DeliveryBenchmark {
                     + "'benchmark' FROM changed");
             if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-                String slow = System.getenv("EDM_BENCH_PG_EXPLAIN_MS");
-                if (slow != null) {
-                    // plans of statements slower than this, with buffers, into PostgreSQL's log (the output)
-                    String db = c.getCatalog();
-                    s.execute("ALTER DATABASE " + db + " SET auto_explain.log_min_duration = '" + Integer.parseInt(slow)
-                            + "ms'");
-                    s.execute("ALTER DATABASE " + db + " SET auto_explain.log_analyze = on");
-                    s.execute("ALTER DATABASE " + db + " SET auto_explain.log_buffers = on");
-                }
             }
             s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'c' || g || '@sink.example', "
                     + "'Reader ' || g, ARRAY['bench'] FROM generate_series(1, " + contacts + ") g");

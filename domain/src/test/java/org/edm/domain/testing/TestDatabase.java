@@ -36,7 +36,7 @@ public final class TestDatabase {
                         .setServerConfig("full_page_writes", "off");
                 if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
                     // opt-in statement profile for the benchmarks (pg_stat_statements needs preloading)
-                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain");
+                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
                 }
                 server = builder.start();
                 try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
