@@ -56,22 +56,26 @@ public final class DeliveryBenchmark {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        // a small campaign (and as many plain sends) before the measured ones, reported apart: the JIT warm-up of the
+        // worker and of the benchmark JVM is not inside the measured window, for neither sender
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("EDM_BENCH_WARMUP", "2000"));
         Path work = Files.createTempDirectory("edm-bench");
         System.out.printf("EDM delivery benchmark: %,d contacts, %d SMTP services, concurrency %d per service%n",
                 contacts, services, concurrency);
 
         try (CountingSmtpSink sink = new CountingSmtpSink()) {
-            run(sink, work, contacts, services, concurrency);
+            run(sink, work, contacts, warmUp, services, concurrency);
         }
     }
 
-    private static void run(CountingSmtpSink sink, Path work, int contacts, int services, int concurrency)
-            throws Exception {
+    private static void run(CountingSmtpSink sink, Path work, int contacts, int warmUp, int services,
+                            int concurrency) throws Exception {
         int smtpPort = sink.port();
         TestDatabase.Database db = TestDatabase.freshDatabase();
         ProcessHandle postgres = postmaster(db.jdbcUrl());
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
-            long taskId = seed(db.dataSource(), contacts, services, smtpPort);
+            long taskId = seed(db.dataSource(), contacts, warmUp, services, smtpPort);
+            boolean statements = "1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"));
             Path gcLog = work.resolve("worker-gc.log");
             // the worker's own JVM options (heap bound, GC), as bin/edm-dev and the Docker image start it
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog,
@@ -108,8 +112,18 @@ public final class DeliveryBenchmark {
                 processes.put("worker", worker.handle());
                 processes.put("PostgreSQL", postgres);
                 processes.put("Temporal", temporal.handle());
+                Phase warm = null;
+                if (warmUp > 0) {
+                    warm = runCampaign(db.dataSource(), temporal.address(), WARM_UP_CAMPAIGN, WARM_UP_TASK, warmUp,
+                            sink);
+                    sink.reset();
+                }
+                if (statements) {
+                    execute(db.dataSource(), "SELECT pg_stat_statements_reset()");
+                }
                 Map<String, Double> cpuBefore = cpu(processes);
-                Phase edm = runCampaign(db.dataSource(), temporal.address(), taskId, contacts, sink);
+                long sinkBefore = sink.cpuNanos();
+                Phase edm = runCampaign(db.dataSource(), temporal.address(), 1, taskId, contacts, sink);
                 long started = edm.startedNanos();
                 Map<String, Double> cpuAfter = cpu(processes);
                 long workerRss = ProcessCpu.peakRssMb(worker.handle().pid());
@@ -118,11 +132,19 @@ public final class DeliveryBenchmark {
                 int delivered = sink.received.get();
                 double firstMail = (sink.firstNanos.get() - started) / 1e9;
                 double sinkRate = delivered / ((sink.lastNanos.get() - sink.firstNanos.get()) / 1e9);
-                double sinkCpu = sink.cpuNanos.get() / 1e9;
+                double sinkCpu = (sink.cpuNanos() - sinkBefore) / 1e9;
                 sink.reset();
 
+                if (statements) {
+                    printStatements(db.dataSource(), edm.sent());
+                }
+                double plainWarm = warmUp > 0 ? plainJakartaMailLoop(smtpPort, warmUp, services * concurrency) : 0;
                 double plainRate = plainJakartaMailLoop(smtpPort, contacts, services * concurrency);
                 System.out.println();
+                if (warm != null) {
+                    System.out.printf("warm-up (not measured): EDM %,.1f mails/s, plain %,.1f mails/s, %,d mails each%n",
+                            warm.rate(), plainWarm, warmUp);
+                }
                 System.out.printf("EDM Orchestrator     : %,10.1f mails/s  (%,d delivered to the sink; activation to "
                         + "last delivery decided)%n", edm.rate(), delivered);
                 System.out.printf("plain Jakarta Mail   : %,10.1f mails/s  (%d threads, one connection each)%n",
@@ -186,7 +208,15 @@ public final class DeliveryBenchmark {
     }
 
     /** Everything the task needs, written straight to the tables (the api is not what is measured here). */
-    private static long seed(DataSource ds, int contacts, int services, int smtpPort) throws SQLException {
+    private static final long WARM_UP_CAMPAIGN = 2;
+    private static final long WARM_UP_TASK = 2;
+
+    /**
+     * The measured campaign is campaign 1 with task 1 (contacts tagged bench); the warm-up campaign 2 with task 2
+     * sends the same template to other contacts (tagged warm).
+     */
+    private static long seed(DataSource ds, int contacts, int warmUp, int services, int smtpPort)
+            throws SQLException {
         SecretBox box = SecretBox.fromBase64Key(TestDatabase.TEST_CREDENTIALS_KEY);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             for (int i = 1; i <= services; i++) {
@@ -203,10 +233,14 @@ public final class DeliveryBenchmark {
             s.execute("INSERT INTO user_sender_service_access (user_id, sender_service_id) "
                     + "SELECT 1, id FROM sender_services");
             // the task is charged its audience when it starts (issue 5): grant it, through the ledger
-            s.execute("WITH changed AS (UPDATE users SET quota_balance = quota_balance + " + contacts
+            int grant = contacts + warmUp;
+            s.execute("WITH changed AS (UPDATE users SET quota_balance = quota_balance + " + grant
                     + " WHERE id = 1 RETURNING id, quota_balance) INSERT INTO user_quota_ledger (user_id, delta, "
-                    + "reason, balance_after, note) SELECT id, " + contacts + ", 'ADMIN_ADJUST', quota_balance, "
+                    + "reason, balance_after, note) SELECT id, " + grant + ", 'ADMIN_ADJUST', quota_balance, "
                     + "'benchmark' FROM changed");
+            if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
             s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'c' || g || '@sink.example', "
                     + "'Reader ' || g, ARRAY['bench'] FROM generate_series(1, " + contacts + ") g");
             s.execute("INSERT INTO templates (owner_id, name, subject, body_html) VALUES (1, 'bench', "
@@ -214,11 +248,15 @@ public final class DeliveryBenchmark {
                     + "<a href=\"{{unsubscribe_url}}\">unsubscribe</a>')");
             s.execute("INSERT INTO template_sets (owner_id, name) VALUES (1, 'bench')");
             s.execute("INSERT INTO template_set_items (template_set_id, template_id) SELECT 1, 1");
-            s.execute("INSERT INTO campaigns (owner_id, name, start_time, status) VALUES (1, 'bench', now(), 'ACTIVE')");
+            s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'w' || g || '@sink.example', "
+                    + "'Reader ' || g, ARRAY['warm'] FROM generate_series(1, " + warmUp + ") g");
+            s.execute("INSERT INTO campaigns (owner_id, name, start_time, status) VALUES (1, 'bench', now(), 'ACTIVE'),"
+                    + " (1, 'warm-up', now(), 'ACTIVE')");
             try (ResultSet rs = s.executeQuery("""
                     INSERT INTO tasks (campaign_id, owner_id, seq, name, plan_time, recipient_rule, template_set_id,
                       sender_name, status)
-                    VALUES (1, 1, 0, 'bench', now(), '{"include_tags":["bench"]}', 1, 'news', 'DRAFT')
+                    VALUES (1, 1, 0, 'bench', now(), '{"include_tags":["bench"]}', 1, 'news', 'DRAFT'),
+                           (2, 1, 0, 'warm-up', now(), '{"include_tags":["warm"]}', 1, 'news', 'DRAFT')
                     RETURNING id""")) {
                 rs.next();
                 return rs.getLong(1);
@@ -226,15 +264,15 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static Phase runCampaign(DataSource ds, String temporalAddress, long taskId, int contacts,
-                                     CountingSmtpSink sink) throws Exception {
+    private static Phase runCampaign(DataSource ds, String temporalAddress, long campaignId, long taskId,
+                                     int contacts, CountingSmtpSink sink) throws Exception {
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
                 WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build());
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().build());
         CampaignWorkflow campaign = client.newWorkflowStub(CampaignWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.campaign(1)).setTaskQueue(TaskQueues.EDM).build());
+                .setWorkflowId(WorkflowIds.campaign(campaignId)).setTaskQueue(TaskQueues.EDM).build());
         long started = System.nanoTime();
-        WorkflowClient.start(campaign::run, new CampaignInput(1));
+        WorkflowClient.start(campaign::run, new CampaignInput(campaignId));
         long done;
         long lastLook = 0;
         while (true) {
@@ -259,9 +297,48 @@ public final class DeliveryBenchmark {
         long sent = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId + " AND status = 'SENT'");
         stubs.shutdown();
         double seconds = (done - started) / 1e9;
-        System.out.printf("EDM: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",
-                sent, contacts, seconds);
+        System.out.printf("EDM%s: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",
+                campaignId == WARM_UP_CAMPAIGN ? " warm-up" : "", sent, contacts, seconds);
         return new Phase(started, sent, seconds);
+    }
+
+    private static void execute(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /**
+     * The measured phase's statements by total execution time (pg_stat_statements, EDM_BENCH_PG_STATEMENTS=1). The
+     * extension's own overhead is in that run's figures, so its rates are not comparable with a run without it.
+     */
+    private static void printStatements(DataSource ds, long mails) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT calls, total_exec_time, rows, shared_blks_hit + shared_blks_read AS blocks,
+                       sum(total_exec_time) OVER () AS all_time,
+                       regexp_replace(query, '\\s+', ' ', 'g') AS query
+                  FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20""")) {
+            System.out.println("PostgreSQL statements of the measured phase by total execution time"
+                    + " (ms per 1,000 mails, calls, rows, buffers):");
+            while (rs.next()) {
+                String q = rs.getString("query");
+                System.out.printf("  %7.1f ms %6.1f %% %8d calls %9d rows %10d buf  %s%n",
+                        rs.getDouble("total_exec_time") * 1000 / Math.max(1, mails),
+                        100 * rs.getDouble("total_exec_time") / rs.getDouble("all_time"), rs.getLong("calls"),
+                        rs.getLong("rows"), rs.getLong("blocks"), q.length() > 220 ? q.substring(0, 220) : q);
+            }
+        }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT relname, autovacuum_count, autoanalyze_count, n_tup_upd, n_tup_hot_upd,
+                       pg_relation_size(relid) / 8192 AS pages
+                  FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0 OR n_tup_upd > 0
+                 ORDER BY relname""")) {
+            System.out.println("tables (autovacuum / autoanalyze runs since the database was made, updates, HOT, pages):");
+            while (rs.next()) {
+                System.out.printf("  %-28s %3d %3d %9d %9d %7d%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            }
+        }
     }
 
     private static long count(DataSource ds, String sql) throws SQLException {

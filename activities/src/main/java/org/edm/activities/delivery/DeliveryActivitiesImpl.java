@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -150,11 +151,12 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             return result(claim, batch, false);
         }
         ServiceHealth.Tally tally = new ServiceHealth.Tally();
+        AtomicBoolean anyFailed = new AtomicBoolean();
         try (Heartbeat heartbeat = new Heartbeat(context)) {
             Send send = new Send(claim, service.get(), provider,
                     renderer.templates(work.stream().map(DeliveryClaims.Unsent::templateId)
                             .filter(Objects::nonNull).distinct().toList()),
-                    tally, heartbeat);
+                    tally, heartbeat, anyFailed);
             if (batch.throttleMillis() > 0) {
                 // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
                 sendPaced(work, send, batch.throttleMillis(), info.getAttempt() > 1);
@@ -173,7 +175,9 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             settleIfLastAttempt(claim, serviceId, claimDay, info);
             throw unexpected;
         } finally {
-            bookkeeping(serviceId, tally, claim);
+            // SENT deliveries got their send events with their outcome (DeliveryClaims.recordSent); FAILED ones, and
+            // whatever an earlier attempt left behind, get theirs here
+            bookkeeping(serviceId, tally, claim, anyFailed.get() || info.getAttempt() > 1);
         }
         return result(claim, batch, false);
     }
@@ -316,10 +320,12 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     }
 
     /** Best effort: failing here must not hide why the batch stopped; a retry or the next batch catches up. */
-    private void bookkeeping(long serviceId, ServiceHealth.Tally tally, String claim) {
+    private void bookkeeping(long serviceId, ServiceHealth.Tally tally, String claim, boolean sendEvents) {
         try {
             health.apply(serviceId, tally);
-            claims.recordSendEvents(claim);
+            if (sendEvents) {
+                claims.recordSendEvents(claim);
+            }
         } catch (RuntimeException e) {
             log.warn("send batch {}: health and event bookkeeping failed: {}", claim, e.toString());
         }
@@ -355,19 +361,22 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Map<Long, MessageRenderer.CompiledTemplate> templates;
         private final ServiceHealth.Tally tally;
         private final Heartbeat heartbeat;
+        /** Set when a delivery of the batch is recorded FAILED: its send event is written by the bookkeeping. */
+        private final AtomicBoolean anyFailed;
         private final Counter sent;
         private final Counter failed;
         private final Timer latency;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
-             Heartbeat heartbeat) {
+             Heartbeat heartbeat, AtomicBoolean anyFailed) {
             this.claim = claim;
             this.service = service;
             this.provider = provider;
             this.templates = templates;
             this.tally = tally;
             this.heartbeat = heartbeat;
+            this.anyFailed = anyFailed;
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
             this.latency = sendLatency(service);
@@ -379,6 +388,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         Heartbeat heartbeat() {
             return heartbeat;
+        }
+
+        private void recordFailed(long deliveryId, String claimToken, String error) {
+            anyFailed.set(true);
+            claims.recordFailed(deliveryId, claimToken, error);
         }
 
         /** The message, or null when the delivery was settled without sending (no contact, broken template). */
@@ -393,13 +407,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         delivery.templateId() == null ? null : templates.get(delivery.templateId()),
                         service.domain(), service.zone(), clock.instant());
             } catch (MailSendException e) {
-                claims.recordFailed(recipient.deliveryId(), claim, e.getMessage());
+                recordFailed(recipient.deliveryId(), claim, e.getMessage());
                 failed.increment();
                 return null;
             } catch (RuntimeException | StackOverflowError e) {
                 // Nothing was sent, and rendering this delivery again would fail the same way: fail it alone rather
                 // than the batch, whose retries would otherwise wedge the service for every user.
-                claims.recordFailed(recipient.deliveryId(), claim,
+                recordFailed(recipient.deliveryId(), claim,
                         "the message cannot be rendered: " + e.getClass().getSimpleName());
                 failed.increment();
                 return null;
@@ -450,7 +464,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         }
                         switch (e.kind()) {
                             case REJECTED -> {
-                                claims.recordFailed(mail.deliveryId(), claim, e.getMessage());
+                                recordFailed(mail.deliveryId(), claim, e.getMessage());
                                 failed.increment();
                             }
                             case NOT_SENT -> {
@@ -505,7 +519,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 }
                 switch (e.kind()) {
                     case REJECTED -> {
-                        claims.recordFailed(id, claim, e.getMessage());
+                        recordFailed(id, claim, e.getMessage());
                         failed.increment();
                     }
                     case NOT_SENT -> {

@@ -362,6 +362,38 @@ class DeliveryActivitiesTests {
 
         assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
         assertThat(f.deliveryStatuses(task)).containsOnlyKeys("SENT", "UNKNOWN").containsEntry("UNKNOWN", 1L);
+        // the send events: each SENT delivery has exactly one, written with its outcome by the attempt that sent it,
+        // and the retry's catch-up (which runs after a crash) added none twice; the UNKNOWN one has none
+        assertThat(f.jdbc().queryForList("""
+                SELECT d.status || ':' || count(e.id) FROM deliveries d
+                  LEFT JOIN event_log e ON e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL')
+                 WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task))
+                .hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE campaign_id = ? "
+                + "AND sent_at IS NOT NULL", Integer.class, campaign)).isEqualTo(39);
+    }
+
+    @Test
+    void aLateOutcomeTurnsAnUnknownDeliverySentWithItsEventAndLabel() {
+        long service = service(1000, 0);
+        long task = taskWith(2);
+        DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
+        claims.claim(service, task, 10, "late", Instant.now(), harness.providerRegistry);
+        List<Long> ids = claims.unattempted("late").stream().map(u -> u.recipient().deliveryId()).toList();
+        assertThat(claims.markAttempted(ids, "late")).containsExactlyInAnyOrderElementsOf(ids);
+        // the retry gave up on both (outcome unknown); then the stale lane learns that the first was accepted
+        assertThat(claims.markInterruptedAsUnknown("late")).isEqualTo(2);
+
+        claims.recordSent(List.of(new DeliveryClaims.Sent(ids.get(0), "<m0@x>", "p0")), "late");
+        claims.recordSent(List.of(new DeliveryClaims.Sent(ids.get(0), "<m0@x>", "p0")), "late");
+        claims.recordSendEvents("late");
+
+        assertThat(f.deliveryStatuses(task)).containsEntry("SENT", 1L).containsEntry("UNKNOWN", 1L);
+        assertThat(f.jdbc().queryForList("SELECT delivery_id || ' ' || (details ->> 'message_id') FROM event_log "
+                + "WHERE task_id = ? AND type = 'SEND_SUCCESS'", String.class, task))
+                .containsExactly(ids.get(0) + " <m0@x>");
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE campaign_id = ? "
+                + "AND sent_at IS NOT NULL", Integer.class, campaign)).isEqualTo(1);
     }
 
     @Test

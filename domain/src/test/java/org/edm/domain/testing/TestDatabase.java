@@ -29,12 +29,16 @@ public final class TestDatabase {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .start();
+                        .setServerConfig("full_page_writes", "off");
+                if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
+                    // opt-in statement profile for the benchmarks (pg_stat_statements needs preloading)
+                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                }
+                server = builder.start();
                 try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE edm_template");
                 }
