@@ -226,9 +226,9 @@ public final class ApiSendBenchmark {
         System.out.printf("worker niceness: %d (EDM_BENCH_WORKER_NICE)%n", nice);
     }
 
-    /** The threads (digits folded to N) that used the most CPU in the load window: where a process's time went. */
+    /** The threads (numbers folded to N) that used the most CPU in the load window: where a process's time went. */
     private static void printThreads(String process, Map<String, Double> threads) {
-        System.out.printf("%n%s threads, CPU s in the load window (live threads, digits folded to N):%n", process);
+        System.out.printf("%n%s threads, CPU s in the load window (live threads, numbers folded to N):%n", process);
         threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
                 .filter(e -> e.getValue() >= 0.1)
                 .forEach(e -> System.out.printf("  %-36s %6.1f%n", e.getKey(), e.getValue()));
