@@ -48,6 +48,15 @@ public final class ApiSendBenchmark {
     private static final int WARM_UP_SECONDS = Integer.parseInt(
             System.getenv().getOrDefault("EDM_BENCH_WARM_UP_SECONDS", "20"));
 
+    /**
+     * The worker's scheduling priority on this shared machine (EDM_BENCH_WORKER_NICE, 0 = as the api): the api's
+     * answer should not queue behind the worker's DKIM signing, which can catch up in the gaps and after the load.
+     * In production api and worker run on separate hosts; where they share one, start the worker with
+     * {@code nice -n 10} (README, API keys and sending).
+     */
+    private static final int WORKER_NICE = Integer.parseInt(
+            System.getenv().getOrDefault("EDM_BENCH_WORKER_NICE", "10"));
+
     public static void main(String[] args) throws Exception {
         int seconds = 30;
         int threads = 32;
@@ -87,24 +96,15 @@ public final class ApiSendBenchmark {
                     "EDM_API_SEND_SMTP_PORT", String.valueOf(sink.port()),
                     "EDM_API_SEND_SMTP_SSL", "false"));
             // one after the other: two JVMs starting at once on 2 cores take longer than twice one
-            String[] apiJvmArgs = {};
-            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
-                // opt-in profile of the api JVM, written when it stops (read it with `jfr print` / `jfr summary`)
-                Path jfr = work.resolve("api.jfr");
-                apiJvmArgs = new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
-                System.out.println("api flight recording: " + jfr);
-            }
-            String[] workerJvmArgs = {};
-            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
-                Path jfr = work.resolve("worker.jfr");
-                workerJvmArgs = new String[]{"-XX:StartFlightRecording=filename=" + jfr
-                        + ",settings=profile,dumponexit=true"};
-                System.out.println("worker flight recording: " + jfr);
-            }
+            String[] apiJvmArgs = jvmArgs("api", work);
+            String[] workerJvmArgs = jvmArgs("worker", work);
             try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs"),
                     apiJvmArgs), "Started ApiApplication");
                  AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
                          work.resolve("logs"), workerJvmArgs), "Started WorkerApplication")) {
+                if (WORKER_NICE != 0) {
+                    renice(worker.handle().pid(), WORKER_NICE);
+                }
                 ProcessCpu cpu = new ProcessCpu()
                         .process("api", api.handle().pid())
                         .process("worker", worker.handle().pid())
@@ -122,11 +122,17 @@ public final class ApiSendBenchmark {
                 int before = sink.received.get();
                 double apiJitStart = ProcessCpu.jitSeconds(api.handle().pid());
                 double workerJitStart = ProcessCpu.jitSeconds(worker.handle().pid());
+                Map<String, Double> apiThreadsStart = ProcessCpu.threadSeconds(api.handle().pid());
+                Map<String, Double> workerThreadsStart = ProcessCpu.threadSeconds(worker.handle().pid());
                 Map<String, Double> cpuStart = cpu.snapshot();
                 long sinkStart = System.nanoTime();
                 Result r = mode.run(apiPort, seconds, sink);
                 long loadEnd = System.nanoTime();
                 Map<String, Double> cpuLoadEnd = cpu.snapshot();
+                Map<String, Double> apiThreads = ProcessCpu.between(apiThreadsStart,
+                        ProcessCpu.threadSeconds(api.handle().pid()));
+                Map<String, Double> workerThreads = ProcessCpu.between(workerThreadsStart,
+                        ProcessCpu.threadSeconds(worker.handle().pid()));
                 double apiJit = ProcessCpu.jitSeconds(api.handle().pid()) - apiJitStart;
                 double workerJit = ProcessCpu.jitSeconds(worker.handle().pid()) - workerJitStart;
                 long total = count(db.dataSource(), "SELECT count(*) FROM api_messages");
@@ -172,6 +178,8 @@ public final class ApiSendBenchmark {
                         apiJit, workerJit);
                 printCpu(ProcessCpu.between(cpuStart, cpuLoadEnd), ProcessCpu.between(cpuLoadEnd, cpuDrained),
                         sorted.length, mails, (loadEnd - sinkStart) / 1e9, (drainedAt - loadEnd) / 1e9);
+                printThreads("api", apiThreads);
+                printThreads("worker", workerThreads);
             }
         }
     }
@@ -199,6 +207,55 @@ public final class ApiSendBenchmark {
         }
         System.out.printf("  (2 cores = %.0f CPU s in the load window; %,d accepted, %,d mails)%n",
                 2 * loadSeconds, accepted, mails);
+    }
+
+    /**
+     * Lowers every thread of a running JVM to {@code nice} (Linux schedules threads, and a new thread starts at its
+     * creator's niceness, so the threads started later follow).
+     */
+    private static void renice(long pid, int nice) throws Exception {
+        List<String> command = new ArrayList<>(List.of("renice", "-n", String.valueOf(nice), "-p"));
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            tasks.forEach(task -> command.add(task.getFileName().toString()));
+        }
+        Process renice = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (renice.waitFor() != 0) {
+            throw new IllegalStateException("renice of the worker failed: " + command);
+        }
+        System.out.printf("worker niceness: %d (EDM_BENCH_WORKER_NICE)%n", nice);
+    }
+
+    /** The threads (numbers folded to N) that used the most CPU in the load window: where a process's time went. */
+    private static void printThreads(String process, Map<String, Double> threads) {
+        System.out.printf("%n%s threads, CPU s in the load window (live threads, numbers folded to N):%n", process);
+        threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+                .filter(e -> e.getValue() >= 0.1)
+                .forEach(e -> System.out.printf("  %-36s %6.1f%n", e.getKey(), e.getValue()));
+    }
+
+    /**
+     * The JVM options of the api or worker as deployed: {@code <module>/jvm.options} (the file bin/edm-dev and the
+     * Docker image read), then {@code EDM_BENCH_API_OPTS} / {@code EDM_BENCH_WORKER_OPTS} (later options win: to
+     * try others), then a flight recording when {@code EDM_BENCH_JFR=1} (written when the JVM stops; read it with
+     * {@code jfr print} / {@code jfr summary}). Printed, so a figure says what it was measured with.
+     */
+    private static String[] jvmArgs(String module, Path work) {
+        List<String> args = new ArrayList<>();
+        Path options = Path.of("..", module, "jvm.options").toAbsolutePath().normalize();
+        if (Files.exists(options)) {
+            args.add("@" + options);
+        }
+        String extra = System.getenv("EDM_BENCH_" + module.toUpperCase(java.util.Locale.ROOT) + "_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            args.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
+            Path jfr = work.resolve(module + ".jfr");
+            args.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
+        System.out.printf("%s JVM options: %s%n", module, String.join(" ", args));
+        return args.toArray(String[]::new);
     }
 
     private static double ours(Map<String, Double> cpu) {
@@ -268,42 +325,24 @@ public final class ApiSendBenchmark {
         public Result run(int port, int seconds, CountingSmtpSink sink) throws Exception {
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             AtomicInteger sequence = new AtomicInteger();
-            AtomicInteger others = new AtomicInteger();
-            AtomicInteger errors = new AtomicInteger();
+            Answers answers = new Answers();
             ExecutorService pool = clients(threads);
             List<Future<long[]>> parts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 parts.add(pool.submit(() -> {
-                    long[] mine = new long[1024];
-                    int n = 0;
+                    Recorder recorder = new Recorder(answers);
                     try (KeepAliveHttp http = new KeepAliveHttp(port, "POST", "/api/v1/send", HEADERS)) {
                         while (System.nanoTime() < end) {
                             String body = body(sequence.incrementAndGet());
-                            long start = System.nanoTime();
-                            int status;
-                            try {
-                                status = http.send(body);
-                            } catch (java.io.IOException e) {
-                                errors.incrementAndGet();
-                                http.close();
-                                continue;
-                            }
-                            long took = System.nanoTime() - start;
-                            if (status == 202) {
-                                if (n == mine.length) {
-                                    mine = Arrays.copyOf(mine, n * 2);
-                                }
-                                mine[n++] = took;
-                            } else {
-                                others.incrementAndGet();
-                            }
+                            recorder.sendOne(http, body, System.nanoTime());
                         }
                     }
-                    return Arrays.copyOf(mine, n);
+                    return recorder.latencies();
                 }));
             }
             long[] merged = merge(parts);
-            return new Result(merged, others.get(), errors.get(), sink.received.get(), sequence.get(), 0, 0);
+            return new Result(merged, answers.others.get(), answers.errors.get(), sink.received.get(),
+                    sequence.get(), 0, 0);
         }
     }
 
@@ -340,8 +379,7 @@ public final class ApiSendBenchmark {
             long intervalNanos = (long) (1e9 / rate);
             long total = (long) Math.floor(seconds * rate);
             AtomicLong next = new AtomicLong();
-            AtomicInteger others = new AtomicInteger();
-            AtomicInteger errors = new AtomicInteger();
+            Answers answers = new Answers();
             AtomicLong late = new AtomicLong();
             AtomicLong maxLag = new AtomicLong();
             ExecutorService pool = clients(connections);
@@ -350,8 +388,7 @@ public final class ApiSendBenchmark {
             List<Future<long[]>> parts = new ArrayList<>();
             for (int t = 0; t < connections; t++) {
                 parts.add(pool.submit(() -> {
-                    long[] mine = new long[256];
-                    int n = 0;
+                    Recorder recorder = new Recorder(answers);
                     try (KeepAliveHttp http = new KeepAliveHttp(port, "POST", "/api/v1/send", HEADERS)) {
                         long i;
                         while ((i = next.getAndIncrement()) < total) {
@@ -365,31 +402,60 @@ public final class ApiSendBenchmark {
                                 late.incrementAndGet();
                                 maxLag.accumulateAndGet(lag, Math::max);
                             }
-                            int status;
-                            try {
-                                status = http.send(body((int) i));
-                            } catch (java.io.IOException e) {
-                                errors.incrementAndGet();
-                                http.close();
-                                continue;
-                            }
-                            long took = System.nanoTime() - intended;
-                            if (status == 202) {
-                                if (n == mine.length) {
-                                    mine = Arrays.copyOf(mine, n * 2);
-                                }
-                                mine[n++] = took;
-                            } else {
-                                others.incrementAndGet();
-                            }
+                            recorder.sendOne(http, body((int) i), intended);
                         }
                     }
-                    return Arrays.copyOf(mine, n);
+                    return recorder.latencies();
                 }));
             }
             long[] merged = merge(parts);
-            return new Result(merged, others.get(), errors.get(), sink.received.get(), total, late.get(),
-                    maxLag.get());
+            return new Result(merged, answers.others.get(), answers.errors.get(), sink.received.get(), total,
+                    late.get(), maxLag.get());
+        }
+    }
+
+    /** What all connections of a run counted besides latencies: answers other than 202, and I/O errors. */
+    private static final class Answers {
+        final AtomicInteger others = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+    }
+
+    /**
+     * One connection thread's record, the same for both loads: {@link #sendOne} sends a request, keeps a 202's
+     * latency measured from {@code since} (when it left for the closed loop, its intended start for the open
+     * loop), counts any other answer, and counts an I/O error and drops the connection (the next request
+     * reconnects).
+     */
+    private static final class Recorder {
+        private final Answers answers;
+        private long[] latencies = new long[256];
+        private int n;
+
+        Recorder(Answers answers) {
+            this.answers = answers;
+        }
+
+        void sendOne(KeepAliveHttp http, String body, long since) {
+            int status;
+            try {
+                status = http.send(body);
+            } catch (java.io.IOException e) {
+                answers.errors.incrementAndGet();
+                http.close();
+                return;
+            }
+            if (status != 202) {
+                answers.others.incrementAndGet();
+                return;
+            }
+            if (n == latencies.length) {
+                latencies = Arrays.copyOf(latencies, n * 2);
+            }
+            latencies[n++] = System.nanoTime() - since;
+        }
+
+        long[] latencies() {
+            return Arrays.copyOf(latencies, n);
         }
     }
 

@@ -122,6 +122,31 @@ final class ProcessCpu {
         return -1;
     }
 
+    /**
+     * CPU seconds so far of one process's live threads (from {@code /proc/<pid>/task/<tid>/stat}), grouped by thread
+     * name with the numbers after '-' or '#' and at the end folded to N ("http-nio-N-exec-N"; "C2 CompilerThreadN"
+     * stays apart from "C1 CompilerThreadN"): where inside a JVM the CPU went. Threads that ended are not counted.
+     */
+    static Map<String, Double> threadSeconds(long pid) {
+        Map<String, Double> byName = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim()
+                            .replaceAll("(?<=[-#])[0-9]+|[0-9]+$", "N");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException | RuntimeException gone) {
+            // not Linux, or the process has exited
+        }
+        return byName;
+    }
+
     /** after - before, per name. */
     static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> d = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ public class WorkerApplication {
 
     public static void main(String[] args) {
         nameMailStreamProvider();
+        JitDirectives.apply();
         SpringApplication.run(WorkerApplication.class, args);
     }
 
