@@ -127,6 +127,10 @@ public final class DeliveryBenchmark {
                 long started = edm.startedNanos();
                 Map<String, Double> cpuAfter = cpu(processes);
                 long workerRss = ProcessCpu.peakRssMb(worker.handle().pid());
+                // with -XX:NativeMemoryTracking=summary in EDM_BENCH_WORKER_OPTS: where the worker's memory is, taken
+                // at the end of the send (before it stops), to see what holds the RSS
+                String nativeMemory = workerOpts != null && workerOpts.contains("NativeMemoryTracking")
+                        ? nativeMemory(worker.handle().pid()) : null;
                 worker.stop();
                 Thread.sleep(200); // the sink's connection threads add their CPU time when the worker hangs up
                 int delivered = sink.received.get();
@@ -154,6 +158,9 @@ public final class DeliveryBenchmark {
                 System.out.printf("first → last mail    : %,10.1f mails/s%n", sinkRate);
                 System.out.printf("worker peak RSS      : %10s%n", workerRss < 0 ? "n/a" : workerRss + " MB");
                 System.out.printf("worker peak heap used: %10s%n", peakHeap(gcLog));
+                if (nativeMemory != null) {
+                    System.out.println(nativeMemory);
+                }
                 System.out.printf("CPU over the EDM phase (%.1f s wall, %d cores), seconds per 1,000 mails:%n",
                         edm.seconds(), Runtime.getRuntime().availableProcessors());
                 double perThousand = 1000.0 / Math.max(1, edm.sent());
@@ -381,6 +388,23 @@ public final class DeliveryBenchmark {
         pool.shutdown();
         System.out.printf("plain: %,d sent in %.1f s%n", messages, seconds);
         return messages / seconds;
+    }
+
+    /** {@code jcmd PID VM.native_memory summary} and the kernel's {@code smaps_rollup} of the worker, as text. */
+    private static String nativeMemory(long pid) {
+        StringBuilder out = new StringBuilder("worker native memory at the end of the send (NMT, committed):\n");
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+                    .redirectErrorStream(true).start();
+            out.append(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            p.waitFor();
+            out.append("/proc/").append(pid).append("/smaps_rollup:\n")
+                    .append(Files.readString(Path.of("/proc", Long.toString(pid), "smaps_rollup")));
+        } catch (Exception e) {
+            out.append("not available: ").append(e);
+        }
+        return out.toString();
     }
 
     /** Largest heap occupancy before any collection, from -Xlog:gc lines such as "...) 120M->30M(256M) ...". */
