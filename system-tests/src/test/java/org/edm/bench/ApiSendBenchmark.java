@@ -96,8 +96,8 @@ public final class ApiSendBenchmark {
                     "EDM_API_SEND_SMTP_PORT", String.valueOf(sink.port()),
                     "EDM_API_SEND_SMTP_SSL", "false"));
             // one after the other: two JVMs starting at once on 2 cores take longer than twice one
-            String[] apiJvmArgs = jvmArgs("api", work);
-            String[] workerJvmArgs = jvmArgs("worker", work);
+            String[] apiJvmArgs = DeployedJvm.args("api", work).toArray(String[]::new);
+            String[] workerJvmArgs = DeployedJvm.args("worker", work).toArray(String[]::new);
             try (AppProcess api = started(AppProcess.start("api", AppProcess.jar("api"), env, work.resolve("logs"),
                     apiJvmArgs), "Started ApiApplication");
                  AppProcess worker = started(AppProcess.start("worker", AppProcess.jar("worker"), env,
@@ -232,30 +232,6 @@ public final class ApiSendBenchmark {
         threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
                 .filter(e -> e.getValue() >= 0.1)
                 .forEach(e -> System.out.printf("  %-36s %6.1f%n", e.getKey(), e.getValue()));
-    }
-
-    /**
-     * The JVM options of the api or worker as deployed: {@code <module>/jvm.options} (the file bin/edm-dev and the
-     * Docker image read), then {@code EDM_BENCH_API_OPTS} / {@code EDM_BENCH_WORKER_OPTS} (later options win: to
-     * try others), then a flight recording when {@code EDM_BENCH_JFR=1} (written when the JVM stops; read it with
-     * {@code jfr print} / {@code jfr summary}). Printed, so a figure says what it was measured with.
-     */
-    private static String[] jvmArgs(String module, Path work) {
-        List<String> args = new ArrayList<>();
-        Path options = Path.of("..", module, "jvm.options").toAbsolutePath().normalize();
-        if (Files.exists(options)) {
-            args.add("@" + options);
-        }
-        String extra = System.getenv("EDM_BENCH_" + module.toUpperCase(java.util.Locale.ROOT) + "_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            args.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
-            Path jfr = work.resolve(module + ".jfr");
-            args.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
-        }
-        System.out.printf("%s JVM options: %s%n", module, String.join(" ", args));
-        return args.toArray(String[]::new);
     }
 
     private static double ours(Map<String, Double> cpu) {

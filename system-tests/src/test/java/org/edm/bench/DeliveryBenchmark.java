@@ -78,19 +78,8 @@ public final class DeliveryBenchmark {
             boolean statements = "1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"));
             Path gcLog = work.resolve("worker-gc.log");
             // the worker's own JVM options (heap bound, GC), as bin/edm-dev and the Docker image start it
-            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog,
-                    "@" + Path.of("..", "worker", "jvm.options").toAbsolutePath().normalize()));
-            String workerOpts = System.getenv("EDM_BENCH_WORKER_OPTS");
-            if (workerOpts != null && !workerOpts.isBlank()) {
-                // JVM options for the worker (heap, GC), e.g. to see what peak RSS a smaller heap gives
-                jvmArgs.addAll(List.of(workerOpts.trim().split("\\s+")));
-            }
-            if ("1".equals(System.getenv("EDM_BENCH_JFR"))) {
-                // opt-in profile of the worker JVM, written when it stops (read it with `jfr print` / `jfr summary`)
-                Path jfr = work.resolve("worker.jfr");
-                jvmArgs.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
-                System.out.println("worker flight recording: " + jfr);
-            }
+            List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+            jvmArgs.addAll(DeployedJvm.args("worker", work));
             Map<String, String> env = new LinkedHashMap<>();
             // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE ...) pass through from the environment
             System.getenv().forEach((k, v) -> {
@@ -129,7 +118,7 @@ public final class DeliveryBenchmark {
                 long workerRss = ProcessCpu.peakRssMb(worker.handle().pid());
                 // with -XX:NativeMemoryTracking=summary in EDM_BENCH_WORKER_OPTS: where the worker's memory is, taken
                 // at the end of the send (before it stops), to see what holds the RSS
-                String nativeMemory = workerOpts != null && workerOpts.contains("NativeMemoryTracking")
+                String nativeMemory = jvmArgs.stream().anyMatch(a -> a.contains("NativeMemoryTracking"))
                         ? nativeMemory(worker.handle().pid()) : null;
                 worker.stop();
                 Thread.sleep(200); // the sink's connection threads add their CPU time when the worker hangs up
