@@ -101,12 +101,23 @@ public final class DeliveryBenchmark {
                 processes.put("worker", worker.handle());
                 processes.put("PostgreSQL", postgres);
                 processes.put("Temporal", temporal.handle());
+                long workerPid = worker.handle().pid();
                 Phase warm = null;
+                Map<String, Double> warmThreads = null;
+                double warmJit = 0;
                 if (warmUp > 0) {
+                    double jitStart = ProcessCpu.jitSeconds(workerPid);
+                    Map<String, Double> threadsStart = ProcessCpu.threadSeconds(workerPid);
+                    double workerStart = ProcessCpu.seconds(worker.handle());
                     warm = runCampaign(db.dataSource(), temporal.address(), WARM_UP_CAMPAIGN, WARM_UP_TASK, warmUp,
                             sink);
+                    warmThreads = withEnded(ProcessCpu.between(threadsStart, ProcessCpu.threadSeconds(workerPid)),
+                            ProcessCpu.seconds(worker.handle()) - workerStart);
+                    warmJit = ProcessCpu.jitSeconds(workerPid) - jitStart;
                     sink.reset();
                 }
+                double jitBefore = ProcessCpu.jitSeconds(workerPid);
+                Map<String, Double> threadsBefore = ProcessCpu.threadSeconds(workerPid);
                 if (statements) {
                     execute(db.dataSource(), "SELECT pg_stat_statements_reset()");
                 }
@@ -115,6 +126,10 @@ public final class DeliveryBenchmark {
                 Phase edm = runCampaign(db.dataSource(), temporal.address(), 1, taskId, contacts, sink);
                 long started = edm.startedNanos();
                 Map<String, Double> cpuAfter = cpu(processes);
+                Map<String, Double> workerThreads = withEnded(
+                        ProcessCpu.between(threadsBefore, ProcessCpu.threadSeconds(workerPid)),
+                        cpuAfter.get("worker") - cpuBefore.get("worker"));
+                double measuredJit = ProcessCpu.jitSeconds(workerPid) - jitBefore;
                 long workerRss = ProcessCpu.peakRssMb(worker.handle().pid());
                 // with -XX:NativeMemoryTracking=summary in EDM_BENCH_WORKER_OPTS: where the worker's memory is, taken
                 // at the end of the send (before it stops), to see what holds the RSS
@@ -163,11 +178,39 @@ public final class DeliveryBenchmark {
                         sinkCpu * perThousand, sinkCpu);
                 System.out.printf("  %-30s %7.3f s  (%.1f s in all)%n", "benchmark JVM (sink + polling)",
                         bench * perThousand, bench);
+                printThreads("measured round", workerThreads, edm.sent(), measuredJit);
+                if (warm != null) {
+                    printThreads("warm-up round (not measured)", warmThreads, warm.sent(), warmJit);
+                }
             }
         }
     }
 
     private static final String SELF = "benchmark JVM";
+
+    /**
+     * The worker's threads by name over a round, plus what threads that ended meanwhile used (each batch's send lanes
+     * end with it, so most of "edm-send" is in there): the process's total minus its live threads.
+     */
+    private static Map<String, Double> withEnded(Map<String, Double> live, double processTotal) {
+        Map<String, Double> threads = new LinkedHashMap<>(live);
+        double liveSum = live.values().stream().mapToDouble(Double::doubleValue).sum();
+        threads.put("(threads that ended: send lanes of finished batches)", Math.max(0, processTotal - liveSum));
+        return threads;
+    }
+
+    /**
+     * Where the worker's CPU went in a round, per 1,000 mails, and how long the JIT compiled in it: compiler threads
+     * busy in the measured round mean it still measures warm-up, not the steady state of a worker that runs for days.
+     */
+    private static void printThreads(String round, Map<String, Double> threads, long mails, double jitSeconds) {
+        double perThousand = 1000.0 / Math.max(1, mails);
+        System.out.printf("worker threads, %s, CPU-s per 1,000 mails (JIT compilations took %.2f s wall in it):%n",
+                round, jitSeconds);
+        threads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .filter(e -> e.getValue() >= 0.01)
+                .forEach(e -> System.out.printf("  %-52s %7.3f s%n", e.getKey(), e.getValue() * perThousand));
+    }
 
     private static Map<String, Double> cpu(Map<String, ProcessHandle> processes) {
         Map<String, Double> seconds = new LinkedHashMap<>();

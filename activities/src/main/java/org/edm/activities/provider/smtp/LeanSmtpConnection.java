@@ -39,20 +39,33 @@ final class LeanSmtpConnection implements AutoCloseable {
     static final int READ_TIMEOUT_MILLIS = 30_000;
     static final int WRITE_TIMEOUT_MILLIS = 30_000;
     /**
-     * Closes a socket whose write has been blocked too long (a server that stopped reading): sockets have no write
-     * timeout of their own, and a lane stuck in a write would hold its batch until the activity's timeout. The
-     * write then fails and the message is UNCERTAIN, as with Jakarta Mail's write timeout.
+     * Closes the socket of a write that has been blocked too long (a server that stopped reading): sockets have no
+     * write timeout of their own, and a lane stuck in a write would hold its batch until the activity's timeout. The
+     * write then fails and the message is UNCERTAIN, as with Jakarta Mail's write timeout. One watchdog looks at the
+     * writes in progress a few times a second, instead of a timer task scheduled and cancelled around every write
+     * (that cost a lock, a heap insertion and a wake-up of the timer thread per write, two per message).
      */
-    private static final java.util.concurrent.ScheduledThreadPoolExecutor WRITE_TIMER;
+    private static final java.util.Set<TimedOutput> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final long WATCHDOG_PERIOD_MILLIS = 100;
 
     static {
-        WRITE_TIMER = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "edm-smtp-write-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        WRITE_TIMER.setRemoveOnCancelPolicy(true);
+        java.util.concurrent.ScheduledThreadPoolExecutor watchdog =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+                    Thread thread = new Thread(runnable, "edm-smtp-write-timeout");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        watchdog.scheduleWithFixedDelay(LeanSmtpConnection::closeStuckWrites, WATCHDOG_PERIOD_MILLIS,
+                WATCHDOG_PERIOD_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    private static void closeStuckWrites() {
+        long now = System.nanoTime();
+        for (TimedOutput output : WRITING) {
+            output.closeIfStuck(now);
+        }
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
 
@@ -71,6 +84,8 @@ final class LeanSmtpConnection implements AutoCloseable {
     private final String host;
     private final int writeTimeoutMillis;
     private Socket socket;
+    /** The TCP socket under any TLS: what the write watchdog closes (closing a TLS socket would write to it). */
+    private Socket tcp;
     private InputStream in;
     private OutputStream out;
     private boolean pipelining;
@@ -116,6 +131,7 @@ final class LeanSmtpConnection implements AutoCloseable {
             throws IOException, SetupRefused {
         Socket plain = new Socket();
         socket = plain;
+        tcp = plain;
         plain.setTcpNoDelay(true);
         plain.setSoTimeout(READ_TIMEOUT_MILLIS);
         plain.connect(new InetSocketAddress(settings.host(), settings.port()), CONNECT_TIMEOUT_MILLIS);
@@ -157,19 +173,39 @@ final class LeanSmtpConnection implements AutoCloseable {
 
     private void streams() throws IOException {
         in = new BufferedInputStream(socket.getInputStream(), 8192);
-        out = new BufferedOutputStream(new TimedOutput(socket, writeTimeoutMillis), 65536);
+        out = new BufferedOutputStream(new TimedOutput(socket, tcp, writeTimeoutMillis), 65536);
     }
 
-    /** The socket's output, each write to it guarded by {@link #WRITE_TIMER} (once per buffer flush, not per byte). */
+    /**
+     * The socket's output; each write to it is watched by the watchdog above (once per buffer flush, not per byte):
+     * the write notes when it started, and the watchdog closes the socket once that is longer ago than the timeout.
+     */
     private static final class TimedOutput extends OutputStream {
         private final Socket socket;
         private final OutputStream raw;
-        private final int timeoutMillis;
+        private final long timeoutNanos;
+        /** When the write in progress started; 0 when none is. */
+        private volatile long writingSince;
 
-        TimedOutput(Socket socket, int timeoutMillis) throws IOException {
-            this.socket = socket;
-            this.raw = socket.getOutputStream();
-            this.timeoutMillis = timeoutMillis;
+        TimedOutput(Socket writeTo, Socket tcp, int timeoutMillis) throws IOException {
+            this.socket = tcp;
+            this.raw = writeTo.getOutputStream();
+            this.timeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            WRITING.add(this);
+        }
+
+        void closeIfStuck(long now) {
+            long since = writingSince;
+            if (socket.isClosed()) {
+                WRITING.remove(this);
+            } else if (since != 0 && now - since > timeoutNanos) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the blocked write fails either way
+                }
+                WRITING.remove(this);
+            }
         }
 
         @Override
@@ -179,17 +215,12 @@ final class LeanSmtpConnection implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            java.util.concurrent.ScheduledFuture<?> guard = WRITE_TIMER.schedule(() -> {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // the blocked write fails either way
-                }
-            }, timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            long now = System.nanoTime();
+            writingSince = now == 0 ? 1 : now;
             try {
                 raw.write(b, off, len);
             } finally {
-                guard.cancel(false);
+                writingSince = 0;
             }
         }
 
