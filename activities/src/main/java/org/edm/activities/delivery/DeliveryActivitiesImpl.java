@@ -446,7 +446,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             // from here on, mails[notHandedOver..] were never given to the provider
             int notHandedOver = mails.size();
             int i = 0;
-            try {
+            // the lane may hand the next message's envelope (never its content) to the provider behind this one
+            try (MailProvider.Lane lane = provider.lane()) {
                 for (; i < mails.size(); i++) {
                     OutgoingMail mail = mails.get(i);
                     if (!mine.contains(mail.deliveryId())) {
@@ -454,7 +455,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                     }
                     Timer.Sample sample = Timer.start(meters);
                     try {
-                        String providerMessageId = provider.send(mail);
+                        String providerMessageId = lane.send(mail, nextOf(mails, i, mine));
                         sample.stop(latency);
                         accepted.add(new DeliveryClaims.Sent(mail.deliveryId(), mail.messageId(), providerMessageId));
                         tally.success();
@@ -498,6 +499,16 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 }
             }
             return group.size();
+        }
+
+        /** The next of {@code mails} after {@code i} that this claim marked attempted, or null. */
+        private static OutgoingMail nextOf(List<OutgoingMail> mails, int i, Set<Long> mine) {
+            for (int j = i + 1; j < mails.size(); j++) {
+                if (mine.contains(mails.get(j).deliveryId())) {
+                    return mails.get(j);
+                }
+            }
+            return null;
         }
 
         /** Attempt, send, record; throws when the batch must stop (see {@link MailSendException.Kind}). */

@@ -303,12 +303,37 @@ final class LeanSmtpConnection implements AutoCloseable {
      * @param message the message's bytes with CRLF or bare line ends; dot-stuffed here
      */
     Reply send(String mailFrom, String rcptTo, byte[] message) {
+        return send(mailFrom, rcptTo, message, null, null);
+    }
+
+    /**
+     * Sends one message and, when the server pipelines and {@code nextFrom} is given, the next message's envelope
+     * (MAIL FROM, RCPT TO, DATA) behind this message's terminating dot, in the same write (RFC 2920): the next
+     * message then costs one round trip, not two. Only the envelope goes ahead, never a byte of the next message's
+     * content, so the next message is not sent until {@code send} is called for it (with the same envelope); a
+     * connection that breaks in between or is {@link #abandon abandoned} has sent nothing of it. This message's
+     * outcome is decided by its own replies, exactly as without the envelope behind it.
+     *
+     * @param nextFrom the next message's envelope sender, or null to send nothing ahead
+     */
+    Reply send(String mailFrom, String rcptTo, byte[] message, String nextFrom, String nextTo) {
         boolean dataMaySend = false;
         try {
             Reply mail;
             Reply rcpt;
             Reply data;
-            if (pipelining) {
+            Envelope ahead = this.ahead;
+            this.ahead = null;
+            if (ahead != null) {
+                if (!ahead.from().equals(mailFrom) || !ahead.to().equals(rcptTo)) {
+                    // a caller bug: the server is in the DATA of another message, which must never get this one's text
+                    abandon();
+                    throw new IllegalStateException("the envelope sent ahead was for another message");
+                }
+                mail = ahead.mail();
+                rcpt = ahead.rcpt();
+                data = ahead.data();
+            } else if (pipelining) {
                 buffer("MAIL FROM:<" + mailFrom + ">");
                 buffer("RCPT TO:<" + rcptTo + ">");
                 command("DATA");
@@ -339,8 +364,17 @@ final class LeanSmtpConnection implements AutoCloseable {
             dataMaySend = true;
             writeStuffed(message);
             out.write(END_OF_DATA);
+            boolean sendAhead = pipelining && nextFrom != null && nextTo != null;
+            if (sendAhead) {
+                buffer("MAIL FROM:<" + nextFrom + ">");
+                buffer("RCPT TO:<" + nextTo + ">");
+                buffer("DATA");
+            }
             out.flush();
             Reply accepted = read();
+            if (sendAhead && accepted.code() != 421) {
+                readAhead(nextFrom, nextTo);
+            }
             if (!accepted.ok()) {
                 // the server answered the message itself: it refused it, and the transaction is over
                 broken |= accepted.code() == 421;
@@ -353,6 +387,48 @@ final class LeanSmtpConnection implements AutoCloseable {
             throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while sending"
                     + (dataMaySend ? " the message" : "") + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The next message's envelope, sent behind the previous message, and the server's replies to it. */
+    private record Envelope(String from, String to, Reply mail, Reply rcpt, Reply data) {
+    }
+
+    private Envelope ahead;
+
+    /**
+     * The replies to the envelope sent ahead, once this message's own reply is in. If they cannot be read, this
+     * message's outcome stands (its reply was read) and the connection is closed: the next message's content was
+     * never sent, so it goes out on another connection.
+     */
+    private void readAhead(String nextFrom, String nextTo) {
+        try {
+            ahead = new Envelope(nextFrom, nextTo, read(), read(), read());
+        } catch (IOException e) {
+            broken = true;
+            close();
+        }
+    }
+
+    /** Whether an envelope was sent ahead and awaits its message. */
+    boolean hasEnvelopeAhead() {
+        return ahead != null;
+    }
+
+    /** Whether the envelope of this message is already on this connection (sent ahead behind the previous one). */
+    boolean hasEnvelopeAhead(String mailFrom, String rcptTo) {
+        Envelope e = ahead;
+        return e != null && e.from().equals(mailFrom) && e.to().equals(rcptTo);
+    }
+
+    /**
+     * Drops a connection whose envelope sent ahead will not be used (the send loop stopped before that message):
+     * the server may be waiting for that message's content after its 354, and anything written now, even QUIT, would
+     * become that content; closing the socket without the terminating dot makes it discard the transaction.
+     */
+    void abandon() {
+        ahead = null;
+        broken = true;
+        close();
     }
 
     /** The refusal to throw; the transaction is reset, and a connection that cannot be reset is not used again. */

@@ -176,4 +176,107 @@ class LeanSmtpConnectionTests {
             assertThat(server.commands).noneMatch(c -> c.startsWith("MAIL"));
         }
     }
+
+    /** Sends {@code mails} through one lane in order, each with the next as the lane's look-ahead. */
+    private static java.util.List<Object> run(org.edm.activities.delivery.MailProvider.Lane lane, OutgoingMail... mails) {
+        java.util.List<Object> outcomes = new java.util.ArrayList<>();
+        for (int i = 0; i < mails.length; i++) {
+            try {
+                outcomes.add(lane.send(mails[i], i + 1 < mails.length ? mails[i + 1] : null));
+            } catch (MailSendException e) {
+                outcomes.add(e.kind());
+            }
+        }
+        return outcomes;
+    }
+
+    @Test
+    void aLaneSendsTheNextEnvelopeBehindEachMessageOnOneConnection() throws Exception {
+        try (ScriptedSmtpServer server = server(true, line -> null); SmtpMailProvider provider = provider(server)) {
+            try (var lane = provider.lane()) {
+                assertThat(run(lane, mail(1), mail(2), mail(3))).containsExactly("Q1", "Q2", "Q3");
+            }
+            assertThat(server.sentBehindDot).as("messages 2 and 3: one round trip each").hasValue(2);
+            assertThat(server.connections).hasValue(1);
+            assertThat(server.messages).hasSize(3);
+            for (int n = 1; n <= 3; n++) {
+                assertThat(server.messages.get(n - 1)).contains("To: reader-" + n + "@example.test\r\n");
+            }
+            assertThat(server.commands).filteredOn(c -> c.startsWith("RCPT")).containsExactly(
+                    "RCPT TO:<reader-1@example.test>", "RCPT TO:<reader-2@example.test>",
+                    "RCPT TO:<reader-3@example.test>");
+            assertThat(provider.send(mail(4))).as("the lane gave its connection back").isEqualTo("Q4");
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void withoutPipeliningALaneSendsOneCommandAtATime() throws Exception {
+        try (ScriptedSmtpServer server = server(false, line -> null); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            assertThat(run(lane, mail(1), mail(2), mail(3))).containsExactly("Q1", "Q2", "Q3");
+            assertThat(server.sentBehindDot).hasValue(0);
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void aMessageRefusedMidLaneFailsAloneAndTheNextGoesOutWithTheEnvelopeAhead() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        Function<String, String> script = line -> line.equals(".") && ends.incrementAndGet() == 1
+                ? "552 5.3.4 message too big" : line.contains("reader-3@") ? "550 5.1.1 no such user" : null;
+        try (ScriptedSmtpServer server = server(true, script); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            assertThat(run(lane, mail(1), mail(2), mail(3), mail(4)))
+                    .containsExactly(Kind.REJECTED, "Q2", Kind.REJECTED, "Q3");
+            assertThat(server.messages).noneMatch(m -> m.contains("reader-3@"));
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void aReplyLostAfterTheDotIsUncertainAndNothingOfTheNextMessageIsSent() throws Exception {
+        try (ScriptedSmtpServer server = server(true, line -> line.equals(".") ? ScriptedSmtpServer.DROP : null);
+             SmtpMailProvider provider = provider(server)) {
+            try (var lane = provider.lane()) {
+                // the send loop stops at an uncertain message: message 2 is never asked for
+                assertThatThrownBy(() -> lane.send(mail(1), mail(2))).isInstanceOfSatisfying(MailSendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN));
+            }
+            assertThat(server.messages).hasSize(1).noneMatch(m -> m.contains("reader-2@"));
+        }
+    }
+
+    @Test
+    void anEnvelopeAheadLostAfterTheMessageWasAcceptedGoesOutAgainOnAnotherConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger envelopes = new java.util.concurrent.atomic.AtomicInteger();
+        // the server takes message 1, then drops the connection when the envelope of message 2 arrives behind it
+        Function<String, String> script = line -> line.startsWith("MAIL") && envelopes.incrementAndGet() == 2
+                ? ScriptedSmtpServer.DROP : null;
+        try (ScriptedSmtpServer server = server(true, script); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            // message 1's reply was read: it is sent, whatever happened to the envelope behind it; message 2's
+            // content never left, so it goes out on a new connection, once
+            assertThat(run(lane, mail(1), mail(2))).containsExactly("Q1", "Q2");
+            assertThat(server.connections).hasValue(2);
+            assertThat(server.messages).hasSize(2);
+            assertThat(server.messages.get(1)).contains("To: reader-2@example.test");
+        }
+    }
+
+    @Test
+    void aRunThatEndsWithAnEnvelopeAheadDropsThatConnectionWithoutTheMessage() throws Exception {
+        try (ScriptedSmtpServer server = server(true, line -> null); SmtpMailProvider provider = provider(server)) {
+            try (var lane = provider.lane()) {
+                assertThat(lane.send(mail(1), mail(2))).isEqualTo("Q1");
+                // the loop stops here (a failure elsewhere in the batch): message 2 is not sent
+            }
+            // the server started message 2's DATA; the client closed without its content and without a dot, so the
+            // server has nothing to deliver; and the connection is not pooled: the next send opens another one
+            assertThat(provider.send(mail(3))).isEqualTo("Q2");
+            assertThat(server.connections).hasValue(2);
+            Thread.sleep(200);
+            assertThat(server.messages).hasSize(2).noneMatch(m -> m.contains("reader-2@"));
+        }
+    }
 }

@@ -34,6 +34,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     final List<String> commands = new CopyOnWriteArrayList<>();
     final List<String> messages = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    /** Messages whose terminating dot came with more commands behind it in the same write (pipelined ahead). */
+    final AtomicInteger sentBehindDot = new AtomicInteger();
 
     /**
      * @param script the reply to a command ("MAIL FROM:&lt;..&gt;", "RCPT TO:&lt;..&gt;", "DATA", or "." for the end
@@ -121,6 +123,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                             message.writeBytes((dataLine + "\r\n").getBytes(StandardCharsets.UTF_8));
                         }
                         messages.add(message.toString(StandardCharsets.UTF_8));
+                        if (in.available() > 0) {
+                            // the client wrote more behind the dot before it had the reply (the next envelope)
+                            sentBehindDot.incrementAndGet();
+                        }
                         String end = script.apply(".");
                         if (DROP.equals(end)) {
                             return;
