@@ -3,6 +3,7 @@ package org.edm.activities.provider.smtp;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -58,12 +59,12 @@ final class LeanMimeMessage extends SMTPMessage {
 
     /** The message written once into bytes, for {@link LeanSmtpConnection} or for {@link #of}. */
     static Wire wire(OutgoingMail mail) throws MessagingException {
-        InternetAddress from = new InternetAddress(mail.from(), true);
+        InternetAddress from = from(mail.from());
         InternetAddress to = new InternetAddress(mail.to(), true);
         byte[] body = mail.htmlBody().getBytes(StandardCharsets.UTF_8);
         String encoding = transferEncoding(body);
         StringBuilder h = new StringBuilder(512 + mail.subject().length() * 3);
-        header(h, "Date", DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        header(h, "Date", date());
         header(h, "From", from.toString());
         header(h, "To", to.toString());
         header(h, "Message-ID", mail.messageId());
@@ -74,7 +75,9 @@ final class LeanMimeMessage extends SMTPMessage {
         }
         header(h, "MIME-Version", "1.0");
         for (Map.Entry<String, String> extra : mail.headers().entrySet()) {
-            header(h, extra.getKey(), LINE_BREAKS.matcher(extra.getValue()).replaceAll(" "));
+            String value = extra.getValue();
+            header(h, extra.getKey(), value.indexOf('\r') < 0 && value.indexOf('\n') < 0 ? value
+                    : LINE_BREAKS.matcher(value).replaceAll(" "));
         }
         header(h, "Content-Type", "text/html; charset=UTF-8");
         header(h, "Content-Transfer-Encoding", encoding);
@@ -97,6 +100,41 @@ final class LeanMimeMessage extends SMTPMessage {
         out.writeBytes(new byte[]{'\r', '\n'});
         // MAIL FROM: the delivery's signed return path when it has one, else the From address
         return new Wire(mail.returnPath() != null ? mail.returnPath() : from.getAddress(), to, out.toByteArray());
+    }
+
+    /** The Date header of the current second; formatted once a second, not per message (a lane's 3 %). */
+    private record Stamp(long second, String text) {
+    }
+
+    private static volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
+
+    private static String date() {
+        long second = System.currentTimeMillis() / 1000;
+        Stamp s = stamp;
+        if (s.second() != second) {
+            s = new Stamp(second, DATE.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second),
+                    ZoneOffset.UTC)));
+            stamp = s;
+        }
+        return s.text();
+    }
+
+    /**
+     * The From address parsed strictly, as before; a batch sends from one address, so the last one parsed is kept
+     * (InternetAddress is mutable: a copy is handed out).
+     */
+    private record Parsed(String text, InternetAddress address) {
+    }
+
+    private static volatile Parsed lastFrom = new Parsed(null, null);
+
+    private static InternetAddress from(String text) throws AddressException {
+        Parsed p = lastFrom;
+        if (!text.equals(p.text())) {
+            p = new Parsed(text, new InternetAddress(text, true));
+            lastFrom = p;
+        }
+        return (InternetAddress) p.address().clone();
     }
 
     private static void header(StringBuilder h, String name, String value) {

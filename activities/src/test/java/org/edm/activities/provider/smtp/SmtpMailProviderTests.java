@@ -145,4 +145,15 @@ class SmtpMailProviderTests {
                 .isEqualTo(new SmtpSettings("smtp.example", 465, "u", false, true, "d"));
         assertThatThrownBy(() -> SmtpSettings.parse("{}", "d")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theProviderMessageIdIsTheQueueIdOfTheServersReplyElseOurMessageId() {
+        assertThat(SmtpMailProvider.providerMessageId("250 2.0.0 Ok: queued as 4Bx1yZ", "<t@d>")).isEqualTo("4Bx1yZ");
+        assertThat(SmtpMailProvider.providerMessageId("250 OK QUEUED AS\tAB-12 (more)", "<t@d>")).isEqualTo("AB-12");
+        assertThat(SmtpMailProvider.providerMessageId("250-first\n250 queued as Q9", "<t@d>")).isEqualTo("Q9");
+        assertThat(SmtpMailProvider.providerMessageId("250 ok", "<t@d>")).isEqualTo("<t@d>");
+        assertThat(SmtpMailProvider.providerMessageId("250 queued as", "<t@d>")).isEqualTo("<t@d>");
+        assertThat(SmtpMailProvider.providerMessageId("250 queued asX", "<t@d>")).isEqualTo("<t@d>");
+        assertThat(SmtpMailProvider.providerMessageId(null, "<t@d>")).isEqualTo("<t@d>");
+    }
 }
