@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CountingSmtpSink implements AutoCloseable {
 
     private static final byte[] GREETING = ascii("220 sink ESMTP\r\n");
-    private static final byte[] EHLO = ascii("250-sink\r\n250-PIPELINING\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n");
-    private static final byte[] OK = ascii("250 ok\r\n");
+    /** What Postfix offers (AUTH: PLAIN only, all the sink answers), so a client sees what a real server offers. */
+    private static final byte[] EHLO = ascii("250-sink\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
+            + "250-ETRN\r\n250-AUTH PLAIN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
+            + "250 SMTPUTF8\r\n");
+    private static final byte[] OK = ascii("250 2.0.0 Ok\r\n");
     private static final byte[] AUTH_OK = ascii("235 ok\r\n");
     private static final byte[] GO_ON = ascii("354 go on\r\n");
     private static final byte[] BYE = ascii("221 bye\r\n");
@@ -116,7 +119,8 @@ final class CountingSmtpSink implements AutoCloseable {
                         long now = System.nanoTime();
                         firstNanos.compareAndSet(0, now);
                         lastNanos.set(now);
-                        replies.send(ascii("250 ok queued as sink" + received.incrementAndGet() + "\r\n"));
+                        // Postfix's reply, with the message's number as its queue id
+                        replies.send(ascii("250 2.0.0 Ok: queued as " + received.incrementAndGet() + "\r\n"));
                     }
                     case 0x51554954 /* QUIT */ -> {
                         replies.send(BYE);

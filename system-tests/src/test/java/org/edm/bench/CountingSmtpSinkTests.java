@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The benchmark's sink and the send path's lean SMTP client agree: what the benchmark measures is the pipelined path
- * (the sink offers PIPELINING and flushes its replies per group), logged in, from several threads, and every message
- * the client reports sent is one the sink counted.
+ * (the sink offers PIPELINING and flushes its replies per group; the send lanes put each next envelope behind the
+ * previous message), logged in, from several threads, and every message the client reports sent is one the sink
+ * counted, once.
  */
 class CountingSmtpSinkTests {
 
@@ -34,9 +35,19 @@ class CountingSmtpSinkTests {
                 for (int lane = 0; lane < 4; lane++) {
                     int base = lane * 250;
                     work.add(() -> {
+                        List<OutgoingMail> mails = new ArrayList<>();
                         for (int n = base; n < base + 250; n++) {
-                            provider.send(new OutgoingMail(n, "news@bench.example", "c" + n + "@example.test",
+                            mails.add(new OutgoingMail(n, "news@bench.example", "c" + n + "@example.test",
                                     "Hello " + n, "<p>Hi\n.\n" + n + "</p>", "<t" + n + "@bench.example>", Map.of()));
+                        }
+                        // as the send loop's lanes send: runs of 10, each next envelope behind the previous message
+                        for (int from = 0; from < mails.size(); from += 10) {
+                            try (var run = provider.lane()) {
+                                for (int i = from; i < from + 10; i++) {
+                                    assertThat(run.send(mails.get(i), i + 1 < from + 10 ? mails.get(i + 1) : null))
+                                            .as("the sink's queue id").matches("[0-9]+");
+                                }
+                            }
                         }
                         return 250;
                     });
