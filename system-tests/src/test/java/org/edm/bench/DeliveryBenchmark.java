@@ -56,9 +56,12 @@ public final class DeliveryBenchmark {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        // a small campaign (and as many plain sends) before the measured ones, reported apart: the JIT warm-up of the
-        // worker and of the benchmark JVM is not inside the measured window, for neither sender
-        int warmUp = Integer.parseInt(System.getenv().getOrDefault("EDM_BENCH_WARMUP", "2000"));
+        // a campaign (and as many plain sends) before the measured ones, reported apart: the JIT warm-up of the worker
+        // and of the benchmark JVM is not inside the measured window, for neither sender. 20,000: after 2,000 the
+        // worker's compiler threads still took ~15 % of its CPU in the measured round, after 20,000 ~8-13 %, after
+        // 60,000 ~6 % (a worker that has run for hours compiles nothing; the line "without its JIT compiler threads"
+        // estimates that steady state)
+        int warmUp = Integer.parseInt(System.getenv().getOrDefault("EDM_BENCH_WARMUP", "20000"));
         Path work = Files.createTempDirectory("edm-bench");
         System.out.printf("EDM delivery benchmark: %,d contacts, %d SMTP services, concurrency %d per service%n",
                 contacts, services, concurrency);
@@ -178,6 +181,11 @@ public final class DeliveryBenchmark {
                         sinkCpu * perThousand, sinkCpu);
                 System.out.printf("  %-30s %7.3f s  (%.1f s in all)%n", "benchmark JVM (sink + polling)",
                         bench * perThousand, bench);
+                double compilers = workerThreads.entrySet().stream()
+                        .filter(e -> e.getKey().matches("C[12] CompilerThre.*")).mapToDouble(Map.Entry::getValue).sum();
+                double workerCpu = cpuAfter.get("worker") - cpuBefore.get("worker");
+                System.out.printf("  %-30s %7.3f s  (the worker without its JIT compiler threads: a warm worker)%n",
+                        "worker, steady state", (workerCpu - compilers) * perThousand);
                 printThreads("measured round", workerThreads, edm.sent(), measuredJit);
                 if (warm != null) {
                     printThreads("warm-up round (not measured)", warmThreads, warm.sent(), warmJit);
