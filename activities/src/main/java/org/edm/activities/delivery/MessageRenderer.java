@@ -152,7 +152,7 @@ public class MessageRenderer {
         vars.put("unsubscribe_url", unsubscribeUrl);
         vars.put("campaign_name", recipient.campaignName());
         vars.put("task_name", recipient.taskName());
-        vars.put("send_date", SEND_DATE.format(now.atZone(zone)));
+        vars.put("send_date", sendDate(now, zone));
         for (Variable variable : variables) {
             // the api keeps admin keys apart from the built-in ones; should one slip through, the built-in wins
             vars.putIfAbsent(variable.key(), variable.valueFor(recipient, vars));
@@ -161,7 +161,11 @@ public class MessageRenderer {
         String body;
         try {
             // a subject is one header line: a line break from contact data must not start a new header
-            subject = LINE_BREAKS.matcher(template.subject().execute(vars)).replaceAll(" ").trim();
+            subject = template.subject().execute(vars);
+            if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+                subject = LINE_BREAKS.matcher(subject).replaceAll(" ");
+            }
+            subject = subject.trim();
             body = template.body().execute(vars);
             if (!template.placesUnsubscribeLink()) {
                 body = withUnsubscribeFooter(body, unsubscribeUrl);
@@ -183,6 +187,24 @@ public class MessageRenderer {
         return new OutgoingMail(recipient.deliveryId(), recipient.senderName() + "@" + domain, recipient.email(),
                 subject, body, "<" + recipient.token() + "@" + domain + ">", headers, null,
                 returnPaths == null ? null : returnPaths.forToken(recipient.token()));
+    }
+
+    /** {@code send_date} of the day it was formatted for, valid from {@code from} until {@code until}. */
+    private record SendDate(ZoneId zone, Instant from, Instant until, String text) {
+    }
+
+    private volatile SendDate sendDate = new SendDate(null, Instant.MAX, Instant.MIN, "");
+
+    /** The send date in the service's zone; formatted once a day, not per message (a fifth of rendering). */
+    private String sendDate(Instant now, ZoneId zone) {
+        SendDate d = sendDate;
+        if (!zone.equals(d.zone()) || now.isBefore(d.from()) || !now.isBefore(d.until())) {
+            java.time.LocalDate day = now.atZone(zone).toLocalDate();
+            d = new SendDate(zone, day.atStartOfDay(zone).toInstant(), day.plusDays(1).atStartOfDay(zone).toInstant(),
+                    SEND_DATE.format(day));
+            sendDate = d;
+        }
+        return d.text();
     }
 
     /** Why rendering failed, without the message of the throwable (it might quote contact data). */

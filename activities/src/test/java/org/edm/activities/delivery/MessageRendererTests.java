@@ -173,4 +173,21 @@ class MessageRendererTests {
                 "mail.example", ZoneId.of("Asia/Shanghai"), Instant.now());
         assertThat(other.htmlBody()).startsWith("regular [][]");
     }
+
+    @Test
+    void theSendDateIsTheDayInTheServicesZoneAcrossMidnightAndZones() {
+        MessageRenderer.CompiledTemplate t = template("{{send_date}}", "<p>{{send_date}}</p>");
+        ZoneId shanghai = ZoneId.of("Asia/Shanghai");
+        // (one renderer: the date formatted for one message must not leak into another day or zone)
+        assertThat(renderer.render(bob, t, "d.example", shanghai, Instant.parse("2026-03-09T15:59:59Z")).subject())
+                .isEqualTo("2026-03-09");
+        assertThat(renderer.render(bob, t, "d.example", shanghai, Instant.parse("2026-03-09T16:00:00Z")).subject())
+                .isEqualTo("2026-03-10");
+        assertThat(renderer.render(bob, t, "d.example", ZoneId.of("UTC"), Instant.parse("2026-03-09T16:00:00Z"))
+                .subject()).isEqualTo("2026-03-09");
+        assertThat(renderer.render(bob, t, "d.example", shanghai, Instant.parse("2026-03-08T23:00:00Z")).htmlBody())
+                .contains("<p>2026-03-09</p>");
+        assertThat(renderer.render(bob, t, "d.example", shanghai, Instant.parse("2026-03-08T15:00:00Z")).subject())
+                .isEqualTo("2026-03-08");
+    }
 }

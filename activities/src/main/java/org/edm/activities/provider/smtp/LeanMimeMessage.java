@@ -59,13 +59,13 @@ final class LeanMimeMessage extends SMTPMessage {
 
     /** The message written once into bytes, for {@link LeanSmtpConnection} or for {@link #of}. */
     static Wire wire(OutgoingMail mail) throws MessagingException {
-        InternetAddress from = from(mail.from());
+        Parsed from = from(mail.from());
         InternetAddress to = new InternetAddress(mail.to(), true);
         byte[] body = mail.htmlBody().getBytes(StandardCharsets.UTF_8);
         String encoding = transferEncoding(body);
         StringBuilder h = new StringBuilder(512 + mail.subject().length() * 3);
         header(h, "Date", date());
-        header(h, "From", from.toString());
+        header(h, "From", from.header());
         header(h, "To", to.toString());
         header(h, "Message-ID", mail.messageId());
         try {
@@ -99,7 +99,7 @@ final class LeanMimeMessage extends SMTPMessage {
         }
         out.writeBytes(new byte[]{'\r', '\n'});
         // MAIL FROM: the delivery's signed return path when it has one, else the From address
-        return new Wire(mail.returnPath() != null ? mail.returnPath() : from.getAddress(), to, out.toByteArray());
+        return new Wire(mail.returnPath() != null ? mail.returnPath() : from.address(), to, out.toByteArray());
     }
 
     /** The Date header of the current second; formatted once a second, not per message (a lane's 3 %). */
@@ -120,21 +120,22 @@ final class LeanMimeMessage extends SMTPMessage {
     }
 
     /**
-     * The From address parsed strictly, as before; a batch sends from one address, so the last one parsed is kept
-     * (InternetAddress is mutable: a copy is handed out).
+     * The From address parsed strictly, as before, and what the message needs of it (its header text and its bare
+     * address); a batch sends from one address, so the last one parsed is kept.
      */
-    private record Parsed(String text, InternetAddress address) {
+    private record Parsed(String text, String header, String address) {
     }
 
-    private static volatile Parsed lastFrom = new Parsed(null, null);
+    private static volatile Parsed lastFrom = new Parsed(null, null, null);
 
-    private static InternetAddress from(String text) throws AddressException {
+    private static Parsed from(String text) throws AddressException {
         Parsed p = lastFrom;
         if (!text.equals(p.text())) {
-            p = new Parsed(text, new InternetAddress(text, true));
+            InternetAddress parsed = new InternetAddress(text, true);
+            p = new Parsed(text, parsed.toString(), parsed.getAddress());
             lastFrom = p;
         }
-        return (InternetAddress) p.address().clone();
+        return p;
     }
 
     private static void header(StringBuilder h, String name, String value) {
