@@ -562,7 +562,8 @@ final class LeanSmtpConnection implements AutoCloseable {
         if (s == null || s.isClosed()) {
             return;
         }
-        if (!broken) {
+        // (with an envelope ahead the server is in a message's DATA: QUIT would be its text; no dot follows either way)
+        if (!broken && ahead == null) {
             try {
                 command("QUIT");
             } catch (IOException | RuntimeException ignored) {
