@@ -307,22 +307,12 @@ public class DeliveryClaims {
     }
 
     /**
-     * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement. The ids
-     * are given twice, once as "d.id = ANY(..)", so that whatever join the planner picks, deliveries are read by
-     * primary key (see {@link #markAttempted(List, String)} for the claim check): before, this statement read about a
-     * hundred buffers per delivery in the benchmark's statement profile.
+     * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement with their
+     * send events and campaign labels (see {@link #recordSentCtes}).
      */
     public void recordSent(List<Sent> sent, String claimToken) {
         if (sent.isEmpty()) {
             return;
-        }
-        List<Long> ids = new java.util.ArrayList<>(sent.size());
-        List<String> messageIds = new java.util.ArrayList<>(sent.size());
-        List<String> providerIds = new java.util.ArrayList<>(sent.size());
-        for (Sent s : sent) {
-            ids.add(s.deliveryId());
-            messageIds.add(truncate(s.messageId(), 255));
-            providerIds.add(truncate(s.providerMessageId(), 255));
         }
         // Committed without waiting for the WAL flush (synchronous_commit off for this statement's own transaction
         // only: the send lanes call it outside any transaction). Losing it in a PostgreSQL crash is safe for INV-3:
@@ -330,20 +320,58 @@ public class DeliveryClaims {
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
         // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
         // was spent at the claim either way. A later durable commit (the next group's attempted mark) flushes it.
-        //
-        // The send events and campaign labels of the group are written here, from the rows this statement turned
-        // SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
-        // same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
-        // the claim and, planned without statistics, every send event of the table per row).
-        jdbc.update("""
-                WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+        jdbc.queryForObject("WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
+                        + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent",
+                sentParameters(sent, claimToken), Long.class);
+    }
+
+    /**
+     * A send lane's one round trip between two groups: records the previous group's accepted messages (as
+     * {@link #recordSent(List, String)}) and marks the next group attempted (as {@link #markAttempted(List, String)})
+     * in one statement, so one transaction instead of two per group. It commits durably, as the attempted mark
+     * must before the group is handed to the provider; so the previous group's outcome, which alone could commit
+     * without waiting for the flush, now rides on a flush the lane waits for anyway. A lane still has at most one
+     * group attempted without a recorded outcome at any moment (the at-most-once bound is unchanged). Returns the
+     * ids of the next group that were marked.
+     */
+    public Set<Long> recordSentAndMarkAttempted(List<Sent> previous, List<Long> next, String claimToken) {
+        if (previous.isEmpty()) {
+            return markAttempted(next, claimToken);
+        }
+        if (next.isEmpty()) {
+            recordSent(previous, claimToken);
+            return Set.of();
+        }
+        // the two groups are disjoint, so no row is changed twice by the one statement
+        return new HashSet<>(jdbc.queryForList("""
+                WITH attempted AS (
+                    UPDATE deliveries SET attempted_at = now(), updated_at = now()
+                     WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+                       AND status = 'SENDING' AND attempted_at IS NULL
+                    RETURNING id
+                ),""" + recordSentCtes("") + " SELECT id FROM attempted",
+                sentParameters(previous, claimToken).addValue("next", bigintArray(next)), Long.class));
+    }
+
+    /**
+     * The CTEs that record a group's accepted messages (parameters from {@link #sentParameters}); {@code sent} holds
+     * the rows turned SENT. The ids are given twice, once as "d.id = ANY(..)", so that whatever join the planner
+     * picks, deliveries are read by primary key (see {@link #markAttempted(List, String)} for the claim check):
+     * before, this statement read about a hundred buffers per delivery in the benchmark's statement profile.
+     *
+     * <p>The send events and campaign labels of the group are written here, from the rows this statement turned
+     * SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
+     * same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
+     * the claim and, planned without statistics, every send event of the table per row).
+     */
+    private static String recordSentCtes(String fromFirst) {
+        return """
                 sent AS (
                     UPDATE deliveries d SET status = 'SENT', sent_at = now(), message_id = v.message_id,
                                             provider_message_id = v.provider_message_id, error = NULL,
                                             updated_at = now()
-                      FROM async_commit,
-                           unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]), CAST(:providerIds AS text[]))
-                           AS v(id, message_id, provider_message_id)
+                      FROM %sunnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
+                                    CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
                        AND d.claim_token IS NOT DISTINCT FROM :claim AND d.status IN ('SENDING', 'UNKNOWN')
                     RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
@@ -355,18 +383,31 @@ public class DeliveryClaims {
                     SELECT id, task_id, campaign_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at,
                            jsonb_build_object('message_id', message_id)
                       FROM sent_with_campaign
+                ), labelled AS (
+                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
+                    SELECT campaign_id, contact_id, min(sent_at) FROM sent_with_campaign
+                     WHERE contact_id IS NOT NULL
+                     GROUP BY campaign_id, contact_id
+                    ON CONFLICT (campaign_id, contact_id)
+                    DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
                 )
-                INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
-                SELECT campaign_id, contact_id, min(sent_at) FROM sent_with_campaign
-                 WHERE contact_id IS NOT NULL
-                 GROUP BY campaign_id, contact_id
-                ON CONFLICT (campaign_id, contact_id)
-                DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
-                """, new MapSqlParameterSource()
+                """.formatted(fromFirst);
+    }
+
+    private static MapSqlParameterSource sentParameters(List<Sent> sent, String claimToken) {
+        List<Long> ids = new java.util.ArrayList<>(sent.size());
+        List<String> messageIds = new java.util.ArrayList<>(sent.size());
+        List<String> providerIds = new java.util.ArrayList<>(sent.size());
+        for (Sent s : sent) {
+            ids.add(s.deliveryId());
+            messageIds.add(truncate(s.messageId(), 255));
+            providerIds.add(truncate(s.providerMessageId(), 255));
+        }
+        return new MapSqlParameterSource()
                 .addValue("ids", bigintArray(ids))
                 .addValue("messageIds", textArray(messageIds))
                 .addValue("providerIds", textArray(providerIds))
-                .addValue("claim", claimToken));
+                .addValue("claim", claimToken);
     }
 
     /** A PostgreSQL array literal of ids, bound as text and cast in SQL (one statement text whatever the size). */
