@@ -11,7 +11,6 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.TaskStatus;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -47,36 +46,22 @@ public class DeliveryClaims {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NamedParameterJdbcTemplate jdbc;
-    /** The send lanes' per-group statements, on connections that plan them once (see {@link SendLaneConnections}). */
-    private final NamedParameterJdbcTemplate lanes;
     private final TransactionTemplate tx;
     private final TaskQuota quota;
     /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with its send event. */
     private final OutgoingEvents outgoing;
 
     @Autowired
-    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota,
-                          ObjectProvider<SendLaneConnections> laneConnections) {
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota) {
         this.jdbc = jdbc;
-        SendLaneConnections lanes = laneConnections.getIfAvailable();
-        this.lanes = lanes == null ? jdbc : lanes.jdbc();
         this.tx = tx;
         this.quota = quota;
         this.outgoing = new OutgoingEvents(jdbc);
     }
 
-    /** Hand-wired (tests): quota with the default low-quota threshold, the lanes' statements on {@code jdbc}. */
+    /** Hand-wired (tests): quota with the default low-quota threshold. */
     public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
-        this(jdbc, tx, jdbc);
-    }
-
-    /** Hand-wired (tests), the lanes' statements on {@code lanes}. */
-    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, NamedParameterJdbcTemplate lanes) {
-        this.jdbc = jdbc;
-        this.lanes = lanes;
-        this.tx = tx;
-        this.quota = new TaskQuota(jdbc);
-        this.outgoing = new OutgoingEvents(jdbc);
+        this(jdbc, tx, new TaskQuota(jdbc));
     }
 
     public Optional<ServiceRow> service(long serviceId) {
@@ -285,7 +270,7 @@ public class DeliveryClaims {
         // DISTINCT FROM :claim" (the same as "=" here: a claim token is never null), which no index serves: with "=",
         // a planner without fresh statistics (a task just materialised) chose the claim index and read the whole
         // batch's 1,000 rows to mark ten, which made a batch O(batch²).
-        return new HashSet<>(lanes.queryForList("""
+        return new HashSet<>(jdbc.queryForList("""
                 UPDATE deliveries SET attempted_at = now(), updated_at = now()
                  WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
                    AND status = 'SENDING' AND attempted_at IS NULL
@@ -298,7 +283,7 @@ public class DeliveryClaims {
         if (deliveryIds.isEmpty()) {
             return;
         }
-        lanes.update("""
+        jdbc.update("""
                 UPDATE deliveries SET attempted_at = NULL, updated_at = now()
                  WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
                    AND status = 'SENDING'
@@ -335,7 +320,7 @@ public class DeliveryClaims {
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
         // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
         // was spent at the claim either way. A later durable commit (the next group's attempted mark) flushes it.
-        lanes.queryForObject("WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
+        jdbc.queryForObject("WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
                         + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent",
                 sentParameters(sent, claimToken), Long.class);
     }
@@ -358,7 +343,7 @@ public class DeliveryClaims {
             return Set.of();
         }
         // the two groups are disjoint, so no row is changed twice by the one statement
-        return new HashSet<>(lanes.queryForList("""
+        return new HashSet<>(jdbc.queryForList("""
                 WITH attempted AS (
                     UPDATE deliveries SET attempted_at = now(), updated_at = now()
                      WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim

@@ -414,33 +414,6 @@ class DeliveryActivitiesTests {
         assertThat(labelledAsSent()).isEqualTo(39);
     }
 
-    /**
-     * The lanes' connections plan a statement once and reuse the plan (generic plans); on a table of three rows
-     * without statistics, where such a plan would scan the table, it still finds deliveries by primary key.
-     */
-    @Test
-    void theLanesGenericPlanFindsDeliveriesByPrimaryKeyEvenOnATinyTable() {
-        taskWith(3);
-        String plan = harness.lanes.jdbc().getJdbcTemplate().execute((java.sql.Connection c) -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("""
-                        PREPARE mark(bigint[], text) AS
-                        UPDATE deliveries SET attempted_at = now(), updated_at = now()
-                         WHERE id = ANY($1) AND claim_token IS NOT DISTINCT FROM $2 AND status = 'SENDING'
-                           AND attempted_at IS NULL RETURNING id""");
-                StringBuilder lines = new StringBuilder();
-                try (java.sql.ResultSet rs = s.executeQuery("EXPLAIN EXECUTE mark('{1,2}', 'c')")) {
-                    while (rs.next()) {
-                        lines.append(rs.getString(1)).append('\n');
-                    }
-                }
-                s.execute("DEALLOCATE mark");
-                return lines.toString();
-            }
-        });
-        assertThat(plan).as("a generic plan").contains("$1").contains("deliveries_pkey").doesNotContain("Seq Scan");
-    }
-
     @Test
     void aLateOutcomeTurnsAnUnknownDeliverySentWithItsEventAndLabel() {
         long service = service(1000, 0);
