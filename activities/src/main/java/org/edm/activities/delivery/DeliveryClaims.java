@@ -11,6 +11,7 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.TaskStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -46,22 +47,36 @@ public class DeliveryClaims {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NamedParameterJdbcTemplate jdbc;
+    /** The send lanes' per-group statements, on connections that plan them once (see {@link SendLaneConnections}). */
+    private final NamedParameterJdbcTemplate lanes;
     private final TransactionTemplate tx;
     private final TaskQuota quota;
     /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with its send event. */
     private final OutgoingEvents outgoing;
 
     @Autowired
-    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota) {
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota,
+                          ObjectProvider<SendLaneConnections> laneConnections) {
         this.jdbc = jdbc;
+        SendLaneConnections lanes = laneConnections.getIfAvailable();
+        this.lanes = lanes == null ? jdbc : lanes.jdbc();
         this.tx = tx;
         this.quota = quota;
         this.outgoing = new OutgoingEvents(jdbc);
     }
 
-    /** Hand-wired (tests): quota with the default low-quota threshold. */
+    /** Hand-wired (tests): quota with the default low-quota threshold, the lanes' statements on {@code jdbc}. */
     public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
-        this(jdbc, tx, new TaskQuota(jdbc));
+        this(jdbc, tx, jdbc);
+    }
+
+    /** Hand-wired (tests), the lanes' statements on {@code lanes}. */
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, NamedParameterJdbcTemplate lanes) {
+        this.jdbc = jdbc;
+        this.lanes = lanes;
+        this.tx = tx;
+        this.quota = new TaskQuota(jdbc);
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     public Optional<ServiceRow> service(long serviceId) {
@@ -266,29 +281,37 @@ public class DeliveryClaims {
         if (deliveryIds.isEmpty()) {
             return Set.of();
         }
-        // Statements on given deliveries find them by primary key. Their claim check is written "claim_token IS NOT
-        // DISTINCT FROM :claim" (the same as "=" here: a claim token is never null), which no index serves: with "=",
-        // a planner without fresh statistics (a task just materialised) chose the claim index and read the whole
-        // batch's 1,000 rows to mark ten, which made a batch O(batch²).
-        return new HashSet<>(jdbc.queryForList("""
-                UPDATE deliveries SET attempted_at = now(), updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
-                   AND status = 'SENDING' AND attempted_at IS NULL
-                RETURNING id
-                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
+        // Statements on given deliveries find them by primary key, and the send lanes' ones (this, unmarkAttempted,
+        // recordSent, recordSentAndMarkAttempted) can be served by no other index: they run with generic plans, made
+        // once per connection whatever the table's size then (see SendLaneConnections). So their claim check is
+        // written "claim_token IS NOT DISTINCT FROM :claim" (the same as "=" here: a claim token is never null; with
+        // "=", a planner without fresh statistics chose the claim index and read the whole batch's 1,000 rows to mark
+        // ten), and their status check "coalesce(status, '') = ..." (the same, status is never null; as a plain
+        // "status = ...", a generic plan made on a table of three rows scanned the whole (task_id, status) index).
+        return new HashSet<>(lanes.queryForList(MARK_ATTEMPTED,
+                Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
     }
+
+    static final String MARK_ATTEMPTED = """
+            UPDATE deliveries SET attempted_at = now(), updated_at = now()
+             WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+               AND coalesce(status, '') = 'SENDING' AND attempted_at IS NULL
+            RETURNING id
+            """;
 
     /** {@link #unmarkAttempted(long, String)} for the part of a group that was certainly never handed over. */
     public void unmarkAttempted(List<Long> deliveryIds, String claimToken) {
         if (deliveryIds.isEmpty()) {
             return;
         }
-        jdbc.update("""
-                UPDATE deliveries SET attempted_at = NULL, updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
-                   AND status = 'SENDING'
-                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
+        lanes.update(UNMARK_ATTEMPTED, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
     }
+
+    static final String UNMARK_ATTEMPTED = """
+            UPDATE deliveries SET attempted_at = NULL, updated_at = now()
+             WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+               AND coalesce(status, '') = 'SENDING'
+            """;
 
     /** The provider said for certain that nothing left: the delivery may be sent by a later attempt. */
     public void unmarkAttempted(long deliveryId, String claimToken) {
@@ -320,10 +343,11 @@ public class DeliveryClaims {
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
         // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
         // was spent at the claim either way. A later durable commit (the next group's attempted mark) flushes it.
-        jdbc.queryForObject("WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
-                        + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent",
-                sentParameters(sent, claimToken), Long.class);
+        lanes.queryForObject(RECORD_SENT, sentParameters(sent, claimToken), Long.class);
     }
+
+    static final String RECORD_SENT = "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
+            + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent";
 
     /**
      * A send lane's one round trip between two groups: records the previous group's accepted messages (as
@@ -343,15 +367,21 @@ public class DeliveryClaims {
             return Set.of();
         }
         // the two groups are disjoint, so no row is changed twice by the one statement
-        return new HashSet<>(jdbc.queryForList("""
-                WITH attempted AS (
-                    UPDATE deliveries SET attempted_at = now(), updated_at = now()
-                     WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
-                       AND status = 'SENDING' AND attempted_at IS NULL
-                    RETURNING id
-                ),""" + recordSentCtes("") + " SELECT id FROM attempted",
+        return new HashSet<>(lanes.queryForList(RECORD_SENT_AND_MARK_ATTEMPTED,
                 sentParameters(previous, claimToken).addValue("next", bigintArray(next)), Long.class));
     }
+
+    static final String RECORD_SENT_AND_MARK_ATTEMPTED = """
+            WITH attempted AS (
+                UPDATE deliveries SET attempted_at = now(), updated_at = now()
+                 WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+                   AND coalesce(status, '') = 'SENDING' AND attempted_at IS NULL
+                RETURNING id
+            ),""" + recordSentCtes("") + " SELECT id FROM attempted";
+
+    /** The send lanes' statements, all run on {@link SendLaneConnections} (the tests look at their plans). */
+    static final List<String> LANE_STATEMENTS = List.of(MARK_ATTEMPTED, UNMARK_ATTEMPTED, RECORD_SENT,
+            RECORD_SENT_AND_MARK_ATTEMPTED);
 
     /**
      * The CTEs that record a group's accepted messages (parameters from {@link #sentParameters}); {@code sent} holds
@@ -373,7 +403,7 @@ public class DeliveryClaims {
                       FROM %sunnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
                                     CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
-                       AND d.claim_token IS NOT DISTINCT FROM :claim AND d.status IN ('SENDING', 'UNKNOWN')
+                       AND d.claim_token IS NOT DISTINCT FROM :claim AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
                     RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
                 ), sent_with_campaign AS (
                     SELECT s.*, t.campaign_id FROM sent s JOIN tasks t ON t.id = s.task_id

@@ -414,6 +414,39 @@ class DeliveryActivitiesTests {
         assertThat(labelledAsSent()).isEqualTo(39);
     }
 
+    /**
+     * The lanes' connections plan each statement once and reuse the plan (generic plans). Made on a table of three
+     * rows without statistics, where a plan could as well scan the table or another index, each of the lanes'
+     * statements still finds deliveries by primary key only, so the plan stays right whatever the table grows to.
+     */
+    @Test
+    void theLanesGenericPlansFindDeliveriesByPrimaryKeyEvenMadeOnATinyTable() {
+        taskWith(3);
+        for (String statement : DeliveryClaims.LANE_STATEMENTS) {
+            // :name -> $1, $2 ... in order of first appearance ("::type" casts left alone)
+            java.util.Map<String, Integer> numbers = new java.util.LinkedHashMap<>();
+            String sql = java.util.regex.Pattern.compile("(?<![:\\w]):(\\w+)").matcher(statement).replaceAll(m ->
+                    "\\$" + numbers.computeIfAbsent(m.group(1), k -> numbers.size() + 1));
+            String plan = harness.lanes.jdbc().getJdbcTemplate().execute((java.sql.Connection c) -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("PREPARE lane_statement AS " + sql);
+                    StringBuilder lines = new StringBuilder();
+                    // the connection's plan_cache_mode makes this the generic plan whatever the values
+                    try (java.sql.ResultSet rs = s.executeQuery("EXPLAIN EXECUTE lane_statement("
+                            + String.join(", ", java.util.Collections.nCopies(numbers.size(), "NULL")) + ")")) {
+                        while (rs.next()) {
+                            lines.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    s.execute("DEALLOCATE lane_statement");
+                    return lines.toString();
+                }
+            });
+            assertThat(plan).as(plan).doesNotContain("Seq Scan").doesNotContain("deliveries_task_status")
+                    .doesNotContain("deliveries_claim").contains("deliveries_pkey");
+        }
+    }
+
     @Test
     void aLateOutcomeTurnsAnUnknownDeliverySentWithItsEventAndLabel() {
         long service = service(1000, 0);
