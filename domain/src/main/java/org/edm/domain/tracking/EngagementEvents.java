@@ -166,7 +166,7 @@ public class EngagementEvents {
                                        machine, occurred_at, user_agent, ip_prefix, external_id, details, message_id)
                 VALUES (:delivery, :task, :campaign, :contact, :service, :type, :machine, :at, :ua, :ip,
                         :external, CAST(:details AS jsonb), :message)
-                ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
+                ON CONFLICT (external_id) DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("delivery", delivery.id())
                 .addValue("task", delivery.taskId())
