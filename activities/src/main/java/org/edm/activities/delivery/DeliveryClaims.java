@@ -342,7 +342,8 @@ public class DeliveryClaims {
         // the group stays SENDING with its attempted mark, which was committed durably before the provider was
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
         // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
-        // was spent at the claim either way. A later durable commit (the next group's attempted mark) flushes it.
+        // was spent at the claim either way. Any later durable commit flushes it. (A send lane records this way only
+        // its last group of a batch; the others ride on the next group's mark, see recordSentAndMarkAttempted.)
         lanes.queryForObject(RECORD_SENT, sentParameters(sent, claimToken), Long.class);
     }
 
@@ -403,7 +404,8 @@ public class DeliveryClaims {
                       FROM %sunnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
                                     CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
-                       AND d.claim_token IS NOT DISTINCT FROM :claim AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
+                       AND d.claim_token IS NOT DISTINCT FROM :claim
+                       AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
                     RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
                 ), sent_with_campaign AS (
                     SELECT s.*, t.campaign_id FROM sent s JOIN tasks t ON t.id = s.task_id
