@@ -1,11 +1,13 @@
 package org.edm.activities;
 
 import org.edm.activities.delivery.DeliveryProperties;
+import org.edm.activities.delivery.SendLaneConnections;
 import org.edm.activities.sending.AliyunDmAccountProperties;
 import org.edm.activities.sending.DnsProperties;
 import org.edm.activities.mailbox.ReturnPaths;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,5 +40,13 @@ public class ActivitiesConfiguration {
                             @Value("${EDM_BOUNCE_PREVIOUS_KEYS:${edm.bounce.previous-keys:}}") String previousKeys,
                             @Value("${EDM_CREDENTIALS_KEY:${edm.credentials-key:}}") String credentialsKey) {
         return ReturnPaths.fromEnvironment(domain, key, previousKeys, credentialsKey);
+    }
+
+    /** Connections planned for the send lanes' by-primary-key statements (see {@link SendLaneConnections}). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SendLaneConnections sendLaneConnections(DataSourceProperties dataSource,
+                                            @Value("${edm.delivery.lane-connections:16}") int poolSize) {
+        return new SendLaneConnections(dataSource, poolSize);
     }
 }

@@ -361,19 +361,28 @@ public final class DeliveryBenchmark {
      */
     private static void printStatements(DataSource ds, long mails) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT calls, total_exec_time, rows, shared_blks_hit + shared_blks_read AS blocks,
-                       sum(total_exec_time) OVER () AS all_time,
+                SELECT calls, total_exec_time, total_plan_time, plans, rows,
+                       shared_blks_hit + shared_blks_read AS blocks,
+                       sum(total_exec_time) OVER () AS all_time, sum(total_plan_time) OVER () AS all_plan_time,
                        regexp_replace(query, '\\s+', ' ', 'g') AS query
                   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20""")) {
             System.out.println("PostgreSQL statements of the measured phase by total execution time"
-                    + " (ms per 1,000 mails, calls, rows, buffers):");
+                    + " (exec and plan ms per 1,000 mails, calls, plans, rows, buffers):");
+            double allPlan = 0;
+            double allExec = 0;
             while (rs.next()) {
                 String q = rs.getString("query");
-                System.out.printf("  %7.1f ms %6.1f %% %8d calls %9d rows %10d buf  %s%n",
+                allPlan = rs.getDouble("all_plan_time");
+                allExec = rs.getDouble("all_time");
+                System.out.printf("  %7.1f ms %6.1f %%  plan %6.1f ms %8d calls %8d plans %9d rows %10d buf  %s%n",
                         rs.getDouble("total_exec_time") * 1000 / Math.max(1, mails),
-                        100 * rs.getDouble("total_exec_time") / rs.getDouble("all_time"), rs.getLong("calls"),
-                        rs.getLong("rows"), rs.getLong("blocks"), q.length() > 220 ? q.substring(0, 220) : q);
+                        100 * rs.getDouble("total_exec_time") / rs.getDouble("all_time"),
+                        rs.getDouble("total_plan_time") * 1000 / Math.max(1, mails), rs.getLong("calls"),
+                        rs.getLong("plans"), rs.getLong("rows"), rs.getLong("blocks"),
+                        q.length() > 200 ? q.substring(0, 200) : q);
             }
+            System.out.printf("  all statements: exec %.1f ms, plan %.1f ms per 1,000 mails%n",
+                    allExec * 1000 / Math.max(1, mails), allPlan * 1000 / Math.max(1, mails));
         }
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT relname, autovacuum_count, autoanalyze_count, n_tup_upd, n_tup_hot_upd,

@@ -228,11 +228,12 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
     /**
      * No throttle: {@code edm.delivery.concurrency} lanes at a time over the provider's pooled connections, each
-     * taking the next group of {@code edm.delivery.in-flight-group} deliveries: one statement marks the group
-     * attempted, its messages go out one after the other, one statement records what the provider accepted. So the
-     * database sees two writes per group instead of two per message, and a crash leaves at most one group per lane
-     * attempted without an outcome (UNKNOWN, never resent). The first failure that stops the batch lets the groups
-     * already in flight finish and keeps the next ones from starting.
+     * taking the next group of {@code edm.delivery.in-flight-group} deliveries: its messages go out one after the
+     * other between two statements, one that marks the group attempted and one that records what the provider
+     * accepted; between two groups of a lane these are one statement (the previous group's outcome with the next
+     * group's mark). So the database sees one write per group instead of two per message, and a crash leaves at
+     * most one group per lane attempted without an outcome (UNKNOWN, never resent). The first failure that stops
+     * the batch lets the groups already in flight finish and keeps the next ones from starting.
      */
     private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
         int groupSize = properties.inFlightGroup();
@@ -250,19 +251,26 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         try {
             for (int t = 0; t < threads; t++) {
                 lanes.add(pool.submit(() -> {
+                    // the lane's last group accepted by the provider, recorded with the next group's attempted mark
+                    List<DeliveryClaims.Sent> unrecorded = new ArrayList<>();
                     int g;
-                    while (stop.get() == null && (g = nextGroup.getAndIncrement()) < groups) {
-                        try {
-                            send.heartbeat().check();
-                            int settled = send.deliverGroup(
-                                    work.subList(g * groupSize, Math.min(work.size(), (g + 1) * groupSize)));
-                            send.heartbeat().progressed(settled);
-                        } catch (RuntimeException e) {
-                            stop.compareAndSet(null, e);
-                        } catch (StackOverflowError e) {
-                            stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN,
-                                    "send failed", e));
+                    try {
+                        while (stop.get() == null && (g = nextGroup.getAndIncrement()) < groups) {
+                            try {
+                                send.heartbeat().check();
+                                int settled = send.deliverGroup(
+                                        work.subList(g * groupSize, Math.min(work.size(), (g + 1) * groupSize)),
+                                        unrecorded);
+                                send.heartbeat().progressed(settled);
+                            } catch (RuntimeException e) {
+                                stop.compareAndSet(null, e);
+                            } catch (StackOverflowError e) {
+                                stop.compareAndSet(null, new MailSendException(MailSendException.Kind.UNCERTAIN,
+                                        "send failed", e));
+                            }
                         }
+                    } finally {
+                        send.record(unrecorded);
                     }
                 }));
             }
@@ -420,13 +428,21 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             }
         }
 
+        /** Records a lane's last accepted messages, those no next group's mark took with it. */
+        void record(List<DeliveryClaims.Sent> accepted) {
+            claims.recordSent(accepted, claim);
+            sent.increment(accepted.size());
+            accepted.clear();
+        }
+
         /**
-         * Renders a group, marks it attempted in one statement, sends its messages one after the other and records
-         * the accepted ones in one statement; throws when the batch must stop (see {@link MailSendException.Kind}),
-         * after recording what was accepted and handing back what was certainly never handed to the provider.
-         * Returns how many deliveries of the group were settled or handed over.
+         * Renders a group, marks it attempted in one statement (which also records {@code unrecorded}, the lane's
+         * previous group's accepted messages) and sends its messages one after the other. The accepted ones are left
+         * in {@code unrecorded} for the lane's next group or {@link #record}. Throws when the batch must stop (see
+         * {@link MailSendException.Kind}), after recording what was accepted and handing back what was certainly never
+         * handed to the provider. Returns how many deliveries of the group were settled or handed over.
          */
-        int deliverGroup(List<DeliveryClaims.Unsent> group) {
+        int deliverGroup(List<DeliveryClaims.Unsent> group, List<DeliveryClaims.Sent> unrecorded) {
             List<OutgoingMail> mails = new ArrayList<>(group.size());
             for (DeliveryClaims.Unsent delivery : group) {
                 OutgoingMail mail = render(delivery);
@@ -441,8 +457,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             for (OutgoingMail mail : mails) {
                 ids.add(mail.deliveryId());
             }
-            Set<Long> mine = claims.markAttempted(ids, claim);
+            Set<Long> mine = claims.recordSentAndMarkAttempted(unrecorded, ids, claim);
+            sent.increment(unrecorded.size());
+            unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());
+            boolean stopped = true;
             // from here on, mails[notHandedOver..] were never given to the provider
             int notHandedOver = mails.size();
             int i = 0;
@@ -485,9 +504,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         throw new MailSendException(MailSendException.Kind.UNCERTAIN, e.toString(), e);
                     }
                 }
+                stopped = false;
             } finally {
-                claims.recordSent(accepted, claim);
-                sent.increment(accepted.size());
+                if (stopped) {
+                    record(accepted);
+                } else {
+                    unrecorded.addAll(accepted);
+                }
                 if (notHandedOver < mails.size()) {
                     List<Long> back = new ArrayList<>();
                     for (OutgoingMail mail : mails.subList(notHandedOver, mails.size())) {

@@ -11,6 +11,7 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.TaskStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -46,22 +47,36 @@ public class DeliveryClaims {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NamedParameterJdbcTemplate jdbc;
+    /** The send lanes' per-group statements, on connections that plan them once (see {@link SendLaneConnections}). */
+    private final NamedParameterJdbcTemplate lanes;
     private final TransactionTemplate tx;
     private final TaskQuota quota;
     /** Stateless, on the same JdbcTemplate: a failure's webhook event commits with its send event. */
     private final OutgoingEvents outgoing;
 
     @Autowired
-    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota) {
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, TaskQuota quota,
+                          ObjectProvider<SendLaneConnections> laneConnections) {
         this.jdbc = jdbc;
+        SendLaneConnections lanes = laneConnections.getIfAvailable();
+        this.lanes = lanes == null ? jdbc : lanes.jdbc();
         this.tx = tx;
         this.quota = quota;
         this.outgoing = new OutgoingEvents(jdbc);
     }
 
-    /** Hand-wired (tests): quota with the default low-quota threshold. */
+    /** Hand-wired (tests): quota with the default low-quota threshold, the lanes' statements on {@code jdbc}. */
     public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
-        this(jdbc, tx, new TaskQuota(jdbc));
+        this(jdbc, tx, jdbc);
+    }
+
+    /** Hand-wired (tests), the lanes' statements on {@code lanes}. */
+    public DeliveryClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, NamedParameterJdbcTemplate lanes) {
+        this.jdbc = jdbc;
+        this.lanes = lanes;
+        this.tx = tx;
+        this.quota = new TaskQuota(jdbc);
+        this.outgoing = new OutgoingEvents(jdbc);
     }
 
     public Optional<ServiceRow> service(long serviceId) {
@@ -266,29 +281,37 @@ public class DeliveryClaims {
         if (deliveryIds.isEmpty()) {
             return Set.of();
         }
-        // Statements on given deliveries find them by primary key. Their claim check is written "claim_token IS NOT
-        // DISTINCT FROM :claim" (the same as "=" here: a claim token is never null), which no index serves: with "=",
-        // a planner without fresh statistics (a task just materialised) chose the claim index and read the whole
-        // batch's 1,000 rows to mark ten, which made a batch O(batch²).
-        return new HashSet<>(jdbc.queryForList("""
-                UPDATE deliveries SET attempted_at = now(), updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
-                   AND status = 'SENDING' AND attempted_at IS NULL
-                RETURNING id
-                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
+        // Statements on given deliveries find them by primary key, and the send lanes' ones (this, unmarkAttempted,
+        // recordSent, recordSentAndMarkAttempted) can be served by no other index: they run with generic plans, made
+        // once per connection whatever the table's size then (see SendLaneConnections). So their claim check is
+        // written "claim_token IS NOT DISTINCT FROM :claim" (the same as "=" here: a claim token is never null; with
+        // "=", a planner without fresh statistics chose the claim index and read the whole batch's 1,000 rows to mark
+        // ten), and their status check "coalesce(status, '') = ..." (the same, status is never null; as a plain
+        // "status = ...", a generic plan made on a table of three rows scanned the whole (task_id, status) index).
+        return new HashSet<>(lanes.queryForList(MARK_ATTEMPTED,
+                Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), Long.class));
     }
+
+    static final String MARK_ATTEMPTED = """
+            UPDATE deliveries SET attempted_at = now(), updated_at = now()
+             WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+               AND coalesce(status, '') = 'SENDING' AND attempted_at IS NULL
+            RETURNING id
+            """;
 
     /** {@link #unmarkAttempted(long, String)} for the part of a group that was certainly never handed over. */
     public void unmarkAttempted(List<Long> deliveryIds, String claimToken) {
         if (deliveryIds.isEmpty()) {
             return;
         }
-        jdbc.update("""
-                UPDATE deliveries SET attempted_at = NULL, updated_at = now()
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
-                   AND status = 'SENDING'
-                """, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
+        lanes.update(UNMARK_ATTEMPTED, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken));
     }
+
+    static final String UNMARK_ATTEMPTED = """
+            UPDATE deliveries SET attempted_at = NULL, updated_at = now()
+             WHERE id = ANY(CAST(:ids AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+               AND coalesce(status, '') = 'SENDING'
+            """;
 
     /** The provider said for certain that nothing left: the delivery may be sent by a later attempt. */
     public void unmarkAttempted(long deliveryId, String claimToken) {
@@ -307,45 +330,82 @@ public class DeliveryClaims {
     }
 
     /**
-     * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement. The ids
-     * are given twice, once as "d.id = ANY(..)", so that whatever join the planner picks, deliveries are read by
-     * primary key (see {@link #markAttempted(List, String)} for the claim check): before, this statement read about a
-     * hundred buffers per delivery in the benchmark's statement profile.
+     * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement with their
+     * send events and campaign labels (see {@link #recordSentCtes}).
      */
     public void recordSent(List<Sent> sent, String claimToken) {
         if (sent.isEmpty()) {
             return;
-        }
-        List<Long> ids = new java.util.ArrayList<>(sent.size());
-        List<String> messageIds = new java.util.ArrayList<>(sent.size());
-        List<String> providerIds = new java.util.ArrayList<>(sent.size());
-        for (Sent s : sent) {
-            ids.add(s.deliveryId());
-            messageIds.add(truncate(s.messageId(), 255));
-            providerIds.add(truncate(s.providerMessageId(), 255));
         }
         // Committed without waiting for the WAL flush (synchronous_commit off for this statement's own transaction
         // only: the send lanes call it outside any transaction). Losing it in a PostgreSQL crash is safe for INV-3:
         // the group stays SENDING with its attempted mark, which was committed durably before the provider was
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
         // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
-        // was spent at the claim either way. A later durable commit (the next group's attempted mark) flushes it.
-        //
-        // The send events and campaign labels of the group are written here, from the rows this statement turned
-        // SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
-        // same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
-        // the claim and, planned without statistics, every send event of the table per row).
-        jdbc.update("""
-                WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+        // was spent at the claim either way. Any later durable commit flushes it. (A send lane records this way only
+        // its last group of a batch; the others ride on the next group's mark, see recordSentAndMarkAttempted.)
+        lanes.queryForObject(RECORD_SENT, sentParameters(sent, claimToken), Long.class);
+    }
+
+    static final String RECORD_SENT = "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
+            + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent";
+
+    /**
+     * A send lane's one round trip between two groups: records the previous group's accepted messages (as
+     * {@link #recordSent(List, String)}) and marks the next group attempted (as {@link #markAttempted(List, String)})
+     * in one statement, so one transaction instead of two per group. It commits durably, as the attempted mark
+     * must before the group is handed to the provider; so the previous group's outcome, which alone could commit
+     * without waiting for the flush, now rides on a flush the lane waits for anyway. A lane still has at most one
+     * group attempted without a recorded outcome at any moment (the at-most-once bound is unchanged). Returns the
+     * ids of the next group that were marked.
+     */
+    public Set<Long> recordSentAndMarkAttempted(List<Sent> previous, List<Long> next, String claimToken) {
+        if (previous.isEmpty()) {
+            return markAttempted(next, claimToken);
+        }
+        if (next.isEmpty()) {
+            recordSent(previous, claimToken);
+            return Set.of();
+        }
+        // the two groups are disjoint, so no row is changed twice by the one statement
+        return new HashSet<>(lanes.queryForList(RECORD_SENT_AND_MARK_ATTEMPTED,
+                sentParameters(previous, claimToken).addValue("next", bigintArray(next)), Long.class));
+    }
+
+    static final String RECORD_SENT_AND_MARK_ATTEMPTED = """
+            WITH attempted AS (
+                UPDATE deliveries SET attempted_at = now(), updated_at = now()
+                 WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
+                   AND coalesce(status, '') = 'SENDING' AND attempted_at IS NULL
+                RETURNING id
+            ),""" + recordSentCtes("") + " SELECT id FROM attempted";
+
+    /** The send lanes' statements, all run on {@link SendLaneConnections} (the tests look at their plans). */
+    static final List<String> LANE_STATEMENTS = List.of(MARK_ATTEMPTED, UNMARK_ATTEMPTED, RECORD_SENT,
+            RECORD_SENT_AND_MARK_ATTEMPTED);
+
+    /**
+     * The CTEs that record a group's accepted messages (parameters from {@link #sentParameters}); {@code sent} holds
+     * the rows turned SENT. The ids are given twice, once as "d.id = ANY(..)", so that whatever join the planner
+     * picks, deliveries are read by primary key (see {@link #markAttempted(List, String)} for the claim check):
+     * before, this statement read about a hundred buffers per delivery in the benchmark's statement profile.
+     *
+     * <p>The send events and campaign labels of the group are written here, from the rows this statement turned
+     * SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
+     * same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
+     * the claim and, planned without statistics, every send event of the table per row).
+     */
+    private static String recordSentCtes(String fromFirst) {
+        return """
                 sent AS (
                     UPDATE deliveries d SET status = 'SENT', sent_at = now(), message_id = v.message_id,
                                             provider_message_id = v.provider_message_id, error = NULL,
                                             updated_at = now()
-                      FROM async_commit,
-                           unnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]), CAST(:providerIds AS text[]))
-                           AS v(id, message_id, provider_message_id)
+                      FROM %sunnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
+                                    CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
-                       AND d.claim_token IS NOT DISTINCT FROM :claim AND d.status IN ('SENDING', 'UNKNOWN')
+                       AND d.claim_token IS NOT DISTINCT FROM :claim
+                       AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
                     RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
                 ), sent_with_campaign AS (
                     SELECT s.*, t.campaign_id FROM sent s JOIN tasks t ON t.id = s.task_id
@@ -355,18 +415,31 @@ public class DeliveryClaims {
                     SELECT id, task_id, campaign_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at,
                            jsonb_build_object('message_id', message_id)
                       FROM sent_with_campaign
+                ), labelled AS (
+                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
+                    SELECT campaign_id, contact_id, min(sent_at) FROM sent_with_campaign
+                     WHERE contact_id IS NOT NULL
+                     GROUP BY campaign_id, contact_id
+                    ON CONFLICT (campaign_id, contact_id)
+                    DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
                 )
-                INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
-                SELECT campaign_id, contact_id, min(sent_at) FROM sent_with_campaign
-                 WHERE contact_id IS NOT NULL
-                 GROUP BY campaign_id, contact_id
-                ON CONFLICT (campaign_id, contact_id)
-                DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
-                """, new MapSqlParameterSource()
+                """.formatted(fromFirst);
+    }
+
+    private static MapSqlParameterSource sentParameters(List<Sent> sent, String claimToken) {
+        List<Long> ids = new java.util.ArrayList<>(sent.size());
+        List<String> messageIds = new java.util.ArrayList<>(sent.size());
+        List<String> providerIds = new java.util.ArrayList<>(sent.size());
+        for (Sent s : sent) {
+            ids.add(s.deliveryId());
+            messageIds.add(truncate(s.messageId(), 255));
+            providerIds.add(truncate(s.providerMessageId(), 255));
+        }
+        return new MapSqlParameterSource()
                 .addValue("ids", bigintArray(ids))
                 .addValue("messageIds", textArray(messageIds))
                 .addValue("providerIds", textArray(providerIds))
-                .addValue("claim", claimToken));
+                .addValue("claim", claimToken);
     }
 
     /** A PostgreSQL array literal of ids, bound as text and cast in SQL (one statement text whatever the size). */

@@ -16,9 +16,9 @@ import java.time.Duration;
  * @param staleClaimAfter a SENDING delivery untouched this long belongs to a send activity that is gone for good
  *                        (retries exhausted, workflow terminated): it is settled so its task can finish (INV-4)
  * @param inFlightGroup   without throttle, each send lane marks this many deliveries attempted in one statement,
- *                        sends them, then records their outcomes in one statement. A crash between the two leaves
- *                        at most this many deliveries per lane UNKNOWN (never a second mail): the at-most-once
- *                        bound is {@code inFlightGroup × concurrency} per running batch
+ *                        sends them, then records their outcomes with its next group's mark, in one statement. A
+ *                        crash in between leaves at most this many deliveries per lane UNKNOWN (never a second
+ *                        mail): the at-most-once bound is {@code inFlightGroup × concurrency} per running batch
  */
 @ConfigurationProperties("edm.delivery")
 public record DeliveryProperties(@DefaultValue("1000") int batchSize,

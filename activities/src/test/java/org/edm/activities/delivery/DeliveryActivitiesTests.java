@@ -70,7 +70,14 @@ class DeliveryActivitiesTests {
 
     @BeforeEach
     void setUp() {
-        harness = new ActivitiesHarness();
+        useHarness(new ActivitiesHarness());
+    }
+
+    private void useHarness(ActivitiesHarness fresh) {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = fresh;
         f = harness.fixtures;
         owner = f.user("operator");
         campaign = f.campaign(owner, "Spring sale");
@@ -81,6 +88,7 @@ class DeliveryActivitiesTests {
     @AfterEach
     void tearDown() {
         harness.close();
+        harness = null;
     }
 
     private long service(int dailyQuota, double throttleSeconds) {
@@ -375,6 +383,68 @@ class DeliveryActivitiesTests {
                  WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task))
                 .hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
         assertThat(labelledAsSent()).isEqualTo(39);
+    }
+
+    /**
+     * Two lanes, groups of 5, 40 deliveries: each lane records a group's accepted messages with its next group's
+     * attempted mark, in one statement. A send of uncertain outcome stops the batch mid-way; what either lane had
+     * accepted before is recorded SENT (the failing lane's group, and the other lane's last group, which no next
+     * group's mark took with it), and only the uncertain one is UNKNOWN, after the retry sent the rest.
+     */
+    @Test
+    void eachLaneRecordsAGroupWithItsNextGroupsMarkAndAStopLosesNoAcceptedMessage() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5)));
+        long service = service(1000, 0);
+        long task = taskWith(40);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 23 ? Fault.UNCERTAIN_AFTER_SENDING : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 0);
+
+        assertThat(providers.calls()).as("nobody was called twice").isEqualTo(40);
+        assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 39L), Map.entry("UNKNOWN", 1L));
+        assertThat(result.sent()).isEqualTo(39);
+        assertThat(f.jdbc().queryForList("""
+                SELECT d.status || ':' || count(e.id) FROM deliveries d
+                  LEFT JOIN event_log e ON e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL')
+                 WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task))
+                .hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(labelledAsSent()).isEqualTo(39);
+    }
+
+    /**
+     * The lanes' connections plan each statement once and reuse the plan (generic plans). Made on a table of three
+     * rows without statistics, where a plan could as well scan the table or another index, each of the lanes'
+     * statements still finds deliveries by primary key only, so the plan stays right whatever the table grows to.
+     */
+    @Test
+    void theLanesGenericPlansFindDeliveriesByPrimaryKeyEvenMadeOnATinyTable() {
+        taskWith(3);
+        for (String statement : DeliveryClaims.LANE_STATEMENTS) {
+            // :name -> $1, $2 ... in order of first appearance ("::type" casts left alone)
+            java.util.Map<String, Integer> numbers = new java.util.LinkedHashMap<>();
+            String sql = java.util.regex.Pattern.compile("(?<![:\\w]):(\\w+)").matcher(statement).replaceAll(m ->
+                    "\\$" + numbers.computeIfAbsent(m.group(1), k -> numbers.size() + 1));
+            String plan = harness.lanes.jdbc().getJdbcTemplate().execute((java.sql.Connection c) -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("PREPARE lane_statement AS " + sql);
+                    StringBuilder lines = new StringBuilder();
+                    // the connection's plan_cache_mode makes this the generic plan whatever the values
+                    try (java.sql.ResultSet rs = s.executeQuery("EXPLAIN EXECUTE lane_statement("
+                            + String.join(", ", java.util.Collections.nCopies(numbers.size(), "NULL")) + ")")) {
+                        while (rs.next()) {
+                            lines.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    s.execute("DEALLOCATE lane_statement");
+                    return lines.toString();
+                }
+            });
+            assertThat(plan).as(plan).doesNotContain("Seq Scan").doesNotContain("deliveries_task_status")
+                    .doesNotContain("deliveries_claim").contains("deliveries_pkey");
+        }
     }
 
     @Test

@@ -10,12 +10,14 @@ import org.edm.activities.delivery.DeliveryClaims;
 import org.edm.activities.delivery.DeliveryProperties;
 import org.edm.activities.delivery.MailProviders;
 import org.edm.activities.delivery.MessageRenderer;
+import org.edm.activities.delivery.SendLaneConnections;
 import org.edm.activities.delivery.ServiceHealth;
 import org.edm.activities.provider.ProviderRegistry;
 import org.edm.activities.task.TaskActivitiesImpl;
 import org.edm.domain.task.TaskTransitions;
 import org.edm.domain.crypto.SecretBox;
 import org.edm.domain.testing.TestDatabase;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -40,6 +42,8 @@ public final class ActivitiesHarness implements AutoCloseable {
     public final TestDatabase.Database database = TestDatabase.freshDatabase();
     public final HikariDataSource dataSource;
     public final NamedParameterJdbcTemplate jdbc;
+    /** The send lanes' own connections, as the worker wires them (generic plans, see SendLaneConnections). */
+    public final SendLaneConnections lanes;
     public final TransactionTemplate tx;
     public final SecretBox secrets = SecretBox.fromBase64Key(TestDatabase.TEST_CREDENTIALS_KEY);
     public final Fixtures fixtures;
@@ -58,6 +62,10 @@ public final class ActivitiesHarness implements AutoCloseable {
         dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(20);
         jdbc = new NamedParameterJdbcTemplate(dataSource);
+        DataSourceProperties laneDataSource = new DataSourceProperties();
+        laneDataSource.setUrl(database.jdbcUrl());
+        laneDataSource.setUsername("postgres");
+        lanes = new SendLaneConnections(laneDataSource, 8);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         fixtures = new Fixtures(new JdbcTemplate(dataSource), secrets);
         providerRegistry = new ProviderRegistry(secrets, properties);
@@ -76,13 +84,14 @@ public final class ActivitiesHarness implements AutoCloseable {
     }
 
     public DeliveryActivitiesImpl deliveryActivities(Clock clock, UnaryOperator<MailProviders> wrapProviders) {
-        return new DeliveryActivitiesImpl(new DeliveryClaims(jdbc, tx), wrapProviders.apply(providerRegistry),
+        return new DeliveryActivitiesImpl(new DeliveryClaims(jdbc, tx, lanes.jdbc()), wrapProviders.apply(providerRegistry),
                 new MessageRenderer(jdbc, TRACKING, RETURN_PATHS), new ServiceHealth(jdbc, tx, new Alerts(jdbc)), properties, clock, meters);
     }
 
     @Override
     public void close() {
         providerRegistry.close();
+        lanes.close();
         dataSource.close();
     }
 }

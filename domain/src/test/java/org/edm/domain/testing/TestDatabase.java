@@ -36,7 +36,10 @@ public final class TestDatabase {
                         .setServerConfig("full_page_writes", "off");
                 if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
                     // opt-in statement profile for the benchmarks (pg_stat_statements needs preloading)
-                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                            // planning time beside execution time: the worker plans every execution (see its
+                            // datasource options), so planning is a cost of the send path to see
+                            .setServerConfig("pg_stat_statements.track_planning", "on");
                 }
                 server = builder.start();
                 try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
