@@ -5,6 +5,8 @@ import org.edm.activities.delivery.SendLaneConnections;
 import org.edm.activities.sending.AliyunDmAccountProperties;
 import org.edm.activities.sending.DnsProperties;
 import org.edm.activities.mailbox.ReturnPaths;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -45,8 +47,8 @@ public class ActivitiesConfiguration {
     /** Connections planned for the send lanes' by-primary-key statements (see {@link SendLaneConnections}). */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    SendLaneConnections sendLaneConnections(DataSourceProperties dataSource,
-                                            @Value("${edm.delivery.lane-connections:16}") int poolSize) {
-        return new SendLaneConnections(dataSource, poolSize);
+    SendLaneConnections sendLaneConnections(DataSourceProperties dataSource, DeliveryProperties delivery,
+                                            ObjectProvider<MeterRegistry> meters) {
+        return new SendLaneConnections(dataSource, delivery.laneConnections(), meters.getIfAvailable());
     }
 }

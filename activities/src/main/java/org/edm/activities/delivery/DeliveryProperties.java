@@ -19,19 +19,22 @@ import java.time.Duration;
  *                        sends them, then records their outcomes with its next group's mark, in one statement. A
  *                        crash in between leaves at most this many deliveries per lane UNKNOWN (never a second
  *                        mail): the at-most-once bound is {@code inFlightGroup × concurrency} per running batch
+ * @param laneConnections the send lanes' own database connections ({@link SendLaneConnections}); a lane holds one only
+ *                        for its statement per group, so fewer than the lanes of all running batches suffice
  */
 @ConfigurationProperties("edm.delivery")
 public record DeliveryProperties(@DefaultValue("1000") int batchSize,
                                  @DefaultValue("8") int concurrency,
                                  @DefaultValue("30m") Duration staleClaimAfter,
-                                 @DefaultValue("10") int inFlightGroup) {
+                                 @DefaultValue("10") int inFlightGroup,
+                                 @DefaultValue("16") int laneConnections) {
 
-    public static final DeliveryProperties DEFAULTS = new DeliveryProperties(1000, 8, Duration.ofMinutes(30), 10);
+    public static final DeliveryProperties DEFAULTS = new DeliveryProperties(1000, 8, Duration.ofMinutes(30), 10, 16);
 
     public DeliveryProperties {
-        if (batchSize < 1 || concurrency < 1 || inFlightGroup < 1) {
-            throw new IllegalArgumentException("edm.delivery.batch-size, edm.delivery.concurrency and "
-                    + "edm.delivery.in-flight-group must be positive");
+        if (batchSize < 1 || concurrency < 1 || inFlightGroup < 1 || laneConnections < 1) {
+            throw new IllegalArgumentException("edm.delivery.batch-size, edm.delivery.concurrency, "
+                    + "edm.delivery.in-flight-group and edm.delivery.lane-connections must be positive");
         }
     }
 }

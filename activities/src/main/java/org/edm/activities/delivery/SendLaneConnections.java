@@ -1,6 +1,8 @@
 package org.edm.activities.delivery;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -30,13 +32,17 @@ public final class SendLaneConnections implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final NamedParameterJdbcTemplate jdbc;
 
-    public SendLaneConnections(DataSourceProperties properties, int poolSize) {
+    /** {@code meters}: where the pool's Hikari metrics go ({@code hikaricp.connections.*{pool=edm-send-lanes}}), or null. */
+    public SendLaneConnections(DataSourceProperties properties, int poolSize, MeterRegistry meters) {
         dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         dataSource.setPoolName("edm-send-lanes");
         dataSource.setMaximumPoolSize(poolSize);
         // idle lanes need no connections; they come back within a batch
         dataSource.setMinimumIdle(0);
         dataSource.addDataSourceProperty("options", OPTIONS);
+        if (meters != null) {
+            dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        }
         jdbc = new NamedParameterJdbcTemplate(dataSource);
     }
 

@@ -115,6 +115,14 @@ class DeliveryActivitiesTests {
                 + "AND sent_at IS NOT NULL", Integer.class, campaign);
     }
 
+    /** Each delivery of the task as "STATUS:number of its send events". */
+    private List<String> sendEventsPerDelivery(long task) {
+        return f.jdbc().queryForList("""
+                SELECT d.status || ':' || count(e.id) FROM deliveries d
+                  LEFT JOIN event_log e ON e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL')
+                 WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task);
+    }
+
     private Map<String, Long> mailsPerRecipient() {
         return Arrays.stream(smtp.getReceivedMessages()).collect(Collectors.groupingBy(m -> {
             try {
@@ -377,11 +385,7 @@ class DeliveryActivitiesTests {
         assertThat(f.deliveryStatuses(task)).containsOnlyKeys("SENT", "UNKNOWN").containsEntry("UNKNOWN", 1L);
         // the send events: each SENT delivery has exactly one, written with its outcome by the attempt that sent it,
         // and the retry's catch-up (which runs after a crash) added none twice; the UNKNOWN one has none
-        assertThat(f.jdbc().queryForList("""
-                SELECT d.status || ':' || count(e.id) FROM deliveries d
-                  LEFT JOIN event_log e ON e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL')
-                 WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task))
-                .hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
         assertThat(labelledAsSent()).isEqualTo(39);
     }
 
@@ -393,7 +397,7 @@ class DeliveryActivitiesTests {
      */
     @Test
     void eachLaneRecordsAGroupWithItsNextGroupsMarkAndAStopLosesNoAcceptedMessage() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5)));
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8)));
         long service = service(1000, 0);
         long task = taskWith(40);
         RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
@@ -406,11 +410,7 @@ class DeliveryActivitiesTests {
         assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 39L), Map.entry("UNKNOWN", 1L));
         assertThat(result.sent()).isEqualTo(39);
-        assertThat(f.jdbc().queryForList("""
-                SELECT d.status || ':' || count(e.id) FROM deliveries d
-                  LEFT JOIN event_log e ON e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL')
-                 WHERE d.task_id = ? GROUP BY d.id, d.status""", String.class, task))
-                .hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
         assertThat(labelledAsSent()).isEqualTo(39);
     }
 

@@ -65,7 +65,7 @@ public final class ActivitiesHarness implements AutoCloseable {
         DataSourceProperties laneDataSource = new DataSourceProperties();
         laneDataSource.setUrl(database.jdbcUrl());
         laneDataSource.setUsername("postgres");
-        lanes = new SendLaneConnections(laneDataSource, 8);
+        lanes = new SendLaneConnections(laneDataSource, properties.laneConnections(), null);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         fixtures = new Fixtures(new JdbcTemplate(dataSource), secrets);
         providerRegistry = new ProviderRegistry(secrets, properties);
