@@ -9,8 +9,9 @@
 --   AlertRules bounce rate: delivery_id = ? AND type = 'BOUNCE' -> event_log_bounced_delivery (V101), unchanged;
 --   DeliveryClaims.recordSendEvents: delivery_id = ? AND type IN ('SEND_SUCCESS', 'SEND_FAIL')
 --     -> event_log_delivery (delivery_id, type), unchanged (it must see send events);
---   ContactErasure erase and export (api): contact_id = ? OR delivery_id IN (...) -> event_log_contact and
---     event_log_delivery, unchanged (they must see every event of the contact);
+--   ContactErasure export (api): contact_id = ? -> event_log_contact, unchanged (it must see every event of the
+--     contact); erase: contact_id = ? OR delivery_id IN (subquery) -> a full scan of event_log, as before (the OR
+--     with a subquery cannot use an index; not this migration's concern);
 --   Reports and timeline for API messages, MessageReads, ApiMessages: message_id / campaign_id with message_id IS
 --     NOT NULL -> event_log_message and event_log_campaign_message (V90), unchanged (campaign sends have no
 --     message_id, so they never enter those);
