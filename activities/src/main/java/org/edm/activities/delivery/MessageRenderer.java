@@ -42,7 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class MessageRenderer {
 
     private static final DateTimeFormatter SEND_DATE = DateTimeFormatter.ISO_LOCAL_DATE;
-    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
     private static final Mustache.Compiler BODY = Mustache.compiler().escapeHTML(true).defaultValue("");
     private static final Mustache.Compiler SUBJECT = Mustache.compiler().escapeHTML(false).defaultValue("");
 
@@ -161,11 +160,7 @@ public class MessageRenderer {
         String body;
         try {
             // a subject is one header line: a line break from contact data must not start a new header
-            subject = template.subject().execute(vars);
-            if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
-                subject = LINE_BREAKS.matcher(subject).replaceAll(" ");
-            }
-            subject = subject.trim();
+            subject = OutgoingMail.oneLine(template.subject().execute(vars)).trim();
             body = template.body().execute(vars);
             if (!template.placesUnsubscribeLink()) {
                 body = withUnsubscribeFooter(body, unsubscribeUrl);

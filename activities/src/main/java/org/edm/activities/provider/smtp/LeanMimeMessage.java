@@ -34,7 +34,6 @@ final class LeanMimeMessage extends SMTPMessage {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
             Locale.ROOT);
-    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[]{'\r', '\n'});
 
     private final Address[] recipients;
@@ -75,9 +74,7 @@ final class LeanMimeMessage extends SMTPMessage {
         }
         header(h, "MIME-Version", "1.0");
         for (Map.Entry<String, String> extra : mail.headers().entrySet()) {
-            String value = extra.getValue();
-            header(h, extra.getKey(), value.indexOf('\r') < 0 && value.indexOf('\n') < 0 ? value
-                    : LINE_BREAKS.matcher(value).replaceAll(" "));
+            header(h, extra.getKey(), OutgoingMail.oneLine(extra.getValue()));
         }
         header(h, "Content-Type", "text/html; charset=UTF-8");
         header(h, "Content-Transfer-Encoding", encoding);
