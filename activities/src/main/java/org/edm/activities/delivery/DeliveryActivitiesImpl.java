@@ -231,7 +231,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
      * taking the next group of {@code edm.delivery.in-flight-group} deliveries: its messages go out one after the
      * other between two statements, one that marks the group attempted and one that records what the provider
      * accepted; between two groups of a lane these are one statement (the previous group's outcome with the next
-     * group's mark). So the database sees one write per group instead of two per message, and a crash leaves at
+     * group's mark), and the lanes waiting for that statement at the same moment share one ({@link
+     * SharedLaneStatement}). So the database sees at most one write per group instead of two per message, and a crash leaves at
      * most one group per lane attempted without an outcome (UNKNOWN, never resent). The first failure that stops
      * the batch lets the groups already in flight finish and keeps the next ones from starting.
      */
@@ -374,6 +375,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Counter sent;
         private final Counter failed;
         private final Timer latency;
+        /** The lanes' shared per-group statement, or null for one statement per lane (see DeliveryProperties). */
+        private final SharedLaneStatement lanes;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
@@ -388,6 +391,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
             this.latency = sendLatency(service);
+            this.lanes = properties.sharedLaneStatement() ? new SharedLaneStatement(claims, claim) : null;
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -430,7 +434,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         /** Records a lane's last accepted messages, those no next group's mark took with it. */
         void record(List<DeliveryClaims.Sent> accepted) {
-            claims.recordSent(accepted, claim);
+            if (lanes == null) {
+                claims.recordSent(accepted, claim);
+            } else {
+                lanes.recordSentAndMarkAttempted(accepted, List.of());
+            }
             sent.increment(accepted.size());
             accepted.clear();
         }
@@ -457,7 +465,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             for (OutgoingMail mail : mails) {
                 ids.add(mail.deliveryId());
             }
-            Set<Long> mine = claims.recordSentAndMarkAttempted(unrecorded, ids, claim);
+            Set<Long> mine = lanes == null ? claims.recordSentAndMarkAttempted(unrecorded, ids, claim)
+                    : lanes.recordSentAndMarkAttempted(unrecorded, ids);
             sent.increment(unrecorded.size());
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());

@@ -21,15 +21,20 @@ import java.time.Duration;
  *                        mail): the at-most-once bound is {@code inFlightGroup × concurrency} per running batch
  * @param laneConnections the send lanes' own database connections ({@link SendLaneConnections}); a lane holds one only
  *                        for its statement per group, so fewer than the lanes of all running batches suffice
+ * @param sharedLaneStatement whether a batch's send lanes waiting for their per-group statement at the same moment are
+ *                        written by one statement ({@link SharedLaneStatement}, group commit) instead of one each;
+ *                        the at-most-once bound is the same either way
  */
 @ConfigurationProperties("edm.delivery")
 public record DeliveryProperties(@DefaultValue("1000") int batchSize,
                                  @DefaultValue("8") int concurrency,
                                  @DefaultValue("30m") Duration staleClaimAfter,
                                  @DefaultValue("10") int inFlightGroup,
-                                 @DefaultValue("16") int laneConnections) {
+                                 @DefaultValue("16") int laneConnections,
+                                 @DefaultValue("true") boolean sharedLaneStatement) {
 
-    public static final DeliveryProperties DEFAULTS = new DeliveryProperties(1000, 8, Duration.ofMinutes(30), 10, 16);
+    public static final DeliveryProperties DEFAULTS =
+            new DeliveryProperties(1000, 8, Duration.ofMinutes(30), 10, 16, true);
 
     public DeliveryProperties {
         if (batchSize < 1 || concurrency < 1 || inFlightGroup < 1 || laneConnections < 1) {

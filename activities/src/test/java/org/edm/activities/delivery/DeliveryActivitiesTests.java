@@ -397,7 +397,7 @@ class DeliveryActivitiesTests {
      */
     @Test
     void eachLaneRecordsAGroupWithItsNextGroupsMarkAndAStopLosesNoAcceptedMessage() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8)));
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8, true)));
         long service = service(1000, 0);
         long task = taskWith(40);
         RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
