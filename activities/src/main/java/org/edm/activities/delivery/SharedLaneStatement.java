@@ -99,6 +99,16 @@ final class SharedLaneStatement {
         return mine.outcome();
     }
 
+    /** How many lanes are waiting for the next statement (tests). */
+    int queued() {
+        lock.lock();
+        try {
+            return queued.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Set<Long> run(List<Request> carried) {
         if (carried.size() == 1) {
             Request alone = carried.get(0);
