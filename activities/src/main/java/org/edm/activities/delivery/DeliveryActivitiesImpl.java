@@ -60,6 +60,9 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     private final DeliveryProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    // EXPERIMENT: one shared statement for the lanes of all batches of this worker
+    private static final boolean WORKER_WIDE = "worker".equals(System.getenv("EDM_DELIVERY_SHARED_LANE_SCOPE"));
+    private final SharedLaneStatement workerLanes;
 
     public DeliveryActivitiesImpl(DeliveryClaims claims, MailProviders providers, MessageRenderer renderer,
                                   ServiceHealth health, DeliveryProperties properties, Clock clock,
@@ -71,6 +74,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.workerLanes = new SharedLaneStatement(claims);
     }
 
     @Override
@@ -391,7 +395,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
             this.latency = sendLatency(service);
-            this.lanes = properties.sharedLaneStatement() ? new SharedLaneStatement(claims, claim) : null;
+            this.lanes = !properties.sharedLaneStatement() ? null
+                    : WORKER_WIDE ? workerLanes : new SharedLaneStatement(claims);
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -437,7 +442,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             if (lanes == null) {
                 claims.recordSent(accepted, claim);
             } else {
-                lanes.recordSentAndMarkAttempted(accepted, List.of());
+                lanes.recordSentAndMarkAttempted(claim, accepted, List.of());
             }
             sent.increment(accepted.size());
             accepted.clear();
@@ -466,7 +471,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 ids.add(mail.deliveryId());
             }
             Set<Long> mine = lanes == null ? claims.recordSentAndMarkAttempted(unrecorded, ids, claim)
-                    : lanes.recordSentAndMarkAttempted(unrecorded, ids);
+                    : lanes.recordSentAndMarkAttempted(claim, unrecorded, ids);
             sent.increment(unrecorded.size());
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());

@@ -34,7 +34,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SharedLaneStatement {
 
     private final DeliveryClaims claims;
-    private final String claim;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ended = lock.newCondition();
     /** Lanes waiting for the next statement (guarded by {@link #lock}). */
@@ -42,9 +41,8 @@ final class SharedLaneStatement {
     /** Whether a lane is running a statement for the lanes it took from {@link #queued} (guarded by lock). */
     private boolean running;
 
-    SharedLaneStatement(DeliveryClaims claims, String claim) {
+    SharedLaneStatement(DeliveryClaims claims) {
         this.claims = claims;
-        this.claim = claim;
     }
 
     /**
@@ -53,11 +51,11 @@ final class SharedLaneStatement {
      * this lane's writes has ended (not interruptibly: like a JDBC call, it must learn what was committed); the lists
      * are read by whichever lane runs it, and must not change until this returns.
      */
-    Set<Long> recordSentAndMarkAttempted(List<DeliveryClaims.Sent> previous, List<Long> next) {
+    Set<Long> recordSentAndMarkAttempted(String claim, List<DeliveryClaims.Sent> previous, List<Long> next) {
         if (previous.isEmpty() && next.isEmpty()) {
             return Set.of();
         }
-        Request mine = new Request(previous, next);
+        Request mine = new Request(new DeliveryClaims.LaneWrites(claim, previous, next));
         List<Request> carried;
         lock.lock();
         try {
@@ -111,36 +109,32 @@ final class SharedLaneStatement {
 
     private Set<Long> run(List<Request> carried) {
         if (carried.size() == 1) {
-            Request alone = carried.get(0);
-            return claims.recordSentAndMarkAttempted(alone.previous, alone.next, claim);
+            DeliveryClaims.LaneWrites alone = carried.get(0).writes;
+            return claims.recordSentAndMarkAttempted(alone.previous(), alone.next(), alone.claim());
         }
-        List<DeliveryClaims.Sent> previous = new ArrayList<>();
-        List<Long> next = new ArrayList<>();
+        List<DeliveryClaims.LaneWrites> writes = new ArrayList<>(carried.size());
         for (Request request : carried) {
-            previous.addAll(request.previous);
-            next.addAll(request.next);
+            writes.add(request.writes);
         }
-        return claims.recordSentAndMarkAttempted(previous, next, claim);
+        return claims.recordSentAndMarkAttempted(writes);
     }
 
     /** One lane's writes and, once its statement ended, their outcome (fields guarded by the lock once queued). */
     private static final class Request {
-        final List<DeliveryClaims.Sent> previous;
-        final List<Long> next;
+        final DeliveryClaims.LaneWrites writes;
         boolean ended;
         Set<Long> marked;
         RuntimeException failure;
 
-        Request(List<DeliveryClaims.Sent> previous, List<Long> next) {
-            this.previous = previous;
-            this.next = next;
+        Request(DeliveryClaims.LaneWrites writes) {
+            this.writes = writes;
         }
 
         void end(Set<Long> allMarked, Throwable failed, boolean ranIt) {
             ended = true;
             if (failed == null) {
-                Set<Long> own = new HashSet<>(next.size() * 2);
-                for (Long id : next) {
+                Set<Long> own = new HashSet<>(writes.next().size() * 2);
+                for (Long id : writes.next()) {
                     if (allMarked.contains(id)) {
                         own.add(id);
                     }

@@ -76,7 +76,7 @@ class SharedLaneStatementTests {
 
     @Test
     void lanesArrivingWhileAStatementRunsShareTheNextAndEachLearnsItsOwnMarks() throws Exception {
-        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
+        SharedLaneStatement shared = new SharedLaneStatement(claims);
         // lane 0 sent its first group (marked before), and now records it with its next group's mark
         assertThat(claims.markAttempted(group(0), CLAIM)).hasSize(10);
         // one delivery of lane 2's next group is already attempted (no longer this claim's to send)
@@ -86,12 +86,12 @@ class SharedLaneStatementTests {
         claims.holdNext();
 
         CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(accepted(group(0)), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(1)), lanes);
         claims.awaitHeld();
         CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(2)), lanes);
         CompletableFuture<Set<Long>> lane3 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(3)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(3)), lanes);
         await(() -> shared.queued() == 2);
         assertThat(lane2).as("a lane waits while another lane's statement runs").isNotDone();
         claims.release();
@@ -115,22 +115,22 @@ class SharedLaneStatementTests {
 
         // a lane alone runs its statement at once, by itself: its last group recorded, nothing marked
         claims.calls.clear();
-        assertThat(shared.recordSentAndMarkAttempted(accepted(group(3)), List.of())).isEmpty();
+        assertThat(shared.recordSentAndMarkAttempted(CLAIM, accepted(group(3)), List.of())).isEmpty();
         assertThat(claims.calls).containsExactly(new Call(group(3), List.of()));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 20L), Map.entry("SENDING", 20L));
     }
 
     @Test
     void aFailedSharedStatementFailsTheLanesItCarriedAndNoOther() throws Exception {
-        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
+        SharedLaneStatement shared = new SharedLaneStatement(claims);
         claims.holdNext();
         CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
         claims.awaitHeld();
         CompletableFuture<Set<Long>> lane1 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
         CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(2)), lanes);
         await(() -> shared.queued() == 2);
         claims.failNext();
         claims.release();
@@ -147,9 +147,44 @@ class SharedLaneStatementTests {
                 .isEqualTo(10);
 
         // the next lane is not affected: its statement runs
-        assertThat(shared.recordSentAndMarkAttempted(accepted(group(0)), group(3)))
+        assertThat(shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(3)))
                 .containsExactlyInAnyOrderElementsOf(group(3));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 10L), Map.entry("SENDING", 30L));
+    }
+
+    /** One shared statement for the lanes of two batches (claims): each id is checked against its own lane's claim. */
+    @Test
+    void lanesOfTwoBatchesShareAStatementAndEachIdCountsOnlyForItsOwnClaim() throws Exception {
+        String other = "wf/run/activity-2";
+        f.jdbc().update("UPDATE deliveries SET claim_token = ? WHERE id = ANY(?)", other,
+                group(3).toArray(Long[]::new));
+        SharedLaneStatement shared = new SharedLaneStatement(claims);
+        claims.holdNext();
+        CompletableFuture<Set<Long>> first = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
+        claims.awaitHeld();
+        CompletableFuture<Set<Long>> otherBatch = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(other, List.of(), group(3)), lanes);
+        CompletableFuture<Set<Long>> wrongClaim = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(other, List.of(), group(1)), lanes);
+        await(() -> shared.queued() == 2);
+        CompletableFuture<Set<Long>> sameBatch = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(2)), lanes);
+        await(() -> shared.queued() == 3);
+        claims.release();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(0));
+        assertThat(otherBatch.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(3));
+        assertThat(wrongClaim.get(10, TimeUnit.SECONDS)).as("not that claim's deliveries: none marked").isEmpty();
+        assertThat(sameBatch.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(2));
+        assertThat(claims.calls).as("the three queued lanes' writes went in one statement for both claims").hasSize(1);
+        assertThat(f.jdbc().queryForList("SELECT status || ' ' || (attempted_at IS NOT NULL) || ' ' || count(*) "
+                + "FROM deliveries WHERE task_id = ? GROUP BY status, attempted_at IS NOT NULL", String.class, task))
+                .containsExactlyInAnyOrder("SENT true 10", "SENDING true 20", "SENDING false 10");
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY(?) AND attempted_at IS NULL",
+                Integer.class, (Object) group(1).toArray(Long[]::new))).isEqualTo(10);
+        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT delivery_id) FROM event_log WHERE task_id = ? "
+                + "AND type = 'SEND_SUCCESS'", Integer.class, task)).isEqualTo(10);
     }
 
     private static Throwable rootCause(Throwable t) {
