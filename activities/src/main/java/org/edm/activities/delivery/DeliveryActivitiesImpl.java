@@ -60,9 +60,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     private final DeliveryProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
-    // EXPERIMENT: one shared statement for the lanes of all batches of this worker
-    private static final boolean WORKER_WIDE = "worker".equals(System.getenv("EDM_DELIVERY_SHARED_LANE_SCOPE"));
-    private final SharedLaneStatement workerLanes;
+    /** The send lanes' per-group statement, shared by the lanes of all batches (null: one statement per lane). */
+    private final SharedLaneStatement sharedLanes;
 
     public DeliveryActivitiesImpl(DeliveryClaims claims, MailProviders providers, MessageRenderer renderer,
                                   ServiceHealth health, DeliveryProperties properties, Clock clock,
@@ -74,7 +73,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-        this.workerLanes = new SharedLaneStatement(claims);
+        this.sharedLanes = properties.sharedLaneStatement() ? new SharedLaneStatement(claims) : null;
     }
 
     @Override
@@ -235,10 +234,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
      * taking the next group of {@code edm.delivery.in-flight-group} deliveries: its messages go out one after the
      * other between two statements, one that marks the group attempted and one that records what the provider
      * accepted; between two groups of a lane these are one statement (the previous group's outcome with the next
-     * group's mark), and the lanes waiting for that statement at the same moment share one ({@link
-     * SharedLaneStatement}). So the database sees at most one write per group instead of two per message, and a crash leaves at
-     * most one group per lane attempted without an outcome (UNKNOWN, never resent). The first failure that stops
-     * the batch lets the groups already in flight finish and keeps the next ones from starting.
+     * group's mark), and the lanes (of all batches) waiting for that statement at the same moment share one
+     * ({@link SharedLaneStatement}). So the database sees at most one write per group instead of two per message, and
+     * a crash leaves at most one group per lane attempted without an outcome (UNKNOWN, never resent). The first
+     * failure that stops the batch lets the groups already in flight finish and keeps the next ones from starting.
      */
     private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
         int groupSize = properties.inFlightGroup();
@@ -379,8 +378,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Counter sent;
         private final Counter failed;
         private final Timer latency;
-        /** The lanes' shared per-group statement, or null for one statement per lane (see DeliveryProperties). */
-        private final SharedLaneStatement lanes;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
@@ -395,8 +392,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
             this.latency = sendLatency(service);
-            this.lanes = !properties.sharedLaneStatement() ? null
-                    : WORKER_WIDE ? workerLanes : new SharedLaneStatement(claims);
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -439,10 +434,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         /** Records a lane's last accepted messages, those no next group's mark took with it. */
         void record(List<DeliveryClaims.Sent> accepted) {
-            if (lanes == null) {
+            if (sharedLanes == null) {
                 claims.recordSent(accepted, claim);
             } else {
-                lanes.recordSentAndMarkAttempted(claim, accepted, List.of());
+                sharedLanes.recordSentAndMarkAttempted(claim, accepted, List.of());
             }
             sent.increment(accepted.size());
             accepted.clear();
@@ -470,8 +465,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             for (OutgoingMail mail : mails) {
                 ids.add(mail.deliveryId());
             }
-            Set<Long> mine = lanes == null ? claims.recordSentAndMarkAttempted(unrecorded, ids, claim)
-                    : lanes.recordSentAndMarkAttempted(claim, unrecorded, ids);
+            Set<Long> mine = sharedLanes == null ? claims.recordSentAndMarkAttempted(unrecorded, ids, claim)
+                    : sharedLanes.recordSentAndMarkAttempted(claim, unrecorded, ids);
             sent.increment(unrecorded.size());
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The per-group statement of one batch's send lanes, shared by them (group commit). Each lane, between two groups,
- * records its previous group's accepted messages and marks its next group attempted
+ * The send lanes' per-group statement, shared by all lanes of this worker (group commit). Each lane, between two
+ * groups, records its previous group's accepted messages and marks its next group attempted
  * ({@link DeliveryClaims#recordSentAndMarkAttempted}). Instead of one statement and transaction per lane, the lanes
  * that are waiting for that statement at the same moment are written by one: the first lane to arrive while none is
  * running runs it at once for itself and every lane queued by then (leader); lanes arriving while it runs queue, and
@@ -18,18 +18,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why: PostgreSQL spent most of the send path's CPU on this statement, and a lane's group is small (ten mails);
  * per statement and per transaction costs (protocol, executor start, commit, eight backends contending for the same
- * index pages on two cores) weighed more than its rows.
+ * index pages on two cores) weighed more than its rows. In the delivery benchmark (2 batches × 4 lanes) a statement
+ * carries about three lanes' groups.
  *
  * <p>At most once (INV-3) is unchanged: a lane still hands over no message before the statement that marks its group
  * has committed, and its previous group's outcome commits in that same statement, so each lane has at most one group
- * attempted without a recorded outcome; a crash leaves at most group × lanes UNKNOWN, as before. The groups of
- * different lanes are disjoint, so the shared statement changes no row twice. Each lane learns which of its own ids
- * were marked. If the statement fails, it fails for every lane it carried (its transaction carried all of their
- * writes) and for no other: the next one runs for whoever queued meanwhile.
+ * attempted without a recorded outcome; a crash leaves at most group × lanes UNKNOWN per batch, as before. The groups
+ * of different lanes are disjoint, so the shared statement changes no row twice, and each id is checked against its
+ * own lane's claim (lanes of several batches share it). Each lane learns which of its own ids were marked. A failure
+ * fails only the lane whose writes caused it (see {@link #run}); a lane not carried is never held up by it.
  *
- * <p>One per batch (one claim token): the statements stay those of {@link DeliveryClaims#LANE_STATEMENTS}, with
- * larger arrays, so their generic plans still find deliveries by primary key. Not for the paced path (INV-2), which
- * has one lane.
+ * <p>The statements are those of {@link DeliveryClaims#LANE_STATEMENTS} (one claim: the usual ones with larger
+ * arrays; several: {@code RECORD_SENT_AND_MARK_ATTEMPTED_BY_CLAIM}), whose generic plans find deliveries by primary
+ * key. Not for the paced path (INV-2), which sends one delivery at a time with statements of its own.
  */
 final class SharedLaneStatement {
 
@@ -73,17 +74,21 @@ final class SharedLaneStatement {
         } finally {
             lock.unlock();
         }
-        Set<Long> marked = null;
         Throwable failure = null;
         try {
-            marked = run(carried);
+            run(carried);
         } catch (RuntimeException | Error e) {
             failure = e;
         } finally {
             lock.lock();
             try {
                 for (Request request : carried) {
-                    request.end(marked, failure, request == mine);
+                    if (!request.settled) {
+                        request.failed(failure == null ? new IllegalStateException("not run") : failure,
+                                request == mine);
+                    }
+                    // published under the lock: the lane reads its outcome after seeing this
+                    request.ended = true;
                 }
                 running = false;
                 ended.signalAll();
@@ -107,22 +112,54 @@ final class SharedLaneStatement {
         }
     }
 
-    private Set<Long> run(List<Request> carried) {
+    /**
+     * Runs the statement for the carried lanes and settles each (without the lock: until it is taken again, only
+     * this thread touches the carried requests' outcomes, and their lanes read them once {@code ended} is set). When a statement for several lanes fails, each lane's
+     * writes are run again alone, so a failure caused by one lane's writes (say, a label for a contact erased
+     * meanwhile) fails that lane only. That is safe for INV-3: a failed statement committed nothing, and if the
+     * connection broke at its commit and it did, the rerun marks none of those ids again (they are attempted
+     * already, so the lane hands none of them over) and records no outcome twice (those rows are SENT already).
+     */
+    private void run(List<Request> carried) {
         if (carried.size() == 1) {
-            DeliveryClaims.LaneWrites alone = carried.get(0).writes;
-            return claims.recordSentAndMarkAttempted(alone.previous(), alone.next(), alone.claim());
+            runAlone(carried.get(0));
+            return;
         }
         List<DeliveryClaims.LaneWrites> writes = new ArrayList<>(carried.size());
         for (Request request : carried) {
             writes.add(request.writes);
         }
-        return claims.recordSentAndMarkAttempted(writes);
+        Set<Long> marked;
+        try {
+            marked = claims.recordSentAndMarkAttempted(writes);
+        } catch (RuntimeException shared) {
+            for (Request request : carried) {
+                runAlone(request);
+            }
+            return;
+        }
+        for (Request request : carried) {
+            request.marked(marked);
+        }
     }
 
-    /** One lane's writes and, once its statement ended, their outcome (fields guarded by the lock once queued). */
+    private void runAlone(Request request) {
+        DeliveryClaims.LaneWrites w = request.writes;
+        try {
+            request.marked(claims.recordSentAndMarkAttempted(w.previous(), w.next(), w.claim()));
+        } catch (RuntimeException e) {
+            request.failed(e, request.lane == Thread.currentThread());
+        }
+    }
+
+    /** One lane's writes and, once its statement ended, their outcome. */
     private static final class Request {
         final DeliveryClaims.LaneWrites writes;
+        final Thread lane = Thread.currentThread();
+        /** Set under the lock once the outcome below is final. */
         boolean ended;
+        /** The outcome is known (set by the running lane, before {@code ended}). */
+        boolean settled;
         Set<Long> marked;
         RuntimeException failure;
 
@@ -130,22 +167,22 @@ final class SharedLaneStatement {
             this.writes = writes;
         }
 
-        void end(Set<Long> allMarked, Throwable failed, boolean ranIt) {
-            ended = true;
-            if (failed == null) {
-                Set<Long> own = new HashSet<>(writes.next().size() * 2);
-                for (Long id : writes.next()) {
-                    if (allMarked.contains(id)) {
-                        own.add(id);
-                    }
+        /** The ids of this lane's next group among those the statement marked. */
+        void marked(Set<Long> allMarked) {
+            Set<Long> own = new HashSet<>(writes.next().size() * 2);
+            for (Long id : writes.next()) {
+                if (allMarked.contains(id)) {
+                    own.add(id);
                 }
-                marked = own;
-            } else if (ranIt && failed instanceof RuntimeException e) {
-                failure = e;
-            } else {
-                // each lane throws its own exception (a lane's failure may get suppressed ones added to it)
-                failure = new SharedStatementFailed(failed);
             }
+            marked = own;
+            settled = true;
+        }
+
+        void failed(Throwable cause, boolean ownThread) {
+            // each lane throws its own exception (a lane's failure may get suppressed ones added to it)
+            failure = ownThread && cause instanceof RuntimeException e ? e : new SharedStatementFailed(cause);
+            settled = true;
         }
 
         Set<Long> outcome() {
