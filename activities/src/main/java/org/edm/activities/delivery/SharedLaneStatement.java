@@ -138,15 +138,19 @@ final class SharedLaneStatement {
             }
             return;
         }
+        // An id in two lanes' next groups (a timed-out attempt of a batch still running beside its retry, both with
+        // the batch's claim, each having read it unattempted) is marked once by the one statement: it goes to one of
+        // them only, as with two statements, where the second would have found it attempted already.
+        Set<Long> given = new HashSet<>();
         for (Request request : carried) {
-            request.marked(marked);
+            request.marked(marked, given);
         }
     }
 
     private void runAlone(Request request) {
         DeliveryClaims.LaneWrites w = request.writes;
         try {
-            request.marked(claims.recordSentAndMarkAttempted(w.previous(), w.next(), w.claim()));
+            request.marked(claims.recordSentAndMarkAttempted(w.previous(), w.next(), w.claim()), new HashSet<>());
         } catch (RuntimeException e) {
             request.failed(e, request.lane == Thread.currentThread());
         }
@@ -167,11 +171,11 @@ final class SharedLaneStatement {
             this.writes = writes;
         }
 
-        /** The ids of this lane's next group among those the statement marked. */
-        void marked(Set<Long> allMarked) {
+        /** The ids of this lane's next group among those the statement marked, and not {@code given} to another. */
+        void marked(Set<Long> allMarked, Set<Long> given) {
             Set<Long> own = new HashSet<>(writes.next().size() * 2);
             for (Long id : writes.next()) {
-                if (allMarked.contains(id)) {
+                if (allMarked.contains(id) && given.add(id)) {
                     own.add(id);
                 }
             }

@@ -157,6 +157,36 @@ class SharedLaneStatementTests {
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 10L), Map.entry("SENDING", 30L));
     }
 
+    /**
+     * A batch's attempt that timed out may still be sending on this worker beside its retry (same claim), both having
+     * read a delivery unattempted. With one statement each, the second finds it attempted; sharing one statement, it
+     * must still go to one of them only, or both would send it.
+     */
+    @Test
+    void aDeliveryInTwoLanesNextGroupsGoesToOneOfThemOnly() throws Exception {
+        SharedLaneStatement shared = new SharedLaneStatement(claims);
+        claims.holdNext();
+        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
+        claims.awaitHeld();
+        CompletableFuture<Set<Long>> stale = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
+        await(() -> shared.queued() == 1);
+        CompletableFuture<Set<Long>> retry = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
+        await(() -> shared.queued() == 2);
+        claims.release();
+
+        assertThat(lane0.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(0));
+        Set<Long> handedTo = new HashSet<>(stale.get(10, TimeUnit.SECONDS));
+        Set<Long> retried = retry.get(10, TimeUnit.SECONDS);
+        assertThat(java.util.Collections.disjoint(handedTo, retried)).as("each delivery to one lane only: "
+                + handedTo + " and " + retried).isTrue();
+        handedTo.addAll(retried);
+        assertThat(handedTo).containsExactlyInAnyOrderElementsOf(group(1));
+        assertThat(claims.calls).as("the two went in one statement").hasSize(2);
+    }
+
     /** One shared statement for the lanes of two batches (claims): each id is checked against its own lane's claim. */
     @Test
     void lanesOfTwoBatchesShareAStatementAndEachIdCountsOnlyForItsOwnClaim() throws Exception {
