@@ -60,8 +60,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     private final DeliveryProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
-    /** The send lanes' per-group statement, shared by the lanes of all batches (null: one statement per lane). */
-    private final SharedLaneStatement sharedLanes;
 
     public DeliveryActivitiesImpl(DeliveryClaims claims, MailProviders providers, MessageRenderer renderer,
                                   ServiceHealth health, DeliveryProperties properties, Clock clock,
@@ -73,7 +71,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-        this.sharedLanes = properties.sharedLaneStatement() ? new SharedLaneStatement(claims) : null;
     }
 
     @Override
@@ -234,7 +231,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
      * taking the next group of {@code edm.delivery.in-flight-group} deliveries: its messages go out one after the
      * other between two statements, one that marks the group attempted and one that records what the provider
      * accepted; between two groups of a lane these are one statement (the previous group's outcome with the next
-     * group's mark), and the lanes (of all batches) waiting for that statement at the same moment share one
+     * group's mark), and the batch's lanes waiting for that statement at the same moment share one
      * ({@link SharedLaneStatement}). So the database sees at most one write per group instead of two per message, and
      * a crash leaves at most one group per lane attempted without an outcome (UNKNOWN, never resent). The first
      * failure that stops the batch lets the groups already in flight finish and keeps the next ones from starting.
@@ -378,6 +375,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final Counter sent;
         private final Counter failed;
         private final Timer latency;
+        /** The lanes' shared per-group statement, or null for one statement per lane (see DeliveryProperties). */
+        private final SharedLaneStatement sharedLanes;
 
         Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
              Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
@@ -392,6 +391,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.sent = counter("sent", service);
             this.failed = counter("failed", service);
             this.latency = sendLatency(service);
+            this.sharedLanes = properties.sharedLaneStatement() ? new SharedLaneStatement(claims, claim) : null;
         }
 
         DeliveryClaims.ServiceRow service() {
@@ -437,7 +437,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             if (sharedLanes == null) {
                 claims.recordSent(accepted, claim);
             } else {
-                sharedLanes.recordSentAndMarkAttempted(claim, accepted, List.of());
+                sharedLanes.recordSentAndMarkAttempted(accepted, List.of());
             }
             sent.increment(accepted.size());
             accepted.clear();
@@ -466,7 +466,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 ids.add(mail.deliveryId());
             }
             Set<Long> mine = sharedLanes == null ? claims.recordSentAndMarkAttempted(unrecorded, ids, claim)
-                    : sharedLanes.recordSentAndMarkAttempted(claim, unrecorded, ids);
+                    : sharedLanes.recordSentAndMarkAttempted(unrecorded, ids);
             sent.increment(unrecorded.size());
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());

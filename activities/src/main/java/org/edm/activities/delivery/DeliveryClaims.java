@@ -348,7 +348,7 @@ public class DeliveryClaims {
     }
 
     static final String RECORD_SENT = "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),"
-            + recordSentCtes("async_commit, ", false) + " SELECT count(*) FROM sent";
+            + recordSentCtes("async_commit, ") + " SELECT count(*) FROM sent";
 
     /**
      * A send lane's one round trip between two groups: records the previous group's accepted messages (as
@@ -378,54 +378,11 @@ public class DeliveryClaims {
                  WHERE id = ANY(CAST(:next AS bigint[])) AND claim_token IS NOT DISTINCT FROM :claim
                    AND coalesce(status, '') = 'SENDING' AND attempted_at IS NULL
                 RETURNING id
-            ),""" + recordSentCtes("", false) + " SELECT id FROM attempted";
-
-    /**
-     * {@link #recordSentAndMarkAttempted(List, List, String)} for the lanes of several batches (claims) in one
-     * statement: each id is checked against its own claim. Returns the ids of the {@code next} groups that were marked.
-     */
-    public Set<Long> recordSentAndMarkAttempted(List<LaneWrites> writes) {
-        String claim = writes.get(0).claim();
-        List<Sent> previous = new java.util.ArrayList<>();
-        List<Long> next = new java.util.ArrayList<>();
-        boolean oneClaim = true;
-        for (LaneWrites w : writes) {
-            oneClaim &= w.claim().equals(claim);
-            previous.addAll(w.previous());
-            next.addAll(w.next());
-        }
-        if (oneClaim) {
-            return recordSentAndMarkAttempted(previous, next, claim);
-        }
-        List<String> previousClaims = new java.util.ArrayList<>(previous.size());
-        List<String> nextClaims = new java.util.ArrayList<>(next.size());
-        for (LaneWrites w : writes) {
-            previousClaims.addAll(java.util.Collections.nCopies(w.previous().size(), w.claim()));
-            nextClaims.addAll(java.util.Collections.nCopies(w.next().size(), w.claim()));
-        }
-        return new HashSet<>(lanes.queryForList(RECORD_SENT_AND_MARK_ATTEMPTED_BY_CLAIM,
-                sentParameters(previous, null).addValue("claims", textArray(previousClaims))
-                        .addValue("next", bigintArray(next)).addValue("nextClaims", textArray(nextClaims)),
-                Long.class));
-    }
-
-    /** One send lane's writes between two groups: its previous group's accepted messages, its next group's ids. */
-    public record LaneWrites(String claim, List<Sent> previous, List<Long> next) {
-    }
-
-    static final String RECORD_SENT_AND_MARK_ATTEMPTED_BY_CLAIM = """
-            WITH attempted AS (
-                UPDATE deliveries d SET attempted_at = now(), updated_at = now()
-                  FROM unnest(CAST(:next AS bigint[]), CAST(:nextClaims AS text[])) AS n(id, claim)
-                 WHERE d.id = ANY(CAST(:next AS bigint[])) AND d.id = n.id
-                   AND d.claim_token IS NOT DISTINCT FROM n.claim
-                   AND coalesce(d.status, '') = 'SENDING' AND d.attempted_at IS NULL
-                RETURNING d.id
-            ),""" + recordSentCtes("", true) + " SELECT id FROM attempted";
+            ),""" + recordSentCtes("") + " SELECT id FROM attempted";
 
     /** The send lanes' statements, all run on {@link SendLaneConnections} (the tests look at their plans). */
     static final List<String> LANE_STATEMENTS = List.of(MARK_ATTEMPTED, UNMARK_ATTEMPTED, RECORD_SENT,
-            RECORD_SENT_AND_MARK_ATTEMPTED, RECORD_SENT_AND_MARK_ATTEMPTED_BY_CLAIM);
+            RECORD_SENT_AND_MARK_ATTEMPTED);
 
     /**
      * The CTEs that record a group's accepted messages (parameters from {@link #sentParameters}); {@code sent} holds
@@ -438,16 +395,16 @@ public class DeliveryClaims {
      * same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
      * the claim and, planned without statistics, every send event of the table per row).
      */
-    private static String recordSentCtes(String fromFirst, boolean claimPerRow) {
+    private static String recordSentCtes(String fromFirst) {
         return """
                 sent AS (
                     UPDATE deliveries d SET status = 'SENT', sent_at = now(), message_id = v.message_id,
                                             provider_message_id = v.provider_message_id, error = NULL,
                                             updated_at = now()
                       FROM %sunnest(CAST(:ids AS bigint[]), CAST(:messageIds AS text[]),
-                                    CAST(:providerIds AS text[])%s) AS v(id, message_id, provider_message_id%s)
+                                    CAST(:providerIds AS text[])) AS v(id, message_id, provider_message_id)
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
-                       AND d.claim_token IS NOT DISTINCT FROM %s
+                       AND d.claim_token IS NOT DISTINCT FROM :claim
                        AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
                     RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
                 ), sent_with_campaign AS (
@@ -466,8 +423,7 @@ public class DeliveryClaims {
                     ON CONFLICT (campaign_id, contact_id)
                     DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
                 )
-                """.formatted(fromFirst, claimPerRow ? ", CAST(:claims AS text[])" : "", claimPerRow ? ", claim" : "",
-                claimPerRow ? "v.claim" : ":claim");
+                """.formatted(fromFirst);
     }
 
     private static MapSqlParameterSource sentParameters(List<Sent> sent, String claimToken) {

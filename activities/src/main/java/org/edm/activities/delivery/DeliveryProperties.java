@@ -21,9 +21,9 @@ import java.time.Duration;
  *                        mail): the at-most-once bound is {@code inFlightGroup × concurrency} per running batch
  * @param laneConnections the send lanes' own database connections ({@link SendLaneConnections}); a lane holds one only
  *                        for its statement per group, so fewer than the lanes of all running batches suffice
- * @param sharedLaneStatement whether the send lanes (of all batches on this worker) waiting for their per-group
- *                        statement at the same moment are written by one statement ({@link SharedLaneStatement},
- *                        group commit) instead of one each; the at-most-once bound is the same either way
+ * @param sharedLaneStatement whether a batch's send lanes waiting for their per-group statement at the same moment
+ *                        are written by one statement ({@link SharedLaneStatement}, group commit) instead of one
+ *                        each; the at-most-once bound is the same either way
  */
 @ConfigurationProperties("edm.delivery")
 public record DeliveryProperties(@DefaultValue("1000") int batchSize,

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The send lanes' per-group statement, shared by all lanes of this worker (group commit). Each lane, between two
- * groups, records its previous group's accepted messages and marks its next group attempted
+ * The per-group statement of one batch's send lanes, shared by them (group commit). Each lane, between two groups,
+ * records its previous group's accepted messages and marks its next group attempted
  * ({@link DeliveryClaims#recordSentAndMarkAttempted}). Instead of one statement and transaction per lane, the lanes
  * that are waiting for that statement at the same moment are written by one: the first lane to arrive while none is
  * running runs it at once for itself and every lane queued by then (leader); lanes arriving while it runs queue, and
@@ -18,23 +18,25 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why: PostgreSQL spent most of the send path's CPU on this statement, and a lane's group is small (ten mails);
  * per statement and per transaction costs (protocol, executor start, commit, eight backends contending for the same
- * index pages on two cores) weighed more than its rows. In the delivery benchmark (2 batches × 4 lanes) a statement
- * carries about three lanes' groups.
+ * index pages on two cores) weighed more than its rows. In the delivery benchmark (4 lanes per batch) a statement
+ * carries about 1.8 lanes' groups. (One statement for the lanes of all batches of a worker carried about 3.2 and cut
+ * PostgreSQL's CPU a little more, but held the lanes up: fewer mails/s against the plain loop in the same runs.)
  *
  * <p>At most once (INV-3) is unchanged: a lane still hands over no message before the statement that marks its group
  * has committed, and its previous group's outcome commits in that same statement, so each lane has at most one group
- * attempted without a recorded outcome; a crash leaves at most group × lanes UNKNOWN per batch, as before. The groups
- * of different lanes are disjoint, so the shared statement changes no row twice, and each id is checked against its
- * own lane's claim (lanes of several batches share it). Each lane learns which of its own ids were marked. A failure
- * fails only the lane whose writes caused it (see {@link #run}); a lane not carried is never held up by it.
+ * attempted without a recorded outcome; a crash leaves at most group × lanes UNKNOWN, as before. The groups of
+ * different lanes are disjoint, so the shared statement changes no row twice. Each lane learns which of its own ids
+ * were marked. A failure fails only the lane whose writes cause it (see {@link #run}); a lane not carried by the
+ * failed statement is never held up by it.
  *
- * <p>The statements are those of {@link DeliveryClaims#LANE_STATEMENTS} (one claim: the usual ones with larger
- * arrays; several: {@code RECORD_SENT_AND_MARK_ATTEMPTED_BY_CLAIM}), whose generic plans find deliveries by primary
+ * <p>One per batch (one claim token, one activity attempt): the statements stay those of
+ * {@link DeliveryClaims#LANE_STATEMENTS} with larger arrays, so their generic plans still find deliveries by primary
  * key. Not for the paced path (INV-2), which sends one delivery at a time with statements of its own.
  */
 final class SharedLaneStatement {
 
     private final DeliveryClaims claims;
+    private final String claim;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ended = lock.newCondition();
     /** Lanes waiting for the next statement (guarded by {@link #lock}). */
@@ -42,8 +44,9 @@ final class SharedLaneStatement {
     /** Whether a lane is running a statement for the lanes it took from {@link #queued} (guarded by lock). */
     private boolean running;
 
-    SharedLaneStatement(DeliveryClaims claims) {
+    SharedLaneStatement(DeliveryClaims claims, String claim) {
         this.claims = claims;
+        this.claim = claim;
     }
 
     /**
@@ -52,11 +55,11 @@ final class SharedLaneStatement {
      * this lane's writes has ended (not interruptibly: like a JDBC call, it must learn what was committed); the lists
      * are read by whichever lane runs it, and must not change until this returns.
      */
-    Set<Long> recordSentAndMarkAttempted(String claim, List<DeliveryClaims.Sent> previous, List<Long> next) {
+    Set<Long> recordSentAndMarkAttempted(List<DeliveryClaims.Sent> previous, List<Long> next) {
         if (previous.isEmpty() && next.isEmpty()) {
             return Set.of();
         }
-        Request mine = new Request(new DeliveryClaims.LaneWrites(claim, previous, next));
+        Request mine = new Request(previous, next);
         List<Request> carried;
         lock.lock();
         try {
@@ -114,9 +117,9 @@ final class SharedLaneStatement {
 
     /**
      * Runs the statement for the carried lanes and settles each (without the lock: until it is taken again, only
-     * this thread touches the carried requests' outcomes, and their lanes read them once {@code ended} is set). When a statement for several lanes fails, each lane's
-     * writes are run again alone, so a failure caused by one lane's writes (say, a label for a contact erased
-     * meanwhile) fails that lane only. That is safe for INV-3: a failed statement committed nothing, and if the
+     * this thread touches the carried requests' outcomes, and their lanes read them once {@code ended} is set). When
+     * a statement for several lanes fails, each lane's writes are run again alone, so a failure caused by one lane's
+     * writes (say, a label for a contact erased meanwhile) fails that lane only, as it did with a statement each. That is safe for INV-3: a failed statement committed nothing, and if the
      * connection broke at its commit and it did, the rerun marks none of those ids again (they are attempted
      * already, so the lane hands none of them over) and records no outcome twice (those rows are SENT already).
      */
@@ -125,22 +128,23 @@ final class SharedLaneStatement {
             runAlone(carried.get(0));
             return;
         }
-        List<DeliveryClaims.LaneWrites> writes = new ArrayList<>(carried.size());
+        List<DeliveryClaims.Sent> previous = new ArrayList<>();
+        List<Long> next = new ArrayList<>();
         for (Request request : carried) {
-            writes.add(request.writes);
+            previous.addAll(request.previous);
+            next.addAll(request.next);
         }
         Set<Long> marked;
         try {
-            marked = claims.recordSentAndMarkAttempted(writes);
+            marked = claims.recordSentAndMarkAttempted(previous, next, claim);
         } catch (RuntimeException shared) {
             for (Request request : carried) {
                 runAlone(request);
             }
             return;
         }
-        // An id in two lanes' next groups (a timed-out attempt of a batch still running beside its retry, both with
-        // the batch's claim, each having read it unattempted) is marked once by the one statement: it goes to one of
-        // them only, as with two statements, where the second would have found it attempted already.
+        // Should an id ever be in two lanes' next groups, the one statement marks it once: it goes to one of them
+        // only, as with two statements, where the second would find it attempted already (never to both: two mails).
         Set<Long> given = new HashSet<>();
         for (Request request : carried) {
             request.marked(marked, given);
@@ -148,9 +152,8 @@ final class SharedLaneStatement {
     }
 
     private void runAlone(Request request) {
-        DeliveryClaims.LaneWrites w = request.writes;
         try {
-            request.marked(claims.recordSentAndMarkAttempted(w.previous(), w.next(), w.claim()), new HashSet<>());
+            request.marked(claims.recordSentAndMarkAttempted(request.previous, request.next, claim), new HashSet<>());
         } catch (RuntimeException e) {
             request.failed(e, request.lane == Thread.currentThread());
         }
@@ -158,7 +161,8 @@ final class SharedLaneStatement {
 
     /** One lane's writes and, once its statement ended, their outcome. */
     private static final class Request {
-        final DeliveryClaims.LaneWrites writes;
+        final List<DeliveryClaims.Sent> previous;
+        final List<Long> next;
         final Thread lane = Thread.currentThread();
         /** Set under the lock once the outcome below is final. */
         boolean ended;
@@ -167,14 +171,15 @@ final class SharedLaneStatement {
         Set<Long> marked;
         RuntimeException failure;
 
-        Request(DeliveryClaims.LaneWrites writes) {
-            this.writes = writes;
+        Request(List<DeliveryClaims.Sent> previous, List<Long> next) {
+            this.previous = previous;
+            this.next = next;
         }
 
         /** The ids of this lane's next group among those the statement marked, and not {@code given} to another. */
         void marked(Set<Long> allMarked, Set<Long> given) {
-            Set<Long> own = new HashSet<>(writes.next().size() * 2);
-            for (Long id : writes.next()) {
+            Set<Long> own = new HashSet<>(next.size() * 2);
+            for (Long id : next) {
                 if (allMarked.contains(id) && given.add(id)) {
                     own.add(id);
                 }

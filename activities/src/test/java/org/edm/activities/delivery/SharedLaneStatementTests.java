@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The send lanes' shared per-group statement (group commit) on a real PostgreSQL: lanes that arrive while a statement
- * runs are written by the next one, together (also lanes of different batches), and each learns which of its own
- * deliveries were marked attempted; a failure fails only the lane whose writes cause it.
+ * runs are written by the next one, together, and each learns which of its own deliveries were marked attempted;
+ * a failure fails only the lane whose writes cause it.
  */
 class SharedLaneStatementTests {
 
@@ -76,7 +76,7 @@ class SharedLaneStatementTests {
 
     @Test
     void lanesArrivingWhileAStatementRunsShareTheNextAndEachLearnsItsOwnMarks() throws Exception {
-        SharedLaneStatement shared = new SharedLaneStatement(claims);
+        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         // lane 0 sent its first group (marked before), and now records it with its next group's mark
         assertThat(claims.markAttempted(group(0), CLAIM)).hasSize(10);
         // one delivery of lane 2's next group is already attempted (no longer this claim's to send)
@@ -86,12 +86,12 @@ class SharedLaneStatementTests {
         claims.holdNext();
 
         CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(accepted(group(0)), group(1)), lanes);
         claims.awaitHeld();
         CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(2)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
         CompletableFuture<Set<Long>> lane3 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(3)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(3)), lanes);
         await(() -> shared.queued() == 2);
         assertThat(lane2).as("a lane waits while another lane's statement runs").isNotDone();
         claims.release();
@@ -115,7 +115,7 @@ class SharedLaneStatementTests {
 
         // a lane alone runs its statement at once, by itself: its last group recorded, nothing marked
         claims.calls.clear();
-        assertThat(shared.recordSentAndMarkAttempted(CLAIM, accepted(group(3)), List.of())).isEmpty();
+        assertThat(shared.recordSentAndMarkAttempted(accepted(group(3)), List.of())).isEmpty();
         assertThat(claims.calls).containsExactly(new Call(group(3), List.of()));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 20L), Map.entry("SENDING", 20L));
     }
@@ -126,15 +126,15 @@ class SharedLaneStatementTests {
      */
     @Test
     void aFailureFailsOnlyTheLaneWhoseWritesCauseIt() throws Exception {
-        SharedLaneStatement shared = new SharedLaneStatement(claims);
+        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         claims.holdNext();
         CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
         claims.awaitHeld();
         CompletableFuture<Set<Long>> lane1 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
         CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(2)), lanes);
+                () -> shared.recordSentAndMarkAttempted(accepted(group(0)), group(2)), lanes);
         await(() -> shared.queued() == 2);
         claims.refuse(group(2).get(3));
         claims.release();
@@ -152,28 +152,28 @@ class SharedLaneStatementTests {
 
         // the next lane is not affected: its statement runs
         claims.refuse(null);
-        assertThat(shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(3)))
+        assertThat(shared.recordSentAndMarkAttempted(accepted(group(0)), group(3)))
                 .containsExactlyInAnyOrderElementsOf(group(3));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 10L), Map.entry("SENDING", 30L));
     }
 
     /**
-     * A batch's attempt that timed out may still be sending on this worker beside its retry (same claim), both having
-     * read a delivery unattempted. With one statement each, the second finds it attempted; sharing one statement, it
-     * must still go to one of them only, or both would send it.
+     * Should two lanes ever list the same delivery in their next groups (each having read it unattempted), one
+     * statement each would give it to the first only; sharing one statement, it must still go to one of them only,
+     * or both would send it.
      */
     @Test
     void aDeliveryInTwoLanesNextGroupsGoesToOneOfThemOnly() throws Exception {
-        SharedLaneStatement shared = new SharedLaneStatement(claims);
+        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         claims.holdNext();
         CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
         claims.awaitHeld();
         CompletableFuture<Set<Long>> stale = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
         await(() -> shared.queued() == 1);
         CompletableFuture<Set<Long>> retry = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(1)), lanes);
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
         await(() -> shared.queued() == 2);
         claims.release();
 
@@ -185,41 +185,6 @@ class SharedLaneStatementTests {
         handedTo.addAll(retried);
         assertThat(handedTo).containsExactlyInAnyOrderElementsOf(group(1));
         assertThat(claims.calls).as("the two went in one statement").hasSize(2);
-    }
-
-    /** One shared statement for the lanes of two batches (claims): each id is checked against its own lane's claim. */
-    @Test
-    void lanesOfTwoBatchesShareAStatementAndEachIdCountsOnlyForItsOwnClaim() throws Exception {
-        String other = "wf/run/activity-2";
-        f.jdbc().update("UPDATE deliveries SET claim_token = ? WHERE id = ANY(?)", other,
-                group(3).toArray(Long[]::new));
-        SharedLaneStatement shared = new SharedLaneStatement(claims);
-        claims.holdNext();
-        CompletableFuture<Set<Long>> first = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, List.of(), group(0)), lanes);
-        claims.awaitHeld();
-        CompletableFuture<Set<Long>> otherBatch = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(other, List.of(), group(3)), lanes);
-        CompletableFuture<Set<Long>> wrongClaim = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(other, List.of(), group(1)), lanes);
-        await(() -> shared.queued() == 2);
-        CompletableFuture<Set<Long>> sameBatch = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(CLAIM, accepted(group(0)), group(2)), lanes);
-        await(() -> shared.queued() == 3);
-        claims.release();
-
-        assertThat(first.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(0));
-        assertThat(otherBatch.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(3));
-        assertThat(wrongClaim.get(10, TimeUnit.SECONDS)).as("not that claim's deliveries: none marked").isEmpty();
-        assertThat(sameBatch.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(2));
-        assertThat(claims.calls).as("the three queued lanes' writes went in one statement for both claims").hasSize(1);
-        assertThat(f.jdbc().queryForList("SELECT status || ' ' || (attempted_at IS NOT NULL) || ' ' || count(*) "
-                + "FROM deliveries WHERE task_id = ? GROUP BY status, attempted_at IS NOT NULL", String.class, task))
-                .containsExactlyInAnyOrder("SENT true 10", "SENDING true 20", "SENDING false 10");
-        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY(?) AND attempted_at IS NULL",
-                Integer.class, (Object) group(1).toArray(Long[]::new))).isEqualTo(10);
-        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT delivery_id) FROM event_log WHERE task_id = ? "
-                + "AND type = 'SEND_SUCCESS'", Integer.class, task)).isEqualTo(10);
     }
 
     private static Throwable rootCause(Throwable t) {
@@ -277,13 +242,6 @@ class SharedLaneStatementTests {
             refused = id;
         }
 
-        @Override
-        public Set<Long> recordSentAndMarkAttempted(List<LaneWrites> writes) {
-            if (refused != null && writes.stream().anyMatch(w -> w.next().contains(refused))) {
-                throw new QueryTimeoutException("simulated failure");
-            }
-            return super.recordSentAndMarkAttempted(writes);
-        }
 
         @Override
         public Set<Long> recordSentAndMarkAttempted(List<Sent> previous, List<Long> next, String claimToken) {
