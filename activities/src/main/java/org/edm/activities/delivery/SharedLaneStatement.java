@@ -1,5 +1,7 @@
 package org.edm.activities.delivery;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -119,9 +121,11 @@ final class SharedLaneStatement {
      * Runs the statement for the carried lanes and settles each (without the lock: until it is taken again, only
      * this thread touches the carried requests' outcomes, and their lanes read them once {@code ended} is set). When
      * a statement for several lanes fails, each lane's writes are run again alone, so a failure caused by one lane's
-     * writes (say, a label for a contact erased meanwhile) fails that lane only, as it did with a statement each. That is safe for INV-3: a failed statement committed nothing, and if the
-     * connection broke at its commit and it did, the rerun marks none of those ids again (they are attempted
-     * already, so the lane hands none of them over) and records no outcome twice (those rows are SENT already).
+     * writes (say, a label for a contact erased meanwhile) fails that lane only, as it did with a statement each.
+     * That is safe for INV-3: a failed statement committed nothing, and if the connection broke at its commit and it
+     * did, the rerun marks none of those ids again (they are attempted already, so the lane hands none of them over)
+     * and records no outcome twice (those rows are SENT already). Not when the database could not be reached: every
+     * rerun would fail the same way, each after its own wait for a connection.
      */
     private void run(List<Request> carried) {
         if (carried.size() == 1) {
@@ -137,6 +141,8 @@ final class SharedLaneStatement {
         Set<Long> marked;
         try {
             marked = claims.recordSentAndMarkAttempted(previous, next, claim);
+        } catch (DataAccessResourceFailureException unreachable) {
+            throw unreachable;
         } catch (RuntimeException shared) {
             for (Request request : carried) {
                 runAlone(request);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,6 +188,30 @@ class SharedLaneStatementTests {
         assertThat(claims.calls).as("the two went in one statement").hasSize(2);
     }
 
+    /** No database to write to: the lanes the failed statement carried fail at once, without a rerun each. */
+    @Test
+    void whenTheDatabaseCannotBeReachedTheCarriedLanesFailWithoutARerunEach() throws Exception {
+        SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
+        claims.holdNext();
+        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
+        claims.awaitHeld();
+        CompletableFuture<Set<Long>> lane1 = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
+        CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
+                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
+        await(() -> shared.queued() == 2);
+        claims.unreachable = true;
+        claims.release();
+
+        assertThat(lane0.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(group(0));
+        for (CompletableFuture<Set<Long>> carried : List.of(lane1, lane2)) {
+            assertThatThrownBy(() -> carried.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .satisfies(e -> assertThat(rootCause(e)).isInstanceOf(CannotGetJdbcConnectionException.class));
+        }
+        assertThat(claims.calls).as("lane 0's statement and the shared one, no rerun per lane").hasSize(2);
+    }
+
     private static Throwable rootCause(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();
@@ -219,6 +244,8 @@ class SharedLaneStatementTests {
         private volatile boolean hold;
         /** A statement whose next group holds this id fails. */
         private volatile Long refused;
+        /** Every statement fails as if no connection could be had. */
+        volatile boolean unreachable;
 
         GatedClaims(ActivitiesHarness harness) {
             super(harness.jdbc, harness.tx, harness.lanes.jdbc());
@@ -254,6 +281,8 @@ class SharedLaneStatementTests {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            } else if (unreachable) {
+                throw new CannotGetJdbcConnectionException("simulated: no connection");
             } else if (refused != null && next.contains(refused)) {
                 throw new QueryTimeoutException("simulated failure");
             }
