@@ -177,12 +177,12 @@ class LeanSmtpConnectionTests {
         }
     }
 
-    /** Sends {@code mails} through one lane in order, each with the next as the lane's look-ahead. */
+    /** Sends {@code mails} through one lane in order, each with the rest as the lane's look-ahead. */
     private static java.util.List<Object> run(org.edm.activities.delivery.MailProvider.Lane lane, OutgoingMail... mails) {
         java.util.List<Object> outcomes = new java.util.ArrayList<>();
         for (int i = 0; i < mails.length; i++) {
             try {
-                outcomes.add(lane.send(mails[i], i + 1 < mails.length ? mails[i + 1] : null));
+                outcomes.add(lane.send(mails[i], java.util.List.of(mails).subList(i + 1, mails.length)));
             } catch (MailSendException e) {
                 outcomes.add(e.kind());
             }
@@ -240,7 +240,7 @@ class LeanSmtpConnectionTests {
              SmtpMailProvider provider = provider(server)) {
             try (var lane = provider.lane()) {
                 // the send loop stops at an uncertain message: message 2 is never asked for
-                assertThatThrownBy(() -> lane.send(mail(1), mail(2))).isInstanceOfSatisfying(MailSendException.class,
+                assertThatThrownBy(() -> lane.send(mail(1), java.util.List.of(mail(2)))).isInstanceOfSatisfying(MailSendException.class,
                         e -> assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN));
             }
             assertThat(server.messages).hasSize(1).noneMatch(m -> m.contains("reader-2@"));
@@ -268,7 +268,7 @@ class LeanSmtpConnectionTests {
     void aRunThatEndsWithAnEnvelopeAheadDropsThatConnectionWithoutTheMessage() throws Exception {
         try (ScriptedSmtpServer server = server(true, line -> null); SmtpMailProvider provider = provider(server)) {
             try (var lane = provider.lane()) {
-                assertThat(lane.send(mail(1), mail(2))).isEqualTo("Q1");
+                assertThat(lane.send(mail(1), java.util.List.of(mail(2)))).isEqualTo("Q1");
                 // the loop stops here (a failure elsewhere in the batch): message 2 is not sent
             }
             // the server started message 2's DATA; the client closed without its content and without a dot, so the
