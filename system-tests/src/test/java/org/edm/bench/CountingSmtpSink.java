@@ -49,6 +49,8 @@ final class CountingSmtpSink implements AutoCloseable {
     /** What EHLO answers: Postfix's capabilities, CHUNKING included unless the benchmark turns it off. */
     private final byte[] ehlo;
     final AtomicInteger received = new AtomicInteger();
+    /** Of those, the messages that came with BDAT. */
+    final AtomicInteger chunked = new AtomicInteger();
     final AtomicLong firstNanos = new AtomicLong();
     final AtomicLong lastNanos = new AtomicLong();
 
@@ -158,6 +160,7 @@ final class CountingSmtpSink implements AutoCloseable {
                         } else if (!last) {
                             replies.send(ascii("250 2.0.0 Ok: " + size + " bytes\r\n"));
                         } else {
+                            chunked.incrementAndGet();
                             replies.send(queued());
                         }
                         if (last) {
