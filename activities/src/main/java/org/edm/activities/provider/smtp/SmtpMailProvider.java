@@ -41,7 +41,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>A plain HTML message without signer (campaign mail) is written by {@link LeanMimeMessage}: the same headers and
  * encodings Jakarta Mail would choose, without its per-message header bookkeeping, and sent by
- * {@link LeanSmtpConnection}, which pipelines when the server offers it and classifies replies as described above.
+ * {@link LeanSmtpConnection}, which pipelines (and in a lane writes whole messages ahead with BDAT) when the server
+ * offers it, and classifies replies as described above.
  * Signed or multipart messages (API mail) keep Jakarta Mail for both. Each path has its own pool.
  */
 public final class SmtpMailProvider implements MailProvider, AutoCloseable {
