@@ -34,6 +34,35 @@ class CountingSmtpSinkTests {
         sendThroughLanes(false);
     }
 
+    /**
+     * The benchmark's baseline stays what it was: Jakarta Mail (Angus) uses BDAT only when told to
+     * ({@code mail.smtp.chunksize}), so the plain loop sends with DATA whether the sink offers CHUNKING or not.
+     */
+    @Test
+    void plainJakartaMailSendsWithDataEvenWhenTheSinkOffersChunking() throws Exception {
+        try (CountingSmtpSink sink = new CountingSmtpSink()) {
+            java.util.Properties props = new java.util.Properties();
+            props.put("mail.smtp.host", "127.0.0.1");
+            props.put("mail.smtp.port", String.valueOf(sink.port()));
+            jakarta.mail.Session session = jakarta.mail.Session.getInstance(props);
+            try (jakarta.mail.Transport transport = session.getTransport("smtp")) {
+                transport.connect();
+                for (int i = 0; i < 3; i++) {
+                    var m = new jakarta.mail.internet.MimeMessage(session);
+                    m.setFrom(new jakarta.mail.internet.InternetAddress("news@bench.example"));
+                    m.setRecipient(jakarta.mail.Message.RecipientType.TO,
+                            new jakarta.mail.internet.InternetAddress("c" + i + "@sink.example"));
+                    m.setSubject("Hello " + i, "UTF-8");
+                    m.setContent("<p>Hi " + i + "</p>", "text/html; charset=UTF-8");
+                    m.saveChanges();
+                    transport.sendMessage(m, m.getAllRecipients());
+                }
+            }
+            assertThat(sink.received).hasValue(3);
+            assertThat(sink.chunked).hasValue(0);
+        }
+    }
+
     /** A Postfix-like BDAT conversation, byte counts and all, by hand. */
     @Test
     void theSinkTakesBdatChunksByTheirSizeAndCountsTheMessageAtLast() throws Exception {

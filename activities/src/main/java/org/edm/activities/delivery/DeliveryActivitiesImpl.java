@@ -462,7 +462,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());
             boolean stopped = true;
-            // from here on, mails[notHandedOver..] were never given to the provider
+            // from here on, mails[notHandedOver..] were never given to the provider, except any the lane handed over
+            // ahead of their turn (Lane.handedOverAhead)
             int notHandedOver = mails.size();
             int i = 0;
             // the lane may hand later messages of this marked group to the provider ahead of their turn (never
