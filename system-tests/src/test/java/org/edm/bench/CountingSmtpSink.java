@@ -18,16 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * the last arrived; no parsing beyond the command verb, no storage. GreenMail costs more CPU per message than the send
  * path it would be measuring (TOOLCHAIN.md), this costs a few microseconds: lines are scanned as bytes (no String per
  * DATA line) and replies are flushed only when the client has nothing more buffered, so a client that pipelines
- * (RFC 2920, offered in the EHLO reply) gets its replies for a whole group in one write. Listens on loopback, on a
+ * (RFC 2920, offered in the EHLO reply) gets its replies for a whole group in one write. It offers CHUNKING too, as
+ * Postfix does by default, and takes {@code BDAT <size> [LAST]} as Postfix does: the chunk's bytes exactly (skipped,
+ * not scanned), "554 no valid recipients" without a RCPT, the message counted at LAST. Listens on loopback, on a
  * port the OS chooses.
  */
 final class CountingSmtpSink implements AutoCloseable {
 
     private static final byte[] GREETING = ascii("220 sink ESMTP\r\n");
     /** What Postfix offers (AUTH: PLAIN only, all the sink answers), so a client sees what a real server offers. */
-    private static final byte[] EHLO = ascii("250-sink\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
+    private static final String POSTFIX_EHLO = "250-sink\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
             + "250-ETRN\r\n250-AUTH PLAIN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
-            + "250 SMTPUTF8\r\n");
+            + "250-SMTPUTF8\r\n";
+    private static final byte[] NO_RECIPIENTS = ascii("554 5.5.1 Error: no valid recipients\r\n");
+    private static final byte[] BAD_BDAT = ascii("501 5.5.4 Syntax: BDAT count [LAST]\r\n");
     private static final byte[] OK = ascii("250 2.0.0 Ok\r\n");
     private static final byte[] AUTH_OK = ascii("235 ok\r\n");
     private static final byte[] GO_ON = ascii("354 go on\r\n");
@@ -42,11 +46,21 @@ final class CountingSmtpSink implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** What EHLO answers: Postfix's capabilities, CHUNKING included unless the benchmark turns it off. */
+    private final byte[] ehlo;
     final AtomicInteger received = new AtomicInteger();
+    /** Of those, the messages that came with BDAT. */
+    final AtomicInteger chunked = new AtomicInteger();
     final AtomicLong firstNanos = new AtomicLong();
     final AtomicLong lastNanos = new AtomicLong();
 
     CountingSmtpSink() throws IOException {
+        this(true);
+    }
+
+    /** @param chunking whether EHLO offers CHUNKING (the benchmark's A/B of the lanes' BDAT writes turns it off) */
+    CountingSmtpSink(boolean chunking) throws IOException {
+        ehlo = ascii(POSTFIX_EHLO + (chunking ? "250 CHUNKING\r\n" : "250 XSINK\r\n"));
         server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "smtp-sink-accept");
         acceptor.setDaemon(true);
@@ -102,12 +116,58 @@ final class CountingSmtpSink implements AutoCloseable {
             Replies replies = new Replies(out, in);
             replies.send(GREETING);
             byte[] line = new byte[1024];
+            byte[] skipped = null;
+            boolean recipients = false;
             int n;
             while ((n = readLine(in, line)) >= 0) {
                 int verb = n >= 4 ? (upper(line[0]) << 24 | upper(line[1]) << 16 | upper(line[2]) << 8 | upper(line[3]))
                         : 0;
                 switch (verb) {
-                    case 0x45484C4F /* EHLO */ -> replies.send(EHLO);
+                    case 0x45484C4F /* EHLO */ -> replies.send(ehlo);
+                    case 0x4D41494C /* MAIL */, 0x52534554 /* RSET */ -> {
+                        recipients = false;
+                        replies.send(OK);
+                    }
+                    case 0x52435054 /* RCPT */ -> {
+                        recipients = true;
+                        replies.send(OK);
+                    }
+                    case 0x42444154 /* BDAT */ -> {
+                        long size = 0;
+                        int i = 5;
+                        while (i < n && line[i] >= '0' && line[i] <= '9' && size < Integer.MAX_VALUE) {
+                            size = size * 10 + (line[i++] - '0');
+                        }
+                        if (n < 6 || line[4] != ' ' || i == 5 || (i < n && line[i] != ' ')) {
+                            replies.send(BAD_BDAT);
+                            continue;
+                        }
+                        boolean last = n - i == 5 && upper(line[i + 1]) == 'L' && upper(line[i + 2]) == 'A'
+                                && upper(line[i + 3]) == 'S' && upper(line[i + 4]) == 'T';
+                        if (skipped == null) {
+                            skipped = new byte[8192];
+                        }
+                        // the chunk's bytes are the message: counted, not scanned
+                        for (long left = size; left > 0; ) {
+                            int r = in.read(skipped, 0, (int) Math.min(left, skipped.length));
+                            if (r < 0) {
+                                return;
+                            }
+                            left -= r;
+                        }
+                        if (!recipients) {
+                            replies.send(NO_RECIPIENTS);
+                        } else if (!last) {
+                            replies.send(ascii("250 2.0.0 Ok: " + size + " bytes\r\n"));
+                        } else {
+                            chunked.incrementAndGet();
+                            replies.send(queued());
+                        }
+                        if (last) {
+                            // BDAT LAST ends the transaction whatever its reply (Postfix)
+                            recipients = false;
+                        }
+                    }
                     case 0x48454C4F /* HELO */ -> replies.send(OK);
                     case 0x41555448 /* AUTH */ -> replies.send(AUTH_OK);
                     case 0x44415441 /* DATA */ -> {
@@ -116,11 +176,8 @@ final class CountingSmtpSink implements AutoCloseable {
                         while ((d = readLine(in, line)) >= 0 && !(d == 1 && line[0] == '.')) {
                             // discarded
                         }
-                        long now = System.nanoTime();
-                        firstNanos.compareAndSet(0, now);
-                        lastNanos.set(now);
-                        // Postfix's reply, with the message's number as its queue id
-                        replies.send(ascii("250 2.0.0 Ok: queued as " + received.incrementAndGet() + "\r\n"));
+                        recipients = false;
+                        replies.send(queued());
                     }
                     case 0x51554954 /* QUIT */ -> {
                         replies.send(BYE);
@@ -132,6 +189,14 @@ final class CountingSmtpSink implements AutoCloseable {
         } catch (IOException dropped) {
             // the client went away
         }
+    }
+
+    /** Counts a message and notes when it came; Postfix's reply, with the message's number as its queue id. */
+    private byte[] queued() {
+        long now = System.nanoTime();
+        firstNanos.compareAndSet(0, now);
+        lastNanos.set(now);
+        return ascii("250 2.0.0 Ok: queued as " + received.incrementAndGet() + "\r\n");
     }
 
     /** Reads one line into {@code buf} (truncated to its size, CRLF dropped); its length, or -1 at the end. */

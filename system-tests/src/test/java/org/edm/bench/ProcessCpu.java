@@ -147,6 +147,41 @@ final class ProcessCpu {
         return byName;
     }
 
+    /**
+     * Kernel (system) CPU seconds so far of one process, ended threads included ({@code stime}), or of the live
+     * threads of it named {@code threadName} when that is not null: how much of a process's CPU went to syscalls and
+     * the scheduler rather than to its own code.
+     */
+    static double systemSeconds(long pid, String threadName) {
+        if (threadName == null) {
+            return stime(Path.of("/proc", String.valueOf(pid))) / TICKS;
+        }
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).trim().equals(threadName)) {
+                        sum += stime(task);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // not Linux, or the process has exited
+        }
+        return sum / TICKS;
+    }
+
+    private static long stime(Path procEntry) {
+        try {
+            String stat = Files.readString(procEntry.resolve("stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
     /** after - before, per name. */
     static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> d = new LinkedHashMap<>();

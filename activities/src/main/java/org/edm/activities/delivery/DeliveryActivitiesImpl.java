@@ -471,19 +471,30 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             unrecorded.clear();
             List<DeliveryClaims.Sent> accepted = new ArrayList<>(mails.size());
             boolean stopped = true;
-            // from here on, mails[notHandedOver..] were never given to the provider
+            // from here on, mails[notHandedOver..] were never given to the provider, except any the lane handed over
+            // ahead of their turn (Lane.handedOverAhead)
             int notHandedOver = mails.size();
             int i = 0;
-            // the lane may hand the next message's envelope (never its content) to the provider behind this one
-            try (MailProvider.Lane lane = provider.lane()) {
+            // the lane may hand later messages of this marked group to the provider ahead of their turn (never
+            // one outside it): they are all attempted, and those it handed over are never handed back below
+            List<OutgoingMail> marked = new ArrayList<>(mails.size());
+            for (OutgoingMail mail : mails) {
+                if (mine.contains(mail.deliveryId())) {
+                    marked.add(mail);
+                }
+            }
+            int turn = 0;
+            MailProvider.Lane lane = provider.lane();
+            try (lane) {
                 for (; i < mails.size(); i++) {
                     OutgoingMail mail = mails.get(i);
                     if (!mine.contains(mail.deliveryId())) {
                         continue;
                     }
+                    turn++;
                     Timer.Sample sample = Timer.start(meters);
                     try {
-                        String providerMessageId = lane.send(mail, nextOf(mails, i, mine));
+                        String providerMessageId = lane.send(mail, marked.subList(turn, marked.size()));
                         sample.stop(latency);
                         accepted.add(new DeliveryClaims.Sent(mail.deliveryId(), mail.messageId(), providerMessageId));
                         tally.success();
@@ -523,7 +534,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 if (notHandedOver < mails.size()) {
                     List<Long> back = new ArrayList<>();
                     for (OutgoingMail mail : mails.subList(notHandedOver, mails.size())) {
-                        if (mine.contains(mail.deliveryId())) {
+                        if (mine.contains(mail.deliveryId()) && !lane.handedOverAhead(mail)) {
                             back.add(mail.deliveryId());
                         }
                     }
@@ -531,16 +542,6 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 }
             }
             return group.size();
-        }
-
-        /** The next of {@code mails} after {@code i} that this claim marked attempted, or null. */
-        private static OutgoingMail nextOf(List<OutgoingMail> mails, int i, Set<Long> mine) {
-            for (int j = i + 1; j < mails.size(); j++) {
-                if (mine.contains(mails.get(j).deliveryId())) {
-                    return mails.get(j);
-                }
-            }
-            return null;
         }
 
         /** Attempt, send, record; throws when the batch must stop (see {@link MailSendException.Kind}). */

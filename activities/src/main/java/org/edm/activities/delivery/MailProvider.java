@@ -19,23 +19,37 @@ public interface MailProvider {
 
     /**
      * A lane for one thread's run of sends, in order: the send loop's unthrottled lanes use it so a provider can
-     * overlap one message with the next (SMTP pipelining). Closed when the run ends. By default each send is a
-     * {@link #send(OutgoingMail)}.
+     * overlap one message with the next (SMTP pipelining, CHUNKING). Closed when the run ends. By default each send
+     * is a {@link #send(OutgoingMail)}.
      */
     default Lane lane() {
-        return (mail, next) -> send(mail);
+        return (mail, following) -> send(mail);
     }
 
     /** One thread's sends in order; not thread-safe. */
     interface Lane extends AutoCloseable {
 
         /**
-         * Sends {@code mail} as {@link MailProvider#send} does. {@code next}, when not null, is the message this
-         * lane will send next if the run goes on: the provider may hand over what identifies it (the SMTP envelope),
-         * never its content, so it is not sent unless this lane is asked to send it; if the run ends first,
-         * {@link #close} makes sure the provider drops it.
+         * Sends {@code mail} as {@link MailProvider#send} does. {@code following} are the messages this lane will be
+         * asked to send after it, in order, if the run goes on; the caller has marked every one of them attempted
+         * (INV-3), so the provider may hand any part of them over ahead of their turn (the SMTP envelope, or with
+         * CHUNKING whole messages). Each message's outcome is still what its own {@code send} returns or throws; if
+         * the run ends first, {@link #close} drops what was handed over ahead without finishing it, and
+         * {@link #handedOverAhead} says which of them may have reached the provider anyway.
+         *
+         * @param following the rest of the run, in order (possibly empty; never null)
          */
-        String send(OutgoingMail mail, OutgoingMail next) throws MailSendException;
+        String send(OutgoingMail mail, java.util.List<OutgoingMail> following) throws MailSendException;
+
+        /**
+         * Whether any part of {@code mail}, given in a {@code following} list, may have reached the provider before
+         * its own {@code send} was called: such a message was possibly sent and is never handed back as unsent, even
+         * when its own {@code send} then says NOT_SENT (it stays attempted and becomes UNKNOWN unless its outcome was
+         * recorded). False for a message of which nothing or only the envelope went out ahead.
+         */
+        default boolean handedOverAhead(OutgoingMail mail) {
+            return false;
+        }
 
         /** Ends the run; never throws. */
         @Override

@@ -415,6 +415,74 @@ class DeliveryActivitiesTests {
     }
 
     /**
+     * A lane may hand later messages of its group over ahead of their turn (SMTP CHUNKING writes whole messages
+     * ahead). One lane, groups of 5, 10 deliveries; the lane hands each group over whole on its first send, and the
+     * connection "breaks" on the group's third message: the first two are SENT, the third is UNKNOWN, and so are the
+     * fourth and fifth, which the server has although their replies were never read; they must not be handed back as
+     * unsent, or the retry would send them a second time. The other group is sent by the retry.
+     */
+    @Test
+    void messagesALaneHandedOverAheadAreNeverGivenBackAsUnsentWhenTheGroupStops() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8)));
+        long service = service(1000, 0);
+        long task = taskWith(10);
+        java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        MailProviders writingAhead = new MailProviders() {
+            @Override
+            public boolean supports(String providerType) {
+                return harness.providerRegistry.supports(providerType);
+            }
+
+            @Override
+            public MailProvider forService(SenderServiceAccount account) {
+                MailProvider real = harness.providerRegistry.forService(account);
+                return new MailProvider() {
+                    @Override
+                    public String send(OutgoingMail mail) {
+                        return real.send(mail);
+                    }
+
+                    @Override
+                    public Lane lane() {
+                        List<OutgoingMail> ahead = new java.util.ArrayList<>();
+                        return new Lane() {
+                            @Override
+                            public String send(OutgoingMail mail, List<OutgoingMail> following) {
+                                String id = ahead.contains(mail) ? "ahead" : real.send(mail);
+                                for (OutgoingMail next : following) {
+                                    if (!ahead.contains(next)) {
+                                        ahead.add(next);
+                                        real.send(next);
+                                    }
+                                }
+                                if (sends.incrementAndGet() == 3) {
+                                    throw new MailSendException(MailSendException.Kind.UNCERTAIN,
+                                            "injected: connection reset before the replies were read");
+                                }
+                                return id;
+                            }
+
+                            @Override
+                            public boolean handedOverAhead(OutgoingMail mail) {
+                                return ahead.contains(mail);
+                            }
+                        };
+                    }
+                };
+            }
+        };
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> writingAhead);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 100, 0);
+
+        assertThat(mailsPerRecipient()).hasSize(10).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 7L), Map.entry("UNKNOWN", 3L));
+        assertThat(result.sent()).isEqualTo(7);
+        assertThat(result.unknown()).isEqualTo(3);
+        assertThat(sendEventsPerDelivery(task)).hasSize(10).containsOnly("SENT:1", "UNKNOWN:0");
+    }
+
+    /**
      * The lanes' connections plan each statement once and reuse the plan (generic plans). Made on a table of three
      * rows without statistics, where a plan could as well scan the table or another index, each of the lanes'
      * statements still finds deliveries by primary key only, so the plan stays right whatever the table grows to.

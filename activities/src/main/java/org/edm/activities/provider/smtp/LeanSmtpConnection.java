@@ -26,6 +26,11 @@ import java.util.Locale;
  * so a message costs two round trips instead of four; without it the commands go one by one. The message is
  * dot-stuffed and its line ends made CRLF on the way out, as Jakarta Mail's SMTP stream does.
  *
+ * <p>When the server offers both PIPELINING and CHUNKING (RFC 3030; Postfix does by default), a message needs no 354:
+ * {@link #write} buffers MAIL FROM, RCPT TO and {@code BDAT <size> LAST} with the message's bytes, so a lane writes
+ * several whole messages in one write and {@link #result} reads each one's three replies in order, most of them from
+ * one read: a few syscalls and wake-ups per group on both sides instead of per message.
+ *
  * <p>Reply codes map to {@link MailSendException.Kind} exactly as {@link SmtpMailProvider} maps Jakarta Mail's
  * exceptions (INV-3): a refused MAIL FROM, RCPT TO (for the recipient alone), DATA or message is {@code REJECTED},
  * except 421 (service shutting down) which is {@code NOT_SENT}; a broken connection during the exchange is
@@ -89,6 +94,7 @@ final class LeanSmtpConnection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private boolean pipelining;
+    private boolean chunking;
     private boolean broken;
     private final byte[] line = new byte[1024];
 
@@ -152,6 +158,8 @@ final class LeanSmtpConnection implements AutoCloseable {
             capabilities = ehlo(heloName);
         }
         pipelining = has(capabilities, "PIPELINING");
+        // BDAT is only worth it pipelined: one command per message, no 354 to wait for
+        chunking = pipelining && has(capabilities, "CHUNKING");
         if (settings.username() != null && password != null) {
             String auth = capabilities.stream().filter(c -> c.startsWith("AUTH ") || c.startsWith("AUTH="))
                     .findFirst().orElse(null);
@@ -278,6 +286,11 @@ final class LeanSmtpConnection implements AutoCloseable {
         return pipelining;
     }
 
+    /** Whether messages go with {@link #write} and {@link #result} (the server offers PIPELINING and CHUNKING). */
+    boolean chunking() {
+        return chunking;
+    }
+
     /** False once the connection broke or was closed; such a connection is never used again. */
     boolean usable() {
         return !broken && socket != null && !socket.isClosed();
@@ -317,6 +330,11 @@ final class LeanSmtpConnection implements AutoCloseable {
      * @param nextFrom the next message's envelope sender, or null to send nothing ahead
      */
     Reply send(String mailFrom, String rcptTo, byte[] message, String nextFrom, String nextTo) {
+        if (!written.isEmpty()) {
+            // a caller bug: the replies of the messages written ahead would be taken for this one's
+            abandon();
+            throw new IllegalStateException("messages written with BDAT await their replies");
+        }
         boolean dataMaySend = false;
         try {
             Reply mail;
@@ -389,6 +407,136 @@ final class LeanSmtpConnection implements AutoCloseable {
         }
     }
 
+    /** A message written with {@link #write} whose replies are not read yet. */
+    private record Written(String from, String to) {
+    }
+
+    /** Messages written with BDAT whose replies are not read yet, oldest first. */
+    private final java.util.ArrayDeque<Written> written = new java.util.ArrayDeque<>();
+
+    /**
+     * Buffers one whole transaction without waiting for any reply (only when {@link #chunking}): MAIL FROM, RCPT TO,
+     * {@code BDAT <size> LAST} and the message's bytes with CRLF line ends (no dot-stuffing: BDAT counts bytes). It
+     * goes out with the next buffer flush, at the latest when a {@link #result} is asked for; its outcome is that
+     * {@link #result}. From the moment this is called the message may have reached the server.
+     *
+     * @throws MailSendException UNCERTAIN when the connection broke while writing (part of it may have gone out)
+     */
+    void write(String mailFrom, String rcptTo, byte[] message) {
+        if (!chunking || ahead != null) {
+            throw new IllegalStateException("BDAT without CHUNKING, or behind an envelope sent ahead");
+        }
+        written.add(new Written(mailFrom, rcptTo));
+        try {
+            if (!usable()) {
+                throw new IOException("the connection is closed");
+            }
+            byte[] content = canonical(message);
+            buffer("MAIL FROM:<" + mailFrom + ">");
+            buffer("RCPT TO:<" + rcptTo + ">");
+            buffer("BDAT " + content.length + " LAST");
+            out.write(content);
+        } catch (IOException e) {
+            broken = true;
+            close();
+            throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while writing a "
+                    + "message: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether messages were written with {@link #write} whose replies were not read. */
+    boolean hasWritten() {
+        return !written.isEmpty();
+    }
+
+    /**
+     * The outcome of the oldest message {@link #write written} and not yet answered, from its own three replies
+     * (MAIL, RCPT, BDAT), classified as {@link #send} classifies them: the server's final reply on success. A broken
+     * connection is UNCERTAIN for it (it was written). A refusal ends its transaction (BDAT LAST ends it whatever the
+     * reply, RFC 3030; the messages written behind it are separate transactions and get their own replies); RSET
+     * follows only when nothing is written behind, since anything written now would come after them.
+     */
+    Reply result(String mailFrom, String rcptTo) {
+        Written next = written.peekFirst();
+        if (next == null || !next.from().equals(mailFrom) || !next.to().equals(rcptTo)) {
+            abandon();
+            throw new IllegalStateException("the message asked for is not the next one written");
+        }
+        written.pollFirst();
+        try {
+            if (broken || socket == null || socket.isClosed()) {
+                throw new IOException("the connection broke before its reply was read");
+            }
+            out.flush();
+            Reply mail = read();
+            Reply rcpt = read();
+            Reply bdat = read();
+            if (!mail.ok()) {
+                throw written.isEmpty() ? refusedAndReset(mail, false) : refusedBehind(mail, false);
+            }
+            if (!rcpt.ok()) {
+                throw written.isEmpty() ? refusedAndReset(rcpt, true) : refusedBehind(rcpt, true);
+            }
+            if (!bdat.ok()) {
+                throw refusedBehind(bdat, false);
+            }
+            return bdat;
+        } catch (IOException e) {
+            broken = true;
+            close();
+            throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while sending the "
+                    + "message: " + e.getMessage(), e);
+        }
+    }
+
+    /** A refusal after which nothing is written: a 421 means the server is closing the connection. */
+    private MailSendException refusedBehind(Reply reply, boolean recipient) {
+        broken |= reply.code() == 421;
+        return refused(reply, recipient);
+    }
+
+    /**
+     * The message with CRLF line ends, ending in CRLF, as the DATA path writes it (without its dot-stuffing); the
+     * bytes themselves when they already are (the lean MIME writer's headers and encoded bodies are).
+     */
+    static byte[] canonical(byte[] message) {
+        int n = message.length;
+        boolean ok = n >= 2 && message[n - 2] == '\r' && message[n - 1] == '\n';
+        for (int i = 0; ok && i < n; i++) {
+            byte b = message[i];
+            if (b == '\r') {
+                ok = i + 1 < n && message[i + 1] == '\n';
+                i++;
+            } else if (b == '\n') {
+                ok = false;
+            }
+        }
+        if (ok) {
+            return message;
+        }
+        java.io.ByteArrayOutputStream crlf = new java.io.ByteArrayOutputStream(n + n / 16 + 2);
+        boolean lineStart = true;
+        for (int i = 0; i < n; i++) {
+            byte b = message[i];
+            if (b == '\r' || b == '\n') {
+                if (b == '\r' && i + 1 < n && message[i + 1] == '\n') {
+                    i++;
+                }
+                crlf.write('\r');
+                crlf.write('\n');
+                lineStart = true;
+            } else {
+                crlf.write(b);
+                lineStart = false;
+            }
+        }
+        if (!lineStart) {
+            crlf.write('\r');
+            crlf.write('\n');
+        }
+        return crlf.toByteArray();
+    }
+
     /** The next message's envelope, sent behind the previous message, and the server's replies to it. */
     private record Envelope(String from, String to, Reply mail, Reply rcpt, Reply data) {
     }
@@ -427,6 +575,7 @@ final class LeanSmtpConnection implements AutoCloseable {
      */
     void abandon() {
         ahead = null;
+        written.clear();
         broken = true;
         close();
     }
@@ -562,8 +711,9 @@ final class LeanSmtpConnection implements AutoCloseable {
         if (s == null || s.isClosed()) {
             return;
         }
-        // (with an envelope ahead the server is in a message's DATA: QUIT would be its text; no dot follows either way)
-        if (!broken && ahead == null) {
+        // (with an envelope ahead the server is in a message's DATA: QUIT would be its text; no dot follows either way;
+        // with messages written whose replies were not read, the lane stopped early: it drops them unanswered)
+        if (!broken && ahead == null && written.isEmpty()) {
             try {
                 command("QUIT");
             } catch (IOException | RuntimeException ignored) {

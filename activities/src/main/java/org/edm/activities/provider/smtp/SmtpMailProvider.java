@@ -41,7 +41,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>A plain HTML message without signer (campaign mail) is written by {@link LeanMimeMessage}: the same headers and
  * encodings Jakarta Mail would choose, without its per-message header bookkeeping, and sent by
- * {@link LeanSmtpConnection}, which pipelines when the server offers it and classifies replies as described above.
+ * {@link LeanSmtpConnection}, which pipelines (and in a lane writes whole messages ahead with BDAT) when the server
+ * offers it, and classifies replies as described above.
  * Signed or multipart messages (API mail) keep Jakarta Mail for both. Each path has its own pool.
  */
 public final class SmtpMailProvider implements MailProvider, AutoCloseable {
@@ -236,10 +237,13 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
     }
 
     /**
-     * Campaign mail keeps one connection for the lane's run, and with a pipelining server the next message's
-     * envelope goes out behind each message's terminating dot ({@link LeanSmtpConnection#send(String, String, byte[],
-     * String, String)}): one round trip per message instead of two. Signed or multipart mail, and unsigned mail
-     * whose next message is not campaign mail, goes as {@link #send} sends it.
+     * Campaign mail keeps one connection for the lane's run. With a server that offers PIPELINING and CHUNKING the
+     * lane writes the message and the rest of its run (up to {@link #MAX_WRITTEN_AHEAD}) as whole BDAT transactions
+     * in one write, then reads each message's replies on its own turn ({@link LeanSmtpConnection#write},
+     * {@link LeanSmtpConnection#result}). With PIPELINING alone the next message's envelope goes out behind each
+     * message's terminating dot ({@link LeanSmtpConnection#send(String, String, byte[], String, String)}): one round
+     * trip per message instead of two. Signed or multipart mail, and unsigned mail whose next message is not campaign
+     * mail, goes as {@link #send} sends it.
      */
     @Override
     public Lane lane() {
@@ -249,21 +253,44 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
         return new LeanLane();
     }
 
+    /**
+     * The most messages a lane writes ahead of the replies it has read: their replies (about a hundred bytes each)
+     * must fit the socket buffers, or a server blocked writing them would stop reading while the lane still writes.
+     */
+    static final int MAX_WRITTEN_AHEAD = 64;
+
     private final class LeanLane implements Lane {
         private LeanSmtpConnection connection;
         /** The next message as written when its envelope went ahead, so it is written once. */
         private OutgoingMail nextMail;
         private LeanMimeMessage.Wire nextWire;
+        /** Messages written ahead with BDAT on {@link #connection} whose replies are not read, oldest first. */
+        private final java.util.ArrayDeque<WrittenAhead> written = new java.util.ArrayDeque<>();
+        /** Every message of which anything went out before its turn: never handed back as unsent (INV-3). */
+        private final java.util.List<OutgoingMail> handedOver = new java.util.ArrayList<>();
+
+        private record WrittenAhead(OutgoingMail mail, String from, String to) {
+        }
 
         @Override
-        public String send(OutgoingMail mail, OutgoingMail next) {
+        public String send(OutgoingMail mail, java.util.List<OutgoingMail> following) {
             if (mail.textBody() != null) {
                 return SmtpMailProvider.this.send(mail);
+            }
+            WrittenAhead mine = written.peekFirst();
+            if (mine != null && mine.mail() == mail) {
+                written.pollFirst();
+                return providerMessageId(connection.result(mine.from(), mine.to()).text(), mail.messageId());
+            }
+            if (mine != null || handedOverAhead(mail)) {
+                // a caller bug, or a message written ahead on a connection that broke: never write it again
+                drop();
+                throw new MailSendException(Kind.UNCERTAIN, "the lane wrote this message ahead, on a connection it "
+                        + "has dropped", null);
             }
             LeanMimeMessage.Wire wire = mail == nextMail ? nextWire : wire(mail);
             nextMail = null;
             nextWire = null;
-            LeanMimeMessage.Wire ahead = next == null || next.textBody() != null ? null : wireOrNull(next);
             String to = wire.to().getAddress();
             if (connection != null && (connection.hasEnvelopeAhead() ? !connection.hasEnvelopeAhead(wire.mailFrom(), to)
                     : !connection.usable())) {
@@ -273,6 +300,13 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
             if (connection == null) {
                 connection = borrowLean();
             }
+            if (connection.chunking()) {
+                connection.write(wire.mailFrom(), to, wire.bytes());
+                writeAhead(following);
+                return providerMessageId(connection.result(wire.mailFrom(), to).text(), mail.messageId());
+            }
+            OutgoingMail next = following.isEmpty() ? null : following.get(0);
+            LeanMimeMessage.Wire ahead = next == null || next.textBody() != null ? null : wireOrNull(next);
             try {
                 LeanSmtpConnection.Reply accepted = connection.send(wire.mailFrom(), to, wire.bytes(),
                         ahead == null ? null : ahead.mailFrom(), ahead == null ? null : ahead.to().getAddress());
@@ -284,6 +318,41 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
             }
         }
 
+        /**
+         * Writes the run's next messages behind the one just written, all marked attempted by the caller, until one
+         * is not campaign mail or cannot be written (those wait for their own turn) or enough are ahead. A message
+         * counts as handed over from before its write starts: a write that breaks midway may have put part of it out.
+         */
+        private void writeAhead(java.util.List<OutgoingMail> following) {
+            for (OutgoingMail next : following) {
+                if (written.size() >= MAX_WRITTEN_AHEAD || next.textBody() != null) {
+                    return;
+                }
+                LeanMimeMessage.Wire wire = wireOrNull(next);
+                if (wire == null) {
+                    return;
+                }
+                handedOver.add(next);
+                try {
+                    connection.write(wire.mailFrom(), wire.to().getAddress(), wire.bytes());
+                } catch (MailSendException broken) {
+                    // the connection is closed: the message in turn learns it from its result (UNCERTAIN)
+                    return;
+                }
+                written.add(new WrittenAhead(next, wire.mailFrom(), wire.to().getAddress()));
+            }
+        }
+
+        @Override
+        public boolean handedOverAhead(OutgoingMail mail) {
+            for (OutgoingMail m : handedOver) {
+                if (m == mail) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** The next message written, or null when it cannot be (it fails on its own turn, nothing sent ahead). */
         private LeanMimeMessage.Wire wireOrNull(OutgoingMail next) {
             try {
@@ -293,19 +362,34 @@ public final class SmtpMailProvider implements MailProvider, AutoCloseable {
             }
         }
 
+        /** Drops the connection with whatever is ahead on it unfinished or unanswered. */
+        private void drop() {
+            LeanSmtpConnection c = connection;
+            connection = null;
+            written.clear();
+            nextMail = null;
+            nextWire = null;
+            if (c != null) {
+                c.abandon();
+            }
+        }
+
         @Override
         public void close() {
             LeanSmtpConnection c = connection;
-            connection = null;
-            nextMail = null;
-            nextWire = null;
             if (c == null) {
                 return;
             }
-            if (c.hasEnvelopeAhead()) {
-                // the run ended before the message whose envelope went ahead: the server must not get its content
-                c.abandon();
-            } else if (c.usable()) {
+            if (c.hasEnvelopeAhead() || c.hasWritten()) {
+                // the run ended before the message whose envelope went ahead: the server must not get its content;
+                // or before messages written ahead were answered: nothing more goes on that connection, not even QUIT
+                drop();
+                return;
+            }
+            connection = null;
+            nextMail = null;
+            nextWire = null;
+            if (c.usable()) {
                 giveBackLean(c);
             } else {
                 c.close();

@@ -6,6 +6,7 @@ import org.edm.activities.delivery.OutgoingMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -177,12 +178,12 @@ class LeanSmtpConnectionTests {
         }
     }
 
-    /** Sends {@code mails} through one lane in order, each with the next as the lane's look-ahead. */
+    /** Sends {@code mails} through one lane in order, each with the rest as the lane's look-ahead. */
     private static java.util.List<Object> run(org.edm.activities.delivery.MailProvider.Lane lane, OutgoingMail... mails) {
         java.util.List<Object> outcomes = new java.util.ArrayList<>();
         for (int i = 0; i < mails.length; i++) {
             try {
-                outcomes.add(lane.send(mails[i], i + 1 < mails.length ? mails[i + 1] : null));
+                outcomes.add(lane.send(mails[i], java.util.List.of(mails).subList(i + 1, mails.length)));
             } catch (MailSendException e) {
                 outcomes.add(e.kind());
             }
@@ -240,7 +241,7 @@ class LeanSmtpConnectionTests {
              SmtpMailProvider provider = provider(server)) {
             try (var lane = provider.lane()) {
                 // the send loop stops at an uncertain message: message 2 is never asked for
-                assertThatThrownBy(() -> lane.send(mail(1), mail(2))).isInstanceOfSatisfying(MailSendException.class,
+                assertThatThrownBy(() -> lane.send(mail(1), java.util.List.of(mail(2)))).isInstanceOfSatisfying(MailSendException.class,
                         e -> assertThat(e.kind()).isEqualTo(Kind.UNCERTAIN));
             }
             assertThat(server.messages).hasSize(1).noneMatch(m -> m.contains("reader-2@"));
@@ -268,7 +269,7 @@ class LeanSmtpConnectionTests {
     void aRunThatEndsWithAnEnvelopeAheadDropsThatConnectionWithoutTheMessage() throws Exception {
         try (ScriptedSmtpServer server = server(true, line -> null); SmtpMailProvider provider = provider(server)) {
             try (var lane = provider.lane()) {
-                assertThat(lane.send(mail(1), mail(2))).isEqualTo("Q1");
+                assertThat(lane.send(mail(1), java.util.List.of(mail(2)))).isEqualTo("Q1");
                 // the loop stops here (a failure elsewhere in the batch): message 2 is not sent
             }
             // the server started message 2's DATA; the client closed without its content and without a dot, so the
@@ -278,5 +279,160 @@ class LeanSmtpConnectionTests {
             Thread.sleep(200);
             assertThat(server.messages).hasSize(2).noneMatch(m -> m.contains("reader-2@"));
         }
+    }
+
+    // --- CHUNKING (RFC 3030): whole transactions written ahead within a run, each outcome from its own replies ---
+
+    private static ScriptedSmtpServer chunkingServer(Function<String, String> script) throws Exception {
+        return new ScriptedSmtpServer(true, true, script, null);
+    }
+
+    private static OutgoingMail[] mails(int count) {
+        OutgoingMail[] mails = new OutgoingMail[count];
+        for (int n = 1; n <= count; n++) {
+            mails[n - 1] = mail(n);
+        }
+        return mails;
+    }
+
+    @Test
+    void withChunkingALaneWritesItsWholeRunAsBdatTransactionsAndReadsEachMessagesReplies() throws Exception {
+        try (ScriptedSmtpServer server = chunkingServer(line -> null); SmtpMailProvider provider = provider(server)) {
+            try (var lane = provider.lane()) {
+                assertThat(run(lane, mails(4))).containsExactly("Q1", "Q2", "Q3", "Q4");
+            }
+            // messages 1-3 each had the next one already behind them: the run went out before any reply was read
+            assertThat(server.sentBehindDot).hasValue(3);
+            assertThat(server.chunks).hasValue(4);
+            assertThat(server.commands).doesNotContain("DATA").filteredOn(c -> c.startsWith("BDAT"))
+                    .allMatch(c -> c.matches("BDAT [0-9]+ LAST"));
+            assertThat(server.messages).hasSize(4);
+            // BDAT counts bytes: CRLF line ends, no dot-stuffing, as the recipient's mailbox will hold it
+            assertThat(server.messages.get(0)).contains("To: reader-1@example.test\r\n")
+                    .contains("<p>Body 1</p>\r\n.\r\n..two dots\r\n").endsWith("\r\n");
+            assertThat(server.messages.get(3)).contains("Message-ID: <tok4@mail.example>\r\n");
+            assertThat(server.connections).hasValue(1);
+            assertThat(provider.send(mail(5))).as("the lane gave its connection back; DATA outside a lane")
+                    .isEqualTo("Q5");
+            assertThat(server.connections).hasValue(1);
+            assertThat(server.commands).contains("DATA");
+        }
+    }
+
+    @Test
+    void withChunkingARefusalMidRunFailsThatMessageAloneAndTheOthersGetTheirOwnReplies() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        // message 1 is refused after its content, message 3's recipient is refused (so is its BDAT), the rest pass
+        Function<String, String> script = line -> line.equals(".") && ends.incrementAndGet() == 1
+                ? "552 5.3.4 message too big" : line.contains("reader-3@") ? "550 5.1.1 no such user" : null;
+        try (ScriptedSmtpServer server = chunkingServer(script); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            List<Object> outcomes = run(lane, mails(5));
+            assertThat(outcomes).containsExactly(Kind.REJECTED, "Q2", Kind.REJECTED, "Q3", "Q4");
+            assertThat(server.messages).hasSize(4).noneMatch(m -> m.contains("reader-3@"));
+            assertThat(server.commands).as("nothing between transactions written ahead").doesNotContain("RSET");
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void withChunkingARefusedRecipientSaysWhoseFaultAndTheLastRefusalIsReset() throws Exception {
+        try (ScriptedSmtpServer server = chunkingServer(line -> line.contains("reader-2@") ? "550 5.1.1 no such user"
+                : null); SmtpMailProvider provider = provider(server)) {
+            OutgoingMail[] run = mails(2);
+            try (var lane = provider.lane()) {
+                assertThat(lane.send(run[0], List.of(run[1]))).isEqualTo("Q1");
+                assertThatThrownBy(() -> lane.send(run[1], List.of()))
+                        .isInstanceOfSatisfying(MailSendException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+                            assertThat(e.recipientFault()).isTrue();
+                        });
+            }
+            // nothing was written behind it, so the transaction is reset as on the DATA path
+            assertThat(server.commands).contains("RSET");
+            assertThat(provider.send(mail(3))).isEqualTo("Q2");
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void withChunkingABreakMidRunLeavesTheMessagesWrittenAheadHandedOverAndNeverWritesThemAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        // the server takes messages 1 and 2 whole, then goes away before answering message 2 (or anything after)
+        Function<String, String> script = line -> line.equals(".") && ends.incrementAndGet() == 2
+                ? ScriptedSmtpServer.DROP : null;
+        try (ScriptedSmtpServer server = chunkingServer(script); SmtpMailProvider provider = provider(server)) {
+            OutgoingMail[] run = mails(4);
+            var lane = provider.lane();
+            try (lane) {
+                // message 1's replies were held behind the others and are lost with the connection: UNCERTAIN
+                assertThatThrownBy(() -> lane.send(run[0], List.of(run).subList(1, 4)))
+                        .isInstanceOfSatisfying(MailSendException.class, e -> assertThat(e.kind())
+                                .isEqualTo(Kind.UNCERTAIN));
+                // the send loop stops there; a lane asked for a message it wrote ahead does not write it again
+                assertThatThrownBy(() -> lane.send(run[1], List.of(run).subList(2, 4)))
+                        .isInstanceOfSatisfying(MailSendException.class, e -> assertThat(e.kind())
+                                .isEqualTo(Kind.UNCERTAIN));
+            }
+            // the server had messages 1 and 2 whole: possibly queued; 3 and 4 went out too, whatever became of them
+            assertThat(server.messages).hasSize(2);
+            assertThat(lane.handedOverAhead(run[0])).as("its own turn: not ahead").isFalse();
+            assertThat(lane.handedOverAhead(run[1])).isTrue();
+            assertThat(lane.handedOverAhead(run[2])).isTrue();
+            assertThat(lane.handedOverAhead(run[3])).isTrue();
+            assertThat(lane.handedOverAhead(mail(1))).as("another message, even with the same address").isFalse();
+            assertThat(server.connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void withChunkingARunThatEndsWithMessagesAheadDropsTheConnectionWithoutQuit() throws Exception {
+        try (ScriptedSmtpServer server = chunkingServer(line -> null); SmtpMailProvider provider = provider(server)) {
+            OutgoingMail[] run = mails(3);
+            var lane = provider.lane();
+            try (lane) {
+                assertThat(lane.send(run[0], List.of(run).subList(1, 3))).isEqualTo("Q1");
+                // the loop stops here (a failure elsewhere in the batch): 2 and 3 are written, unanswered
+            }
+            assertThat(lane.handedOverAhead(run[1])).isTrue();
+            assertThat(lane.handedOverAhead(run[2])).isTrue();
+            assertThat(provider.send(mail(4))).as("the dropped connection is not pooled").isEqualTo("Q4");
+            assertThat(server.connections).hasValue(2);
+            assertThat(server.commands).doesNotContain("QUIT");
+        }
+    }
+
+    @Test
+    void withChunkingFourTwentyOneMidRunIsNotSentForThatMessageAndUncertainForTheOnesWrittenBehindIt()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicInteger envelopes = new java.util.concurrent.atomic.AtomicInteger();
+        Function<String, String> script = line -> line.startsWith("MAIL") && envelopes.incrementAndGet() == 2
+                ? "421 4.3.2 shutting down" : null;
+        try (ScriptedSmtpServer server = chunkingServer(script); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            assertThat(run(lane, mails(3))).containsExactly("Q1", Kind.NOT_SENT, Kind.UNCERTAIN);
+        }
+    }
+
+    @Test
+    void withChunkingALaneWritesNoMoreThanItsLimitAheadAndSendsTheRestAfterwards() throws Exception {
+        int count = SmtpMailProvider.MAX_WRITTEN_AHEAD + 6;
+        try (ScriptedSmtpServer server = chunkingServer(line -> null); SmtpMailProvider provider = provider(server);
+             var lane = provider.lane()) {
+            List<Object> outcomes = run(lane, mails(count));
+            assertThat(outcomes).hasSize(count).allMatch(o -> o instanceof String);
+            assertThat(server.messages).hasSize(count);
+            // two writes: the first message with the limit's worth behind it, then the rest after their replies
+            assertThat(server.sentBehindDot).hasValue(count - 2);
+        }
+    }
+
+    @Test
+    void bdatContentIsTheMessageWithCrlfLineEnds() {
+        byte[] crlf = "a\r\n.b\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(LeanSmtpConnection.canonical(crlf)).as("already canonical: the same bytes").isSameAs(crlf);
+        assertThat(new String(LeanSmtpConnection.canonical("a\nb\rc\r\nd".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("a\r\nb\r\nc\r\nd\r\n");
     }
 }

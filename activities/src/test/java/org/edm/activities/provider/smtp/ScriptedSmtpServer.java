@@ -20,7 +20,9 @@ import java.util.function.Function;
  * drops a message in the middle of a pipelined exchange. With {@code pipelining} it offers PIPELINING and holds its
  * replies to MAIL FROM and RCPT TO until DATA arrives, as a real pipelining server may: a client that waited for
  * each reply would hang (the tests time out). It records every command and every message (still dot-stuffed, as
- * it came over the wire).
+ * it came over the wire). With {@code chunking} it also offers CHUNKING and takes {@code BDAT <size> [LAST]} as
+ * Postfix does: the chunk's bytes exactly, "554 no valid recipients" when the envelope was refused, and the
+ * transaction ends with BDAT LAST whatever its reply; its replies are flushed when it has read all the client wrote.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -30,12 +32,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final ServerSocket server;
     private final java.util.concurrent.CountDownLatch stallDataUntil;
     private final boolean pipelining;
+    private final boolean chunking;
     private final Function<String, String> script;
     final List<String> commands = new CopyOnWriteArrayList<>();
     final List<String> messages = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
-    /** Messages whose terminating dot came with more commands behind it in the same write (pipelined ahead). */
+    /**
+     * Messages whose end (terminating dot, or last BDAT chunk) came with more bytes behind it already there: the
+     * client wrote ahead of this message's reply.
+     */
     final AtomicInteger sentBehindDot = new AtomicInteger();
+    /** BDAT commands received. */
+    final AtomicInteger chunks = new AtomicInteger();
 
     /**
      * @param script the reply to a command ("MAIL FROM:&lt;..&gt;", "RCPT TO:&lt;..&gt;", "DATA", or "." for the end
@@ -48,6 +56,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** @param stallDataUntil when set, the server stops reading after its 354 until this opens (a stuck server) */
     ScriptedSmtpServer(boolean pipelining, Function<String, String> script,
                        java.util.concurrent.CountDownLatch stallDataUntil) throws IOException {
+        this(pipelining, false, script, stallDataUntil);
+    }
+
+    /** @param chunking offers CHUNKING as well (only with {@code pipelining}) */
+    ScriptedSmtpServer(boolean pipelining, boolean chunking, Function<String, String> script,
+                       java.util.concurrent.CountDownLatch stallDataUntil) throws IOException {
+        this.chunking = chunking;
         this.stallDataUntil = stallDataUntil;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.pipelining = pipelining;
@@ -82,11 +97,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
             reply(out, "220 scripted ESMTP", true);
             String line;
             boolean envelopeRefused = false;
+            ByteArrayOutputStream bdat = new ByteArrayOutputStream();
             while ((line = readLine(in)) != null) {
                 commands.add(line);
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
-                    reply(out, pipelining ? "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME" : "250 scripted", true);
+                    reply(out, !pipelining ? "250 scripted" : chunking
+                            ? "250-scripted\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 CHUNKING"
+                            : "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME", true);
                 } else if (upper.startsWith("MAIL") || upper.startsWith("RCPT")) {
                     String answer = script.apply(line);
                     if (DROP.equals(answer)) {
@@ -133,7 +151,40 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         }
                         reply(out, end == null ? "250 2.0.0 Ok: queued as Q" + messages.size() : end, true);
                     }
+                } else if (chunking && upper.startsWith("BDAT ")) {
+                    chunks.incrementAndGet();
+                    String[] words = line.split(" ");
+                    boolean last = words.length > 2 && words[2].equalsIgnoreCase("LAST");
+                    byte[] chunk = in.readNBytes(Integer.parseInt(words[1]));
+                    if (chunk.length < Integer.parseInt(words[1])) {
+                        return;
+                    }
+                    bdat.writeBytes(chunk);
+                    String answer;
+                    if (envelopeRefused) {
+                        answer = "554 5.5.1 Error: no valid recipients";
+                    } else if (!last) {
+                        answer = "250 2.0.0 Ok: " + chunk.length + " bytes";
+                    } else {
+                        messages.add(bdat.toString(StandardCharsets.UTF_8));
+                        if (in.available() > 0) {
+                            sentBehindDot.incrementAndGet();
+                        }
+                        answer = script.apply(".");
+                        if (DROP.equals(answer)) {
+                            return;
+                        }
+                        if (answer == null) {
+                            answer = "250 2.0.0 Ok: queued as Q" + messages.size();
+                        }
+                    }
+                    if (last) {
+                        envelopeRefused = false;
+                        bdat.reset();
+                    }
+                    reply(out, answer, in.available() == 0);
                 } else if (upper.equals("RSET")) {
+                    bdat.reset();
                     envelopeRefused = false;
                     reply(out, "250 Ok", true);
                 } else if (upper.equals("QUIT")) {
