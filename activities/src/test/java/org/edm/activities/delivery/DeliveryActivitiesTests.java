@@ -423,7 +423,7 @@ class DeliveryActivitiesTests {
      */
     @Test
     void messagesALaneHandedOverAheadAreNeverGivenBackAsUnsentWhenTheGroupStops() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8)));
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8, true)));
         long service = service(1000, 0);
         long task = taskWith(10);
         java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
