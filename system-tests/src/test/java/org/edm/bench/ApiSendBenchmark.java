@@ -241,15 +241,16 @@ public final class ApiSendBenchmark {
         System.out.printf("in-flight groups      : %,10d groups for %,d messages = %.2f per group (size:groups%s)%n",
                 groups, units, units / (double) Math.max(1, groups), sizes);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at)),
+                SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99])
+                         WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at)),
                        max(extract(epoch FROM sent_at - created_at))
                   FROM api_messages WHERE id > ? AND sent_at IS NOT NULL""")) {
             ps.setLong(1, messagesBefore);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Double[] p = (Double[]) rs.getArray(1).getArray();
-                System.out.printf("202 → SENT            : p50 %6.0f ms   p90 %6.0f ms   p99 %6.0f ms   max %6.0f ms%n",
-                        p[0] * 1000, p[1] * 1000, p[2] * 1000, rs.getDouble(2) * 1000);
+                System.out.printf("202 → SENT            : p50 %6.0f ms   p90 %6.0f ms   p99 %6.0f ms   max %6.0f ms"
+                        + "%n", p[0] * 1000, p[1] * 1000, p[2] * 1000, rs.getDouble(2) * 1000);
             }
         }
     }

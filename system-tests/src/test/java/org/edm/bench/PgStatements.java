@@ -78,7 +78,8 @@ final class PgStatements {
                        pg_relation_size(relid) / 8192 AS pages
                   FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0 OR n_tup_upd > 0
                  ORDER BY relname""")) {
-            System.out.println("tables (autovacuum / autoanalyze runs since the database was made, updates, HOT, pages):");
+            System.out.println("tables (autovacuum / autoanalyze runs since the database was made, updates, HOT,"
+                    + " pages):");
             while (rs.next()) {
                 System.out.printf("  %-28s %3d %3d %9d %9d %7d%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
                         rs.getLong(4), rs.getLong(5), rs.getLong(6));
