@@ -210,7 +210,8 @@ public class ApiMessages {
             return Optional.of(java.util.Set.of());
         }
         return tx.execute(status -> {
-            List<Long> marked = jdbc.queryForList(ATTEMPT_GROUP, new MapSqlParameterSource().addValue("ids", group.stream().map(Claimed::id).toArray(Long[]::new))
+            List<Long> marked = jdbc.queryForList(ATTEMPT_GROUP, new MapSqlParameterSource()
+                    .addValue("ids", group.stream().map(Claimed::id).toArray(Long[]::new))
                     .addValue("claim", claim), Long.class);
             // one ledger row per owner (a claim may hold several users' messages), in a fixed order against deadlocks
             java.util.Set<Long> mine = new java.util.HashSet<>(marked);

@@ -158,7 +158,8 @@ class ApiMessageSenderTests {
                 h.jdbc.getJdbcTemplate().execute("SET LOCAL plan_cache_mode = force_custom_plan");
                 return String.join("\n", h.jdbc.queryForList("EXPLAIN " + sql, values, String.class));
             });
-            assertThat(plan).as(name + ":\n" + plan).contains("api_messages_pkey").doesNotContain("api_messages_claim");
+            assertThat(plan).as(name + ":\n" + plan).contains("api_messages_pkey")
+                    .doesNotContain("api_messages_claim");
         });
     }
 
@@ -168,7 +169,8 @@ class ApiMessageSenderTests {
                 INSERT INTO api_messages (public_id, request_id, owner_id, mailbox_id, from_address, to_address,
                                           subject, html_body, token, status, claim_token, claimed_at, attempts,
                                           attempted_at, charged)
-                SELECT 'msg_' || ? || '_' || g, 'req_1', ?, ?, 'service@mail.example.test', 'u' || g || '@example.com',
+                SELECT 'msg_' || ? || '_' || g, 'req_1', ?, ?, 'service@mail.example.test',
+                       'u' || g || '@example.com',
                        'Your code', '<p>Code</p>', 'tok_' || ? || '_' || g, ?, ?, now(), 1,
                        CASE WHEN ? = 'SENT' THEN now() END, ? = 'SENT'
                   FROM generate_series(1, ?) g
