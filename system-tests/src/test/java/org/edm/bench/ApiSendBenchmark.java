@@ -83,6 +83,7 @@ public final class ApiSendBenchmark {
 
         TestDatabase.Database db = TestDatabase.freshDatabase();
         seed(db.dataSource());
+        PgStatements.install(db.dataSource());
         int apiPort = FreePorts.next();
         try (CountingSmtpSink sink = new CountingSmtpSink();
              TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
@@ -124,6 +125,9 @@ public final class ApiSendBenchmark {
                 double workerJitStart = ProcessCpu.jitSeconds(worker.handle().pid());
                 Map<String, Double> apiThreadsStart = ProcessCpu.threadSeconds(api.handle().pid());
                 Map<String, Double> workerThreadsStart = ProcessCpu.threadSeconds(worker.handle().pid());
+                long ledgerBefore = count(db.dataSource(), "SELECT coalesce(max(id), 0) FROM user_quota_ledger");
+                long messagesBefore = count(db.dataSource(), "SELECT coalesce(max(id), 0) FROM api_messages");
+                PgStatements.reset(db.dataSource());
                 Map<String, Double> cpuStart = cpu.snapshot();
                 long sinkStart = System.nanoTime();
                 Result r = mode.run(apiPort, seconds, sink);
@@ -180,6 +184,9 @@ public final class ApiSendBenchmark {
                         sorted.length, mails, (loadEnd - sinkStart) / 1e9, (drainedAt - loadEnd) / 1e9);
                 printThreads("api", apiThreads);
                 printThreads("worker", workerThreads);
+                System.out.println();
+                printGroups(db.dataSource(), ledgerBefore, messagesBefore);
+                PgStatements.print(db.dataSource(), sorted.length, "messages");
             }
         }
     }
@@ -207,6 +214,45 @@ public final class ApiSendBenchmark {
         }
         System.out.printf("  (2 cores = %.0f CPU s in the load window; %,d accepted, %,d mails)%n",
                 2 * loadSeconds, accepted, mails);
+    }
+
+    /**
+     * How the worker sent the measured window's messages: the in-flight groups it attempted (one API_SEND ledger row
+     * per owner and group, the group's size as its delta), and how long a message waited from its 202 to SENT. The
+     * group sizes decide the worker's statements and commits per message, and the wait shows whether the worker kept
+     * up during the load.
+     */
+    private static void printGroups(DataSource ds, long ledgerBefore, long messagesBefore) throws SQLException {
+        StringBuilder sizes = new StringBuilder();
+        long groups = 0;
+        long units = 0;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT -delta AS size, count(*) FROM user_quota_ledger
+                 WHERE id > ? AND reason = 'API_SEND' GROUP BY 1 ORDER BY 1""")) {
+            ps.setLong(1, ledgerBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groups += rs.getLong(2);
+                    units += rs.getLong(1) * rs.getLong(2);
+                    sizes.append(' ').append(rs.getLong(1)).append(':').append(rs.getLong(2));
+                }
+            }
+        }
+        System.out.printf("in-flight groups      : %,10d groups for %,d messages = %.2f per group (size:groups%s)%n",
+                groups, units, units / (double) Math.max(1, groups), sizes);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99])
+                         WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at)),
+                       max(extract(epoch FROM sent_at - created_at))
+                  FROM api_messages WHERE id > ? AND sent_at IS NOT NULL""")) {
+            ps.setLong(1, messagesBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Double[] p = (Double[]) rs.getArray(1).getArray();
+                System.out.printf("202 → SENT            : p50 %6.0f ms   p90 %6.0f ms   p99 %6.0f ms   max %6.0f ms"
+                        + "%n", p[0] * 1000, p[1] * 1000, p[2] * 1000, rs.getDouble(2) * 1000);
+            }
+        }
     }
 
     /**

@@ -81,7 +81,7 @@ public final class DeliveryBenchmark {
         ProcessHandle postgres = postmaster(db.jdbcUrl());
         try (TemporalDevServer temporal = TemporalDevServer.start(work.resolve("temporal"))) {
             long taskId = seed(db.dataSource(), contacts, warmUp, services, smtpPort);
-            boolean statements = "1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"));
+            PgStatements.install(db.dataSource());
             Path gcLog = work.resolve("worker-gc.log");
             // the worker's own JVM options (heap bound, GC), as bin/edm-dev and the Docker image start it
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
@@ -124,9 +124,7 @@ public final class DeliveryBenchmark {
                 }
                 double jitBefore = ProcessCpu.jitSeconds(workerPid);
                 Map<String, Double> threadsBefore = ProcessCpu.threadSeconds(workerPid);
-                if (statements) {
-                    execute(db.dataSource(), "SELECT pg_stat_statements_reset()");
-                }
+                PgStatements.reset(db.dataSource());
                 Map<String, Double> cpuBefore = cpu(processes);
                 long sinkBefore = sink.cpuNanos();
                 long self = ProcessHandle.current().pid();
@@ -154,9 +152,7 @@ public final class DeliveryBenchmark {
                 double sinkKernel = ProcessCpu.systemSeconds(self, "smtp-sink") - sinkKernelBefore;
                 sink.reset();
 
-                if (statements) {
-                    printStatements(db.dataSource(), edm.sent());
-                }
+                PgStatements.print(db.dataSource(), edm.sent(), "mails");
                 double plainWarm = warmUp > 0 ? plainJakartaMailLoop(smtpPort, warmUp, services * concurrency) : 0;
                 double plainRate = plainJakartaMailLoop(smtpPort, contacts, services * concurrency);
                 System.out.println();
@@ -297,9 +293,6 @@ public final class DeliveryBenchmark {
                     + " WHERE id = 1 RETURNING id, quota_balance) INSERT INTO user_quota_ledger (user_id, delta, "
                     + "reason, balance_after, note) SELECT id, " + grant + ", 'ADMIN_ADJUST', quota_balance, "
                     + "'benchmark' FROM changed");
-            if ("1".equals(System.getenv("EDM_BENCH_PG_STATEMENTS"))) {
-                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            }
             s.execute("INSERT INTO contacts (owner_id, email, nickname, tags) SELECT 1, 'c' || g || '@sink.example', "
                     + "'Reader ' || g, ARRAY['bench'] FROM generate_series(1, " + contacts + ") g");
             s.execute("INSERT INTO templates (owner_id, name, subject, body_html) VALUES (1, 'bench', "
@@ -359,54 +352,6 @@ public final class DeliveryBenchmark {
         System.out.printf("EDM%s: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",
                 campaignId == WARM_UP_CAMPAIGN ? " warm-up" : "", sent, contacts, seconds);
         return new Phase(started, sent, seconds);
-    }
-
-    private static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    /**
-     * The measured phase's statements by total execution time (pg_stat_statements, EDM_BENCH_PG_STATEMENTS=1). The
-     * extension's own overhead is in that run's figures, so its rates are not comparable with a run without it.
-     */
-    private static void printStatements(DataSource ds, long mails) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT calls, total_exec_time, total_plan_time, plans, rows,
-                       shared_blks_hit + shared_blks_read AS blocks,
-                       sum(total_exec_time) OVER () AS all_time, sum(total_plan_time) OVER () AS all_plan_time,
-                       regexp_replace(query, '\\s+', ' ', 'g') AS query
-                  FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20""")) {
-            System.out.println("PostgreSQL statements of the measured phase by total execution time"
-                    + " (exec and plan ms per 1,000 mails, calls, plans, rows, buffers):");
-            double allPlan = 0;
-            double allExec = 0;
-            while (rs.next()) {
-                String q = rs.getString("query");
-                allPlan = rs.getDouble("all_plan_time");
-                allExec = rs.getDouble("all_time");
-                System.out.printf("  %7.1f ms %6.1f %%  plan %6.1f ms %8d calls %8d plans %9d rows %10d buf  %s%n",
-                        rs.getDouble("total_exec_time") * 1000 / Math.max(1, mails),
-                        100 * rs.getDouble("total_exec_time") / rs.getDouble("all_time"),
-                        rs.getDouble("total_plan_time") * 1000 / Math.max(1, mails), rs.getLong("calls"),
-                        rs.getLong("plans"), rs.getLong("rows"), rs.getLong("blocks"),
-                        q.length() > 200 ? q.substring(0, 200) : q);
-            }
-            System.out.printf("  all statements: exec %.1f ms, plan %.1f ms per 1,000 mails%n",
-                    allExec * 1000 / Math.max(1, mails), allPlan * 1000 / Math.max(1, mails));
-        }
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT relname, autovacuum_count, autoanalyze_count, n_tup_upd, n_tup_hot_upd,
-                       pg_relation_size(relid) / 8192 AS pages
-                  FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0 OR n_tup_upd > 0
-                 ORDER BY relname""")) {
-            System.out.println("tables (autovacuum / autoanalyze runs since the database was made, updates, HOT, pages):");
-            while (rs.next()) {
-                System.out.printf("  %-28s %3d %3d %9d %9d %7d%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
-                        rs.getLong(4), rs.getLong(5), rs.getLong(6));
-            }
-        }
     }
 
     private static long count(DataSource ds, String sql) throws SQLException {

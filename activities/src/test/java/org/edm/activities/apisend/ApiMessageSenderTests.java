@@ -123,6 +123,62 @@ class ApiMessageSenderTests {
         assertThat(plan).contains("api_messages_claim").doesNotContain("Seq Scan");
     }
 
+    /**
+     * The per-group statements must not read every message the activity claimed so far: an activity claims for 20 s
+     * under one token (thousands of messages at 500/s), and PostgreSQL's statistics are older than the token, which
+     * it then estimates at one row. With a plain {@code claim_token = :claim}, that made the claim index the cheapest
+     * plan, and each group of ten read the whole claim (the API send benchmark: ~1,070 buffers per recorded group).
+     */
+    @Test
+    void statementsOnGivenMessagesFindThemByPrimaryKeyEvenWhenStatisticsPredateTheClaim() {
+        // earlier claims, settled and analysed; then a long-running claim with its last group still SENDING
+        insertClaimed("old-1", 300, "SENT");
+        insertClaimed("old-2", 300, "SENT");
+        insertClaimed("old-3", 300, "SENT");
+        h.fixtures.jdbc().execute("ANALYZE api_messages");
+        insertClaimed("claim-plan", 600, "SENT");
+        List<Long> group = insertClaimed("claim-plan", 10, "SENDING");
+
+        Long[] ids = group.toArray(Long[]::new);
+        String[] texts = group.stream().map(id -> "<" + id + "@x>").toArray(String[]::new);
+        Map<String, String> statements = Map.of(
+                "attempt", ApiMessages.ATTEMPT, "attemptGroup", ApiMessages.ATTEMPT_GROUP,
+                "unattempt", ApiMessages.UNATTEMPT, "recordSent", ApiMessages.RECORD_SENT,
+                "settle", ApiMessages.SETTLE, "requeueNotSent", ApiMessages.REQUEUE_NOT_SENT);
+        org.springframework.jdbc.core.namedparam.MapSqlParameterSource values =
+                new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", group.get(0)).addValue("ids", ids).addValue("claim", "claim-plan")
+                        .addValue("messageIds", texts).addValue("providerIds", texts)
+                        .addValue("status", "SENT").addValue("error", null).addValue("messageId", "<m@x>")
+                        .addValue("providerMessageId", "p").addValue("eventType", "SEND_SUCCESS")
+                        .addValue("details", "{\"outcome\":\"sent\"}").addValue("max", 5);
+        statements.forEach((name, sql) -> {
+            String plan = h.tx.execute(status -> {
+                // as the worker's pool plans them: for the values of each execution
+                h.jdbc.getJdbcTemplate().execute("SET LOCAL plan_cache_mode = force_custom_plan");
+                return String.join("\n", h.jdbc.queryForList("EXPLAIN " + sql, values, String.class));
+            });
+            assertThat(plan).as(name + ":\n" + plan).contains("api_messages_pkey")
+                    .doesNotContain("api_messages_claim");
+        });
+    }
+
+    /** {@code n} messages of this test's owner already claimed by {@code claim}, in {@code status}; their ids. */
+    private List<Long> insertClaimed(String claim, int n, String status) {
+        return h.fixtures.jdbc().queryForList("""
+                INSERT INTO api_messages (public_id, request_id, owner_id, mailbox_id, from_address, to_address,
+                                          subject, html_body, token, status, claim_token, claimed_at, attempts,
+                                          attempted_at, charged)
+                SELECT 'msg_' || ? || '_' || g, 'req_1', ?, ?, 'service@mail.example.test',
+                       'u' || g || '@example.com',
+                       'Your code', '<p>Code</p>', 'tok_' || ? || '_' || g, ?, ?, now(), 1,
+                       CASE WHEN ? = 'SENT' THEN now() END, ? = 'SENT'
+                  FROM generate_series(1, ?) g
+                RETURNING id
+                """, Long.class, claim + "_" + status, owner, mailbox, claim + "_" + status, status, claim, status,
+                status, n);
+    }
+
     @Test
     void aGroupIsAttemptedAndChargedInOneCommitAndItsMessagesRecordedTogether() {
         List<Queued> queued = List.of(queue("g1@example.com"), queue("g2@example.com"), queue("g3@example.com"),
