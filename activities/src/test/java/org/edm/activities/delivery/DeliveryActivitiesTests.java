@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
@@ -393,11 +395,14 @@ class DeliveryActivitiesTests {
      * Two lanes, groups of 5, 40 deliveries: each lane records a group's accepted messages with its next group's
      * attempted mark, in one statement. A send of uncertain outcome stops the batch mid-way; what either lane had
      * accepted before is recorded SENT (the failing lane's group, and the other lane's last group, which no next
-     * group's mark took with it), and only the uncertain one is UNKNOWN, after the retry sent the rest.
+     * group's mark took with it), and only the uncertain one is UNKNOWN, after the retry sent the rest. The same
+     * whether each lane has its statement or the lanes share one (edm.delivery.shared-lane-statement).
      */
-    @Test
-    void eachLaneRecordsAGroupWithItsNextGroupsMarkAndAStopLosesNoAcceptedMessage() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8, true)));
+    @ParameterizedTest(name = "shared lane statement: {0}")
+    @ValueSource(booleans = {false, true})
+    void eachLaneRecordsAGroupWithItsNextGroupsMarkAndAStopLosesNoAcceptedMessage(boolean sharedLaneStatement) {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                sharedLaneStatement)));
         long service = service(1000, 0);
         long task = taskWith(40);
         RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
@@ -423,7 +428,7 @@ class DeliveryActivitiesTests {
      */
     @Test
     void messagesALaneHandedOverAheadAreNeverGivenBackAsUnsentWhenTheGroupStops() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8, true)));
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8, false)));
         long service = service(1000, 0);
         long task = taskWith(10);
         java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();

@@ -66,7 +66,7 @@ class SenderPoolTests {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser(SMTP_USER, SMTP_PASSWORD));
 
     /** Small batches, so several services share one task's deliveries. */
-    private static final DeliveryProperties SMALL_BATCHES = new DeliveryProperties(5, 4, Duration.ofMinutes(30), 2, 8, true);
+    private static final DeliveryProperties SMALL_BATCHES = new DeliveryProperties(5, 4, Duration.ofMinutes(30), 2, 8, false);
 
     private ActivitiesHarness harness;
     private Fixtures f;
