@@ -67,6 +67,12 @@ class SharedLaneStatementTests {
         harness.close();
     }
 
+    /** A send lane on its own thread: records {@code previous} and marks {@code next} through {@code shared}. */
+    private CompletableFuture<Set<Long>> lane(SharedLaneStatement shared, List<DeliveryClaims.Sent> previous,
+                                              List<Long> next) {
+        return CompletableFuture.supplyAsync(() -> shared.recordSentAndMarkAttempted(previous, next), lanes);
+    }
+
     private List<Long> group(int lane) {
         return ids.subList(lane * 10, lane * 10 + 10);
     }
@@ -86,13 +92,10 @@ class SharedLaneStatementTests {
         claims.calls.clear();
         claims.holdNext();
 
-        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(accepted(group(0)), group(1)), lanes);
+        CompletableFuture<Set<Long>> lane0 = lane(shared, accepted(group(0)), group(1));
         claims.awaitHeld();
-        CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
-        CompletableFuture<Set<Long>> lane3 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(3)), lanes);
+        CompletableFuture<Set<Long>> lane2 = lane(shared, List.of(), group(2));
+        CompletableFuture<Set<Long>> lane3 = lane(shared, List.of(), group(3));
         await(() -> shared.queued() == 2);
         assertThat(lane2).as("a lane waits while another lane's statement runs").isNotDone();
         claims.release();
@@ -129,13 +132,10 @@ class SharedLaneStatementTests {
     void aFailureFailsOnlyTheLaneWhoseWritesCauseIt() throws Exception {
         SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         claims.holdNext();
-        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
+        CompletableFuture<Set<Long>> lane0 = lane(shared, List.of(), group(0));
         claims.awaitHeld();
-        CompletableFuture<Set<Long>> lane1 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
-        CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(accepted(group(0)), group(2)), lanes);
+        CompletableFuture<Set<Long>> lane1 = lane(shared, List.of(), group(1));
+        CompletableFuture<Set<Long>> lane2 = lane(shared, accepted(group(0)), group(2));
         await(() -> shared.queued() == 2);
         claims.refuse(group(2).get(3));
         claims.release();
@@ -167,14 +167,11 @@ class SharedLaneStatementTests {
     void aDeliveryInTwoLanesNextGroupsGoesToOneOfThemOnly() throws Exception {
         SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         claims.holdNext();
-        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
+        CompletableFuture<Set<Long>> lane0 = lane(shared, List.of(), group(0));
         claims.awaitHeld();
-        CompletableFuture<Set<Long>> stale = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
+        CompletableFuture<Set<Long>> stale = lane(shared, List.of(), group(1));
         await(() -> shared.queued() == 1);
-        CompletableFuture<Set<Long>> retry = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
+        CompletableFuture<Set<Long>> retry = lane(shared, List.of(), group(1));
         await(() -> shared.queued() == 2);
         claims.release();
 
@@ -193,13 +190,10 @@ class SharedLaneStatementTests {
     void whenTheDatabaseCannotBeReachedTheCarriedLanesFailWithoutARerunEach() throws Exception {
         SharedLaneStatement shared = new SharedLaneStatement(claims, CLAIM);
         claims.holdNext();
-        CompletableFuture<Set<Long>> lane0 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(0)), lanes);
+        CompletableFuture<Set<Long>> lane0 = lane(shared, List.of(), group(0));
         claims.awaitHeld();
-        CompletableFuture<Set<Long>> lane1 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(1)), lanes);
-        CompletableFuture<Set<Long>> lane2 = CompletableFuture.supplyAsync(
-                () -> shared.recordSentAndMarkAttempted(List.of(), group(2)), lanes);
+        CompletableFuture<Set<Long>> lane1 = lane(shared, List.of(), group(1));
+        CompletableFuture<Set<Long>> lane2 = lane(shared, List.of(), group(2));
         await(() -> shared.queued() == 2);
         claims.unreachable = true;
         claims.release();
