@@ -400,10 +400,7 @@ final class LeanSmtpConnection implements AutoCloseable {
             }
             return accepted;
         } catch (IOException e) {
-            broken = true;
-            close();
-            throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while sending"
-                    + (dataMaySend ? " the message" : "") + ": " + e.getMessage(), e);
+            throw broke(dataMaySend ? "sending the message" : "sending", e);
         }
     }
 
@@ -437,10 +434,7 @@ final class LeanSmtpConnection implements AutoCloseable {
             buffer("BDAT " + content.length + " LAST");
             out.write(content);
         } catch (IOException e) {
-            broken = true;
-            close();
-            throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while writing a "
-                    + "message: " + e.getMessage(), e);
+            throw broke("writing a message", e);
         }
     }
 
@@ -482,11 +476,19 @@ final class LeanSmtpConnection implements AutoCloseable {
             }
             return bdat;
         } catch (IOException e) {
-            broken = true;
-            close();
-            throw new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while sending the "
-                    + "message: " + e.getMessage(), e);
+            throw broke("sending the message", e);
         }
+    }
+
+    /**
+     * The connection broke during an exchange (I/O failed): it is closed and never used again, and the message in
+     * hand is UNCERTAIN, since part of it may have reached the server (INV-3: never sent again).
+     */
+    private MailSendException broke(String doing, IOException e) {
+        broken = true;
+        close();
+        return new MailSendException(Kind.UNCERTAIN, "SMTP connection to " + host + " broke while " + doing + ": "
+                + e.getMessage(), e);
     }
 
     /** A refusal after which nothing is written: a 421 means the server is closing the connection. */
