@@ -1,8 +1,13 @@
 package org.edm.workflows;
 
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
 
 /**
  * Replays stored histories (src/test/resources/histories, recorded by the workflow tests with
@@ -44,6 +49,16 @@ class ReplayTests {
             "histories/alerts.json, org.edm.workflows.alert.AlertsWorkflowImpl",
             "histories/housekeeping.json, org.edm.workflows.housekeeping.HousekeepingWorkflowImpl"})
     void storedHistoryReplaysOnCurrentCode(String resource, Class<?> workflowImpl) throws Exception {
-        WorkflowReplayer.replayWorkflowExecutionFromResource(resource, workflowImpl);
+        TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance();
+        try {
+            // replay runs as a query on a workflow thread; on a loaded build machine that thread can be held past the
+            // SDK's default 1 s deadlock detection, which failed a replay once ("query failure during replay")
+            Worker worker = environment.newWorker("replay", WorkerOptions.newBuilder()
+                    .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
+            worker.registerWorkflowImplementationTypes(workflowImpl);
+            WorkflowReplayer.replayWorkflowExecutionFromResource(resource, worker);
+        } finally {
+            environment.close();
+        }
     }
 }
