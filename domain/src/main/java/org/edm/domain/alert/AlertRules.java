@@ -63,7 +63,10 @@ public class AlertRules {
                 all.stream().mapToInt(Alerts.Reconciled::resolved).sum(), alerts.unresolved());
     }
 
-    /** A service whose last N sends (at least the minimum) bounced more than the rate. */
+    /**
+     * A service whose last N sends (at least the minimum) bounced more than the rate. The last sends are the
+     * service's last send events of deliveries (event_log_service_sent), one per SENT delivery, at its sent_at.
+     */
     Alerts.Reconciled bounceRate() {
         return alerts.reconcile(AlertKinds.SENDER_BOUNCE_RATE_HIGH, AlertKinds.WARNING, """
                 SELECT 'sender-service-' || s.id AS subject, CAST(NULL AS bigint) AS owner_id,
@@ -80,9 +83,9 @@ public class AlertRules {
                                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM event_log e
                                                                WHERE e.delivery_id = d.id AND e.type = 'BOUNCE'))
                                    AS bounces
-                          FROM (SELECT id FROM deliveries
-                                 WHERE sender_service_id = s.id AND status = 'SENT'
-                                 ORDER BY sent_at DESC LIMIT :bounceWindow) d) r
+                          FROM (SELECT delivery_id AS id FROM event_log
+                                 WHERE sender_service_id = s.id AND type = 'SEND_SUCCESS' AND delivery_id IS NOT NULL
+                                 ORDER BY occurred_at DESC LIMIT :bounceWindow) d) r
                  WHERE r.sends >= :bounceMinSends AND r.bounces > CAST(:bounceRate AS numeric) * r.sends
                 """, new MapSqlParameterSource("bounceWindow", thresholds.bounceWindow())
                 .addValue("bounceMinSends", thresholds.bounceMinSends())

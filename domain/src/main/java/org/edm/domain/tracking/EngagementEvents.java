@@ -96,7 +96,11 @@ public class EngagementEvents {
         if (providerMessageId == null || providerMessageId.isBlank()) {
             return Optional.empty();
         }
-        Optional<Delivery> delivery = one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1",
+        // the delivery's send event holds its provider message id (event_log_provider_message): no index of
+        // deliveries holds an outcome column, so that recording the outcome stays a HOT update (V150)
+        Optional<Delivery> delivery = one(DELIVERY + """
+                 WHERE d.id = (SELECT max(e.delivery_id) FROM event_log e
+                                WHERE e.provider_message_id = :v AND e.type = 'SEND_SUCCESS')""",
                 providerMessageId);
         return delivery.isPresent() ? delivery
                 : message(MESSAGE + " WHERE m.provider_message_id = :v ORDER BY m.id DESC LIMIT 1", providerMessageId);
@@ -166,7 +170,7 @@ public class EngagementEvents {
                                        machine, occurred_at, user_agent, ip_prefix, external_id, details, message_id)
                 VALUES (:delivery, :task, :campaign, :contact, :service, :type, :machine, :at, :ua, :ip,
                         :external, CAST(:details AS jsonb), :message)
-                ON CONFLICT (external_id) DO NOTHING
+                ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("delivery", delivery.id())
                 .addValue("task", delivery.taskId())
