@@ -61,8 +61,8 @@ class MailboxActivitiesTests {
         String token = UUID.randomUUID().toString().replace("-", "");
         long delivery = jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
-                                        message_id)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
+                                        message_id, claim_token)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim') RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(Instant.now().minusSeconds(3600)), token);
         return new Sent(campaign, contact, delivery, token, email);
     }
@@ -158,8 +158,8 @@ class MailboxActivitiesTests {
         String token = UUID.randomUUID().toString().replace("-", "");
         return jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
-                                        message_id)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
+                                        message_id, claim_token)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim') RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(sentAt), token);
     }
 
