@@ -132,35 +132,7 @@ public class DeliveryClaims {
                 rollOver(service, today, used);
                 return new Claim(false, 0, 0, today);
             }
-            List<String> statuses = jdbc.queryForList("""
-                    WITH claimable AS (
-                        SELECT id FROM deliveries
-                         WHERE task_id = :taskId AND claim_token IS NULL
-                         ORDER BY id
-                         LIMIT :limit
-                           FOR UPDATE SKIP LOCKED
-                    ), verdict AS (
-                        SELECT cl.id,
-                               CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
-                                    WHEN EXISTS (SELECT 1 FROM suppressions s
-                                                  WHERE s.owner_id = c.owner_id
-                                                    AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8')))
-                                    THEN 'SUPPRESSED'
-                               END AS skip_reason
-                          FROM claimable cl
-                          JOIN deliveries d ON d.id = cl.id
-                          LEFT JOIN contacts c ON c.id = d.contact_id
-                    )
-                    UPDATE deliveries d
-                       SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
-                           skip_reason = v.skip_reason,
-                           sender_service_id = CASE WHEN v.skip_reason IS NULL THEN :serviceId END,
-                           claim_token = :claim,
-                           updated_at = now()
-                      FROM verdict v
-                     WHERE d.id = v.id
-                    RETURNING d.status
-                    """, new MapSqlParameterSource()
+            List<String> statuses = jdbc.queryForList(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
                     .addValue("limit", limit)
                     .addValue("serviceId", serviceId)
@@ -175,6 +147,41 @@ public class DeliveryClaims {
             return new Claim(false, sending, statuses.size() - sending, today);
         });
     }
+
+    /**
+     * The claim: the task's first {@code :limit} unclaimed deliveries (its pending queue, the index
+     * deliveries_unclaimed: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed
+     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took.
+     */
+    static final String CLAIM = """
+            WITH claimable AS (
+                SELECT id FROM deliveries
+                 WHERE task_id = :taskId AND claim_token IS NULL
+                 ORDER BY id
+                 LIMIT :limit
+                   FOR UPDATE SKIP LOCKED
+            ), verdict AS (
+                SELECT cl.id,
+                       CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
+                            WHEN EXISTS (SELECT 1 FROM suppressions s
+                                          WHERE s.owner_id = c.owner_id
+                                            AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8')))
+                            THEN 'SUPPRESSED'
+                       END AS skip_reason
+                  FROM claimable cl
+                  JOIN deliveries d ON d.id = cl.id
+                  LEFT JOIN contacts c ON c.id = d.contact_id
+            )
+            UPDATE deliveries d
+               SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
+                   skip_reason = v.skip_reason,
+                   sender_service_id = CASE WHEN v.skip_reason IS NULL THEN :serviceId END,
+                   claim_token = :claim,
+                   updated_at = now()
+              FROM verdict v
+             WHERE d.id = v.id
+            RETURNING d.status
+            """;
 
     private void rollOver(ServiceRow service, LocalDate day, int usedToday) {
         if (day.equals(service.quotaDay()) && usedToday == service.usedToday()) {
