@@ -62,7 +62,8 @@ class MailboxActivitiesTests {
         long delivery = jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
                                         message_id, claim_token)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim') RETURNING id""", Long.class,
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
+                RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(Instant.now().minusSeconds(3600)), token);
         return new Sent(campaign, contact, delivery, token, email);
     }
@@ -159,7 +160,8 @@ class MailboxActivitiesTests {
         return jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
                                         message_id, claim_token)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim') RETURNING id""", Long.class,
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
+                RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(sentAt), token);
     }
 

@@ -79,7 +79,8 @@ class QuotaApiTests extends ApiTestSupport {
                 + "where id = ?", task);
         jdbc.update("""
                 insert into deliveries (task_id, contact_id, status, token, claim_token)
-                select ?, id, 'FAILED', 'retry-' || ? || '-' || id, 'test/claim' from contacts where owner_id = 1 and ? = any(tags)
+                select ?, id, 'FAILED', 'retry-' || ? || '-' || id, 'test/claim'
+                  from contacts where owner_id = 1 and ? = any(tags)
                 """, task, task, tag);
         setBalanceOfUser1(3);
 

@@ -415,8 +415,8 @@ class SenderServiceApiTests extends ApiTestSupport {
 
     /** A SENT delivery through the service with its send event, as the send path writes the two. */
     private void sentThrough(long service, String at) {
-        long delivery = jdbc.queryForObject("INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, "
-                + "claim_token) VALUES (0, 'SENT', ?, ?, " + at + ", 'test/claim') RETURNING id", Long.class,
+        long delivery = jdbc.queryForObject("INSERT INTO deliveries (task_id, status, token, sender_service_id, "
+                + "sent_at, claim_token) VALUES (0, 'SENT', ?, ?, " + at + ", 'test/claim') RETURNING id", Long.class,
                 java.util.UUID.randomUUID().toString(), service);
         jdbc.update("INSERT INTO event_log (delivery_id, sender_service_id, type, machine, occurred_at) "
                 + "SELECT id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE id = ?", delivery);

@@ -63,7 +63,8 @@ public final class SentDeliveries {
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sent_at, message_id,
                                         provider_message_id, claim_token)
                 VALUES (?, ?, ?, ?, ?, ?, '<' || ? || '@mail.example>', 'pm-' || ?,
-                        CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END) RETURNING id""", Long.class,
+                        CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)
+                RETURNING id""", Long.class,
                 taskId, contactId, templateId, status, token, sentAt == null ? null : Timestamp.from(sentAt),
                 token, token, status);
         if ("SENT".equals(status)) {

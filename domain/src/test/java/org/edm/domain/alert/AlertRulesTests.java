@@ -251,13 +251,19 @@ class AlertRulesTests {
                 status, pauseReason, set);
     }
 
-    /** A finished task with {@code sent} sent deliveries, {@code opened} of them opened (plus a machine open). */
+    /**
+     * A finished task with {@code sent} sent deliveries and their send events, {@code opened} of them opened (plus a
+     * machine open).
+     */
     private void finishedTask(long campaign, long owner, int seq, int sent, int opened) {
         long task = task(campaign, owner, seq, "FINISHED", null);
         for (int i = 0; i < sent; i++) {
             long delivery = jdbc.queryForObject("""
                     INSERT INTO deliveries (task_id, status, token, sent_at, claim_token)
-                    VALUES (?, 'SENT', ?, now(), 'test/claim') RETURNING id""", Long.class, task, UUID.randomUUID().toString());
+                    VALUES (?, 'SENT', ?, now(), 'test/claim') RETURNING id""", Long.class, task,
+                    UUID.randomUUID().toString());
+            jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type, machine, occurred_at) "
+                    + "VALUES (?, ?, ?, 'SEND_SUCCESS', TRUE, now())", delivery, task, campaign);
             if (i < opened) {
                 jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type) VALUES (?, ?, ?, 'OPEN')",
                         delivery, task, campaign);

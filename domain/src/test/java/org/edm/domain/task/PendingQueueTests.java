@@ -5,8 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
 import java.util.Map;
@@ -75,8 +75,8 @@ class PendingQueueTests {
             jdbc.update("UPDATE deliveries SET status = 'FAILED', error = 'e', updated_at = now() WHERE id = ?",
                     delivery);
             Map<String, Object> after = xactCounts();
-            return Map.of("updates", ((Number) after.get("upd")).longValue() - ((Number) afterClaim.get("upd")).longValue(),
-                    "hot", ((Number) after.get("hot")).longValue() - ((Number) afterClaim.get("hot")).longValue());
+            return Map.of("updates", count(after, "upd") - count(afterClaim, "upd"),
+                    "hot", count(after, "hot") - count(afterClaim, "hot"));
         });
         assertThat(counts).containsEntry("updates", 4L).containsEntry("hot", 4L);
     }
@@ -88,7 +88,8 @@ class PendingQueueTests {
                 task, UUID.randomUUID().toString()))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .hasMessageContaining("deliveries_pending_iff_unclaimed");
-        assertThatThrownBy(() -> jdbc.update("INSERT INTO deliveries (task_id, token, claim_token) VALUES (?, ?, 'w/r/1')",
+        assertThatThrownBy(() -> jdbc.update(
+                "INSERT INTO deliveries (task_id, token, claim_token) VALUES (?, ?, 'w/r/1')",
                 task, UUID.randomUUID().toString()))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .hasMessageContaining("deliveries_pending_iff_unclaimed");
@@ -97,6 +98,10 @@ class PendingQueueTests {
         jdbc.update("INSERT INTO deliveries (task_id, token) VALUES (?, ?)", task, UUID.randomUUID().toString());
         assertThat(jdbc.queryForList("SELECT status FROM deliveries WHERE task_id = ? AND claim_token IS NULL",
                 String.class, task)).containsExactly("PENDING");
+    }
+
+    private static long count(Map<String, Object> counts, String name) {
+        return ((Number) counts.get(name)).longValue();
     }
 
     private Map<String, Object> xactCounts() {
