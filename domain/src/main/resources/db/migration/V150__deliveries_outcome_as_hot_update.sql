@@ -3,7 +3,7 @@
 -- or predicate. The outcome writes status, sent_at, message_id, provider_message_id, error, attempted_at and
 -- updated_at; status was in three indexes and sent_at and provider_message_id in one each, so each SENT version
 -- added eight index entries (and left eight dead ones for bottom-up deletion). After this migration no index of
--- deliveries reads any of those columns (DeliveriesIndexTests keeps it so); fillfactor 50 (V135) leaves the room on
+-- deliveries reads any of those columns (PendingQueueTests keeps it so); fillfactor 50 (V135) leaves the room on
 -- the page that a HOT version needs.
 
 -- 1. The pending queue is the rows without a claim token (org.edm.domain.task.PendingQueue). Writers that end a
