@@ -151,6 +151,8 @@ public final class DeliveryBenchmark {
                 double sinkCpu = (sink.cpuNanos() - sinkBefore) / 1e9;
                 double sinkKernel = ProcessCpu.systemSeconds(self, "smtp-sink") - sinkKernelBefore;
                 sink.reset();
+                // read after the worker stopped: its backends flushed their table statistics when they closed
+                String hotUpdates = hotUpdates(db.dataSource());
 
                 PgStatements.print(db.dataSource(), edm.sent(), "mails");
                 double plainWarm = warmUp > 0 ? plainJakartaMailLoop(smtpPort, warmUp, services * concurrency) : 0;
@@ -167,6 +169,7 @@ public final class DeliveryBenchmark {
                 System.out.printf("ratio EDM / plain    : %10.2f%n", edm.rate() / plainRate);
                 System.out.printf("activation → 1st mail: %10.2f s%n", firstMail);
                 System.out.printf("first → last mail    : %,10.1f mails/s%n", sinkRate);
+                System.out.printf("deliveries updates   : %s%n", hotUpdates);
                 System.out.printf("worker peak RSS      : %10s%n", workerRss < 0 ? "n/a" : workerRss + " MB");
                 System.out.printf("worker peak heap used: %10s%n", peakHeap(gcLog));
                 if (nativeMemory != null) {
@@ -203,6 +206,24 @@ public final class DeliveryBenchmark {
     }
 
     private static final String SELF = "benchmark JVM";
+
+    /**
+     * How many updates of deliveries PostgreSQL wrote as HOT (heap-only: no index entry) since the database was made,
+     * warm-up and measured round together: the send path's attempted mark and outcome are meant to be (V150).
+     */
+    private static String hotUpdates(javax.sql.DataSource ds) throws java.sql.SQLException {
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'deliveries'")) {
+            if (!rs.next()) {
+                return "n/a";
+            }
+            long updates = rs.getLong(1);
+            long hot = rs.getLong(2);
+            return String.format("%,d, HOT %,d (%.1f %%; warm-up and measured round)", updates, hot,
+                    100.0 * hot / Math.max(1, updates));
+        }
+    }
 
     /**
      * The worker's threads by name over a round, plus what threads that ended meanwhile used (each batch's send lanes

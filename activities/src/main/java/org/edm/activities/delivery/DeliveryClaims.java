@@ -10,6 +10,7 @@ import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderService;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -131,35 +132,7 @@ public class DeliveryClaims {
                 rollOver(service, today, used);
                 return new Claim(false, 0, 0, today);
             }
-            List<String> statuses = jdbc.queryForList("""
-                    WITH claimable AS (
-                        SELECT id FROM deliveries
-                         WHERE task_id = :taskId AND status = 'PENDING'
-                         ORDER BY id
-                         LIMIT :limit
-                           FOR UPDATE SKIP LOCKED
-                    ), verdict AS (
-                        SELECT cl.id,
-                               CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
-                                    WHEN EXISTS (SELECT 1 FROM suppressions s
-                                                  WHERE s.owner_id = c.owner_id
-                                                    AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8')))
-                                    THEN 'SUPPRESSED'
-                               END AS skip_reason
-                          FROM claimable cl
-                          JOIN deliveries d ON d.id = cl.id
-                          LEFT JOIN contacts c ON c.id = d.contact_id
-                    )
-                    UPDATE deliveries d
-                       SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
-                           skip_reason = v.skip_reason,
-                           sender_service_id = CASE WHEN v.skip_reason IS NULL THEN :serviceId END,
-                           claim_token = :claim,
-                           updated_at = now()
-                      FROM verdict v
-                     WHERE d.id = v.id
-                    RETURNING d.status
-                    """, new MapSqlParameterSource()
+            List<String> statuses = jdbc.queryForList(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
                     .addValue("limit", limit)
                     .addValue("serviceId", serviceId)
@@ -174,6 +147,41 @@ public class DeliveryClaims {
             return new Claim(false, sending, statuses.size() - sending, today);
         });
     }
+
+    /**
+     * The claim: the task's first {@code :limit} unclaimed deliveries (its pending queue, the index
+     * deliveries_unclaimed: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed
+     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took.
+     */
+    static final String CLAIM = """
+            WITH claimable AS (
+                SELECT id FROM deliveries
+                 WHERE task_id = :taskId AND claim_token IS NULL
+                 ORDER BY id
+                 LIMIT :limit
+                   FOR UPDATE SKIP LOCKED
+            ), verdict AS (
+                SELECT cl.id,
+                       CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
+                            WHEN EXISTS (SELECT 1 FROM suppressions s
+                                          WHERE s.owner_id = c.owner_id
+                                            AND s.email_hash = sha256(convert_to(lower(c.email), 'UTF8')))
+                            THEN 'SUPPRESSED'
+                       END AS skip_reason
+                  FROM claimable cl
+                  JOIN deliveries d ON d.id = cl.id
+                  LEFT JOIN contacts c ON c.id = d.contact_id
+            )
+            UPDATE deliveries d
+               SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
+                   skip_reason = v.skip_reason,
+                   sender_service_id = CASE WHEN v.skip_reason IS NULL THEN :serviceId END,
+                   claim_token = :claim,
+                   updated_at = now()
+              FROM verdict v
+             WHERE d.id = v.id
+            RETURNING d.status
+            """;
 
     private void rollOver(ServiceRow service, LocalDate day, int usedToday) {
         if (day.equals(service.quotaDay()) && usedToday == service.usedToday()) {
@@ -406,14 +414,15 @@ public class DeliveryClaims {
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
                        AND d.claim_token IS NOT DISTINCT FROM :claim
                        AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
-                    RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id
+                    RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id,
+                              d.provider_message_id
                 ), sent_with_campaign AS (
                     SELECT s.*, t.campaign_id FROM sent s JOIN tasks t ON t.id = s.task_id
                 ), logged AS (
                     INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
-                                           machine, occurred_at, details)
+                                           machine, occurred_at, details, provider_message_id)
                     SELECT id, task_id, campaign_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at,
-                           jsonb_build_object('message_id', message_id)
+                           jsonb_build_object('message_id', message_id), provider_message_id
                       FROM sent_with_campaign
                 ), labelled AS (
                     INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
@@ -520,19 +529,21 @@ public class DeliveryClaims {
                      ORDER BY id FOR SHARE
                     """, Map.of("claim", claimToken));
             // to a task that has ended meanwhile (cancelled while this claim was out) it goes back CANCELLED, not
-            // PENDING: nothing would ever send it, and every delivery must reach a terminal state (INV-4)
+            // PENDING: nothing would ever send it, and every delivery must reach a terminal state (INV-4). PENDING is
+            // exactly "no claim token" (PendingQueue), so a CANCELLED one keeps the no-claim marker instead.
             List<Long> releasedOf = jdbc.queryForList("""
                     UPDATE deliveries d
                        SET status = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN 'CANCELLED'
                                          ELSE 'PENDING' END,
                            skip_reason = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED')
                                               THEN 'TASK_ENDED' ELSE d.skip_reason END,
-                           claim_token = NULL, sender_service_id = NULL, updated_at = now()
+                           claim_token = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN :noClaim END,
+                           sender_service_id = NULL, updated_at = now()
                       FROM tasks t
                      WHERE t.id = d.task_id AND d.claim_token = :claim AND d.status = 'SENDING'
                        AND d.attempted_at IS NULL
                     RETURNING d.task_id
-                    """, Map.of("claim", claimToken), Long.class);
+                    """, Map.of("claim", claimToken, "noClaim", PendingQueue.NO_CLAIM), Long.class);
             int n = releasedOf.size();
             releasedWhileNotHolding(tasks, releasedOf);
             if (n > 0 && claimDay != null) {
@@ -580,7 +591,7 @@ public class DeliveryClaims {
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
-                                WHERE d.task_id = :taskId AND d.status = 'PENDING' AND t.status = 'SENDING')
+                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING')
                 """, Map.of("taskId", taskId), Boolean.class));
     }
 
@@ -599,12 +610,13 @@ public class DeliveryClaims {
         List<Map<String, Object>> failed = jdbc.queryForList("""
                 WITH logged AS (
                 INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
-                                       machine, occurred_at, details)
+                                       machine, occurred_at, details, provider_message_id)
                 SELECT d.id, d.task_id, t.campaign_id, d.contact_id, d.sender_service_id,
                        CASE WHEN d.status = 'SENT' THEN 'SEND_SUCCESS' ELSE 'SEND_FAIL' END,
                        TRUE, coalesce(d.sent_at, d.updated_at),
                        CASE WHEN d.status = 'SENT' THEN jsonb_build_object('message_id', d.message_id)
-                            ELSE jsonb_build_object('status', d.status, 'error', d.error) END
+                            ELSE jsonb_build_object('status', d.status, 'error', d.error) END,
+                       CASE WHEN d.status = 'SENT' THEN d.provider_message_id END
                   FROM deliveries d
                   JOIN tasks t ON t.id = d.task_id
                  WHERE d.claim_token = :claim AND d.status IN ('SENT', 'FAILED')

@@ -17,6 +17,7 @@ import org.edm.domain.quota.TaskCancellation;
 import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.RecipientRule;
 import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
@@ -258,6 +259,8 @@ public class TaskActivitiesImpl implements TaskActivities {
                     .addValue("lo", chunk * CHUNK_IDS)
                     .addValue("hi", chunk * CHUNK_IDS + CHUNK_IDS - 1)
                     .addValue("tokenKey", tokenKey)
+                    // a SKIPPED delivery is not in the task's pending queue (PendingQueue)
+                    .addValue("noClaim", PendingQueue.NO_CLAIM)
                     .addValue("include", rule.includeTags().toArray(String[]::new))
                     .addValue("exclude", rule.excludeTags().toArray(String[]::new));
             if (resolving.isEmpty() || Boolean.TRUE.equals(jdbc.queryForObject("""
@@ -272,13 +275,15 @@ public class TaskActivitiesImpl implements TaskActivities {
                         SELECT array_agg(template_id ORDER BY position, template_id) AS ids
                           FROM template_set_items WHERE template_set_id = :templateSetId
                     )
-                    INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, token)
+                    INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, claim_token,
+                                            token)
                     SELECT a.id,
                            :taskId,
                            a.contact_id,
                            tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
                            CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
                            CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
+                           CASE WHEN a.suppression_id IS NULL THEN NULL ELSE :noClaim END,
                            lpad(to_hex(a.id >> 12), 8, '0')
                                || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
                       FROM template_choice tc

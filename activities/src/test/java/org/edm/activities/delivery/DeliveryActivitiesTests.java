@@ -540,6 +540,27 @@ class DeliveryActivitiesTests {
                 + "WHERE task_id = ? AND type = 'SEND_SUCCESS'", String.class, task))
                 .containsExactly(ids.get(0) + " <m0@x>");
         assertThat(labelledAsSent()).isEqualTo(1);
+        // a provider webhook naming the message finds the delivery through its send event (V150)
+        assertThat(new org.edm.domain.tracking.EngagementEvents(harness.jdbc).byProviderMessageId("p0"))
+                .hasValueSatisfying(d -> assertThat(d.id()).isEqualTo(ids.get(0)));
+        assertThat(new org.edm.domain.tracking.EngagementEvents(harness.jdbc).byProviderMessageId("p1")).isEmpty();
+    }
+
+    /**
+     * The claim reads the task's pending queue through deliveries_unclaimed (claim_token IS NULL), not the task's
+     * other rows: on a task whose sent deliveries far outnumber its pending ones, with fresh statistics.
+     */
+    @Test
+    void theClaimFindsPendingDeliveriesThroughTheUnclaimedIndex() {
+        long task = taskWith(3000);
+        f.jdbc().update("UPDATE deliveries SET status = 'SENT', claim_token = 'w/r/1' WHERE task_id = ? "
+                + "AND id < (SELECT max(id) - 20 FROM deliveries WHERE task_id = ?)", task, task);
+        f.jdbc().execute("ANALYZE deliveries");
+        List<String> plan = harness.jdbc.queryForList("EXPLAIN " + DeliveryClaims.CLAIM,
+                new org.springframework.jdbc.core.namedparam.MapSqlParameterSource("taskId", task)
+                        .addValue("limit", 100).addValue("serviceId", 1L).addValue("claim", "w/r/2"), String.class);
+        assertThat(String.join("\n", plan)).as(String.join("\n", plan))
+                .contains("deliveries_unclaimed").doesNotContain("Seq Scan on deliveries");
     }
 
     @Test

@@ -61,10 +61,21 @@ class MailboxActivitiesTests {
         String token = UUID.randomUUID().toString().replace("-", "");
         long delivery = jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
-                                        message_id)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
+                                        message_id, claim_token)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
+                RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(Instant.now().minusSeconds(3600)), token);
+        sendEvent(delivery);
         return new Sent(campaign, contact, delivery, token, email);
+    }
+
+    /** The delivery's send event, as the send path writes it with the SENT row. */
+    private static long sendEvent(long delivery) {
+        jdbc.update("""
+                INSERT INTO event_log (delivery_id, task_id, contact_id, sender_service_id, type, machine, occurred_at)
+                SELECT id, task_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at
+                  FROM deliveries WHERE id = ?""", delivery);
+        return delivery;
     }
 
     private void deliver(GreenMailUser user, String fixture, Sent about) throws Exception {
@@ -156,11 +167,12 @@ class MailboxActivitiesTests {
 
     private long delivery(long task, long template, long service, long contact, Instant sentAt) {
         String token = UUID.randomUUID().toString().replace("-", "");
-        return jdbc.queryForObject("""
+        return sendEvent(jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
-                                        message_id)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>') RETURNING id""", Long.class,
-                task, contact, template, token, service, Timestamp.from(sentAt), token);
+                                        message_id, claim_token)
+                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
+                RETURNING id""", Long.class,
+                task, contact, template, token, service, Timestamp.from(sentAt), token));
     }
 
     @Test

@@ -59,10 +59,12 @@ public final class AudienceBenchmark {
                         WITH template_choice AS (
                             SELECT array_agg(template_id ORDER BY position, template_id) AS ids
                               FROM template_set_items WHERE template_set_id = %d)
-                        INSERT INTO deliveries (task_id, contact_id, template_id, status, skip_reason, token)
+                        INSERT INTO deliveries (task_id, contact_id, template_id, status, skip_reason, claim_token,
+                                                token)
                         SELECT %d, c.id, tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
                                CASE WHEN s.id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
                                CASE WHEN s.id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
+                               CASE WHEN s.id IS NULL THEN NULL ELSE 'no claim' END,
                                replace(gen_random_uuid()::text, '-', '')
                           FROM template_choice tc CROSS JOIN contacts c
                           LEFT JOIN suppressions s ON s.owner_id = c.owner_id

@@ -215,7 +215,8 @@ class TaskActivitiesTests {
         long task = f.task(campaign, owner, "{}", templateSet);
         activities.materializeDeliveries(task);
         f.jdbc().update("""
-                UPDATE deliveries SET status = CASE WHEN id % 2 = 0 THEN 'SENT' ELSE 'FAILED' END WHERE task_id = ?
+                UPDATE deliveries SET status = CASE WHEN id % 2 = 0 THEN 'SENT' ELSE 'FAILED' END,
+                                      claim_token = 'test/claim' WHERE task_id = ?
                 """, task);
 
         DeliveryCounts counts = activities.countDeliveries(task);
@@ -258,7 +259,7 @@ class TaskActivitiesTests {
         f.contacts(owner, "c", 5);
         long task = f.task(campaign, owner, "{}", templateSet);
         activities.materializeDeliveries(task);
-        f.jdbc().update("UPDATE deliveries SET status = 'SENT' WHERE id IN "
+        f.jdbc().update("UPDATE deliveries SET status = 'SENT', claim_token = 'test/claim' WHERE id IN "
                 + "(SELECT id FROM deliveries WHERE task_id = ? ORDER BY id LIMIT 2)", task);
 
         assertThat(activities.pauseTask(task, "paused by operator")).isTrue();

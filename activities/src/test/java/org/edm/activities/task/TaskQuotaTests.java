@@ -301,7 +301,7 @@ class TaskQuotaTests {
         f.contacts(owner, "c", 10);
         long task = f.task(campaign, owner, "{}", templateSet);
         activities.materializeDeliveries(task);
-        f.jdbc().update("UPDATE deliveries SET status = 'SENT' WHERE id IN "
+        f.jdbc().update("UPDATE deliveries SET status = 'SENT', claim_token = 'test/claim' WHERE id IN "
                 + "(SELECT id FROM deliveries WHERE task_id = ? ORDER BY id LIMIT 4)", task);
 
         activities.cancelTask(task, "cancelled by operator");

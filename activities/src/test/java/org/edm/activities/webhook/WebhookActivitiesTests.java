@@ -226,7 +226,8 @@ class WebhookActivitiesTests {
                 f.templateSet(owner, f.template(owner, "s", "<p>b</p>")));
         String token = "tok" + System.nanoTime();
         long deliveryId = f.jdbc().queryForObject("""
-                INSERT INTO deliveries (task_id, contact_id, status, token, sent_at) VALUES (?, ?, 'SENT', ?, now())
+                INSERT INTO deliveries (task_id, contact_id, status, token, sent_at, claim_token)
+                VALUES (?, ?, 'SENT', ?, now(), 'test/claim')
                 RETURNING id""", Long.class, task, contact, token);
         EngagementEvents events = new EngagementEvents(harness.jdbc);
         var sent = events.byToken(token).orElseThrow();

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import org.edm.api.security.CurrentUser;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.TaskStatus;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -49,7 +50,8 @@ class ContactErasure {
     @Transactional
     Erased erase(long contactId) {
         MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", contactId)
-                .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin());
+                .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin())
+                .addValue("noClaim", PendingQueue.NO_CLAIM);
         // lock the row: a concurrent import or claim of this contact waits for the erase to finish
         List<Map<String, Object>> contact = jdbc.queryForList("""
                 SELECT owner_id, email FROM contacts WHERE id = :id AND (owner_id = :user OR :admin) FOR UPDATE
@@ -70,12 +72,13 @@ class ContactErasure {
         Map<Long, Map<String, Object>> tasks = new HashMap<>();
         jdbc.queryForList("""
                 SELECT id, owner_id, status, pause_reason FROM tasks
-                 WHERE id IN (SELECT task_id FROM deliveries WHERE contact_id = :id AND status = 'PENDING')
+                 WHERE id IN (SELECT task_id FROM deliveries WHERE contact_id = :id AND claim_token IS NULL)
                  ORDER BY id FOR UPDATE
                 """, p).forEach(row -> tasks.put(((Number) row.get("id")).longValue(), row));
         List<Long> cancelledIn = jdbc.queryForList("""
-                UPDATE deliveries SET status = 'CANCELLED', skip_reason = 'ERASED', updated_at = now()
-                 WHERE contact_id = :id AND status = 'PENDING' RETURNING task_id
+                UPDATE deliveries SET status = 'CANCELLED', skip_reason = 'ERASED', claim_token = :noClaim,
+                                      updated_at = now()
+                 WHERE contact_id = :id AND claim_token IS NULL RETURNING task_id
                 """, p, Long.class);
         for (Long taskId : cancelledIn) {
             Map<String, Object> task = tasks.get(taskId);

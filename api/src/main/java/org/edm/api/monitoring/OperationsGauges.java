@@ -77,12 +77,14 @@ class OperationsGauges {
     }
 
     private void refreshDeliveries() {
-        Long pending = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE status = 'PENDING'", Long.class);
+        // PENDING is exactly "no claim token" (PendingQueue), which deliveries_unclaimed holds
+        Long pending = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE claim_token IS NULL", Long.class);
         pendingDeliveries.set(pending == null ? 0 : pending);
-        // deliveries_task_status serves the inner look-up; only the tasks now sending are looked at
+        // a task's first send event (event_log_task_type serves it); only the tasks now sending are looked at
         Long lag = jdbc.queryForObject("""
                 SELECT coalesce(max(extract(epoch FROM coalesce(
-                           (SELECT min(d.sent_at) FROM deliveries d WHERE d.task_id = t.id AND d.status = 'SENT'),
+                           (SELECT min(e.occurred_at) FROM event_log e
+                             WHERE e.task_id = t.id AND e.type = 'SEND_SUCCESS'),
                            now()) - t.plan_time)), 0)::bigint
                 FROM tasks t
                 WHERE t.status = %s AND t.plan_time <= now()

@@ -136,7 +136,7 @@ class QuotaAccounts {
                 SELECT u.quota_balance,
                        (SELECT coalesce(sum(t.quota_reserved), 0) FROM tasks t
                          WHERE t.owner_id = u.id AND t.status IN %s) AS unstarted,
-                       (SELECT count(*) FROM tasks t JOIN deliveries d ON d.task_id = t.id AND d.status = 'PENDING'
+                       (SELECT count(*) FROM tasks t JOIN deliveries d ON d.task_id = t.id AND d.claim_token IS NULL
                          WHERE t.owner_id = u.id
                            AND (t.status = %s OR (t.status = %s AND t.pause_reason IN (:holding))))
                            AS running

@@ -123,7 +123,8 @@ class AuditTrailTests extends ApiTestSupport {
             jdbc.update("update tasks set status = 'FINISHED', actual_end_time = now() where id = ?", task);
             long contact = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
                     Long.class, "audit-retry-" + task + "@example.com");
-            jdbc.update("insert into deliveries (task_id, contact_id, status, token) values (?, ?, 'FAILED', ?)",
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token, claim_token) "
+                    + "values (?, ?, 'FAILED', ?, 'test/claim')",
                     task, contact, "audit-retry-" + task);
             postJson("/v1/tasks/" + task + "/retry", "").andExpect(status().is2xxSuccessful());
             return new Expected("task", String.valueOf(task), "RETRY");

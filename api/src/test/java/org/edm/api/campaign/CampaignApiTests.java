@@ -104,8 +104,9 @@ class CampaignApiTests extends ApiTestSupport {
             long contact = jdbc.queryForObject("""
                     insert into contacts (owner_id, email) values (1, ?) returning id
                     """, Long.class, "count-" + id + "-" + i + "@example.com");
-            jdbc.update("insert into deliveries (task_id, contact_id, status, token) values (?, ?, ?, ?)",
-                    tasks.get(0), contact, statuses[i], "tok-" + id + "-" + i);
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token, claim_token) values (?, ?, ?, ?, "
+                    + "CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)",
+                    tasks.get(0), contact, statuses[i], "tok-" + id + "-" + i, statuses[i]);
         }
         getJson("/v1/tasks/" + tasks.get(0)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("SENDING"))
@@ -305,8 +306,9 @@ class CampaignApiTests extends ApiTestSupport {
         for (int i = 0; i < statuses.length; i++) {
             long contact = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
                     Long.class, "gone-" + sending + "-" + i + "@example.com");
-            jdbc.update("insert into deliveries (task_id, contact_id, status, token) values (?, ?, ?, ?)",
-                    sending, contact, statuses[i], "gone-" + sending + "-" + i);
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token, claim_token) values (?, ?, ?, ?, "
+                    + "CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)",
+                    sending, contact, statuses[i], "gone-" + sending + "-" + i, statuses[i]);
         }
         long balance = jdbc.queryForObject("select quota_balance from users where id = 1", Long.class);
 

@@ -24,15 +24,16 @@ class DashboardApiTests extends ApiTestSupport {
         for (int i = 0; i < statuses.length; i++) {
             long contact = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
                     Long.class, "dash-" + task + "-" + i + "@example.com");
-            jdbc.update("insert into deliveries (task_id, contact_id, status, token, sent_at) values (?, ?, ?, ?, ?)",
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token, sent_at, claim_token) "
+                    + "values (?, ?, ?, ?, ?, CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)",
                     task, contact, statuses[i], "dash-" + task + "-" + i,
-                    statuses[i].equals("SENT") ? java.sql.Timestamp.from(java.time.Instant.now()) : null);
+                    statuses[i].equals("SENT") ? java.sql.Timestamp.from(java.time.Instant.now()) : null, statuses[i]);
         }
         // yesterday's send does not count as today's
         long old = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",
                 Long.class, "dash-" + task + "-old@example.com");
-        jdbc.update("insert into deliveries (task_id, contact_id, status, token, sent_at) values (?, ?, 'SENT', ?, "
-                + "now() - interval '2 days')", task, old, "dash-" + task + "-old");
+        jdbc.update("insert into deliveries (task_id, contact_id, status, token, sent_at, claim_token) values (?, ?, "
+                + "'SENT', ?, now() - interval '2 days', 'test/claim')", task, old, "dash-" + task + "-old");
 
         getJson("/v1/me/dashboard?time_zone=UTC").andExpect(status().isOk())
                 .andExpect(jsonPath("$.quota_balance").isNumber())

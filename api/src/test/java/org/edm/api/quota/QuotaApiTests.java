@@ -78,8 +78,9 @@ class QuotaApiTests extends ApiTestSupport {
         jdbc.update("update tasks set status = 'FINISHED', actual_start_time = now(), actual_end_time = now() "
                 + "where id = ?", task);
         jdbc.update("""
-                insert into deliveries (task_id, contact_id, status, token)
-                select ?, id, 'FAILED', 'retry-' || ? || '-' || id from contacts where owner_id = 1 and ? = any(tags)
+                insert into deliveries (task_id, contact_id, status, token, claim_token)
+                select ?, id, 'FAILED', 'retry-' || ? || '-' || id, 'test/claim'
+                  from contacts where owner_id = 1 and ? = any(tags)
                 """, task, task, tag);
         setBalanceOfUser1(3);
 

@@ -394,6 +394,34 @@ class SenderServiceApiTests extends ApiTestSupport {
         }
     }
 
+    /**
+     * "Sends today" counts the service's SENT deliveries since its quota day started, from their send events (V150:
+     * no index of deliveries holds sent_at): not another service's, not yesterday's, not an API message's.
+     */
+    @Test
+    void sendsTodayCountsTheServicesDeliveriesSentSinceItsQuotaDayStarted() throws Exception {
+        long id = create("sends-today");
+        long other = create("sends-today-other");
+        sentThrough(id, "now()");
+        sentThrough(id, "now()");
+        sentThrough(id, "now() - interval '2 days'");
+        sentThrough(other, "now()");
+        jdbc.update("INSERT INTO event_log (sender_service_id, type, machine, occurred_at) "
+                + "VALUES (?, 'SEND_SUCCESS', TRUE, now())", id);
+
+        getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
+                .andExpect(jsonPath("$.sends_today").value(2));
+    }
+
+    /** A SENT delivery through the service with its send event, as the send path writes the two. */
+    private void sentThrough(long service, String at) {
+        long delivery = jdbc.queryForObject("INSERT INTO deliveries (task_id, status, token, sender_service_id, "
+                + "sent_at, claim_token) VALUES (0, 'SENT', ?, ?, " + at + ", 'test/claim') RETURNING id", Long.class,
+                java.util.UUID.randomUUID().toString(), service);
+        jdbc.update("INSERT INTO event_log (delivery_id, sender_service_id, type, machine, occurred_at) "
+                + "SELECT id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE id = ?", delivery);
+    }
+
     @Test
     void adminAdjustsTodaysRemainingQuotaWithinTheDailyQuota() throws Exception {
         long id = create("adjust");

@@ -175,8 +175,8 @@ class TaskApiTests extends ApiTestSupport {
         for (int i = 0; i < statuses.length; i++) {
             long contact = jdbc.queryForObject("insert into contacts (owner_id, email, nickname) values (1, ?, ?) "
                     + "returning id", Long.class, "retry-" + taskId + "-" + i + "@example.com", "Nick, " + i);
-            jdbc.update("insert into deliveries (task_id, contact_id, status, token, error) values (?, ?, ?, ?, ?)",
-                    taskId, contact, statuses[i], "retry-" + taskId + "-" + i,
+            jdbc.update("insert into deliveries (task_id, contact_id, status, token, error, claim_token) "
+                    + "values (?, ?, ?, ?, ?, 'test/claim')", taskId, contact, statuses[i], "retry-" + taskId + "-" + i,
                     statuses[i].equals("FAILED") ? "550 mailbox \"unavailable\", try later" : null);
         }
 

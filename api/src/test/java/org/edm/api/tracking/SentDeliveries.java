@@ -61,15 +61,18 @@ public final class SentDeliveries {
         String token = UUID.randomUUID().toString().replace("-", "");
         long delivery = jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sent_at, message_id,
-                                        provider_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, '<' || ? || '@mail.example>', 'pm-' || ?) RETURNING id""", Long.class,
+                                        provider_message_id, claim_token)
+                VALUES (?, ?, ?, ?, ?, ?, '<' || ? || '@mail.example>', 'pm-' || ?,
+                        CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)
+                RETURNING id""", Long.class,
                 taskId, contactId, templateId, status, token, sentAt == null ? null : Timestamp.from(sentAt),
-                token, token);
+                token, token, status);
         if ("SENT".equals(status)) {
             jdbc.update("""
-                    INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, type, machine, occurred_at)
-                    VALUES (?, ?, ?, ?, 'SEND_SUCCESS', TRUE, ?)""", delivery, taskId, campaignId, contactId,
-                    Timestamp.from(sentAt));
+                    INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, type, machine, occurred_at,
+                                           provider_message_id)
+                    VALUES (?, ?, ?, ?, 'SEND_SUCCESS', TRUE, ?, 'pm-' || ?)""", delivery, taskId, campaignId,
+                    contactId, Timestamp.from(sentAt), token);
             jdbc.update("""
                     INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at) VALUES (?, ?, ?)
                     ON CONFLICT DO NOTHING""", campaignId, contactId, Timestamp.from(sentAt));

@@ -191,6 +191,8 @@ class EngageLabWebhookTests extends ApiTestSupport {
                 template, contact, "SENT", Instant.now().minusSeconds(60));
         jdbc.update("UPDATE deliveries SET sender_service_id = ? WHERE id IN (?, ?)", service, first.deliveryId(),
                 latest.deliveryId());
+        jdbc.update("UPDATE event_log SET sender_service_id = ? WHERE delivery_id IN (?, ?)", service,
+                first.deliveryId(), latest.deliveryId());
 
         signed(fixture("open.json", "an-id-we-never-stored", email.toUpperCase(), Instant.now().toEpochMilli()))
                 .andExpect(status().isOk()).andExpect(jsonPath("$.recorded").value(1));

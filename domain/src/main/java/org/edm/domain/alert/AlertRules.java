@@ -63,7 +63,10 @@ public class AlertRules {
                 all.stream().mapToInt(Alerts.Reconciled::resolved).sum(), alerts.unresolved());
     }
 
-    /** A service whose last N sends (at least the minimum) bounced more than the rate. */
+    /**
+     * A service whose last N sends (at least the minimum) bounced more than the rate. The last sends are the
+     * service's last send events of deliveries (event_log_service_sent), one per SENT delivery, at its sent_at.
+     */
     Alerts.Reconciled bounceRate() {
         return alerts.reconcile(AlertKinds.SENDER_BOUNCE_RATE_HIGH, AlertKinds.WARNING, """
                 SELECT 'sender-service-' || s.id AS subject, CAST(NULL AS bigint) AS owner_id,
@@ -80,16 +83,20 @@ public class AlertRules {
                                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM event_log e
                                                                WHERE e.delivery_id = d.id AND e.type = 'BOUNCE'))
                                    AS bounces
-                          FROM (SELECT id FROM deliveries
-                                 WHERE sender_service_id = s.id AND status = 'SENT'
-                                 ORDER BY sent_at DESC LIMIT :bounceWindow) d) r
+                          FROM (SELECT delivery_id AS id FROM event_log
+                                 WHERE sender_service_id = s.id AND type = 'SEND_SUCCESS' AND delivery_id IS NOT NULL
+                                 ORDER BY occurred_at DESC LIMIT :bounceWindow) d) r
                  WHERE r.sends >= :bounceMinSends AND r.bounces > CAST(:bounceRate AS numeric) * r.sends
                 """, new MapSqlParameterSource("bounceWindow", thresholds.bounceWindow())
                 .addValue("bounceMinSends", thresholds.bounceMinSends())
                 .addValue("bounceRate", thresholds.bounceRate()), true);
     }
 
-    /** A campaign whose last N finished tasks each had an open rate below the threshold (N in a row). */
+    /**
+     * A campaign whose last N finished tasks each had an open rate below the threshold (N in a row). A task's sent
+     * count is its send events (one per SENT delivery, event_log_task_type), so that each round does not read every
+     * delivery row of those tasks (no index of deliveries holds status, V150).
+     */
     Alerts.Reconciled openRate() {
         return alerts.reconcile(AlertKinds.CAMPAIGN_OPEN_RATE_LOW, AlertKinds.WARNING, """
                 WITH last AS (
@@ -100,7 +107,8 @@ public class AlertRules {
                      WHERE rn <= :openTasks
                 ), rates AS (
                     SELECT l.id, l.campaign_id, l.owner_id,
-                           (SELECT count(*) FROM deliveries d WHERE d.task_id = l.id AND d.status = 'SENT') AS sent,
+                           (SELECT count(*) FROM event_log e
+                             WHERE e.task_id = l.id AND e.type = 'SEND_SUCCESS') AS sent,
                            (SELECT count(DISTINCT e.delivery_id) FROM event_log e
                              WHERE e.task_id = l.id AND e.type = 'OPEN' AND NOT e.machine) AS opened
                       FROM last l

@@ -1,5 +1,6 @@
 package org.edm.domain.quota;
 
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
 import org.springframework.dao.EmptyResultDataAccessException;
@@ -42,9 +43,9 @@ public class TaskCancellation {
             return 0;
         }
         int unsent = jdbc.update("""
-                UPDATE deliveries SET status = 'CANCELLED', updated_at = now()
-                 WHERE task_id = :taskId AND status = 'PENDING'
-                """, Map.of("taskId", taskId));
+                UPDATE deliveries SET status = 'CANCELLED', claim_token = :noClaim, updated_at = now()
+                 WHERE task_id = :taskId AND claim_token IS NULL
+                """, Map.of("taskId", taskId, "noClaim", PendingQueue.NO_CLAIM));
         transitions.moveTask(taskId, TaskStatus.NOT_ENDED, TaskStatus.CANCELLED,
                 reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
         if (TaskStatus.holdsQuota((String) before.get("status"), (String) before.get("pause_reason"))) {

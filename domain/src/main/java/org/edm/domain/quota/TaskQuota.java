@@ -178,7 +178,8 @@ public class TaskQuota {
     // --- after the start: the PENDING deliveries ---------------------------------------------------------------------
 
     public long pendingDeliveries(long taskId) {
-        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND status = 'PENDING'",
+        // the task's pending queue (PendingQueue): its index holds nothing else
+        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL",
                 Map.of("id", taskId), Long.class);
         return n == null ? 0 : n;
     }

@@ -44,10 +44,14 @@ public interface SenderServiceRepository extends JpaRepository<SenderService, Lo
             """, nativeQuery = true)
     int setRemainingToday(@Param("id") long id, @Param("remaining") int remaining, @Param("day") LocalDate day);
 
-    /** Deliveries this service sent since {@code since} (the start of its quota day). */
+    /**
+     * Deliveries this service sent since {@code since} (the start of its quota day): their send events, one per SENT
+     * delivery, written with it (event_log_service_sent; no index of deliveries holds the outcome, see PendingQueue).
+     */
     @Query(value = """
-            select count(*) from deliveries
-             where sender_service_id = :id and status = 'SENT' and sent_at >= :since
+            select count(*) from event_log
+             where sender_service_id = :id and type = 'SEND_SUCCESS' and delivery_id is not null
+               and occurred_at >= :since
             """, nativeQuery = true)
     long countSentSince(@Param("id") long id, @Param("since") Instant since);
 }

@@ -96,7 +96,11 @@ public class EngagementEvents {
         if (providerMessageId == null || providerMessageId.isBlank()) {
             return Optional.empty();
         }
-        Optional<Delivery> delivery = one(DELIVERY + " WHERE d.provider_message_id = :v ORDER BY d.id DESC LIMIT 1",
+        // the delivery's send event holds its provider message id (event_log_provider_message): no index of
+        // deliveries holds an outcome column, so that recording the outcome stays a HOT update (V150)
+        Optional<Delivery> delivery = one(DELIVERY + """
+                 WHERE d.id = (SELECT max(e.delivery_id) FROM event_log e
+                                WHERE e.provider_message_id = :v AND e.type = 'SEND_SUCCESS')""",
                 providerMessageId);
         return delivery.isPresent() ? delivery
                 : message(MESSAGE + " WHERE m.provider_message_id = :v ORDER BY m.id DESC LIMIT 1", providerMessageId);
@@ -109,12 +113,17 @@ public class EngagementEvents {
                 rs.getLong("id"))).stream().findFirst();
     }
 
-    /** The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours). */
+    /**
+     * The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours): the
+     * service's send events newest first (event_log_service_sent; no index of deliveries holds status or sent_at).
+     */
     public Optional<Delivery> latestSentTo(long senderServiceId, String email) {
         List<Delivery> rows = jdbc.query(DELIVERY + """
+                 JOIN event_log e ON e.delivery_id = d.id
                  JOIN contacts c ON c.id = d.contact_id
-                WHERE d.sender_service_id = :service AND d.status = 'SENT' AND lower(c.email) = lower(:email)
-                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""",
+                WHERE e.sender_service_id = :service AND e.type = 'SEND_SUCCESS' AND e.delivery_id IS NOT NULL
+                  AND lower(c.email) = lower(:email)
+                ORDER BY e.occurred_at DESC, d.id DESC LIMIT 1""",
                 Map.of("service", senderServiceId, "email", email), (rs, i) -> delivery(rs));
         return rows.stream().findFirst();
     }
@@ -132,13 +141,16 @@ public class EngagementEvents {
                 .addValue("email", email.trim())
                 .addValue("since", Timestamp.from(since))
                 .addValue("task", taskId);
+        // the provider's services' send events since then (event_log_service_sent), as in latestSentTo
         List<Delivery> rows = jdbc.query(DELIVERY + """
+                 JOIN event_log e ON e.delivery_id = d.id
                  JOIN contacts c ON c.id = d.contact_id
-                 JOIN sender_services s ON s.id = d.sender_service_id
-                WHERE s.provider = :provider AND d.status = 'SENT' AND d.sent_at >= :since
+                 JOIN sender_services s ON s.id = e.sender_service_id
+                WHERE s.provider = :provider AND e.type = 'SEND_SUCCESS' AND e.delivery_id IS NOT NULL
+                  AND e.occurred_at >= :since
                   AND lower(c.email) = lower(:email)
                   AND (CAST(:task AS BIGINT) IS NULL OR d.task_id = :task)
-                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""", params, (rs, i) -> delivery(rs));
+                ORDER BY e.occurred_at DESC, d.id DESC LIMIT 1""", params, (rs, i) -> delivery(rs));
         return rows.stream().findFirst();
     }
 
@@ -166,7 +178,7 @@ public class EngagementEvents {
                                        machine, occurred_at, user_agent, ip_prefix, external_id, details, message_id)
                 VALUES (:delivery, :task, :campaign, :contact, :service, :type, :machine, :at, :ua, :ip,
                         :external, CAST(:details AS jsonb), :message)
-                ON CONFLICT (external_id) DO NOTHING
+                ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("delivery", delivery.id())
                 .addValue("task", delivery.taskId())

@@ -215,13 +215,20 @@ class AlertRulesTests {
                 RETURNING id""", Long.class, name);
     }
 
-    /** {@code n} sends through the service, newer than all before; the first {@code bounced} of them bounced. */
+    /**
+     * {@code n} sends through the service, newer than all before, each with its send event as the send path writes
+     * it (the rule reads those); the first {@code bounced} of them bounced.
+     */
     private void sends(long service, int n, int bounced) {
         for (int i = 0; i < n; i++) {
             long delivery = jdbc.queryForObject("""
-                    INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at)
-                    VALUES (0, 'SENT', ?, ?, clock_timestamp()) RETURNING id""", Long.class,
+                    INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, claim_token)
+                    VALUES (0, 'SENT', ?, ?, clock_timestamp(), 'test/claim') RETURNING id""", Long.class,
                     UUID.randomUUID().toString(), service);
+            jdbc.update("""
+                    INSERT INTO event_log (delivery_id, sender_service_id, type, machine, occurred_at)
+                    SELECT id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE id = ?""",
+                    delivery);
             if (i < bounced) {
                 jdbc.update("INSERT INTO event_log (delivery_id, sender_service_id, type) VALUES (?, ?, 'BOUNCE')",
                         delivery, service);
@@ -244,13 +251,19 @@ class AlertRulesTests {
                 status, pauseReason, set);
     }
 
-    /** A finished task with {@code sent} sent deliveries, {@code opened} of them opened (plus a machine open). */
+    /**
+     * A finished task with {@code sent} sent deliveries and their send events, {@code opened} of them opened (plus a
+     * machine open).
+     */
     private void finishedTask(long campaign, long owner, int seq, int sent, int opened) {
         long task = task(campaign, owner, seq, "FINISHED", null);
         for (int i = 0; i < sent; i++) {
             long delivery = jdbc.queryForObject("""
-                    INSERT INTO deliveries (task_id, status, token, sent_at) VALUES (?, 'SENT', ?, now())
-                    RETURNING id""", Long.class, task, UUID.randomUUID().toString());
+                    INSERT INTO deliveries (task_id, status, token, sent_at, claim_token)
+                    VALUES (?, 'SENT', ?, now(), 'test/claim') RETURNING id""", Long.class, task,
+                    UUID.randomUUID().toString());
+            jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type, machine, occurred_at) "
+                    + "VALUES (?, ?, ?, 'SEND_SUCCESS', TRUE, now())", delivery, task, campaign);
             if (i < opened) {
                 jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type) VALUES (?, ?, ?, 'OPEN')",
                         delivery, task, campaign);
