@@ -324,6 +324,7 @@ public final class DeliveryBenchmark {
         CampaignWorkflow campaign = client.newWorkflowStub(CampaignWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.campaign(campaignId)).setTaskQueue(TaskQueues.EDM).build());
         long started = System.nanoTime();
+        long startedMillis = System.currentTimeMillis();
         WorkflowClient.start(campaign::run, new CampaignInput(campaignId));
         long done;
         long lastLook = 0;
@@ -347,6 +348,10 @@ public final class DeliveryBenchmark {
             Thread.sleep(10);
         }
         long sent = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId + " AND status = 'SENT'");
+        if (campaignId != WARM_UP_CAMPAIGN) {
+            FirstMailSteps.print(client, ds, campaignId, taskId, startedMillis, "activation",
+                    startedMillis + (sink.firstNanos.get() - started) / 1_000_000);
+        }
         stubs.shutdown();
         double seconds = (done - started) / 1e9;
         System.out.printf("EDM%s: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",

@@ -93,12 +93,13 @@ public class TaskActivitiesImpl implements TaskActivities {
      * Starts the task (SCHEDULED to SENDING) and resolves its audience into deliveries, once. Three steps, so the
      * insert can use more than one core: (1) one transaction checks the rule and template set and starts the task,
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
-     * ({@link #CHUNK_IDS} contact ids each, on {@link AudienceProperties#parallelism()} connections), each range in
-     * its own transaction; (3) one transaction counts what was inserted, records it as {@code audience_size} and turns
-     * the quota reservation into the actual audience. {@code audience_size} stays NULL until (3) commits, which is
-     * how a retry after a crash in (2) knows to insert the ranges still missing; the ranges are aligned on contact
-     * ids, so a retry sees the same ones and a range is either wholly there or not at all. Nothing is sent before
-     * (3): the demand goes out after this activity returns.
+     * (about {@link #RANGES_PER_CONNECTION} ranges per connection, on {@link AudienceProperties#parallelism()}
+     * connections), each range in its own transaction; (3) one transaction counts what was inserted, records it as
+     * {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size} stays
+     * NULL until (3) commits, which is how a retry after a crash in (2) knows to insert the ranges still missing;
+     * ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}), so a retry finds each sub-range wholly
+     * there or not at all, whatever range size either attempt chose. Nothing is sent before (3): the demand goes out
+     * after this activity returns.
      */
     @Override
     public TaskAudience materializeDeliveries(long taskId) {
@@ -169,10 +170,31 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     /**
-     * Contact ids per range. Ranges are aligned on multiples of this ({@code [k × CHUNK_IDS, (k+1) × CHUNK_IDS)}),
-     * never derived from the data, so every attempt of the activity cuts the same ranges.
+     * Contact ids per sub-range. A range is a whole number of sub-ranges, aligned on them, and is inserted in one
+     * transaction, so what any attempt committed is a set of whole sub-ranges ({@code [k × SUB_RANGE_IDS,
+     * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt choose its range size from the
+     * owner's contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges.
      */
-    static final long CHUNK_IDS = 65_536;
+    static final long SUB_RANGE_IDS = 8_192;
+    /** The largest range (a million-contact audience in 16 ranges, as when every range was this size). */
+    static final long MAX_RANGE_IDS = 65_536;
+    /**
+     * Ranges per connection aimed at: the connections take ranges as they finish one, so with about four each they
+     * end within a range's time of each other. With one size for all, a 100,000-contact audience was one range of
+     * 65,535 contacts and one of 34,465, and a 20,000-contact one a single range on one connection: the first mail
+     * waited for the larger range while the second core idled.
+     */
+    static final int RANGES_PER_CONNECTION = 4;
+
+    /** The range size for contact ids {@code lo..hi}: a power-of-two multiple of the sub-range, at most the maximum. */
+    static long rangeIds(long lo, long hi, int parallelism) {
+        long wanted = (long) parallelism * RANGES_PER_CONNECTION;
+        long size = SUB_RANGE_IDS;
+        while (size < MAX_RANGE_IDS && hi / size - lo / size + 1 > wanted) {
+            size *= 2;
+        }
+        return size;
+    }
 
     /** The task's contacts, range by range, on up to {@code parallelism} connections at once. */
     private void insertDeliveries(TaskRow task, RecipientRule rule) {
@@ -182,13 +204,16 @@ public class TaskActivitiesImpl implements TaskActivities {
         if (bounds.get("lo") == null) {
             return;
         }
-        long first = ((Number) bounds.get("lo")).longValue() / CHUNK_IDS;
-        long last = ((Number) bounds.get("hi")).longValue() / CHUNK_IDS;
+        long lo = ((Number) bounds.get("lo")).longValue();
+        long hi = ((Number) bounds.get("hi")).longValue();
+        long size = rangeIds(lo, hi, audienceProperties.parallelism());
+        long first = lo / size;
+        long last = hi / size;
         int threads = (int) Math.min(audienceProperties.parallelism(), last - first + 1);
         long started = System.nanoTime();
         if (threads == 1) {
-            for (long chunk = first; chunk <= last; chunk++) {
-                insertRange(task, rule, chunk);
+            for (long range = first; range <= last; range++) {
+                insertRange(task, rule, range * size, range * size + size - 1);
             }
         } else {
             AtomicLong next = new AtomicLong(first);
@@ -201,8 +226,8 @@ public class TaskActivitiesImpl implements TaskActivities {
                 List<Future<?>> workers = new ArrayList<>();
                 for (int i = 0; i < threads; i++) {
                     workers.add(pool.submit(() -> {
-                        for (long chunk = next.getAndIncrement(); chunk <= last; chunk = next.getAndIncrement()) {
-                            insertRange(task, rule, chunk);
+                        for (long range = next.getAndIncrement(); range <= last; range = next.getAndIncrement()) {
+                            insertRange(task, rule, range * size, range * size + size - 1);
                         }
                     }));
                 }
@@ -222,18 +247,18 @@ public class TaskActivitiesImpl implements TaskActivities {
                 pool.shutdownNow();
             }
         }
-        log.debug("task {}: contact-id ranges {}..{} inserted in {} ms on {} connection(s)", task.id(), first, last,
-                (System.nanoTime() - started) / 1_000_000, threads);
+        log.debug("task {}: {} contact-id ranges of {} ids inserted in {} ms on {} connection(s)", task.id(),
+                last - first + 1, size, (System.nanoTime() - started) / 1_000_000, threads);
     }
 
     /**
-     * One contact-id range in one transaction, skipped when an earlier attempt committed it (or the task is no longer
-     * resolving: cancelled meanwhile). The template is drawn per row inside PostgreSQL (uniform over the set).
-     * Suppressed addresses are recorded as SKIPPED rather than left out, so the audience size explains itself
-     * (INV-4, INV-7). The unique (task_id, contact_id) constraint keeps a contact from appearing twice whatever
-     * happens (INV-1): should a stale attempt insert the same range at the same time, one of the two fails on it and
-     * is retried, and its retry finds the range committed. (A plain INSERT: ON CONFLICT's speculative insertion cost
-     * a sixth more per row.)
+     * One contact-id range in one transaction, without the sub-ranges an earlier attempt committed (all of them:
+     * nothing to do; or the task is no longer resolving: cancelled meanwhile). The template is drawn per row inside
+     * PostgreSQL (uniform over the set). Suppressed addresses are recorded as SKIPPED rather than left out, so the
+     * audience size explains itself (INV-4, INV-7). The unique (task_id, contact_id) constraint keeps a contact from
+     * appearing twice whatever happens (INV-1): should a stale attempt insert the same range at the same time, one of
+     * the two fails on it and is retried, and its retry finds the range committed. (A plain INSERT: ON CONFLICT's
+     * speculative insertion cost a sixth more per row.)
      *
      * <p>The token (tracking links, Message-ID, return path) keeps its 32 hex digits (the return path's local part
      * must stay within 64 characters): 8 digits of the delivery id divided by 4,096, then 24 digits (96 bits) of
@@ -243,54 +268,74 @@ public class TaskActivitiesImpl implements TaskActivities {
      * instead of taking every new token at a random place in a large index: that random insert was about a third
      * of the statement's time at a million rows. One hash per row is also cheaper than {@code gen_random_uuid()}.
      */
-    private void insertRange(TaskRow task, RecipientRule rule, long chunk) {
-        byte[] tokenKey = new byte[32];
-        TOKEN_KEYS.nextBytes(tokenKey);
+    private void insertRange(TaskRow task, RecipientRule rule, long lo, long hi) {
         tx.executeWithoutResult(status -> {
             List<Long> resolving = jdbc.queryForList("""
                     SELECT id FROM tasks WHERE id = :taskId AND status = %s AND audience_size IS NULL FOR SHARE
                     """.formatted(TaskStatus.SENDING.sql()), Map.of("taskId", task.id()), Long.class);
-            MapSqlParameterSource params = new MapSqlParameterSource()
-                    .addValue("templateSetId", task.templateSetId())
-                    .addValue("taskId", task.id())
-                    .addValue("ownerId", task.ownerId())
-                    .addValue("campaignId", task.campaignId())
-                    .addValue("lo", chunk * CHUNK_IDS)
-                    .addValue("hi", chunk * CHUNK_IDS + CHUNK_IDS - 1)
-                    .addValue("tokenKey", tokenKey)
-                    .addValue("include", rule.includeTags().toArray(String[]::new))
-                    .addValue("exclude", rule.excludeTags().toArray(String[]::new));
-            if (resolving.isEmpty() || Boolean.TRUE.equals(jdbc.queryForObject("""
-                    SELECT EXISTS (SELECT 1 FROM deliveries
-                                    WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi)
-                    """, params, Boolean.class))) {
+            if (resolving.isEmpty()) {
                 return;
             }
-            // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
-            jdbc.update("""
-                    WITH template_choice AS (
-                        SELECT array_agg(template_id ORDER BY position, template_id) AS ids
-                          FROM template_set_items WHERE template_set_id = :templateSetId
-                    )
-                    INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, token)
-                    SELECT a.id,
-                           :taskId,
-                           a.contact_id,
-                           tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
-                           CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
-                           CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
-                           lpad(to_hex(a.id >> 12), 8, '0')
-                               || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
-                      FROM template_choice tc
-                     CROSS JOIN (
-                        SELECT nextval('deliveries_id_seq') AS id, c.id AS contact_id, s.id AS suppression_id
-                          FROM contacts c
-                          %s
-                         WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi
-                           %s
-                     ) a
-                    """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params);
+            // one index probe per sub-range (a few); a first attempt finds none and inserts the range in one statement
+            List<Long> committed = jdbc.queryForList("""
+                    SELECT k FROM generate_series(CAST(:lo AS bigint) / :sub, CAST(:hi AS bigint) / :sub) k
+                     WHERE EXISTS (SELECT 1 FROM deliveries
+                                    WHERE task_id = :taskId AND contact_id BETWEEN k * :sub AND k * :sub + :sub - 1)
+                    """, new MapSqlParameterSource().addValue("lo", lo).addValue("hi", hi)
+                    .addValue("sub", SUB_RANGE_IDS).addValue("taskId", task.id()), Long.class);
+            long from = lo;
+            for (long sub = lo / SUB_RANGE_IDS; sub <= hi / SUB_RANGE_IDS; sub++) {
+                if (committed.contains(sub)) {
+                    if (from < sub * SUB_RANGE_IDS) {
+                        insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1);
+                    }
+                    from = (sub + 1) * SUB_RANGE_IDS;
+                }
+            }
+            if (from <= hi) {
+                insertContacts(task, rule, from, hi);
+            }
         });
+    }
+
+    /** The task's deliveries for its contacts with ids {@code lo..hi}, in the caller's transaction. */
+    private void insertContacts(TaskRow task, RecipientRule rule, long lo, long hi) {
+        byte[] tokenKey = new byte[32];
+        TOKEN_KEYS.nextBytes(tokenKey);
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("templateSetId", task.templateSetId())
+                .addValue("taskId", task.id())
+                .addValue("ownerId", task.ownerId())
+                .addValue("campaignId", task.campaignId())
+                .addValue("lo", lo)
+                .addValue("hi", hi)
+                .addValue("tokenKey", tokenKey)
+                .addValue("include", rule.includeTags().toArray(String[]::new))
+                .addValue("exclude", rule.excludeTags().toArray(String[]::new));
+        // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
+        jdbc.update("""
+                WITH template_choice AS (
+                    SELECT array_agg(template_id ORDER BY position, template_id) AS ids
+                      FROM template_set_items WHERE template_set_id = :templateSetId
+                )
+                INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, token)
+                SELECT a.id,
+                       :taskId,
+                       a.contact_id,
+                       tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
+                       CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
+                       CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
+                       lpad(to_hex(a.id >> 12), 8, '0')
+                           || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
+                  FROM template_choice tc
+                 CROSS JOIN (
+                    SELECT nextval('deliveries_id_seq') AS id, c.id AS contact_id, s.id AS suppression_id
+                      FROM contacts c
+                      %s
+                     WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi
+                       %s
+                 ) a
+                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params);
     }
 
     @Override
