@@ -33,6 +33,7 @@ import org.edm.workflows.task.TaskAudience;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -48,6 +49,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 @Component("taskActivities")
@@ -121,19 +123,23 @@ public class TaskActivitiesImpl implements TaskActivities {
             }
             return new Resolve(task, rule);
         });
-        if (resolve.rule() != null) {
-            insertDeliveries(resolve.task(), resolve.rule());
-        }
+        Inserted inserted = resolve.rule() == null ? null : insertDeliveries(resolve.task(), resolve.rule());
         return tx.execute(status -> {
             TaskRow task = lockTask(taskId);
             boolean resolvedNow = resolve.rule() != null && TaskStatus.SENDING.name().equals(task.status())
                     && task.audienceSize() == null;
-            Map<String, Object> counts = jdbc.queryForMap("""
-                    SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
-                      FROM deliveries WHERE task_id = :taskId
-                    """, Map.of("taskId", taskId));
-            int total = ((Number) counts.get("total")).intValue();
-            int pending = ((Number) counts.get("pending")).intValue();
+            // What the ranges counted is the task's audience when this attempt covered all of it and nothing else
+            // came in: still resolving (no pause or cancel in between) and no row outside the ranges (a stale
+            // attempt that saw more contacts, an erased contact). Else count; at a million deliveries the count was
+            // a second, most of it the first read of the new rows.
+            Counted counted = resolvedNow && inserted != null && inserted.counted() != null
+                    && !rowsOutside(taskId, inserted) ? inserted.counted()
+                    : jdbc.queryForObject("""
+                            SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
+                              FROM deliveries WHERE task_id = :taskId
+                            """, Map.of("taskId", taskId), Counted.ROW);
+            int total = Math.toIntExact(counted.total());
+            int pending = Math.toIntExact(counted.pending());
             jdbc.update("UPDATE tasks SET audience_size = :total, updated_at = now() WHERE id = :taskId",
                     Map.of("total", total, "taskId", taskId));
             // The reservation (planned audience) becomes the actual one; if the extra cannot be charged the task
@@ -149,6 +155,32 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     private record Resolve(TaskRow task, RecipientRule rule) {
+    }
+
+    /** Deliveries, and the PENDING ones among them. */
+    private record Counted(long total, long pending) {
+        static final RowMapper<Counted> ROW = (rs, n) -> new Counted(rs.getLong("total"), rs.getLong("pending"));
+
+        Counted plus(Counted other) {
+            return new Counted(total + other.total, pending + other.pending);
+        }
+    }
+
+    /**
+     * What this attempt's ranges of contact ids {@code lo..hi} hold, inserted or found committed; counted is null
+     * when a range was left out because the task stopped resolving.
+     */
+    private record Inserted(long lo, long hi, Counted counted) {
+    }
+
+    /** Whether the task has deliveries the ranges did not count: outside them, or whose contact was erased. */
+    private boolean rowsOutside(long taskId, Inserted inserted) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id < :lo)
+                    OR EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id > :hi)
+                    OR EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id IS NULL)
+                """, new MapSqlParameterSource().addValue("taskId", taskId).addValue("lo", inserted.lo())
+                .addValue("hi", inserted.hi()), Boolean.class));
     }
 
     private RecipientRule audienceRule(TaskRow task) {
@@ -196,13 +228,16 @@ public class TaskActivitiesImpl implements TaskActivities {
         return size;
     }
 
-    /** The task's contacts, range by range, on up to {@code parallelism} connections at once. */
-    private void insertDeliveries(TaskRow task, RecipientRule rule) {
+    /**
+     * The task's contacts, range by range, on up to {@code parallelism} connections at once; null when the owner has
+     * no contacts (deliveries of an earlier attempt may still be there: counted, not summed).
+     */
+    private Inserted insertDeliveries(TaskRow task, RecipientRule rule) {
         Map<String, Object> bounds = jdbc.queryForMap(
                 "SELECT min(id) AS lo, max(id) AS hi FROM contacts WHERE owner_id = :ownerId",
                 Map.of("ownerId", task.ownerId()));
         if (bounds.get("lo") == null) {
-            return;
+            return null;
         }
         long lo = ((Number) bounds.get("lo")).longValue();
         long hi = ((Number) bounds.get("hi")).longValue();
@@ -211,9 +246,21 @@ public class TaskActivitiesImpl implements TaskActivities {
         long last = hi / size;
         int threads = (int) Math.min(audienceProperties.parallelism(), last - first + 1);
         long started = System.nanoTime();
+        AtomicLong total = new AtomicLong();
+        AtomicLong pending = new AtomicLong();
+        AtomicBoolean leftOut = new AtomicBoolean();
+        java.util.function.LongConsumer insert = range -> {
+            Counted counted = insertRange(task, rule, range * size, range * size + size - 1);
+            if (counted == null) {
+                leftOut.set(true);
+            } else {
+                total.addAndGet(counted.total());
+                pending.addAndGet(counted.pending());
+            }
+        };
         if (threads == 1) {
             for (long range = first; range <= last; range++) {
-                insertRange(task, rule, range * size, range * size + size - 1);
+                insert.accept(range);
             }
         } else {
             AtomicLong next = new AtomicLong(first);
@@ -227,7 +274,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                 for (int i = 0; i < threads; i++) {
                     workers.add(pool.submit(() -> {
                         for (long range = next.getAndIncrement(); range <= last; range = next.getAndIncrement()) {
-                            insertRange(task, rule, range * size, range * size + size - 1);
+                            insert.accept(range);
                         }
                     }));
                 }
@@ -249,6 +296,8 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         log.debug("task {}: {} contact-id ranges of {} ids inserted in {} ms on {} connection(s)", task.id(),
                 last - first + 1, size, (System.nanoTime() - started) / 1_000_000, threads);
+        return new Inserted(first * size, last * size + size - 1,
+                leftOut.get() ? null : new Counted(total.get(), pending.get()));
     }
 
     /**
@@ -268,13 +317,13 @@ public class TaskActivitiesImpl implements TaskActivities {
      * instead of taking every new token at a random place in a large index: that random insert was about a third
      * of the statement's time at a million rows. One hash per row is also cheaper than {@code gen_random_uuid()}.
      */
-    private void insertRange(TaskRow task, RecipientRule rule, long lo, long hi) {
-        tx.executeWithoutResult(status -> {
+    private Counted insertRange(TaskRow task, RecipientRule rule, long lo, long hi) {
+        return tx.execute(status -> {
             List<Long> resolving = jdbc.queryForList("""
                     SELECT id FROM tasks WHERE id = :taskId AND status = %s AND audience_size IS NULL FOR SHARE
                     """.formatted(TaskStatus.SENDING.sql()), Map.of("taskId", task.id()), Long.class);
             if (resolving.isEmpty()) {
-                return;
+                return null;
             }
             // one index probe per sub-range (a few); a first attempt finds none and inserts the range in one statement
             List<Long> committed = jdbc.queryForList("""
@@ -283,23 +332,35 @@ public class TaskActivitiesImpl implements TaskActivities {
                                     WHERE task_id = :taskId AND contact_id BETWEEN k * :sub AND k * :sub + :sub - 1)
                     """, new MapSqlParameterSource().addValue("lo", lo).addValue("hi", hi)
                     .addValue("sub", SUB_RANGE_IDS).addValue("taskId", task.id()), Long.class);
+            Counted counted = new Counted(0, 0);
             long from = lo;
             for (long sub = lo / SUB_RANGE_IDS; sub <= hi / SUB_RANGE_IDS; sub++) {
                 if (committed.contains(sub)) {
                     if (from < sub * SUB_RANGE_IDS) {
-                        insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1);
+                        counted = counted.plus(insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1));
                     }
+                    counted = counted.plus(jdbc.queryForObject("""
+                            SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
+                              FROM deliveries WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi
+                            """, new MapSqlParameterSource().addValue("taskId", task.id())
+                            .addValue("lo", sub * SUB_RANGE_IDS).addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1),
+                            Counted.ROW));
                     from = (sub + 1) * SUB_RANGE_IDS;
                 }
             }
             if (from <= hi) {
-                insertContacts(task, rule, from, hi);
+                counted = counted.plus(insertContacts(task, rule, from, hi));
             }
+            return counted;
         });
     }
 
-    /** The task's deliveries for its contacts with ids {@code lo..hi}, in the caller's transaction. */
-    private void insertContacts(TaskRow task, RecipientRule rule, long lo, long hi) {
+
+    /**
+     * The task's deliveries for its contacts with ids {@code lo..hi}, in the caller's transaction; returns how many
+     * it inserted and how many of them are PENDING (counted from the insert itself, not read back).
+     */
+    private Counted insertContacts(TaskRow task, RecipientRule rule, long lo, long hi) {
         byte[] tokenKey = new byte[32];
         TOKEN_KEYS.nextBytes(tokenKey);
         MapSqlParameterSource params = new MapSqlParameterSource()
@@ -313,29 +374,32 @@ public class TaskActivitiesImpl implements TaskActivities {
                 .addValue("include", rule.includeTags().toArray(String[]::new))
                 .addValue("exclude", rule.excludeTags().toArray(String[]::new));
         // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
-        jdbc.update("""
+        return jdbc.queryForObject("""
                 WITH template_choice AS (
                     SELECT array_agg(template_id ORDER BY position, template_id) AS ids
                       FROM template_set_items WHERE template_set_id = :templateSetId
+                ), inserted AS (
+                    INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, token)
+                    SELECT a.id,
+                           :taskId,
+                           a.contact_id,
+                           tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
+                           CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
+                           CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
+                           lpad(to_hex(a.id >> 12), 8, '0')
+                               || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
+                      FROM template_choice tc
+                     CROSS JOIN (
+                        SELECT nextval('deliveries_id_seq') AS id, c.id AS contact_id, s.id AS suppression_id
+                          FROM contacts c
+                          %s
+                         WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi
+                           %s
+                     ) a
+                    RETURNING status
                 )
-                INSERT INTO deliveries (id, task_id, contact_id, template_id, status, skip_reason, token)
-                SELECT a.id,
-                       :taskId,
-                       a.contact_id,
-                       tc.ids[1 + floor(random() * cardinality(tc.ids))::int],
-                       CASE WHEN a.suppression_id IS NULL THEN 'PENDING' ELSE 'SKIPPED' END,
-                       CASE WHEN a.suppression_id IS NULL THEN NULL ELSE 'SUPPRESSED' END,
-                       lpad(to_hex(a.id >> 12), 8, '0')
-                           || left(encode(sha256(CAST(:tokenKey AS bytea) || int8send(a.id)), 'hex'), 24)
-                  FROM template_choice tc
-                 CROSS JOIN (
-                    SELECT nextval('deliveries_id_seq') AS id, c.id AS contact_id, s.id AS suppression_id
-                      FROM contacts c
-                      %s
-                     WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi
-                       %s
-                 ) a
-                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params);
+                SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending FROM inserted
+                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params, Counted.ROW);
     }
 
     @Override

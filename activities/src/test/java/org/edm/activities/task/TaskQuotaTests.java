@@ -234,6 +234,34 @@ class TaskQuotaTests {
                 .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task, "TASK_RECONCILE -10 task:" + task);
     }
 
+    /**
+     * The ranges count what they insert, so the start reads no row back; but a delivery outside this attempt's ranges
+     * (here an earlier attempt's, for a contact since deleted, past today's last contact id) is in the task all the
+     * same: the audience size and the charge count every delivery of the task.
+     */
+    @Test
+    void aDeliveryOutsideTheRangesIsStillCountedAtTheStart() {
+        f.contacts(owner, "c", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 3 * ?)", Long.class,
+                TaskActivitiesImpl.SUB_RANGE_IDS);
+        long gone = f.contact(owner, "gone@example.test", "Gone");
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().update("UPDATE tasks SET status = 'SENDING' WHERE id = ?", task);
+        f.jdbc().update("INSERT INTO deliveries (task_id, contact_id, template_id, status, token) "
+                + "SELECT ?, ?, template_id, 'PENDING', 'earlier-attempt' FROM template_set_items "
+                + "WHERE template_set_id = ? LIMIT 1", task, gone, templateSet);
+        f.jdbc().update("DELETE FROM contacts WHERE id = ?", gone);
+
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.audienceSize()).isEqualTo(11);
+        assertThat(audience.pending()).isEqualTo(11);
+        assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
+                .isEqualTo(11);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -11 task:" + task);
+    }
+
     @Test
     void rangesAreSizedForAFewPerConnectionWithinTheirBounds() {
         long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
