@@ -96,8 +96,8 @@ public class TaskActivitiesImpl implements TaskActivities {
      * insert can use more than one core: (1) one transaction checks the rule and template set and starts the task,
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
      * (about {@link #RANGES_PER_CONNECTION} ranges per connection, on {@link AudienceProperties#parallelism()}
-     * connections), each range in its own transaction; (3) one transaction counts what was inserted, records it as
-     * {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size} stays
+     * connections), each range in its own transaction, counting what it inserts; (3) one transaction records the
+     * sum as {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size} stays
      * NULL until (3) commits, which is how a retry after a crash in (2) knows to insert the ranges still missing;
      * ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}), so a retry finds each sub-range wholly
      * there or not at all, whatever range size either attempt chose. Nothing is sent before (3): the demand goes out
