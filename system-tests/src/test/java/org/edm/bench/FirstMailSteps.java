@@ -66,8 +66,9 @@ final class FirstMailSteps {
                 ps.setLong(1, taskId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        s.steps.add(new Step(rs.getTimestamp(1).getTime(), "audience range began (db): %,d deliveries, contacts %d..%d"
-                                .formatted(rs.getLong(2), rs.getLong(3), rs.getLong(4))));
+                        s.steps.add(new Step(rs.getTimestamp(1).getTime(),
+                                "audience range began (db): %,d deliveries, contacts %d..%d"
+                                        .formatted(rs.getLong(2), rs.getLong(3), rs.getLong(4))));
                     }
                 }
             }

@@ -97,8 +97,8 @@ public class TaskActivitiesImpl implements TaskActivities {
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
      * (about {@link #RANGES_PER_CONNECTION} ranges per connection, on {@link AudienceProperties#parallelism()}
      * connections), each range in its own transaction, counting what it inserts; (3) one transaction records the
-     * sum as {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size} stays
-     * NULL until (3) commits, which is how a retry after a crash in (2) knows to insert the ranges still missing;
+     * sum as {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size}
+     * stays NULL until (3) commits, which is how a retry after a crash in (2) knows to insert the ranges still missing;
      * ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}), so a retry finds each sub-range wholly
      * there or not at all, whatever range size either attempt chose. Nothing is sent before (3): the demand goes out
      * after this activity returns.
@@ -343,8 +343,8 @@ public class TaskActivitiesImpl implements TaskActivities {
                             SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
                               FROM deliveries WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi
                             """, new MapSqlParameterSource().addValue("taskId", task.id())
-                            .addValue("lo", sub * SUB_RANGE_IDS).addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1),
-                            Counted.ROW));
+                            .addValue("lo", sub * SUB_RANGE_IDS)
+                            .addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1), Counted.ROW));
                     from = (sub + 1) * SUB_RANGE_IDS;
                 }
             }

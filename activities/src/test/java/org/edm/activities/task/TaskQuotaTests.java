@@ -105,9 +105,9 @@ class TaskQuotaTests {
 
     /**
      * The audience is inserted contact-id range by range, in parallel, each range in its own transaction. Contacts in
-     * ranges far apart (ids 1.. and past 3 × 65,536, several ranges whatever their size), with suppressed, excluded and labelled ones in both: the
-     * PENDING deliveries are exactly the planned audience the reservation counted (with the rule's labels), every
-     * contact once, and the reservation turns into them without a correction.
+     * ranges far apart (ids 1.. and past 3 × 65,536: several ranges whatever their size), with suppressed, excluded
+     * and labelled ones in both: the PENDING deliveries are exactly the planned audience the reservation counted
+     * (with the rule's labels), every contact once, and the reservation turns into them without a correction.
      */
     @Test
     void anAudienceSpanningSeveralContactIdRangesIsExactlyThePlannedOneOnce() {
@@ -231,7 +231,8 @@ class TaskQuotaTests {
                 + "LIMIT 10", String.class, task)).as("the committed sub-range is kept as it was")
                 .isEqualTo(firstTokens);
         assertThat(ledger()).as("reserved at activation, the contacts added since charged once at the start")
-                .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task, "TASK_RECONCILE -10 task:" + task);
+                .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task,
+                        "TASK_RECONCILE -10 task:" + task);
     }
 
     /**
