@@ -51,6 +51,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 @Component("taskActivities")
 public class TaskActivitiesImpl implements TaskActivities {
@@ -249,7 +250,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         AtomicLong total = new AtomicLong();
         AtomicLong pending = new AtomicLong();
         AtomicBoolean leftOut = new AtomicBoolean();
-        java.util.function.LongConsumer insert = range -> {
+        LongConsumer insert = range -> {
             Counted counted = insertRange(task, rule, range * size, range * size + size - 1);
             if (counted == null) {
                 leftOut.set(true);
