@@ -87,9 +87,10 @@ public final class DeliveryBenchmark {
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
             jvmArgs.addAll(DeployedJvm.args("worker", work));
             Map<String, String> env = new LinkedHashMap<>();
-            // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE ...) pass through from the environment
+            // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE, EDM_AUDIENCE_RANGES_PER_CONNECTION ...) pass
+            // through from the environment
             System.getenv().forEach((k, v) -> {
-                if (k.startsWith("EDM_DELIVERY_")) {
+                if (k.startsWith("EDM_DELIVERY_") || k.startsWith("EDM_AUDIENCE_")) {
                     env.put(k, v);
                 }
             });

@@ -96,13 +96,13 @@ public class TaskActivitiesImpl implements TaskActivities {
      * Starts the task (SCHEDULED to SENDING) and resolves its audience into deliveries, once. Three steps, so the
      * insert can use more than one core: (1) one transaction checks the rule and template set and starts the task,
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
-     * (about {@link #RANGES_PER_CONNECTION} ranges per connection, on {@link AudienceProperties#parallelism()}
-     * connections), each range in its own transaction, counting what it inserts; (3) one transaction records the
-     * sum as {@code audience_size} and turns the quota reservation into the actual audience. {@code audience_size}
-     * stays NULL until (3) commits, which is how a retry after a crash in (2) knows to insert the ranges still missing;
-     * ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}), so a retry finds each sub-range wholly
-     * there or not at all, whatever range size either attempt chose. Nothing is sent before (3): the demand goes out
-     * after this activity returns.
+     * ({@link AudienceProperties#rangesPerConnection()} ranges per connection, on
+     * {@link AudienceProperties#parallelism()} connections), each range in its own transaction, counting what it
+     * inserts; (3) one transaction records the sum as {@code audience_size} and turns the quota reservation into the
+     * actual audience. {@code audience_size} stays NULL until (3) commits, which is how a retry after a crash in (2)
+     * knows to insert the ranges still missing; ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}),
+     * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose. Nothing
+     * is sent before (3): the demand goes out after this activity returns.
      */
     @Override
     public TaskAudience materializeDeliveries(long taskId) {
@@ -212,16 +212,14 @@ public class TaskActivitiesImpl implements TaskActivities {
     /** The largest range (a million-contact audience in 16 ranges, as when every range was this size). */
     static final long MAX_RANGE_IDS = 65_536;
     /**
-     * Ranges per connection aimed at: the connections take ranges as they finish one, so with about four each they
-     * end within a range's time of each other. With one size for all, a 100,000-contact audience was one range of
-     * 65,535 contacts and one of 34,465, and a 20,000-contact one a single range on one connection: the first mail
-     * waited for the larger range while the second core idled.
+     * The range size for contact ids {@code lo..hi}: a power-of-two multiple of the sub-range, at most the maximum,
+     * giving about {@code rangesPerConnection} ranges per connection. The connections take ranges as they finish one,
+     * so with about four each (the default) they end within a range's time of each other. With one size for all, a
+     * 100,000-contact audience was one range of 65,535 contacts and one of 34,465, and a 20,000-contact one a single
+     * range on one connection: the first mail waited for the larger range while the second core idled.
      */
-    static final int RANGES_PER_CONNECTION = 4;
-
-    /** The range size for contact ids {@code lo..hi}: a power-of-two multiple of the sub-range, at most the maximum. */
-    static long rangeIds(long lo, long hi, int parallelism) {
-        long wanted = (long) parallelism * RANGES_PER_CONNECTION;
+    static long rangeIds(long lo, long hi, int parallelism, int rangesPerConnection) {
+        long wanted = (long) parallelism * rangesPerConnection;
         long size = SUB_RANGE_IDS;
         while (size < MAX_RANGE_IDS && hi / size - lo / size + 1 > wanted) {
             size *= 2;
@@ -242,7 +240,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         long lo = ((Number) bounds.get("lo")).longValue();
         long hi = ((Number) bounds.get("hi")).longValue();
-        long size = rangeIds(lo, hi, audienceProperties.parallelism());
+        long size = rangeIds(lo, hi, audienceProperties.parallelism(), audienceProperties.rangesPerConnection());
         long first = lo / size;
         long last = hi / size;
         int threads = (int) Math.min(audienceProperties.parallelism(), last - first + 1);

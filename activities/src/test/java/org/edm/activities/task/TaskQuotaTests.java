@@ -206,7 +206,7 @@ class TaskQuotaTests {
                     RETURN NEW;
                 END $$""".formatted(TaskActivitiesImpl.SUB_RANGE_IDS));
         f.jdbc().execute("CREATE TRIGGER fail_b BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_b()");
-        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2))
+        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
                 .isEqualTo(TaskActivitiesImpl.SUB_RANGE_IDS);
 
         assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
@@ -218,7 +218,7 @@ class TaskQuotaTests {
         f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 40 * ?)", Long.class,
                 TaskActivitiesImpl.SUB_RANGE_IDS);
         f.contacts(owner, "c", 10);
-        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2))
+        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
                 .as("the retry's first range spans both the committed and the missing sub-range")
                 .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
         TaskAudience audience = activities.materializeDeliveries(task);
@@ -266,11 +266,13 @@ class TaskQuotaTests {
     @Test
     void rangesAreSizedForAFewPerConnectionWithinTheirBounds() {
         long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
-        assertThat(TaskActivitiesImpl.rangeIds(1, 20_000, 2)).as("20,000 contacts: 3 ranges").isEqualTo(sub);
-        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2)).as("120,000: 8 ranges").isEqualTo(2 * sub);
-        assertThat(TaskActivitiesImpl.rangeIds(1, 1_000_000, 2)).as("a million: 16 ranges, the largest size")
+        assertThat(TaskActivitiesImpl.rangeIds(1, 20_000, 2, 4)).as("20,000 contacts: 3 ranges").isEqualTo(sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 4)).as("120,000: 8 ranges").isEqualTo(2 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 1_000_000, 2, 4)).as("a million: 16 ranges, the largest size")
                 .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
-        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 1)).as("one connection: 4 ranges").isEqualTo(4 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 1, 4)).as("one connection: 4 ranges").isEqualTo(4 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 1)).as("one per connection: the ranges of before")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
     }
 
     @Test
