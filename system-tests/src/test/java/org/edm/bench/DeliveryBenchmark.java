@@ -87,9 +87,10 @@ public final class DeliveryBenchmark {
             List<String> jvmArgs = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
             jvmArgs.addAll(DeployedJvm.args("worker", work));
             Map<String, String> env = new LinkedHashMap<>();
-            // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE ...) pass through from the environment
+            // other send-path settings to try (EDM_DELIVERY_BATCH_SIZE, EDM_AUDIENCE_RANGES_PER_CONNECTION ...) pass
+            // through from the environment
             System.getenv().forEach((k, v) -> {
-                if (k.startsWith("EDM_DELIVERY_")) {
+                if (k.startsWith("EDM_DELIVERY_") || k.startsWith("EDM_AUDIENCE_")) {
                     env.put(k, v);
                 }
             });
@@ -345,6 +346,7 @@ public final class DeliveryBenchmark {
         CampaignWorkflow campaign = client.newWorkflowStub(CampaignWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.campaign(campaignId)).setTaskQueue(TaskQueues.EDM).build());
         long started = System.nanoTime();
+        long startedMillis = System.currentTimeMillis();
         WorkflowClient.start(campaign::run, new CampaignInput(campaignId));
         long done;
         long lastLook = 0;
@@ -368,6 +370,10 @@ public final class DeliveryBenchmark {
             Thread.sleep(10);
         }
         long sent = count(ds, "SELECT count(*) FROM deliveries WHERE task_id = " + taskId + " AND status = 'SENT'");
+        if (campaignId != WARM_UP_CAMPAIGN) {
+            FirstMailSteps.print(client, ds, campaignId, taskId, startedMillis, "activation",
+                    startedMillis + (sink.firstNanos.get() - started) / 1_000_000);
+        }
         stubs.shutdown();
         double seconds = (done - started) / 1e9;
         System.out.printf("EDM%s: %,d sent of %,d in %.1f s (activation to last delivery decided)%n",

@@ -1,12 +1,9 @@
 package org.edm.bench;
 
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import org.edm.domain.crypto.SecretBox;
@@ -30,7 +27,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -122,7 +118,7 @@ public final class FirstMailBenchmark {
         return (firstMailMillis - planTime.toEpochMilli()) / 1000.0;
     }
 
-    /** Each step of the last round after its plan_time, read from the campaign's, task's and service's histories. */
+    /** Each step of the last round after its plan_time (histories and the task's rows, {@link FirstMailSteps}). */
     private static void printBreakdown(WorkflowClient client, DataSource ds, long n) throws SQLException {
         long planMillis;
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
@@ -130,44 +126,7 @@ public final class FirstMailBenchmark {
             rs.next();
             planMillis = rs.getTimestamp(1).getTime();
         }
-        Map<String, Long> steps = new LinkedHashMap<>();
-        for (HistoryEvent e : history(client, WorkflowIds.campaign(n))) {
-            if (e.getEventType() == EventType.EVENT_TYPE_TIMER_FIRED) {
-                steps.putIfAbsent("campaign timer fired", millis(e));
-            } else if (e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
-                steps.putIfAbsent("task workflow start initiated", millis(e));
-            }
-        }
-        for (HistoryEvent e : history(client, WorkflowIds.task(n))) {
-            String name = switch (e.getEventType()) {
-                case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> "task workflow started";
-                case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> "task activity scheduled: "
-                        + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-                case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "  started";
-                case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "  completed";
-                default -> null;
-            };
-            if (name != null && steps.size() < 12) {
-                steps.put(name + " #" + steps.size(), millis(e));
-            }
-        }
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT min(attempted_at), min(sent_at) FROM deliveries WHERE task_id = " + n)) {
-            rs.next();
-            steps.put("first delivery attempted (db)", rs.getTimestamp(1).getTime());
-            steps.put("first delivery sent (db)", rs.getTimestamp(2).getTime());
-        }
-        System.out.println("where the time went in the last round (ms after plan_time):");
-        steps.forEach((step, at) -> System.out.printf("  %+7d  %s%n", at - planMillis, step.replaceAll(" #\\d+$", "")));
-    }
-
-    private static List<HistoryEvent> history(WorkflowClient client, String workflowId) {
-        WorkflowExecutionHistory history = client.fetchHistory(workflowId);
-        return history.getEvents();
-    }
-
-    private static long millis(HistoryEvent e) {
-        return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+        FirstMailSteps.print(client, ds, n, n, planMillis, "plan_time, last round", null);
     }
 
     /** Campaigns 1..n, each with one DRAFT task to the same contacts, one SMTP service into the sink, quota for all. */

@@ -90,7 +90,9 @@ public final class AudienceBenchmark {
             TaskActivitiesImpl activities = new TaskActivitiesImpl(harness.jdbc, harness.tx,
                     new org.edm.domain.task.TaskTransitions(harness.jdbc), null,
                     org.edm.activities.delivery.DeliveryProperties.DEFAULTS,
-                    new org.edm.domain.quota.TaskQuota(harness.jdbc), new AudienceProperties(parallelism));
+                    new org.edm.domain.quota.TaskQuota(harness.jdbc), new AudienceProperties(parallelism,
+                    Integer.getInteger("edm.audience.ranges-per-connection",
+                            AudienceProperties.DEFAULTS.rangesPerConnection())));
             long all = f.task(campaign, owner, rule, set);
             started = System.nanoTime();
             TaskAudience audience = activities.materializeDeliveries(all);

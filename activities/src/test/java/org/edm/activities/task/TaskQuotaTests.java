@@ -105,9 +105,9 @@ class TaskQuotaTests {
 
     /**
      * The audience is inserted contact-id range by range, in parallel, each range in its own transaction. Contacts in
-     * ranges far apart (ids 1.. and past 3 × 65,536), with suppressed, excluded and labelled ones in both: the
-     * PENDING deliveries are exactly the planned audience the reservation counted (with the rule's labels), every
-     * contact once, and the reservation turns into them without a correction.
+     * ranges far apart (ids 1.. and past 3 × 65,536: several ranges whatever their size), with suppressed, excluded
+     * and labelled ones in both: the PENDING deliveries are exactly the planned audience the reservation counted
+     * (with the rule's labels), every contact once, and the reservation turns into them without a correction.
      */
     @Test
     void anAudienceSpanningSeveralContactIdRangesIsExactlyThePlannedOneOnce() {
@@ -183,6 +183,96 @@ class TaskQuotaTests {
         activities.materializeDeliveries(task);
         assertThat(ledger()).hasSize(2);
         assertThat(f.quotaBalance(owner)).isEqualTo(80);
+    }
+
+    /**
+     * Each attempt sizes its ranges from the owner's contact ids as they are then, so a retry may cut larger ranges
+     * than the attempt that crashed (here contacts were added far out in between: 8,192-id ranges first, 65,536
+     * after). The retry's first range holds a committed sub-range and a missing one: it inserts the missing one and
+     * keeps the committed one as it was, every contact once, charged once.
+     */
+    @Test
+    void aRetryWithLargerRangesStillAddsTheSubRangesTheCrashedAttemptMissed() {
+        f.contacts(owner, "a", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 3 * ?)", Long.class,
+                TaskActivitiesImpl.SUB_RANGE_IDS);
+        f.contacts(owner, "b", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().execute("""
+                CREATE FUNCTION fail_b() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.contact_id > %d THEN RAISE EXCEPTION 'worker lost mid-insert'; END IF;
+                    RETURN NEW;
+                END $$""".formatted(TaskActivitiesImpl.SUB_RANGE_IDS));
+        f.jdbc().execute("CREATE TRIGGER fail_b BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_b()");
+        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
+                .isEqualTo(TaskActivitiesImpl.SUB_RANGE_IDS);
+
+        assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
+        List<String> firstTokens = f.jdbc().queryForList(
+                "SELECT token FROM deliveries WHERE task_id = ? ORDER BY contact_id", String.class, task);
+        assertThat(firstTokens).hasSize(10);
+
+        f.jdbc().execute("DROP TRIGGER fail_b ON deliveries");
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 40 * ?)", Long.class,
+                TaskActivitiesImpl.SUB_RANGE_IDS);
+        f.contacts(owner, "c", 10);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
+                .as("the retry's first range spans both the committed and the missing sub-range")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.audienceSize()).isEqualTo(30);
+        assertThat(audience.pending()).isEqualTo(30);
+        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT contact_id) FROM deliveries WHERE task_id = ?",
+                Integer.class, task)).isEqualTo(30);
+        assertThat(f.jdbc().queryForList("SELECT token FROM deliveries WHERE task_id = ? ORDER BY contact_id "
+                + "LIMIT 10", String.class, task)).as("the committed sub-range is kept as it was")
+                .isEqualTo(firstTokens);
+        assertThat(ledger()).as("reserved at activation, the contacts added since charged once at the start")
+                .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task,
+                        "TASK_RECONCILE -10 task:" + task);
+    }
+
+    /**
+     * The ranges count what they insert, so the start reads no row back; but a delivery outside this attempt's ranges
+     * (here an earlier attempt's, for a contact since deleted, past today's last contact id) is in the task all the
+     * same: the audience size and the charge count every delivery of the task.
+     */
+    @Test
+    void aDeliveryOutsideTheRangesIsStillCountedAtTheStart() {
+        f.contacts(owner, "c", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 3 * ?)", Long.class,
+                TaskActivitiesImpl.SUB_RANGE_IDS);
+        long gone = f.contact(owner, "gone@example.test", "Gone");
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().update("UPDATE tasks SET status = 'SENDING' WHERE id = ?", task);
+        f.jdbc().update("INSERT INTO deliveries (task_id, contact_id, template_id, status, token) "
+                + "SELECT ?, ?, template_id, 'PENDING', 'earlier-attempt' FROM template_set_items "
+                + "WHERE template_set_id = ? LIMIT 1", task, gone, templateSet);
+        f.jdbc().update("DELETE FROM contacts WHERE id = ?", gone);
+
+        TaskAudience audience = activities.materializeDeliveries(task);
+
+        assertThat(audience.audienceSize()).isEqualTo(11);
+        assertThat(audience.pending()).isEqualTo(11);
+        assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
+                .isEqualTo(11);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -11 task:" + task);
+    }
+
+    @Test
+    void rangesAreSizedForAFewPerConnectionWithinTheirBounds() {
+        long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
+        assertThat(TaskActivitiesImpl.rangeIds(1, 20_000, 2, 4)).as("20,000 contacts: 3 ranges").isEqualTo(sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 4)).as("120,000: 8 ranges").isEqualTo(2 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 1_000_000, 2, 4)).as("a million: 16 ranges, the largest size")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 1, 4)).as("one connection: 4 ranges").isEqualTo(4 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 1)).as("one per connection: the ranges of before")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
     }
 
     @Test
