@@ -83,8 +83,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         long throttleMillis = throttleMillis(row.throttleSeconds());
         String condition = !row.enabled() ? "DISABLED" : "FROZEN".equals(row.healthStatus()) ? "FROZEN"
                 : row.usable(providers) ? "ACTIVE" : "UNUSABLE";
+        // throttled: fixed paced batches (INV-2); unthrottled: batches that grow (ServicePace)
         return new ServicePace(senderServiceId, row.usable(providers), throttleMillis,
-                batchSize(throttleMillis, properties.batchSize()), condition);
+                batchSize(throttleMillis, properties.batchSize()), condition,
+                throttleMillis > 0 ? 0 : properties.firstBatchSize(), properties.batchTarget().toMillis());
     }
 
     static long throttleMillis(BigDecimal throttleSeconds) {
