@@ -1,6 +1,7 @@
 package org.edm.activities.delivery;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.time.Duration;
@@ -51,6 +52,7 @@ public record DeliveryProperties(@DefaultValue("4000") int batchSize,
                 Duration.ofSeconds(1));
     }
 
+    @ConstructorBinding
     public DeliveryProperties {
         if (batchSize < 1 || concurrency < 1 || inFlightGroup < 1 || laneConnections < 1 || firstBatchSize < 1
                 || batchTarget == null || batchTarget.toMillis() < 1) {
