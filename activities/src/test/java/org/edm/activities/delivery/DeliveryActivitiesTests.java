@@ -717,6 +717,25 @@ class DeliveryActivitiesTests {
     }
 
     @Test
+    void theClaimSkipsSuppressedAndDeletedContactsAndSendsTheRest() {
+        long service = service(1000, 0);
+        long task = taskWith(4);
+        List<String> emails = f.jdbc().queryForList("SELECT email FROM contacts ORDER BY id", String.class);
+        f.suppress(owner, emails.get(0));
+        f.jdbc().update("DELETE FROM contacts WHERE email = ?", emails.get(1));
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.claimed()).isEqualTo(2);
+        assertThat(result.sent()).isEqualTo(2);
+        assertThat(mailsPerRecipient()).containsOnlyKeys(emails.get(2), emails.get(3));
+        assertThat(f.jdbc().queryForList("SELECT skip_reason FROM deliveries WHERE task_id = ? AND status = 'SKIPPED'",
+                String.class, task)).containsExactlyInAnyOrder("SUPPRESSED", "CONTACT_DELETED");
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("skipped deliveries cost no quota").isEqualTo(2);
+    }
+
+    @Test
     void aPausedTaskOffersNothingToClaim() {
         long service = service(1000, 0);
         long task = taskWith(3);
@@ -734,10 +753,14 @@ class DeliveryActivitiesTests {
         DeliveryActivitiesImpl activities = harness.deliveryActivities();
         Function<Double, ServicePace> pace = throttle -> activities.loadServicePace(service(10, throttle));
 
-        assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize)
-                .containsExactly(true, 0L, 1000);
-        assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
-                .containsExactly(250L, 100);
+        // unthrottled: batches grow from the first size to the largest, each sized to last about the target
+        assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize,
+                        ServicePace::firstBatchSize, ServicePace::batchTargetMillis)
+                .containsExactly(true, 0L, 4000, 250, 1000L);
+        // throttled: paced batches of one size, short enough to last about 30 s (no growing: firstBatchSize 0)
+        assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize,
+                        ServicePace::firstBatchSize)
+                .containsExactly(250L, 100, 0);
         assertThat(pace.apply(1.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
                 .containsExactly(1000L, 30);
         assertThat(pace.apply(90.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
