@@ -420,6 +420,30 @@ class DeliveryActivitiesTests {
     }
 
     /**
+     * An unthrottled batch reads its recipients a page at a time (here 2 lanes × groups of 5 × 4 = 40 a page, 130
+     * deliveries: four pages). A send of uncertain outcome on the third page stops the batch; the retry reads what is
+     * still unattempted and sends it: everybody gets exactly one mail, and only the uncertain one is UNKNOWN.
+     */
+    @Test
+    void aBatchReadPageByPageSendsEveryoneOnceAcrossAStopAndItsRetry() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long task = taskWith(130);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 97 ? Fault.UNCERTAIN_AFTER_SENDING : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
+
+        assertThat(providers.calls()).as("nobody was called twice").isEqualTo(130);
+        assertThat(mailsPerRecipient()).hasSize(130).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 129L), Map.entry("UNKNOWN", 1L));
+        assertThat(result.sent()).isEqualTo(129);
+        assertThat(result.taskDrained()).isTrue();
+    }
+
+    /**
      * A lane may hand later messages of its group over ahead of their turn (SMTP CHUNKING writes whole messages
      * ahead). One lane, groups of 5, 10 deliveries; the lane hands each group over whole on its first send, and the
      * connection "breaks" on the group's third message: the first two are SENT, the third is UNKNOWN, and so are the
