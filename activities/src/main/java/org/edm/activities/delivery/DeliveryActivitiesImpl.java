@@ -164,6 +164,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             } else {
                 sendConcurrently(unsent, send);
             }
+            if (send.readShort()) {
+                // the task was paused or cancelled mid-batch (or deliveries were taken from the claim): what the batch
+                // did not read goes back to the task, so a pause stops a large batch within a page or two
+                int released = claims.releaseUnattempted(claim, serviceId, claimDay);
+                log.info("service {} task {}: the task stopped sending mid-batch, {} unsent delivery(ies) released",
+                        serviceId, batch.taskId(), released);
+            }
         } catch (ActivityCompletionException stopped) {
             // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
             int released = claims.releaseUnattempted(claim, serviceId, claimDay);
@@ -412,6 +419,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final String claim;
         private final DeliveryClaims.ServiceRow service;
         private final MailProvider provider;
+        /** Whether a {@link #read} found fewer deliveries than it asked for. */
+        private volatile boolean readShort;
         /** The compiled templates of the deliveries read so far ({@link #read}). */
         private final Map<Long, MessageRenderer.CompiledTemplate> templates = new ConcurrentHashMap<>();
         private final ServiceHealth.Tally tally;
@@ -446,9 +455,16 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             return heartbeat;
         }
 
+        boolean readShort() {
+            return readShort;
+        }
+
         /** What rendering these deliveries needs (those still unattempted and this claim's), templates compiled. */
         List<DeliveryClaims.Unsent> read(List<Long> deliveryIds) {
             List<DeliveryClaims.Unsent> rows = claims.unattempted(deliveryIds, claim);
+            if (rows.size() < deliveryIds.size()) {
+                readShort = true;
+            }
             List<Long> missing = rows.stream().map(DeliveryClaims.Unsent::templateId).filter(Objects::nonNull)
                     .distinct().filter(id -> !templates.containsKey(id)).toList();
             renderer.templates(missing).forEach((id, template) -> {

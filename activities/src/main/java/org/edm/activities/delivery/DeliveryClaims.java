@@ -226,8 +226,10 @@ public class DeliveryClaims {
     }
 
     /**
-     * {@link #unattempted(String)} for some of its ids (those still unattempted and this claim's). By primary key,
-     * whatever the statistics say about the claim (see {@link #markAttempted(List, String)} for the claim check).
+     * {@link #unattempted(String)} for some of its ids: those still unattempted and this claim's, and none once the
+     * task is no longer SENDING (paused or cancelled while the batch runs: the batch then gives the rest back, see
+     * {@link #releaseUnattempted}). By primary key, whatever the statistics say about the claim (see
+     * {@link #markAttempted(List, String)} for the claim check).
      */
     public List<Unsent> unattempted(List<Long> deliveryIds, String claimToken) {
         if (deliveryIds.isEmpty()) {
@@ -235,7 +237,7 @@ public class DeliveryClaims {
         }
         return jdbc.query(UNSENT.formatted("""
                         d.id = ANY(CAST(:ids AS bigint[])) AND d.claim_token IS NOT DISTINCT FROM :claim
-                           AND coalesce(d.status, '') = 'SENDING'"""),
+                           AND coalesce(d.status, '') = 'SENDING' AND t.status = 'SENDING'"""),
                 Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), DeliveryClaims::unsent);
     }
 

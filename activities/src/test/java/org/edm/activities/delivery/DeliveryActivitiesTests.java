@@ -444,6 +444,39 @@ class DeliveryActivitiesTests {
     }
 
     /**
+     * A pause while a large batch runs: the pages read after it offer nothing, so the batch stops within the pages
+     * already read (here 40 a page) instead of sending the rest of its claim, and gives the rest back to the task:
+     * PENDING again, their quota back to the service, nothing UNKNOWN and nobody mailed twice.
+     */
+    @Test
+    void aPauseStopsALargeBatchWithinAPageOrTwoAndTheRestGoesBack() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long task = taskWith(200);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> {
+            if (n == 10) {
+                harness.taskActivities(null).pauseTask(task, "paused by operator: test");
+            }
+            return Fault.NONE;
+        });
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
+
+        int sent = providers.calls();
+        assertThat(sent).as("the pages read before the pause: at most two of 40 (and the groups in flight)")
+                .isBetween(10, 80);
+        assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", (long) sent),
+                Map.entry("PENDING", 200L - sent));
+        assertThat(result.sent()).isEqualTo(sent);
+        assertThat(result.taskDrained()).as("a paused task offers nothing until it resumes").isTrue();
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+    }
+
+    /**
      * A lane may hand later messages of its group over ahead of their turn (SMTP CHUNKING writes whole messages
      * ahead). One lane, groups of 5, 10 deliveries; the lane hands each group over whole on its first send, and the
      * connection "breaks" on the group's third message: the first two are SENT, the third is UNKNOWN, and so are the
