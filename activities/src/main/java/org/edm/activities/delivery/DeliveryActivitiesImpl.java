@@ -168,8 +168,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 // the task was paused or cancelled mid-batch (or deliveries were taken from the claim): what the batch
                 // did not read goes back to the task, so a pause stops a large batch within a page or two
                 int released = claims.releaseUnattempted(claim, serviceId, claimDay);
-                log.info("service {} task {}: the task stopped sending mid-batch, {} unsent delivery(ies) released",
-                        serviceId, batch.taskId(), released);
+                if (released > 0) {
+                    log.info("service {} task {}: the task stopped sending mid-batch, {} unsent delivery(ies) released",
+                            serviceId, batch.taskId(), released);
+                }
             }
         } catch (ActivityCompletionException stopped) {
             // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
