@@ -36,6 +36,7 @@ class ReplayTests {
             "histories/campaign-continued-as-new-last-run.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
             "histories/sender-service-findable.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
+            "histories/sender-service-growing-batches.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",
             "histories/mailbox-poller.json, org.edm.workflows.mailbox.MailboxPollerWorkflowImpl",
             "histories/domain-verification.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",
             "histories/domain-monitoring.json, org.edm.workflows.sending.DomainVerificationWorkflowImpl",

@@ -23,11 +23,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,8 +85,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         long throttleMillis = throttleMillis(row.throttleSeconds());
         String condition = !row.enabled() ? "DISABLED" : "FROZEN".equals(row.healthStatus()) ? "FROZEN"
                 : row.usable(providers) ? "ACTIVE" : "UNUSABLE";
+        // throttled: fixed paced batches (INV-2); unthrottled: batches that grow (ServicePace)
         return new ServicePace(senderServiceId, row.usable(providers), throttleMillis,
-                batchSize(throttleMillis, properties.batchSize()), condition);
+                batchSize(throttleMillis, properties.batchSize()), condition,
+                throttleMillis > 0 ? 0 : properties.firstBatchSize(), properties.batchTarget().toMillis());
     }
 
     static long throttleMillis(BigDecimal throttleSeconds) {
@@ -146,22 +150,28 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             claimDay = taken.day();
         }
 
-        List<DeliveryClaims.Unsent> work = claims.unattempted(claim);
-        if (work.isEmpty()) {
+        List<Long> unsent = claims.unattemptedIds(claim);
+        if (unsent.isEmpty()) {
             return result(claim, batch, false);
         }
         ServiceHealth.Tally tally = new ServiceHealth.Tally();
         AtomicBoolean anyFailed = new AtomicBoolean();
         try (Heartbeat heartbeat = new Heartbeat(context)) {
-            Send send = new Send(claim, service.get(), provider,
-                    renderer.templates(work.stream().map(DeliveryClaims.Unsent::templateId)
-                            .filter(Objects::nonNull).distinct().toList()),
-                    tally, heartbeat, anyFailed);
+            Send send = new Send(claim, service.get(), provider, tally, heartbeat, anyFailed);
             if (batch.throttleMillis() > 0) {
                 // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
-                sendPaced(work, send, batch.throttleMillis(), info.getAttempt() > 1);
+                sendPaced(send.read(unsent), send, batch.throttleMillis(), info.getAttempt() > 1);
             } else {
-                sendConcurrently(work, send);
+                sendConcurrently(unsent, send);
+            }
+            if (send.readShort()) {
+                // the task was paused or cancelled mid-batch (or deliveries were taken from the claim): what the batch
+                // did not read goes back to the task, so a pause stops a large batch within a page or two
+                int released = claims.releaseUnattempted(claim, serviceId, claimDay);
+                if (released > 0) {
+                    log.info("service {} task {}: the task stopped sending mid-batch, {} unsent delivery(ies) released",
+                            serviceId, batch.taskId(), released);
+                }
             }
         } catch (ActivityCompletionException stopped) {
             // cancelled, or the server no longer waits for this attempt: leave nothing claimed behind
@@ -236,10 +246,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
      * a crash leaves at most one group per lane attempted without an outcome (UNKNOWN, never resent). The first
      * failure that stops the batch lets the groups already in flight finish and keeps the next ones from starting.
      */
-    private void sendConcurrently(List<DeliveryClaims.Unsent> work, Send send) {
+    private void sendConcurrently(List<Long> unsent, Send send) {
         int groupSize = properties.inFlightGroup();
-        int groups = (work.size() + groupSize - 1) / groupSize;
+        int groups = (unsent.size() + groupSize - 1) / groupSize;
         int threads = Math.min(properties.concurrency(), groups);
+        UnsentPages work = new UnsentPages(unsent, groupSize, groupSize * threads * 4, send);
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "edm-send-" + send.service().id() + "-" + threadNumber.incrementAndGet());
@@ -259,9 +270,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                         while (stop.get() == null && (g = nextGroup.getAndIncrement()) < groups) {
                             try {
                                 send.heartbeat().check();
-                                int settled = send.deliverGroup(
-                                        work.subList(g * groupSize, Math.min(work.size(), (g + 1) * groupSize)),
-                                        unrecorded);
+                                int settled = send.deliverGroup(work.group(g), unrecorded);
                                 send.heartbeat().progressed(settled);
                             } catch (RuntimeException e) {
                                 stop.compareAndSet(null, e);
@@ -290,6 +299,51 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
         if (stop.get() != null) {
             throw stop.get();
+        }
+    }
+
+    /**
+     * An unthrottled batch's deliveries, read a page (whole groups) at a time as the send lanes take their groups:
+     * the batch holds about two pages in memory instead of every recipient of the batch, which kept large batches'
+     * recipients alive across young collections and into the old generation (worker RSS). Groups are handed out in
+     * order, so a page is read when its first group is taken; a lane that comes late to a dropped page reads it again
+     * (those of its rows already attempted are no longer there, and they were not the lane's).
+     */
+    private static final class UnsentPages {
+        private final List<Long> ids;
+        private final int groupSize;
+        private final int pageSize;
+        private final Send send;
+        private final Map<Integer, List<DeliveryClaims.Unsent>> read = new HashMap<>();
+
+        UnsentPages(List<Long> ids, int groupSize, int pageSize, Send send) {
+            this.ids = ids;
+            this.groupSize = groupSize;
+            this.pageSize = pageSize;
+            this.send = send;
+        }
+
+        /** Group {@code g}'s deliveries that are still this claim's to send, in id order. */
+        synchronized List<DeliveryClaims.Unsent> group(int g) {
+            int from = g * groupSize;
+            int to = Math.min(ids.size(), from + groupSize);
+            int page = from / pageSize;
+            List<DeliveryClaims.Unsent> rows = read.get(page);
+            if (rows == null) {
+                rows = send.read(ids.subList(page * pageSize, Math.min(ids.size(), (page + 1) * pageSize)));
+                read.put(page, rows);
+                read.keySet().removeIf(p -> p < page - 1);
+            }
+            long first = ids.get(from);
+            long last = ids.get(to - 1);
+            List<DeliveryClaims.Unsent> group = new ArrayList<>(to - from);
+            for (DeliveryClaims.Unsent delivery : rows) {
+                long id = delivery.recipient().deliveryId();
+                if (id >= first && id <= last) {
+                    group.add(delivery);
+                }
+            }
+            return group;
         }
     }
 
@@ -367,7 +421,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private final String claim;
         private final DeliveryClaims.ServiceRow service;
         private final MailProvider provider;
-        private final Map<Long, MessageRenderer.CompiledTemplate> templates;
+        /** Whether a {@link #read} found fewer deliveries than it asked for. */
+        private volatile boolean readShort;
+        /** The compiled templates of the deliveries read so far ({@link #read}). */
+        private final Map<Long, MessageRenderer.CompiledTemplate> templates = new ConcurrentHashMap<>();
         private final ServiceHealth.Tally tally;
         private final Heartbeat heartbeat;
         /** Set when a delivery of the batch is recorded FAILED: its send event is written by the bookkeeping. */
@@ -378,13 +435,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         /** The lanes' shared per-group statement, or null for one statement per lane (see DeliveryProperties). */
         private final SharedLaneStatement sharedLanes;
 
-        Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider,
-             Map<Long, MessageRenderer.CompiledTemplate> templates, ServiceHealth.Tally tally,
+        Send(String claim, DeliveryClaims.ServiceRow service, MailProvider provider, ServiceHealth.Tally tally,
              Heartbeat heartbeat, AtomicBoolean anyFailed) {
             this.claim = claim;
             this.service = service;
             this.provider = provider;
-            this.templates = templates;
             this.tally = tally;
             this.heartbeat = heartbeat;
             this.anyFailed = anyFailed;
@@ -400,6 +455,26 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         Heartbeat heartbeat() {
             return heartbeat;
+        }
+
+        boolean readShort() {
+            return readShort;
+        }
+
+        /** What rendering these deliveries needs (those still unattempted and this claim's), templates compiled. */
+        List<DeliveryClaims.Unsent> read(List<Long> deliveryIds) {
+            List<DeliveryClaims.Unsent> rows = claims.unattempted(deliveryIds, claim);
+            if (rows.size() < deliveryIds.size()) {
+                readShort = true;
+            }
+            List<Long> missing = rows.stream().map(DeliveryClaims.Unsent::templateId).filter(Objects::nonNull)
+                    .distinct().filter(id -> !templates.containsKey(id)).toList();
+            renderer.templates(missing).forEach((id, template) -> {
+                if (template != null) {
+                    templates.put(id, template);
+                }
+            });
+            return rows;
         }
 
         private void recordFailed(long deliveryId, String claimToken, String error) {

@@ -151,16 +151,18 @@ public class DeliveryClaims {
     /**
      * The claim: the task's first {@code :limit} unclaimed deliveries (its pending queue, the index
      * deliveries_unclaimed: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed
-     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took.
+     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took. The locked
+     * rows' contact_id comes with the lock (no second look-up of each delivery), and the verdict is MATERIALIZED:
+     * inlined, its CASE (a hash and a suppression probe per row) ran once for each of the three columns that read it.
      */
     static final String CLAIM = """
             WITH claimable AS (
-                SELECT id FROM deliveries
+                SELECT id, contact_id FROM deliveries
                  WHERE task_id = :taskId AND claim_token IS NULL
                  ORDER BY id
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED
-            ), verdict AS (
+            ), verdict AS MATERIALIZED (
                 SELECT cl.id,
                        CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
                             WHEN EXISTS (SELECT 1 FROM suppressions s
@@ -169,8 +171,7 @@ public class DeliveryClaims {
                             THEN 'SUPPRESSED'
                        END AS skip_reason
                   FROM claimable cl
-                  JOIN deliveries d ON d.id = cl.id
-                  LEFT JOIN contacts c ON c.id = d.contact_id
+                  LEFT JOIN contacts c ON c.id = cl.contact_id
             )
             UPDATE deliveries d
                SET status = CASE WHEN v.skip_reason IS NULL THEN 'SENDING' ELSE 'SKIPPED' END,
@@ -215,21 +216,56 @@ public class DeliveryClaims {
 
     /** The claim's deliveries not yet handed to a provider, with what rendering needs, in id order. */
     public List<Unsent> unattempted(String claimToken) {
-        return jdbc.query("""
-                SELECT d.id, d.token, d.template_id, c.email, c.nickname, c.tags, c.attributes::text AS attributes,
-                       t.sender_name, t.name AS task_name, cp.name AS campaign_name
-                  FROM deliveries d
-                  JOIN tasks t ON t.id = d.task_id
-                  JOIN campaigns cp ON cp.id = t.campaign_id
-                  LEFT JOIN contacts c ON c.id = d.contact_id
-                 WHERE d.claim_token = :claim AND d.status = 'SENDING' AND d.attempted_at IS NULL
-                 ORDER BY d.id
-                """, Map.of("claim", claimToken), (rs, i) -> new Unsent(
+        return jdbc.query(UNSENT.formatted("d.claim_token = :claim AND d.status = 'SENDING'"), Map.of("claim", claimToken),
+                DeliveryClaims::unsent);
+    }
+
+    /**
+     * The ids of {@link #unattempted(String)}, in id order: an unthrottled batch reads the rest a page at a time as its
+     * send lanes get there ({@link #unattempted(List, String)}), so what it holds in memory does not grow with the batch.
+     */
+    public List<Long> unattemptedIds(String claimToken) {
+        return jdbc.queryForList("""
+                SELECT id FROM deliveries
+                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                 ORDER BY id
+                """, Map.of("claim", claimToken), Long.class);
+    }
+
+    /**
+     * {@link #unattempted(String)} for some of its ids: those still unattempted and this claim's, and none once the
+     * task is no longer SENDING (paused or cancelled while the batch runs: the batch then gives the rest back, see
+     * {@link #releaseUnattempted}). By primary key, whatever the statistics say about the claim (see
+     * {@link #markAttempted(List, String)} for the claim check).
+     */
+    public List<Unsent> unattempted(List<Long> deliveryIds, String claimToken) {
+        if (deliveryIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(UNSENT.formatted("""
+                        d.id = ANY(CAST(:ids AS bigint[])) AND d.claim_token IS NOT DISTINCT FROM :claim
+                           AND coalesce(d.status, '') = 'SENDING' AND t.status = 'SENDING'"""),
+                Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), DeliveryClaims::unsent);
+    }
+
+    private static final String UNSENT = """
+            SELECT d.id, d.token, d.template_id, c.email, c.nickname, c.tags, c.attributes::text AS attributes,
+                   t.sender_name, t.name AS task_name, cp.name AS campaign_name
+              FROM deliveries d
+              JOIN tasks t ON t.id = d.task_id
+              JOIN campaigns cp ON cp.id = t.campaign_id
+              LEFT JOIN contacts c ON c.id = d.contact_id
+             WHERE %s AND d.attempted_at IS NULL
+             ORDER BY d.id
+            """;
+
+    private static Unsent unsent(ResultSet rs, int i) throws SQLException {
+        return new Unsent(
                 new MessageRenderer.Recipient(rs.getLong("id"), rs.getString("token"), rs.getString("email"),
                         rs.getString("nickname"), rs.getString("sender_name"), rs.getString("task_name"),
                         rs.getString("campaign_name"), tags(rs.getArray("tags")),
                         attributes(rs.getString("attributes"))),
-                (Long) rs.getObject("template_id", Long.class)));
+                (Long) rs.getObject("template_id", Long.class));
     }
 
     private static Set<String> tags(Array array) throws SQLException {

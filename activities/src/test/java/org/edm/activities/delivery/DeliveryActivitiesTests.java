@@ -420,6 +420,63 @@ class DeliveryActivitiesTests {
     }
 
     /**
+     * An unthrottled batch reads its recipients a page at a time (here 2 lanes × groups of 5 × 4 = 40 a page, 130
+     * deliveries: four pages). A send of uncertain outcome on the third page stops the batch; the retry reads what is
+     * still unattempted and sends it: everybody gets exactly one mail, and only the uncertain one is UNKNOWN.
+     */
+    @Test
+    void aBatchReadPageByPageSendsEveryoneOnceAcrossAStopAndItsRetry() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long task = taskWith(130);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry,
+                n -> n == 97 ? Fault.UNCERTAIN_AFTER_SENDING : Fault.NONE);
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
+
+        assertThat(providers.calls()).as("nobody was called twice").isEqualTo(130);
+        assertThat(mailsPerRecipient()).hasSize(130).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 129L), Map.entry("UNKNOWN", 1L));
+        assertThat(result.sent()).isEqualTo(129);
+        assertThat(result.taskDrained()).isTrue();
+    }
+
+    /**
+     * A pause while a large batch runs: the pages read after it offer nothing, so the batch stops within the pages
+     * already read (here 40 a page) instead of sending the rest of its claim, and gives the rest back to the task:
+     * PENDING again, their quota back to the service, nothing UNKNOWN and nobody mailed twice.
+     */
+    @Test
+    void aPauseStopsALargeBatchWithinAPageOrTwoAndTheRestGoesBack() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long task = taskWith(200);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> {
+            if (n == 10) {
+                harness.taskActivities(null).pauseTask(task, "paused by operator: test");
+            }
+            return Fault.NONE;
+        });
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
+
+        int sent = providers.calls();
+        assertThat(sent).as("the pages read before the pause: at most two of 40 (and the groups in flight)")
+                .isBetween(10, 80);
+        assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", (long) sent),
+                Map.entry("PENDING", 200L - sent));
+        assertThat(result.sent()).isEqualTo(sent);
+        assertThat(result.taskDrained()).as("a paused task offers nothing until it resumes").isTrue();
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+    }
+
+    /**
      * A lane may hand later messages of its group over ahead of their turn (SMTP CHUNKING writes whole messages
      * ahead). One lane, groups of 5, 10 deliveries; the lane hands each group over whole on its first send, and the
      * connection "breaks" on the group's third message: the first two are SENT, the third is UNKNOWN, and so are the
@@ -738,6 +795,25 @@ class DeliveryActivitiesTests {
     }
 
     @Test
+    void theClaimSkipsSuppressedAndDeletedContactsAndSendsTheRest() {
+        long service = service(1000, 0);
+        long task = taskWith(4);
+        List<String> emails = f.jdbc().queryForList("SELECT email FROM contacts ORDER BY id", String.class);
+        f.suppress(owner, emails.get(0));
+        f.jdbc().update("DELETE FROM contacts WHERE email = ?", emails.get(1));
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(), service, task, 100, 0);
+
+        assertThat(result.claimed()).isEqualTo(2);
+        assertThat(result.sent()).isEqualTo(2);
+        assertThat(mailsPerRecipient()).containsOnlyKeys(emails.get(2), emails.get(3));
+        assertThat(f.jdbc().queryForList("SELECT skip_reason FROM deliveries WHERE task_id = ? AND status = 'SKIPPED'",
+                String.class, task)).containsExactlyInAnyOrder("SUPPRESSED", "CONTACT_DELETED");
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("skipped deliveries cost no quota").isEqualTo(2);
+    }
+
+    @Test
     void aPausedTaskOffersNothingToClaim() {
         long service = service(1000, 0);
         long task = taskWith(3);
@@ -755,10 +831,14 @@ class DeliveryActivitiesTests {
         DeliveryActivitiesImpl activities = harness.deliveryActivities();
         Function<Double, ServicePace> pace = throttle -> activities.loadServicePace(service(10, throttle));
 
-        assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize)
-                .containsExactly(true, 0L, 1000);
-        assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
-                .containsExactly(250L, 100);
+        // unthrottled: batches grow from the first size to the largest, each sized to last about the target
+        assertThat(pace.apply(0.0)).extracting(ServicePace::usable, ServicePace::throttleMillis, ServicePace::batchSize,
+                        ServicePace::firstBatchSize, ServicePace::batchTargetMillis)
+                .containsExactly(true, 0L, 4000, 250, 1000L);
+        // throttled: paced batches of one size, short enough to last about 30 s (no growing: firstBatchSize 0)
+        assertThat(pace.apply(0.25)).extracting(ServicePace::throttleMillis, ServicePace::batchSize,
+                        ServicePace::firstBatchSize)
+                .containsExactly(250L, 100, 0);
         assertThat(pace.apply(1.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
                 .containsExactly(1000L, 30);
         assertThat(pace.apply(90.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)

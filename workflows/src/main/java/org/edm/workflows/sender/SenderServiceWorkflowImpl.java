@@ -38,6 +38,11 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
     private final long senderServiceId;
     private final Map<Long, TaskDemand> demands = new LinkedHashMap<>();
     private final Map<Long, Long> lastServedByOwner = new HashMap<>();
+    /**
+     * Per waiting task, the size of its next unthrottled batch (see {@link ServicePace}). Not carried across
+     * continue-as-new: a task simply starts again from a first batch, which costs a few small batches.
+     */
+    private final Map<Long, Integer> nextBatchSize = new HashMap<>();
     private long servingClock;
     private boolean configurationChanged = true;
     private ServicePace pace;
@@ -61,6 +66,8 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
             if (configurationChanged) {
                 configurationChanged = false;
                 pace = deliveries.loadServicePace(senderServiceId);
+                // a changed service (throttle, limits) sizes its batches afresh
+                nextBatchSize.clear();
             }
             if (!pace.usable()) {
                 state = "UNUSABLE";
@@ -85,8 +92,13 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
 
     private void serve(TaskDemand demand) {
         state = "SENDING";
+        int size = nextBatchSize.getOrDefault(demand.taskId(), pace.firstBatch());
+        // the workflow clock adds no command: only the batch's size (an activity argument) differs from fixed batches
+        long scheduledAt = Workflow.currentTimeMillis();
         DeliveryBatchResult result = deliveries.deliverBatch(
-                new DeliveryBatch(senderServiceId, demand.taskId(), pace.batchSize(), pace.throttleMillis()));
+                new DeliveryBatch(senderServiceId, demand.taskId(), size, pace.throttleMillis()));
+        nextBatchSize.put(demand.taskId(), pace.nextBatch(size, result.claimed(),
+                Workflow.currentTimeMillis() - scheduledAt, result.taskDrained() || result.quotaExhausted()));
         sentByThisRun += result.sent();
         lastServedByOwner.put(demand.ownerId(), ++servingClock);
         if (result.serviceUnusable()) {
@@ -95,6 +107,7 @@ public final class SenderServiceWorkflowImpl implements SenderServiceWorkflow {
         }
         if (result.taskDrained()) {
             demands.remove(demand.taskId());
+            nextBatchSize.remove(demand.taskId());
             tellTaskDrained(demand.taskId());
         }
         if (result.quotaExhausted()) {

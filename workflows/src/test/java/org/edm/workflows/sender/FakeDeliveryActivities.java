@@ -23,6 +23,11 @@ class FakeDeliveryActivities implements DeliveryActivities {
     volatile int quotaPerDay;
     /** ACTIVE, or why the service cannot send (FROZEN, DISABLED ...). */
     volatile String condition = "ACTIVE";
+    /** ServicePace's growing batches: a first size above 0 turns them on. */
+    volatile int firstBatchSize;
+    volatile long batchTargetMillis;
+    /** How long the fake provider takes per delivery (real time, during which the test server's clock runs). */
+    volatile long millisPerDelivery;
 
     FakeDeliveryActivities(LongSupplier clock, long throttleMillis, int batchSize) {
         this.clock = clock;
@@ -32,7 +37,8 @@ class FakeDeliveryActivities implements DeliveryActivities {
 
     @Override
     public ServicePace loadServicePace(long senderServiceId) {
-        return new ServicePace(senderServiceId, "ACTIVE".equals(condition), throttleMillis, batchSize, condition);
+        return new ServicePace(senderServiceId, "ACTIVE".equals(condition), throttleMillis, batchSize, condition,
+                firstBatchSize, batchTargetMillis);
     }
 
     @Override
@@ -51,6 +57,13 @@ class FakeDeliveryActivities implements DeliveryActivities {
         quotaLeft -= n;
         if (n > 0) {
             batches.add(new Batch(batch.taskId(), n, now));
+        }
+        if (millisPerDelivery > 0) {
+            try {
+                Thread.sleep(n * millisPerDelivery);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return new DeliveryBatchResult(n, n, 0, 0, left - n == 0, false, 0, false);
     }

@@ -27,8 +27,15 @@ class SenderServiceWorkflowTests {
     private FakeDeliveryActivities deliveries;
 
     private SenderServiceWorkflow start(long throttleMillis, int batchSize) {
+        return start(throttleMillis, batchSize, 0, 0);
+    }
+
+    /** With growing batches (see ServicePace) when {@code firstBatchSize} is above 0. */
+    private SenderServiceWorkflow start(long throttleMillis, int batchSize, int firstBatchSize, long batchTargetMillis) {
         env = WorkflowTestEnvironments.newEnvironment();
         deliveries = new FakeDeliveryActivities(env::currentTimeMillis, throttleMillis, batchSize);
+        deliveries.firstBatchSize = firstBatchSize;
+        deliveries.batchTargetMillis = batchTargetMillis;
         Worker worker = env.newWorker(TaskQueues.EDM);
         worker.registerWorkflowImplementationTypes(SenderServiceWorkflowImpl.class);
         worker.registerActivitiesImplementations(deliveries);
@@ -116,8 +123,50 @@ class SenderServiceWorkflowTests {
     }
 
     @Test
+    void unthrottledBatchesGrowFromASmallFirstOneToTheLargest() {
+        SenderServiceWorkflow service = start(0, 3_000, 50, 10_000);
+        deliveries.pending.put(1L, 9_050);
+        service.demand(new TaskDemand(1, USER_A, 100));
+
+        env.sleep(Duration.ofMinutes(1));
+
+        // fast batches (well under the target): each next one is 4x its predecessor, up to the largest
+        assertThat(deliveries.batches).extracting(FakeDeliveryActivities.Batch::sent)
+                .containsExactly(50, 200, 800, 3_000, 3_000, 2_000);
+        assertThat(service.status().waitingTaskIds()).as("drained task leaves the queue").isEmpty();
+
+        // a new task starts small again, while the first task's size is forgotten
+        deliveries.pending.put(2L, 100);
+        service.demand(new TaskDemand(2, USER_A, 200));
+        env.sleep(Duration.ofMinutes(1));
+        assertThat(deliveries.batches.get(6).sent()).isEqualTo(50);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "sender-service-" + SERVICE,
+                "sender-service-growing-batches.json");
+    }
+
+    @Test
+    void aSlowProvidersBatchesStayNearTheTarget() {
+        SenderServiceWorkflow service = start(0, 5_000, 50, 200);
+        deliveries.millisPerDelivery = 2;
+        deliveries.pending.put(1L, 1_000);
+        service.demand(new TaskDemand(1, USER_A, 100));
+
+        for (int i = 0; i < 60 && deliveries.pending.get(1L) > 0; i++) {
+            env.sleep(Duration.ofSeconds(1));
+        }
+
+        // 2 ms a delivery: 100 deliveries fill the 200 ms target, never the largest batch of 5,000; a loaded machine
+        // only makes a batch slower, so smaller (not below the first); the last batch is the task's tail
+        assertThat(deliveries.pending.get(1L)).isZero();
+        List<FakeDeliveryActivities.Batch> batches = List.copyOf(deliveries.batches);
+        assertThat(batches.subList(0, batches.size() - 1)).extracting(FakeDeliveryActivities.Batch::sent)
+                .allSatisfy(n -> assertThat(n).isBetween(50, 100));
+    }
+
+    @Test
     void keepsTheThrottleBetweenBatches() {
-        SenderServiceWorkflow service = start(1_500, 2);
+        // a throttled service's paced batches keep their size (INV-2), even if its pace said how to grow
+        SenderServiceWorkflow service = start(1_500, 2, 1, 60_000);
         deliveries.pending.put(1L, 20);
         service.demand(new TaskDemand(1, USER_A, 100));
 
@@ -125,6 +174,7 @@ class SenderServiceWorkflowTests {
 
         List<FakeDeliveryActivities.Batch> batches = List.copyOf(deliveries.batches);
         assertThat(batches).hasSize(10);
+        assertThat(batches).extracting(FakeDeliveryActivities.Batch::sent).containsOnly(2);
         for (int i = 1; i < batches.size(); i++) {
             assertThat(batches.get(i).atMillis() - batches.get(i - 1).atMillis()).isGreaterThanOrEqualTo(1_500);
         }
