@@ -214,15 +214,9 @@ public class DeliveryClaims {
                 """, Map.of("claim", claimToken, "error", UNKNOWN_OUTCOME));
     }
 
-    /** The claim's deliveries not yet handed to a provider, with what rendering needs, in id order. */
-    public List<Unsent> unattempted(String claimToken) {
-        return jdbc.query(UNSENT.formatted("d.claim_token = :claim AND d.status = 'SENDING'"), Map.of("claim", claimToken),
-                DeliveryClaims::unsent);
-    }
-
     /**
-     * The ids of {@link #unattempted(String)}, in id order: an unthrottled batch reads the rest a page at a time as its
-     * send lanes get there ({@link #unattempted(List, String)}), so what it holds in memory does not grow with the batch.
+     * The claim's deliveries not yet handed to a provider, in id order: a batch reads what rendering needs a page at a
+     * time as its send lanes get there ({@link #unattempted(List, String)}), so what it holds does not grow with it.
      */
     public List<Long> unattemptedIds(String claimToken) {
         return jdbc.queryForList("""
@@ -233,8 +227,8 @@ public class DeliveryClaims {
     }
 
     /**
-     * {@link #unattempted(String)} for some of its ids: those still unattempted and this claim's, and none once the
-     * task is no longer SENDING (paused or cancelled while the batch runs: the batch then gives the rest back, see
+     * What rendering needs for some of {@link #unattemptedIds}: those still unattempted and this claim's, and none once
+     * the task is no longer SENDING (paused or cancelled while the batch runs: the batch then gives the rest back, see
      * {@link #releaseUnattempted}). By primary key, whatever the statistics say about the claim (see
      * {@link #markAttempted(List, String)} for the claim check).
      */
@@ -242,10 +236,7 @@ public class DeliveryClaims {
         if (deliveryIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.query(UNSENT.formatted("""
-                        d.id = ANY(CAST(:ids AS bigint[])) AND d.claim_token IS NOT DISTINCT FROM :claim
-                           AND coalesce(d.status, '') = 'SENDING' AND t.status = 'SENDING'"""),
-                Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), DeliveryClaims::unsent);
+        return jdbc.query(UNSENT, Map.of("ids", bigintArray(deliveryIds), "claim", claimToken), DeliveryClaims::unsent);
     }
 
     private static final String UNSENT = """
@@ -255,7 +246,8 @@ public class DeliveryClaims {
               JOIN tasks t ON t.id = d.task_id
               JOIN campaigns cp ON cp.id = t.campaign_id
               LEFT JOIN contacts c ON c.id = d.contact_id
-             WHERE %s AND d.attempted_at IS NULL
+             WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.claim_token IS NOT DISTINCT FROM :claim
+               AND coalesce(d.status, '') = 'SENDING' AND t.status = 'SENDING' AND d.attempted_at IS NULL
              ORDER BY d.id
             """;
 

@@ -583,7 +583,7 @@ class DeliveryActivitiesTests {
         long task = taskWith(2);
         DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
         claims.claim(service, task, 10, "late", Instant.now(), harness.providerRegistry);
-        List<Long> ids = claims.unattempted("late").stream().map(u -> u.recipient().deliveryId()).toList();
+        List<Long> ids = claims.unattemptedIds("late");
         assertThat(claims.markAttempted(ids, "late")).containsExactlyInAnyOrderElementsOf(ids);
         // the retry gave up on both (outcome unknown); then the stale lane learns that the first was accepted
         assertThat(claims.markInterruptedAsUnknown("late")).isEqualTo(2);
@@ -646,7 +646,7 @@ class DeliveryActivitiesTests {
         DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
         DeliveryClaims.Claim claim = claims.claim(service, task, 10, "stopping", Instant.now(),
                 harness.providerRegistry);
-        long first = claims.unattempted("stopping").get(0).recipient().deliveryId();
+        long first = claims.unattemptedIds("stopping").get(0);
         claims.markAttempted(first, "stopping");
 
         int released = claims.releaseUnattempted("stopping", service, claim.day());

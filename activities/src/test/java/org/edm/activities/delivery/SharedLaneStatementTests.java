@@ -58,7 +58,7 @@ class SharedLaneStatementTests {
         claims = new GatedClaims(harness);
         assertThat(claims.claim(service, task, 40, CLAIM, Instant.now(), harness.providerRegistry).sending())
                 .isEqualTo(40);
-        ids = claims.unattempted(CLAIM).stream().map(u -> u.recipient().deliveryId()).toList();
+        ids = claims.unattemptedIds(CLAIM);
     }
 
     @AfterEach
