@@ -43,9 +43,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +107,13 @@ public class TaskActivitiesImpl implements TaskActivities {
      * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose. Nothing
      * is sent before (3): the demand goes out after this activity returns.
      */
+    /**
+     * The states in which a started task's audience is still inserted: a pause meanwhile does not cut the audience
+     * short (its resume sends to all of it; the reservation it held meanwhile is settled once the audience is in,
+     * see TaskQuota), a cancel does.
+     */
+    static final Set<TaskStatus> RESOLVING = EnumSet.of(TaskStatus.SENDING, TaskStatus.PAUSED);
+
     @Override
     public TaskAudience materializeDeliveries(long taskId) {
         Resolve resolve = tx.execute(status -> {
@@ -113,7 +122,7 @@ public class TaskActivitiesImpl implements TaskActivities {
             // failed deliveries, or a task already paused/cancelled) adds nobody new: contacts added since then were
             // never part of this send.
             boolean resolving = task.notStarted()
-                    || (TaskStatus.SENDING.name().equals(task.status()) && task.audienceSize() == null);
+                    || (RESOLVING.contains(TaskStatus.of(task.status())) && task.audienceSize() == null);
             if (!resolving) {
                 return new Resolve(task, null);
             }
@@ -150,6 +159,11 @@ public class TaskActivitiesImpl implements TaskActivities {
                 transitions.moveTask(taskId, List.of(TaskStatus.SENDING), TaskStatus.PAUSED,
                         PauseReason.NO_USER_QUOTA.text(), TaskChange.pause(PauseReason.NO_USER_QUOTA));
                 log.info("task {}: not enough quota for its {} pending deliveries; paused", taskId, pending);
+            } else if (!resolvedNow && task.audienceSize() == null && !task.notStarted()) {
+                // paused or cancelled while its audience was being inserted: the reservation it held meanwhile goes
+                // back whole (TaskQuota), and a resume charges the PENDING deliveries as after any pause
+                quota.releaseTask(taskId, QuotaLedger.PAUSE_REFUND, null,
+                        "audience in while the task holds no quota (" + task.status().toLowerCase() + ")");
             }
             log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
             return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending, task.name());
@@ -302,7 +316,8 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     /**
      * One contact-id range in one transaction, without the sub-ranges an earlier attempt committed (all of them:
-     * nothing to do; or the task is no longer resolving: cancelled meanwhile). The template is drawn per row inside
+     * nothing to do; or the task is no longer resolving: cancelled meanwhile; a pause does not stop it, see
+     * {@link #RESOLVING}). The template is drawn per row inside
      * PostgreSQL (uniform over the set). Suppressed addresses are recorded as SKIPPED rather than left out, so the
      * audience size explains itself (INV-4, INV-7). The unique (task_id, contact_id) constraint keeps a contact from
      * appearing twice whatever happens (INV-1): should a stale attempt insert the same range at the same time, one of
@@ -320,8 +335,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     private Counted insertRange(TaskRow task, RecipientRule rule, long lo, long hi) {
         return tx.execute(status -> {
             List<Long> resolving = jdbc.queryForList("""
-                    SELECT id FROM tasks WHERE id = :taskId AND status = %s AND audience_size IS NULL FOR SHARE
-                    """.formatted(TaskStatus.SENDING.sql()), Map.of("taskId", task.id()), Long.class);
+                    SELECT id FROM tasks WHERE id = :taskId AND status IN %s AND audience_size IS NULL FOR SHARE
+                    """.formatted(TaskStatus.sql(RESOLVING)), Map.of("taskId", task.id()), Long.class);
             if (resolving.isEmpty()) {
                 return null;
             }
@@ -572,7 +587,8 @@ public class TaskActivitiesImpl implements TaskActivities {
             transitions.moveTask(taskId, TaskStatus.RUNNING, TaskStatus.PAUSED, reason,
                     TaskChange.pause(reason));
             TaskRow after = lockTask(taskId);
-            quota.settle(taskId, before.ownerId(), before.holds(), after.holds(), QuotaLedger.PAUSE_REFUND,
+            // while its audience is being inserted the task holds its reservation, paused or not (TaskQuota)
+            quota.settle(taskId, before.ownerId(), before.holdsPending(), after.holdsPending(), QuotaLedger.PAUSE_REFUND,
                     "paused: " + reason);
             return TaskStatus.PAUSED.is(after.status());
         }));
@@ -590,8 +606,8 @@ public class TaskActivitiesImpl implements TaskActivities {
             if (!TaskStatus.PAUSED.is(before.status())) {
                 return false;
             }
-            if (!before.holds() && !quota.reservePending(taskId, before.ownerId(), QuotaLedger.RESUME_RESERVE, null,
-                    reason)) {
+            if (!before.holds() && before.audienceSize() != null
+                    && !quota.reservePending(taskId, before.ownerId(), QuotaLedger.RESUME_RESERVE, null, reason)) {
                 if (!PauseReason.NO_USER_QUOTA.is(before.pauseReason())) {
                     transitions.moveTask(taskId, List.of(TaskStatus.PAUSED), TaskStatus.PAUSED,
                             PauseReason.NO_USER_QUOTA.text(), TaskChange.pause(PauseReason.NO_USER_QUOTA));
@@ -682,9 +698,14 @@ public class TaskActivitiesImpl implements TaskActivities {
                            String recipientRule, long templateSetId, Timestamp createdAt, String name,
                            Integer audienceSize) {
 
-        /** Whether the task holds its PENDING deliveries' quota in this state. */
+        /** Whether the task holds quota in this state: its PENDING deliveries', or its reservation's (TaskQuota). */
         boolean holds() {
             return TaskStatus.holdsQuota(status, pauseReason);
+        }
+
+        /** Whether it holds exactly its PENDING deliveries ({@link TaskQuota#holdsPending}). */
+        boolean holdsPending() {
+            return TaskQuota.holdsPending(status, pauseReason, audienceSize);
         }
 
         boolean notStarted() {

@@ -186,6 +186,88 @@ class TaskQuotaTests {
     }
 
     /**
+     * A task whose audience is still being inserted (here: stopped mid-way, as a crash leaves it) holds its
+     * reservation. Paused then, it refunds nothing per delivery; its audience is still inserted whole; once it is in,
+     * the reservation goes back whole, and the resume charges the PENDING deliveries: charged once, and no
+     * reservation left open (before, the pause refunded the 10 PENDING deliveries, the retry stopped at them for
+     * good, and the 20 reserved stayed reserved, so a later cancel gave 30 back).
+     */
+    @Test
+    void aTaskPausedWhileItsAudienceIsInsertedKeepsItsReservationUntilTheAudienceIsIn() {
+        long task = stoppedMidAudience();
+        assertThat(f.quotaBalance(owner)).isEqualTo(80);
+
+        activities.pauseTask(task, "paused by operator");
+        assertThat(f.quotaBalance(owner)).as("the reservation still covers the audience").isEqualTo(80);
+        assertThat(reserved(task)).isEqualTo(20);
+
+        f.jdbc().execute("DROP TRIGGER fail_high_range ON deliveries");
+        TaskAudience audience = activities.materializeDeliveries(task);
+        assertThat(audience.audienceSize()).as("a pause does not cut the audience short").isEqualTo(20);
+        assertThat(f.taskStatus(task)).isEqualTo("PAUSED");
+        assertThat(reserved(task)).isZero();
+        assertThat(f.quotaBalance(owner)).as("paused: it holds nothing once its audience is in").isEqualTo(100);
+
+        assertThat(activities.resumeTask(task, "resumed by operator")).isTrue();
+        assertThat(f.quotaBalance(owner)).as("its 20 PENDING deliveries, once").isEqualTo(80);
+        activities.cancelTask(task, "cancelled by operator");
+        assertThat(f.quotaBalance(owner)).as("everything back, nothing more").isEqualTo(100);
+    }
+
+    /** Paused and resumed while its audience is inserted: nothing moves until the start reconciles, once. */
+    @Test
+    void aPauseAndResumeWhileTheAudienceIsInsertedMoveNothingAndTheStartChargesOnce() {
+        long task = stoppedMidAudience();
+
+        activities.pauseTask(task, "paused by operator");
+        assertThat(activities.resumeTask(task, "resumed by operator")).isTrue();
+        assertThat(f.quotaBalance(owner)).isEqualTo(80);
+
+        f.jdbc().execute("DROP TRIGGER fail_high_range ON deliveries");
+        assertThat(activities.materializeDeliveries(task).pending()).isEqualTo(20);
+        assertThat(f.quotaBalance(owner)).isEqualTo(80);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task);
+    }
+
+    /** Cancelled while its audience is inserted: the reservation comes back once (before: it and the PENDING ones). */
+    @Test
+    void aTaskCancelledWhileItsAudienceIsInsertedGivesItsReservationBackOnce() {
+        long task = stoppedMidAudience();
+
+        assertThat(activities.cancelTask(task, "cancelled by operator")).isEqualTo(10);
+        f.jdbc().execute("DROP TRIGGER fail_high_range ON deliveries");
+        activities.materializeDeliveries(task);
+
+        assertThat(f.quotaBalance(owner)).isEqualTo(100);
+        assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task,
+                "CANCEL_REFUND +20 task:" + task);
+    }
+
+    /**
+     * A task of 20 planned contacts, reserved, whose audience insert stopped after the first range (10 PENDING, no
+     * audience_size): the trigger {@code fail_high_range} still fails the second range.
+     */
+    private long stoppedMidAudience() {
+        f.contacts(owner, "low", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 65536 + 10)", Long.class);
+        f.contacts(owner, "high", 10);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().execute("""
+                CREATE FUNCTION fail_high_range() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.contact_id > 65536 THEN RAISE EXCEPTION 'worker lost mid-insert'; END IF;
+                    RETURN NEW;
+                END $$""");
+        f.jdbc().execute("CREATE TRIGGER fail_high_range BEFORE INSERT ON deliveries FOR EACH ROW "
+                + "EXECUTE FUNCTION fail_high_range()");
+        assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
+        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ? AND status = "
+                + "'PENDING'", Integer.class, task)).isEqualTo(10);
+        return task;
+    }
+
+    /**
      * Each attempt sizes its ranges from the owner's contact ids as they are then, so a retry may cut larger ranges
      * than the attempt that crashed (here contacts were added far out in between: 8,192-id ranges first, 65,536
      * after). The retry's first range holds a committed sub-range and a missing one: it inserts the missing one and

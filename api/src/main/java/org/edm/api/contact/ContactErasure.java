@@ -68,10 +68,10 @@ class ContactErasure {
                 """, p);
         // a running task must not send to it: its pending delivery is cancelled before anything else changes. The
         // tasks' rows are locked first, as pause and cancel do, so no claim takes the delivery meanwhile; a task that
-        // holds quota for its PENDING deliveries gives this one's unit back to its owner (F23)
+        // holds quota for its PENDING deliveries gives this one's unit back to its owner (F23, TaskQuota)
         Map<Long, Map<String, Object>> tasks = new HashMap<>();
         jdbc.queryForList("""
-                SELECT id, owner_id, status, pause_reason FROM tasks
+                SELECT id, owner_id, status, pause_reason, audience_size FROM tasks
                  WHERE id IN (SELECT task_id FROM deliveries WHERE contact_id = :id AND claim_token IS NULL)
                  ORDER BY id FOR UPDATE
                 """, p).forEach(row -> tasks.put(((Number) row.get("id")).longValue(), row));
@@ -82,7 +82,10 @@ class ContactErasure {
                 """, p, Long.class);
         for (Long taskId : cancelledIn) {
             Map<String, Object> task = tasks.get(taskId);
-            if (task != null && TaskStatus.holdsQuota((String) task.get("status"), (String) task.get("pause_reason"))) {
+            // a task whose audience is still being inserted holds its reservation, which its start turns into the
+            // PENDING deliveries it then counts, this one no longer among them: nothing to refund here
+            if (task != null && TaskQuota.holdsPending((String) task.get("status"), (String) task.get("pause_reason"),
+                    (Integer) task.get("audience_size"))) {
                 taskQuota.refund(taskId, ((Number) task.get("owner_id")).longValue(), 1, QuotaLedger.CANCEL_REFUND,
                         "a recipient was erased");
             }

@@ -301,7 +301,8 @@ class CampaignApiTests extends ApiTestSupport {
         long id = createCampaign(createTemplateSet());
         jdbc.update("update campaigns set status = 'ACTIVE' where id = ?", id);
         long sending = jdbc.queryForObject("select id from tasks where campaign_id = ? and seq = 0", Long.class, id);
-        jdbc.update("update tasks set status = 'SENDING', actual_start_time = now() where id = ?", sending);
+        jdbc.update("update tasks set status = 'SENDING', actual_start_time = now(), audience_size = 4 where id = ?",
+                sending); // started, its audience in: it holds its PENDING deliveries
         String[] statuses = {"SENT", "PENDING", "PENDING", "PENDING"};
         for (int i = 0; i < statuses.length; i++) {
             long contact = jdbc.queryForObject("insert into contacts (owner_id, email) values (1, ?) returning id",

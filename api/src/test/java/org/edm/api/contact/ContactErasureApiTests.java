@@ -3,7 +3,9 @@ package org.edm.api.contact;
 import com.jayway.jsonpath.JsonPath;
 import org.edm.api.ApiTestSupport;
 import org.edm.api.tracking.SentDeliveries;
+import org.edm.domain.quota.TaskQuota;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 class ContactErasureApiTests extends ApiTestSupport {
+
+    @Autowired
+    private TaskQuota taskQuota;
 
     /** Every text, JSON and array column of every table whose value mentions {@code needle}, as table.column. */
     private List<String> columnsMentioning(String needle) {
@@ -47,6 +52,7 @@ class ContactErasureApiTests extends ApiTestSupport {
         SentDeliveries.Sent sent = f.sent(campaign, finished, template, contact, "SENT",
                 Instant.now().minusSeconds(3600));
         SentDeliveries.Sent pending = f.sent(campaign, running, template, contact, "PENDING", null);
+        jdbc.update("UPDATE tasks SET audience_size = 1 WHERE id = ?", running); // its audience is in: it holds it
         jdbc.update("UPDATE deliveries SET error = ? WHERE id = ?", "550 <" + email + "> mailbox full",
                 sent.deliveryId());
         jdbc.update("""
@@ -108,6 +114,38 @@ class ContactErasureApiTests extends ApiTestSupport {
 
         getJson("/v1/contacts/" + contact + "/export").andExpectAll(problem(404, "contact " + contact));
         deleteJson("/v1/contacts/" + contact).andExpectAll(problem(404, "contact " + contact));
+    }
+
+    /**
+     * Erased while the running task's audience is still being inserted: the task holds its reservation, which its
+     * start turns into the PENDING deliveries it counts then, the erased one no longer among them. So the erase
+     * refunds nothing and the unit comes back once, at the start (before, it came back twice: here and there).
+     */
+    @Test
+    void anEraseWhileTheTaskAudienceIsInsertedRefundsTheUnitOnceAtTheStart() throws Exception {
+        SentDeliveries f = new SentDeliveries(jdbc);
+        long erased = f.contact("erase-early-" + System.nanoTime() + "@example.test");
+        long kept = f.contact("kept-early-" + System.nanoTime() + "@example.test");
+        long template = f.template("tpl");
+        long campaign = f.campaign("early");
+        long task = f.task(campaign, 1, f.templateSet(template));
+        f.sent(campaign, task, template, erased, "PENDING", null);
+        f.sent(campaign, task, template, kept, "PENDING", null);
+        jdbc.update("UPDATE tasks SET quota_reserved = 2, audience_size = NULL WHERE id = ?", task);
+        long balance = jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class);
+
+        deleteJson("/v1/contacts/" + erased).andExpect(status().isOk())
+                .andExpect(jsonPath("$.pending_deliveries_cancelled").value(1));
+        assertThat(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class))
+                .as("the reservation still covers it").isEqualTo(balance);
+
+        long pending = jdbc.queryForObject(
+                "SELECT count(*) FROM deliveries WHERE task_id = ? AND status = 'PENDING'", Long.class, task);
+        assertThat(taskQuota.reconcileAtStart(task, 1, pending)).isTrue();
+        assertThat(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class))
+                .as("one unit back, once").isEqualTo(balance + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM user_quota_ledger WHERE reference = ? "
+                + "AND reason = 'CANCEL_REFUND'", Long.class, "task:" + task)).isZero();
     }
 
     /** An API message (POST /api/v1/send) as the send path stores it; its id. */

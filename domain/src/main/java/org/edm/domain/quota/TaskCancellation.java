@@ -37,7 +37,7 @@ public class TaskCancellation {
     public long cancel(long taskId, String reason) {
         Map<String, Object> before;
         try {
-            before = jdbc.queryForMap("SELECT owner_id, status, pause_reason FROM tasks WHERE id = :id FOR UPDATE",
+            before = jdbc.queryForMap("SELECT owner_id, status, pause_reason, audience_size FROM tasks WHERE id = :id FOR UPDATE",
                     Map.of("id", taskId));
         } catch (EmptyResultDataAccessException gone) {
             return 0;
@@ -48,11 +48,14 @@ public class TaskCancellation {
                 """, Map.of("taskId", taskId, "noClaim", PendingQueue.NO_CLAIM));
         transitions.moveTask(taskId, TaskStatus.NOT_ENDED, TaskStatus.CANCELLED,
                 reason + " (" + unsent + " unsent deliveries cancelled)", TaskTransitions.TaskChange.cancel());
-        if (TaskStatus.holdsQuota((String) before.get("status"), (String) before.get("pause_reason"))) {
+        Integer audience = (Integer) before.get("audience_size");
+        if (TaskQuota.holdsPending((String) before.get("status"), (String) before.get("pause_reason"), audience)) {
             quota.refund(taskId, ((Number) before.get("owner_id")).longValue(), unsent, QuotaLedger.CANCEL_REFUND,
                     reason);
         }
-        quota.releaseTask(taskId, QuotaLedger.CANCEL_REFUND, null, reason + " (before it started)");
+        // a task not started yet, or one whose audience was still being inserted, holds its reservation instead
+        quota.releaseTask(taskId, QuotaLedger.CANCEL_REFUND, null, reason + (TaskStatus.NOT_STARTED.contains(
+                TaskStatus.of((String) before.get("status"))) ? " (before it started)" : " (before its audience was in)"));
         return unsent;
     }
 }

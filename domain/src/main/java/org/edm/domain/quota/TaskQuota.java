@@ -25,6 +25,11 @@ import java.util.Map;
  *       the send path claims it (sent, failed or unknown alike: a failed send is never refunded); one skipped before
  *       any attempt (suppressed since the start, contact deleted) is refunded (SKIP_REFUND).</li>
  *   <li>Started and not holding (PAUSED by an operator or for want of user quota, or ended): nothing.</li>
+ *   <li>Started while its audience is still being inserted ({@code audience_size} NULL): its reservation, whatever
+ *       happens meanwhile. A pause, a resume or a PENDING delivery cancelled (contact erased) moves nothing; the
+ *       audience's resolution settles the reservation once: {@link #reconcileAtStart} when the task still holds, the
+ *       whole reservation back when it does not; a cancel gives the reservation back at once
+ *       ({@link #holdsPending}).</li>
  * </ul>
  * Every method here expects the caller's transaction to hold the task's row lock ({@code FOR UPDATE}) when it moves
  * the task, and the send path's claim to hold it {@code FOR SHARE} while it turns PENDING into SENDING: the two
@@ -219,6 +224,16 @@ public class TaskQuota {
     /** Refunds {@code count} units the task held (its PENDING deliveries as they were when counted). */
     public void refund(long taskId, long ownerId, long count, String reason, String note) {
         ledger.credit(ownerId, count, reason, reference(taskId), null, note);
+    }
+
+    /**
+     * Whether a task in this state holds exactly its PENDING deliveries' quota, so that a PENDING delivery cancelled,
+     * or the task's move to a state that does not hold, refunds per delivery: it holds quota
+     * ({@link TaskStatus#holdsQuota}) and its audience is resolved. While {@code audienceSize} is NULL a started task
+     * holds its reservation instead, which counts those deliveries already (see the class comment).
+     */
+    public static boolean holdsPending(String status, String pauseReason, Integer audienceSize) {
+        return audienceSize != null && TaskStatus.holdsQuota(status, pauseReason);
     }
 
     /**
