@@ -403,7 +403,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                     RETURNING status
                 )
                 SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending FROM inserted
-                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params, Counted.ROW);
+                """.formatted(rule.audienceJoins(), rule.sqlConditions()), params, Counted.ROW);
     }
 
     @Override
