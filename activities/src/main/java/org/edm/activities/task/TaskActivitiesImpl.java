@@ -375,6 +375,10 @@ public class TaskActivitiesImpl implements TaskActivities {
                 .addValue("noClaim", PendingQueue.NO_CLAIM)
                 .addValue("include", rule.includeTags().toArray(String[]::new))
                 .addValue("exclude", rule.excludeTags().toArray(String[]::new));
+        if (rule.readsSent()) {
+            // set-based joins only, for this range's transaction (see RecipientRule.SENT_PLAN_SETTING)
+            jdbc.getJdbcTemplate().execute(RecipientRule.SENT_PLAN_SETTING);
+        }
         // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
         return jdbc.queryForObject("""
                 WITH template_choice AS (

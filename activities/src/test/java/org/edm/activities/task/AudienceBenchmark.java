@@ -27,7 +27,10 @@ import java.util.Map;
  */
 public final class AudienceBenchmark {
 
-    /** EXPLAIN (ANALYZE, BUFFERS) of the rule's select, as the activity joins it, over one range and over all ids. */
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the rule's select as the activity runs it (joins, conditions, plan setting), over
+     * one range and over all ids, each in a transaction rolled back.
+     */
     private static void explainSentCondition(ActivitiesHarness harness, long owner, long campaign, RecipientRule rule) {
         Map<String, Object> bounds = harness.jdbc.getJdbcTemplate().queryForMap(
                 "SELECT min(id) AS lo, max(id) AS hi FROM contacts WHERE owner_id = ?", owner);
@@ -35,14 +38,18 @@ public final class AudienceBenchmark {
         long hi = ((Number) bounds.get("hi")).longValue();
         for (long[] range : new long[][] {{lo, Math.min(hi, lo + 65_535)}, {lo, hi}}) {
             System.out.printf("EXPLAIN of the sent condition over contact ids %,d..%,d:%n", range[0], range[1]);
-            harness.jdbc.queryForList("EXPLAIN (ANALYZE, BUFFERS) SELECT c.id, s.id FROM contacts c "
-                    + rule.audienceJoins() + " WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi "
-                    + rule.sqlConditions(), new MapSqlParameterSource()
+            MapSqlParameterSource params = new MapSqlParameterSource()
                     .addValue("ownerId", owner).addValue("campaignId", campaign)
                     .addValue("lo", range[0]).addValue("hi", range[1])
                     .addValue("include", rule.includeTags().toArray(String[]::new))
-                    .addValue("exclude", rule.excludeTags().toArray(String[]::new)), String.class)
-                    .forEach(System.out::println);
+                    .addValue("exclude", rule.excludeTags().toArray(String[]::new));
+            harness.tx.executeWithoutResult(status -> {
+                harness.jdbc.getJdbcTemplate().execute(RecipientRule.SENT_PLAN_SETTING);
+                harness.jdbc.queryForList("EXPLAIN (ANALYZE, BUFFERS) SELECT c.id, s.id FROM contacts c "
+                        + rule.audienceJoins() + " WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi "
+                        + rule.sqlConditions(), params, String.class).forEach(System.out::println);
+                status.setRollbackOnly();
+            });
         }
     }
 
