@@ -367,7 +367,7 @@ public class DeliveryClaims {
 
     /**
      * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement with their
-     * send events and campaign labels (see {@link #recordSentCtes}).
+     * send events (see {@link #recordSentCtes}).
      */
     public void recordSent(List<Sent> sent, String claimToken) {
         if (sent.isEmpty()) {
@@ -377,7 +377,7 @@ public class DeliveryClaims {
         // only: the send lanes call it outside any transaction). Losing it in a PostgreSQL crash is safe for INV-3:
         // the group stays SENDING with its attempted mark, which was committed durably before the provider was
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
-        // SENT (reported UNKNOWN instead, with no send event and no label, as the three are one statement); quota
+        // SENT (reported UNKNOWN instead, with no send event, as the two are one statement); quota
         // was spent at the claim either way. Any later durable commit flushes it. (A send lane records this way only
         // its last group of a batch; the others ride on the next group's mark, see recordSentAndMarkAttempted.)
         lanes.queryForObject(RECORD_SENT, sentParameters(sent, claimToken), Long.class);
@@ -426,10 +426,11 @@ public class DeliveryClaims {
      * picks, deliveries are read by primary key (see {@link #markAttempted(List, String)} for the claim check):
      * before, this statement read about a hundred buffers per delivery in the benchmark's statement profile.
      *
-     * <p>The send events and campaign labels of the group are written here, from the rows this statement turned
+     * <p>The send events of the group are written here, from the rows this statement turned
      * SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
      * same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
-     * the claim and, planned without statistics, every send event of the table per row).
+     * the claim and, planned without statistics, every send event of the table per row). No campaign label is
+     * written: "sent to in campaign X" is read from the SENT deliveries themselves (RecipientRule).
      */
     private static String recordSentCtes(String fromFirst) {
         return """
@@ -452,13 +453,6 @@ public class DeliveryClaims {
                     SELECT id, task_id, campaign_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at,
                            jsonb_build_object('message_id', message_id), provider_message_id
                       FROM sent_with_campaign
-                ), labelled AS (
-                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
-                    SELECT campaign_id, contact_id, min(sent_at) FROM sent_with_campaign
-                     WHERE contact_id IS NOT NULL
-                     GROUP BY campaign_id, contact_id
-                    ON CONFLICT (campaign_id, contact_id)
-                    DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
                 )
                 """.formatted(fromFirst);
     }
@@ -624,11 +618,13 @@ public class DeliveryClaims {
     }
 
     /**
-     * Writes each settled delivery's send event once (the tracking side reads engagement from event_log) and the
-     * campaign-level "sent" fact the system labels of later tasks select on. Set-based and idempotent, so a retry
-     * simply fills in what a crashed attempt did not. A failure logged here for the first time is also a
-     * {@code message.failed} webhook event, in the same transaction. ({@link #recordSent(List, String)} writes the
-     * event and label of a SENT delivery itself, so for a first attempt without failures this has nothing to do.)
+     * Writes each settled delivery's send event once (the tracking side reads engagement from event_log).
+     * Set-based and idempotent, so a retry simply fills in what a crashed attempt did not. A failure logged here for
+     * the first time is also a {@code message.failed} webhook event, in the same transaction.
+     * ({@link #recordSent(List, String)} writes the event of a SENT delivery itself, so for a first attempt without
+     * failures this has nothing to do.) The campaign-level "sent" fact the system labels of later tasks select on is
+     * not written at all: it is the SENT delivery itself (RecipientRule), so an UNKNOWN delivery that a late outcome
+     * turns SENT counts from then on.
      */
     public void recordSendEvents(String claimToken) {
         tx.executeWithoutResult(status -> recordSendEventsInTransaction(claimToken));
@@ -663,16 +659,6 @@ public class DeliveryClaims {
             data.put("sender_service_id", f.get("sender_service_id"));
             outgoing.publish(((Number) f.get("owner_id")).longValue(), WebhookEventType.MESSAGE_FAILED, data);
         }
-        jdbc.update("""
-                INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at)
-                SELECT t.campaign_id, d.contact_id, min(d.sent_at)
-                  FROM deliveries d
-                  JOIN tasks t ON t.id = d.task_id
-                 WHERE d.claim_token = :claim AND d.status = 'SENT' AND d.contact_id IS NOT NULL
-                 GROUP BY t.campaign_id, d.contact_id
-                ON CONFLICT (campaign_id, contact_id)
-                DO UPDATE SET sent_at = coalesce(campaign_contact_labels.sent_at, EXCLUDED.sent_at)
-                """, Map.of("claim", claimToken));
     }
 
     private static String truncate(String s, int max) {

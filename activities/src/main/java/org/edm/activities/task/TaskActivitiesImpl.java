@@ -390,6 +390,10 @@ public class TaskActivitiesImpl implements TaskActivities {
                 .addValue("noClaim", PendingQueue.NO_CLAIM)
                 .addValue("include", rule.includeTags().toArray(String[]::new))
                 .addValue("exclude", rule.excludeTags().toArray(String[]::new));
+        if (rule.readsSent()) {
+            // set-based joins only, for this range's transaction (see RecipientRule.SENT_PLAN_SETTING)
+            jdbc.getJdbcTemplate().execute(RecipientRule.SENT_PLAN_SETTING);
+        }
         // the joins and conditions are RecipientRule's, shared with the planned-audience count of the reservation
         return jdbc.queryForObject("""
                 WITH template_choice AS (
@@ -418,7 +422,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                     RETURNING status
                 )
                 SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending FROM inserted
-                """.formatted(RecipientRule.AUDIENCE_JOINS, rule.sqlConditions()), params, Counted.ROW);
+                """.formatted(rule.audienceJoins(), rule.sqlConditions()), params, Counted.ROW);
     }
 
     @Override

@@ -2,24 +2,56 @@ package org.edm.activities.task;
 
 import org.edm.activities.testing.ActivitiesHarness;
 import org.edm.activities.testing.Fixtures;
+import org.edm.domain.task.RecipientRule;
 import org.edm.workflows.task.TaskAudience;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+
+import java.util.Map;
 
 /**
  * Benchmark program (not a test): materialises the deliveries of one task whose audience is N contacts (default
- * 1,000,000; a tenth of them tagged "vip" and suppressed 1 in 1,000, a label row for every tenth contact) on a fresh
- * PostgreSQL, and prints how long it took. In the same run, on the same database, it first measures the baseline: the
+ * 1,000,000; a tenth of them tagged "vip" and suppressed 1 in 1,000, every tenth contact sent to by an earlier task
+ * of the campaign and every twentieth opened) on a fresh PostgreSQL, and prints how long it took; then a second task
+ * whose rule reads "sent to in this campaign" (unopened_in_campaign, derived from the earlier task's SENT deliveries). In the same run, on the same database, it first measures the baseline: the
  * single {@code INSERT .. SELECT} with a {@code gen_random_uuid()} token that materialised audiences before (for a
  * second task of the same campaign, rolled back), so the two figures share the machine's load. The workflow history
  * is unaffected by N: the activity returns ids and counts only.
  *
  * <p>Run: {@code bin/bench audience [contacts]} ({@code -Dexplain=true} in {@code JAVA_TOOL_OPTIONS} adds EXPLAIN
- * ANALYZE of the baseline; {@code -Dedm.audience.parallelism=N} sets the connections, default 2).
+ * ANALYZE of the baseline and of the sent condition's select over one range and over all contacts;
+ * {@code -Dedm.audience.parallelism=N} sets the connections, default 2).
  *
  * <p>Measured 2026-11-22 on the 2-core dev machine, quiet, embedded PostgreSQL 16 with default memory settings:
  * 950,000 deliveries (1,000,000 contacts, 50,000 excluded by the opened label) in 83.1 s with the per-row foreign
  * keys of deliveries, 41.7 s after V60 dropped them. Figures since: README, "Benchmark".
  */
 public final class AudienceBenchmark {
+
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the rule's select as the activity runs it (joins, conditions, plan setting), over
+     * one range and over all ids, each in a transaction rolled back.
+     */
+    private static void explainSentCondition(ActivitiesHarness harness, long owner, long campaign, RecipientRule rule) {
+        Map<String, Object> bounds = harness.jdbc.getJdbcTemplate().queryForMap(
+                "SELECT min(id) AS lo, max(id) AS hi FROM contacts WHERE owner_id = ?", owner);
+        long lo = ((Number) bounds.get("lo")).longValue();
+        long hi = ((Number) bounds.get("hi")).longValue();
+        for (long[] range : new long[][] {{lo, Math.min(hi, lo + 65_535)}, {lo, hi}}) {
+            System.out.printf("EXPLAIN of the sent condition over contact ids %,d..%,d:%n", range[0], range[1]);
+            MapSqlParameterSource params = new MapSqlParameterSource()
+                    .addValue("ownerId", owner).addValue("campaignId", campaign)
+                    .addValue("lo", range[0]).addValue("hi", range[1])
+                    .addValue("include", rule.includeTags().toArray(String[]::new))
+                    .addValue("exclude", rule.excludeTags().toArray(String[]::new));
+            harness.tx.executeWithoutResult(status -> {
+                harness.jdbc.getJdbcTemplate().execute(RecipientRule.SENT_PLAN_SETTING);
+                harness.jdbc.queryForList("EXPLAIN (ANALYZE, BUFFERS) SELECT c.id, s.id FROM contacts c "
+                        + rule.audienceJoins() + " WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi "
+                        + rule.sqlConditions(), params, String.class).forEach(System.out::println);
+                status.setRollbackOnly();
+            });
+        }
+    }
 
     public static void main(String[] args) {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -42,10 +74,16 @@ public final class AudienceBenchmark {
                     SELECT ?, sha256(convert_to(lower(email), 'UTF8')), 'UNSUBSCRIBED'
                       FROM contacts WHERE owner_id = ? AND id % 1000 = 0
                     """, owner, owner);
+            // an earlier stage sent to every tenth contact (SENT deliveries); every twentieth opened it (a label)
+            long earlier = f.task(campaign, owner, "{}", set);
             f.jdbc().update("""
-                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at, opened_at)
-                    SELECT ?, id, now(), CASE WHEN id % 20 = 0 THEN now() END
+                    INSERT INTO deliveries (task_id, contact_id, status, claim_token, token, sent_at)
+                    SELECT ?, id, 'SENT', 'no claim', 'earlier-' || id, now()
                       FROM contacts WHERE owner_id = ? AND id % 10 = 0
+                    """, earlier, owner);
+            f.jdbc().update("""
+                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, opened_at)
+                    SELECT ?, id, now() FROM contacts WHERE owner_id = ? AND id % 20 = 0
                     """, campaign, owner);
             f.jdbc().execute("VACUUM ANALYZE");
             System.out.printf("setup: %,d contacts in %.1f s%n", contacts, (System.nanoTime() - started) / 1e9);
@@ -101,6 +139,20 @@ public final class AudienceBenchmark {
                     + "(%,d pending) in %.1f s = %,.0f rows/s%n", parallelism, audience.audienceSize(),
                     audience.pending(), seconds, audience.audienceSize() / seconds);
             System.out.printf("speed-up over the baseline: %.2f×%n", baseline[0] / seconds);
+
+            // a follow-up stage to those sent to and not opened: reads the SENT deliveries of the earlier task
+            String sentRule = "{\"include_tags\": [\"all\"], \"include_labels\": [\"unopened_in_campaign\"]}";
+            f.jdbc().execute("VACUUM ANALYZE");
+            if (Boolean.getBoolean("explain")) {
+                explainSentCondition(harness, owner, campaign, RecipientRule.parse(sentRule));
+            }
+            long followUp = f.task(campaign, owner, sentRule, set);
+            started = System.nanoTime();
+            TaskAudience sentAudience = activities.materializeDeliveries(followUp);
+            seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("materializeDeliveries with a sent condition (unopened_in_campaign, from %,d SENT "
+                    + "deliveries of an earlier task): %,d deliveries in %.1f s = %,.0f contacts/s%n", contacts / 10,
+                    sentAudience.audienceSize(), seconds, contacts / seconds);
         }
     }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -292,12 +294,17 @@ class TaskActivitiesTests {
         long silent = f.contact(owner, "silent@example.test", "S", "vip");
         long never = f.contact(owner, "never@example.test", "N", "vip");
         long otherCampaign = f.campaign(owner, "another");
-        label(campaign, opened, "sent_at, opened_at");
-        label(campaign, clicked, "sent_at, opened_at, clicked_at");
-        label(campaign, replied, "sent_at, replied_at");
-        label(campaign, silent, "sent_at");
-        // labels of another campaign never count
-        label(otherCampaign, never, "sent_at, opened_at, clicked_at, replied_at");
+        // sent to by earlier tasks of the campaign (a SENT delivery each), engagement as labels
+        delivery(campaign, opened, "SENT");
+        label(campaign, opened, "opened_at");
+        delivery(campaign, clicked, "SENT");
+        label(campaign, clicked, "opened_at, clicked_at");
+        delivery(campaign, replied, "SENT");
+        label(campaign, replied, "replied_at");
+        delivery(campaign, silent, "SENT");
+        // sends and labels of another campaign never count
+        delivery(otherCampaign, never, "SENT");
+        label(otherCampaign, never, "opened_at, clicked_at, replied_at");
 
         assertThat(audience("{\"include_labels\":[\"opened_in_campaign\"]}")).containsExactlyInAnyOrder(opened, clicked);
         assertThat(audience("{\"include_labels\":[\"unopened_in_campaign\"]}"))
@@ -318,10 +325,76 @@ class TaskActivitiesTests {
     }
 
     @Test
+    void aSentDeliveryOfAnEarlierTaskMakesTheContactSentToInTheCampaignForTheNextTask() {
+        long sent = f.contact(owner, "sent@example.test", "S");
+        long sentTwice = f.contact(owner, "twice@example.test", "T");
+        long notYet = f.contact(owner, "not-yet@example.test", "N");
+        long elsewhere = f.contact(owner, "elsewhere@example.test", "E");
+        delivery(campaign, sent, "SENT");
+        // sent by two earlier stages: one contact, once in the next audience
+        delivery(campaign, sentTwice, "SENT");
+        delivery(campaign, sentTwice, "SENT");
+        delivery(campaign, notYet, "PENDING");
+        delivery(f.campaign(owner, "another"), elsewhere, "SENT");
+
+        assertThat(audience("{\"include_labels\":[\"unopened_in_campaign\"]}"))
+                .as("sent to in this campaign and did not open").containsExactlyInAnyOrder(sent, sentTwice);
+        assertThat(audience("{\"include_labels\":[\"unreplied_in_campaign\"]}"))
+                .containsExactlyInAnyOrder(sent, sentTwice);
+        assertThat(audience("{\"exclude_labels\":[\"unopened_in_campaign\"]}"))
+                .as("everyone not sent to in this campaign").containsExactlyInAnyOrder(notYet, elsewhere);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FAILED", "UNKNOWN", "SKIPPED", "CANCELLED", "SENDING", "PENDING"})
+    void aDeliveryThatWasNotSentDoesNotMakeTheContactSentToInTheCampaign(String status) {
+        long contact = f.contact(owner, "maybe@example.test", "M");
+        long sent = f.contact(owner, "sent@example.test", "S");
+        delivery(campaign, contact, status);
+        delivery(campaign, sent, "SENT");
+
+        assertThat(audience("{\"include_labels\":[\"unopened_in_campaign\"]}")).containsExactly(sent);
+        assertThat(audience("{\"exclude_labels\":[\"unreplied_in_campaign\"]}")).containsExactly(contact);
+    }
+
+    /**
+     * Materialised in contact id ranges, each range statement reads the "sent" fact of its own ids only: contacts
+     * sent to on both sides of a range boundary are each found by their own range.
+     */
+    @Test
+    void theSentFactIsReadPerContactRange() {
+        long first = f.contact(owner, "first@example.test", "F");
+        long between = f.contact(owner, "between@example.test", "B");
+        // the last contact far beyond the first, so the audience spans several sub-ranges of contact ids
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', ?)", Long.class,
+                first + 3 * TaskActivitiesImpl.SUB_RANGE_IDS);
+        long last = f.contact(owner, "last@example.test", "L");
+        delivery(campaign, first, "SENT");
+        delivery(campaign, last, "SENT");
+
+        assertThat(audience("{\"include_labels\":[\"unopened_in_campaign\"]}"))
+                .containsExactlyInAnyOrder(first, last);
+        assertThat(audience("{\"exclude_labels\":[\"unopened_in_campaign\"]}")).containsExactly(between);
+    }
+
+    @Test
     void anUnknownLabelFailsForGoodNamingIt() {
         long task = f.task(campaign, owner, "{\"include_labels\":[\"opened_in_campain\"]}", templateSet);
         assertThatThrownBy(() -> activities.materializeDeliveries(task))
                 .isInstanceOf(ApplicationFailure.class).hasMessageContaining("opened_in_campain");
+    }
+
+    /**
+     * One delivery to the contact with this status, in a new earlier task of the campaign (as a stage that has run;
+     * SENT with its sent_at, other settled ones without a claim, as the send path leaves them).
+     */
+    private void delivery(long campaignId, long contactId, String status) {
+        long earlier = f.task(campaignId, owner, "{}", templateSet);
+        f.jdbc().update("""
+                INSERT INTO deliveries (task_id, contact_id, status, token, sent_at, claim_token)
+                VALUES (?, ?, ?, md5(random()::text), CASE WHEN ? = 'SENT' THEN now() END,
+                        CASE WHEN ? <> 'PENDING' THEN 'earlier claim' END)
+                """, earlier, contactId, status, status, status);
     }
 
     private void label(long campaignId, long contactId, String columns) {

@@ -61,7 +61,8 @@ class ContactErasureApiTests extends ApiTestSupport {
                 VALUES (?, ?, ?, ?, 'OPEN', 'Mozilla/5.0 (iPhone)', '203.0.113.0/24',
                         jsonb_build_object('rcpt', ?::text))""",
                 sent.deliveryId(), finished, campaign, contact, email);
-        jdbc.update("UPDATE campaign_contact_labels SET opened_at = now() WHERE contact_id = ?", contact);
+        jdbc.update("INSERT INTO campaign_contact_labels (campaign_id, contact_id, opened_at) VALUES (?, ?, now())",
+                campaign, contact);
         // another owner's event row about this delivery without the contact link (e.g. a webhook) is covered too
         jdbc.update("""
                 INSERT INTO event_log (delivery_id, task_id, campaign_id, type, details)

@@ -73,9 +73,6 @@ public final class SentDeliveries {
                                            provider_message_id)
                     VALUES (?, ?, ?, ?, 'SEND_SUCCESS', TRUE, ?, 'pm-' || ?)""", delivery, taskId, campaignId,
                     contactId, Timestamp.from(sentAt), token);
-            jdbc.update("""
-                    INSERT INTO campaign_contact_labels (campaign_id, contact_id, sent_at) VALUES (?, ?, ?)
-                    ON CONFLICT DO NOTHING""", campaignId, contactId, Timestamp.from(sentAt));
         }
         String email = jdbc.queryForObject("SELECT email FROM contacts WHERE id = ?", String.class, contactId);
         return new Sent(campaignId, taskId, contactId, delivery, templateId, token, email);

@@ -43,9 +43,10 @@ class TrackingApiTests extends ApiTestSupport {
         return get(URI.create(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
     }
 
+    /** The contact's engagement labels in the campaign; none (an empty map) until the first engagement. */
     private Map<String, Object> labels(SentDeliveries.Sent sent) {
-        return jdbc.queryForMap("SELECT * FROM campaign_contact_labels WHERE campaign_id = ? AND contact_id = ?",
-                sent.campaignId(), sent.contactId());
+        return jdbc.queryForList("SELECT * FROM campaign_contact_labels WHERE campaign_id = ? AND contact_id = ?",
+                sent.campaignId(), sent.contactId()).stream().findFirst().orElse(Map.of());
     }
 
     private long events(SentDeliveries.Sent sent, String type) {

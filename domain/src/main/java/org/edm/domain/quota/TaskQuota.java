@@ -81,7 +81,7 @@ public class TaskQuota {
 
     public long plannedAudience(long ownerId, long campaignId, String recipientRuleJson) {
         RecipientRule rule = RecipientRule.parse(recipientRuleJson).withoutLabels();
-        Long count = jdbc.queryForObject("SELECT count(*) FROM contacts c " + RecipientRule.AUDIENCE_JOINS
+        Long count = jdbc.queryForObject("SELECT count(*) FROM contacts c " + rule.audienceJoins()
                         + " WHERE c.owner_id = :ownerId AND s.id IS NULL " + rule.sqlConditions(),
                 new MapSqlParameterSource()
                         .addValue("ownerId", ownerId)

@@ -108,7 +108,11 @@ class TrackingEndToEndTests {
 
         Map<String, Object> labels = db.queryForMap("SELECT * FROM campaign_contact_labels WHERE campaign_id = ? "
                 + "AND contact_id = ?", campaignId, contactId);
-        assertThat(labels.get("sent_at")).isNotNull();
+        // "sent to in this campaign" is the SENT delivery itself (RecipientRule), not a label column
+        assertThat(db.queryForObject("""
+                SELECT count(*) FROM deliveries d JOIN tasks t ON t.id = d.task_id
+                 WHERE t.campaign_id = ? AND d.contact_id = ? AND d.status = 'SENT'""", Integer.class, campaignId,
+                contactId)).isEqualTo(1);
         assertThat(labels.get("opened_at")).isNotNull();
         assertThat(labels.get("clicked_at")).isNotNull();
         assertThat(labels.get("unsubscribed_at")).isNotNull();
