@@ -94,9 +94,11 @@ class ContactErasureApiTests extends ApiTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ? AND (contact_id IS "
                 + "NOT NULL OR user_agent IS NOT NULL OR ip_prefix IS NOT NULL OR details IS NOT NULL)", Long.class,
                 sent.deliveryId())).isZero();
-        // reports keep their counts: the rows stay, anonymous
+        // reports keep their counts: the rows stay, anonymous (the open and the bounce; the send is the delivery)
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ?", Long.class,
-                sent.deliveryId())).isEqualTo(3);
+                sent.deliveryId())).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class,
+                sent.deliveryId())).isEqualTo("SENT");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE contact_id = ?",
                 Long.class, contact)).isZero();
         assertThat(jdbc.queryForObject("""
