@@ -48,8 +48,9 @@ public final class SendBatches {
 
     /**
      * The ids of the {@code :window} deliveries the service {@code service} sent last, newest first. Exact, in two
-     * steps: the service's newest {@code :window} closed batches by last send (each holds at least one send) and its
-     * open ones hold at least {@code :window} sends, or all of them; the {@code :window}-th newest among them is
+     * steps: the service's open batches and its newest closed batches by last send, as many as hold
+     * {@code :window} sends by their counts (at most {@code :window} batches), hold at least {@code :window} sends,
+     * or all of them; the {@code :window}-th newest among them is
      * never newer than the true one, so every one of the service's {@code :window} newest sends is in a batch whose
      * last send is at or after it.
      */
@@ -69,11 +70,15 @@ public final class SendBatches {
                                              SELECT o.claim_token FROM send_batches o
                                               WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
                                              UNION ALL
-                                             SELECT n.claim_token FROM (
-                                                 SELECT n.claim_token FROM send_batches n
-                                                  WHERE n.sender_service_id = %1$s AND n.closed_at IS NOT NULL
-                                                    AND n.last_sent_at IS NOT NULL
-                                                  ORDER BY n.last_sent_at DESC LIMIT :window) n)
+                                             SELECT w.claim_token FROM (
+                                                 SELECT n.claim_token, sum(n.sent) OVER (ORDER BY n.last_sent_at DESC,
+                                                            n.claim_token) - n.sent AS before
+                                                   FROM (SELECT n.claim_token, n.sent, n.last_sent_at
+                                                           FROM send_batches n
+                                                          WHERE n.sender_service_id = %1$s
+                                                            AND n.closed_at IS NOT NULL AND n.last_sent_at IS NOT NULL
+                                                          ORDER BY n.last_sent_at DESC LIMIT :window) n) w
+                                              WHERE w.before < :window)
                                        AND s.status = 'SENT'
                                      ORDER BY s.sent_at DESC LIMIT :window) c))
                    AND d.status = 'SENT'
