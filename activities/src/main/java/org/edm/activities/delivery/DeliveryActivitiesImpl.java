@@ -114,6 +114,10 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         String claim = info.getWorkflowId() + "/" + info.getWorkflowRunId() + "/" + info.getActivityId();
         long serviceId = batch.senderServiceId();
 
+        if (info.getAttempt() > 1) {
+            // an earlier attempt may have closed the batch (its final count) before it failed to report back
+            claims.reopen(claim);
+        }
         int interrupted = claims.markInterruptedAsUnknown(claim);
         if (interrupted > 0) {
             log.warn("service {} task {}: {} delivery(ies) interrupted mid-send by attempt {} are UNKNOWN, not resent",
@@ -185,8 +189,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             settleIfLastAttempt(claim, serviceId, claimDay, info);
             throw unexpected;
         } finally {
-            // SENT deliveries got their send events with their outcome (DeliveryClaims.recordSent); FAILED ones, and
-            // whatever an earlier attempt left behind, get theirs here
+            // FAILED deliveries get their send events here (SENT ones get none: the batch's final count, in
+            // result(), records what it sent), and their labels whatever an earlier attempt left behind
             bookkeeping(serviceId, tally, claim, anyFailed.get() || info.getAttempt() > 1);
         }
         return result(claim, batch, false);

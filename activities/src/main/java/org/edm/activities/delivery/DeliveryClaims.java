@@ -11,6 +11,7 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.QuotaDay;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.PendingQueue;
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -139,6 +140,13 @@ public class DeliveryClaims {
                     .addValue("claim", claimToken), String.class);
             int sending = (int) statuses.stream().filter("SENDING"::equals).count();
             rollOver(service, today, used + sending);
+            if (sending > 0) {
+                // the batch's row: how readers find what this service and task sent (SendBatches), one per claim
+                jdbc.update(SendBatches.OPEN, new MapSqlParameterSource()
+                        .addValue("claim", claimToken)
+                        .addValue("serviceId", serviceId)
+                        .addValue("taskId", taskId));
+            }
             if (statuses.size() > sending) {
                 // never sent: the owner's quota unit comes back (only attempts cost quota)
                 quota.refund(taskId, ((Number) taskRow.get(0).get("owner_id")).longValue(), statuses.size() - sending,
@@ -367,7 +375,7 @@ public class DeliveryClaims {
 
     /**
      * {@link #recordSent(long, String, String, String)} for a group's accepted messages, in one statement with their
-     * send events (see {@link #recordSentCtes}).
+     * its SENT versions (see {@link #recordSentCtes}).
      */
     public void recordSent(List<Sent> sent, String claimToken) {
         if (sent.isEmpty()) {
@@ -377,7 +385,7 @@ public class DeliveryClaims {
         // only: the send lanes call it outside any transaction). Losing it in a PostgreSQL crash is safe for INV-3:
         // the group stays SENDING with its attempted mark, which was committed durably before the provider was
         // called, so recovery makes it UNKNOWN, never a second mail. What can be lost is the knowledge that it was
-        // SENT (reported UNKNOWN instead, with no send event, as the two are one statement); quota
+        // SENT (reported UNKNOWN instead); quota
         // was spent at the claim either way. Any later durable commit flushes it. (A send lane records this way only
         // its last group of a batch; the others ride on the next group's mark, see recordSentAndMarkAttempted.)
         lanes.queryForObject(RECORD_SENT, sentParameters(sent, claimToken), Long.class);
@@ -426,11 +434,9 @@ public class DeliveryClaims {
      * picks, deliveries are read by primary key (see {@link #markAttempted(List, String)} for the claim check):
      * before, this statement read about a hundred buffers per delivery in the benchmark's statement profile.
      *
-     * <p>The send events of the group are written here, from the rows this statement turned
-     * SENT: a delivery becomes SENT once (SENDING or UNKNOWN before), so each gets its event exactly once, in the
-     * same transaction, without the per-batch look-up for deliveries that have none yet (which read every row of
-     * the claim and, planned without statistics, every send event of the table per row). No campaign label is
-     * written: "sent to in campaign X" is read from the SENT deliveries themselves (RecipientRule).
+     * <p>A SENT delivery gets no send event and no campaign label (issue 12): the delivery row holds what they
+     * held. "Sent to in campaign X" is read from the SENT deliveries (RecipientRule), and the look-ups that
+     * needed the events' indexes go through the batch ({@link SendBatches}).
      */
     private static String recordSentCtes(String fromFirst) {
         return """
@@ -443,16 +449,7 @@ public class DeliveryClaims {
                      WHERE d.id = ANY(CAST(:ids AS bigint[])) AND d.id = v.id
                        AND d.claim_token IS NOT DISTINCT FROM :claim
                        AND coalesce(d.status, '') IN ('SENDING', 'UNKNOWN')
-                    RETURNING d.id, d.task_id, d.contact_id, d.sender_service_id, d.sent_at, d.message_id,
-                              d.provider_message_id
-                ), sent_with_campaign AS (
-                    SELECT s.*, t.campaign_id FROM sent s JOIN tasks t ON t.id = s.task_id
-                ), logged AS (
-                    INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
-                                           machine, occurred_at, details, provider_message_id)
-                    SELECT id, task_id, campaign_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at,
-                           jsonb_build_object('message_id', message_id), provider_message_id
-                      FROM sent_with_campaign
+                    RETURNING d.id
                 )
                 """.formatted(fromFirst);
     }
@@ -598,15 +595,45 @@ public class DeliveryClaims {
         }
     }
 
+    /**
+     * The batch's final count, which also closes its {@code send_batches} row with what it sent (see
+     * {@link SendBatches}), and names the provider message ids of a service with provider webhooks
+     * ({@code provider_messages}: ALIYUN_DM, ENGAGELAB; an SMTP service has none, its bounces and replies name
+     * our token, Message-ID or address). Idempotent: a retry that ends the batch again writes the same.
+     */
     public ClaimCounts counts(String claimToken) {
-        return jdbc.queryForObject("""
+        return jdbc.queryForObject(CLOSE, Map.of("claim", claimToken), (rs, i) -> new ClaimCounts(rs.getInt("claimed"),
+                rs.getInt("sent"), rs.getInt("failed"), rs.getInt("unknown")));
+    }
+
+    static final String CLOSE = """
+            WITH c AS MATERIALIZED (
+                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries
+                 WHERE claim_token = :claim
+            ), n AS (
                 SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
                        count(*) FILTER (WHERE status = 'SENT')     AS sent,
                        count(*) FILTER (WHERE status = 'FAILED')   AS failed,
-                       count(*) FILTER (WHERE status = 'UNKNOWN')  AS unknown
-                  FROM deliveries WHERE claim_token = :claim
-                """, Map.of("claim", claimToken), (rs, i) -> new ClaimCounts(rs.getInt("claimed"),
-                rs.getInt("sent"), rs.getInt("failed"), rs.getInt("unknown")));
+                       count(*) FILTER (WHERE status = 'UNKNOWN')  AS unknown,
+                       min(sent_at) FILTER (WHERE status = 'SENT') AS first_sent_at,
+                       max(sent_at) FILTER (WHERE status = 'SENT') AS last_sent_at
+                  FROM c
+            ), closed AS (
+                UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first_sent_at,
+                                          last_sent_at = n.last_sent_at
+                  FROM n WHERE b.claim_token = :claim
+            ), named AS (
+                INSERT INTO provider_messages (delivery_id, provider_message_id)
+                SELECT c.id, c.provider_message_id FROM c JOIN sender_services s ON s.id = c.sender_service_id
+                 WHERE c.status = 'SENT' AND c.provider_message_id IS NOT NULL AND s.provider <> 'SMTP'
+                ON CONFLICT (delivery_id) DO NOTHING
+            )
+            SELECT claimed, sent, failed, unknown FROM n
+            """;
+
+    /** A retry attempt may still send: its batch is read live again until the attempt's final count closes it. */
+    public void reopen(String claimToken) {
+        jdbc.update(SendBatches.REOPEN, Map.of("claim", claimToken));
     }
 
     /** Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer). */
@@ -618,13 +645,11 @@ public class DeliveryClaims {
     }
 
     /**
-     * Writes each settled delivery's send event once (the tracking side reads engagement from event_log).
-     * Set-based and idempotent, so a retry simply fills in what a crashed attempt did not. A failure logged here for
-     * the first time is also a {@code message.failed} webhook event, in the same transaction.
-     * ({@link #recordSent(List, String)} writes the event of a SENT delivery itself, so for a first attempt without
-     * failures this has nothing to do.) The campaign-level "sent" fact the system labels of later tasks select on is
-     * not written at all: it is the SENT delivery itself (RecipientRule), so an UNKNOWN delivery that a late outcome
-     * turns SENT counts from then on.
+     * Writes each FAILED delivery's send event once. Set-based and idempotent, so a retry simply fills in what a
+     * crashed attempt did not. A failure logged here for the first time is also a {@code message.failed} webhook
+     * event, in the same transaction. A SENT delivery gets no event and no label (issue 12, see
+     * {@link SendBatches} and RecipientRule), so an UNKNOWN delivery that a late outcome turns SENT counts from
+     * then on.
      */
     public void recordSendEvents(String claimToken) {
         tx.executeWithoutResult(status -> recordSendEventsInTransaction(claimToken));
@@ -634,18 +659,13 @@ public class DeliveryClaims {
         List<Map<String, Object>> failed = jdbc.queryForList("""
                 WITH logged AS (
                 INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, sender_service_id, type,
-                                       machine, occurred_at, details, provider_message_id)
-                SELECT d.id, d.task_id, t.campaign_id, d.contact_id, d.sender_service_id,
-                       CASE WHEN d.status = 'SENT' THEN 'SEND_SUCCESS' ELSE 'SEND_FAIL' END,
-                       TRUE, coalesce(d.sent_at, d.updated_at),
-                       CASE WHEN d.status = 'SENT' THEN jsonb_build_object('message_id', d.message_id)
-                            ELSE jsonb_build_object('status', d.status, 'error', d.error) END,
-                       CASE WHEN d.status = 'SENT' THEN d.provider_message_id END
+                                       machine, occurred_at, details)
+                SELECT d.id, d.task_id, t.campaign_id, d.contact_id, d.sender_service_id, 'SEND_FAIL',
+                       TRUE, d.updated_at, jsonb_build_object('status', d.status, 'error', d.error)
                   FROM deliveries d
                   JOIN tasks t ON t.id = d.task_id
-                 WHERE d.claim_token = :claim AND d.status IN ('SENT', 'FAILED')
-                   AND NOT EXISTS (SELECT 1 FROM event_log e
-                                    WHERE e.delivery_id = d.id AND e.type IN ('SEND_SUCCESS', 'SEND_FAIL'))
+                 WHERE d.claim_token = :claim AND d.status = 'FAILED'
+                   AND NOT EXISTS (SELECT 1 FROM event_log e WHERE e.delivery_id = d.id AND e.type = 'SEND_FAIL')
                 RETURNING delivery_id, task_id, campaign_id, sender_service_id, type)
                 SELECT l.delivery_id, l.task_id, l.campaign_id, l.sender_service_id, t.owner_id
                   FROM logged l JOIN tasks t ON t.id = l.task_id

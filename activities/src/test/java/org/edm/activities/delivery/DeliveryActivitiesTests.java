@@ -121,7 +121,13 @@ class DeliveryActivitiesTests {
         return harness.taskActivities(null).materializeDeliveries(next).audienceSize();
     }
 
-    /** Each delivery of the task as "STATUS:number of its send events". */
+    /** The task's sends as its send batches count them (SendBatches: closed batches' counts, open ones live). */
+    private long sentThroughBatches(long task) {
+        return f.jdbc().queryForObject("SELECT " + org.edm.domain.task.SendBatches.taskSent(Long.toString(task)),
+                Long.class);
+    }
+
+    /** Each delivery of the task as "STATUS:number of its send events" (a SENT delivery has none, issue 12). */
     private List<String> sendEventsPerDelivery(long task) {
         return f.jdbc().queryForList("""
                 SELECT d.status || ':' || count(e.id) FROM deliveries d
@@ -176,7 +182,11 @@ class DeliveryActivitiesTests {
         assertThat(row.get("sent_at")).isNotNull();
         assertThat(row.get("attempted_at")).isNotNull();
         assertThat(f.jdbc().queryForObject("SELECT count(*) FROM event_log WHERE task_id = ? AND type = 'SEND_SUCCESS'",
-                Integer.class, task)).isEqualTo(1);
+                Integer.class, task)).as("no send event per mail (issue 12)").isZero();
+        assertThat(f.jdbc().queryForMap("SELECT sender_service_id, task_id, sent, closed_at IS NOT NULL AS closed "
+                + "FROM send_batches WHERE task_id = ?", task)).containsEntry("sender_service_id", service)
+                .containsEntry("sent", 1).containsEntry("closed", true);
+        assertThat(sentThroughBatches(task)).isEqualTo(1);
         assertThat(sentInCampaign()).isEqualTo(1);
         assertThat(harness.meters.get("edm.deliveries").tag("outcome", "sent")
                 .tag("sender_service", String.valueOf(service)).tag("provider", "SMTP").counter().count())
@@ -389,9 +399,9 @@ class DeliveryActivitiesTests {
 
         assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
         assertThat(f.deliveryStatuses(task)).containsOnlyKeys("SENT", "UNKNOWN").containsEntry("UNKNOWN", 1L);
-        // the send events: each SENT delivery has exactly one, written with its outcome by the attempt that sent it,
-        // and the retry's catch-up (which runs after a crash) added none twice; the UNKNOWN one has none
-        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        // no send events; the batch, reopened by the retry and closed by its final count, counts each SENT once
+        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:0", "UNKNOWN:0");
+        assertThat(sentThroughBatches(task)).isEqualTo(39);
         assertThat(sentInCampaign()).isEqualTo(39);
     }
 
@@ -419,7 +429,8 @@ class DeliveryActivitiesTests {
         assertThat(mailsPerRecipient()).hasSize(40).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 39L), Map.entry("UNKNOWN", 1L));
         assertThat(result.sent()).isEqualTo(39);
-        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(sendEventsPerDelivery(task)).hasSize(40).containsOnly("SENT:0", "UNKNOWN:0");
+        assertThat(sentThroughBatches(task)).isEqualTo(39);
         assertThat(sentInCampaign()).isEqualTo(39);
     }
 
@@ -545,7 +556,8 @@ class DeliveryActivitiesTests {
         assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", 7L), Map.entry("UNKNOWN", 3L));
         assertThat(result.sent()).isEqualTo(7);
         assertThat(result.unknown()).isEqualTo(3);
-        assertThat(sendEventsPerDelivery(task)).hasSize(10).containsOnly("SENT:1", "UNKNOWN:0");
+        assertThat(sendEventsPerDelivery(task)).hasSize(10).containsOnly("SENT:0", "UNKNOWN:0");
+        assertThat(sentThroughBatches(task)).isEqualTo(7);
     }
 
     /**
@@ -582,7 +594,7 @@ class DeliveryActivitiesTests {
     }
 
     @Test
-    void aLateOutcomeTurnsAnUnknownDeliverySentWithItsEventAndCountsAsSentInTheCampaign() {
+    void aLateOutcomeTurnsAnUnknownDeliverySentAndCountsAsSentInTheCampaign() {
         long service = service(1000, 0);
         long task = taskWith(2);
         DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
@@ -598,14 +610,24 @@ class DeliveryActivitiesTests {
         claims.recordSendEvents("late");
 
         assertThat(f.deliveryStatuses(task)).containsEntry("SENT", 1L).containsEntry("UNKNOWN", 1L);
-        assertThat(f.jdbc().queryForList("SELECT delivery_id || ' ' || (details ->> 'message_id') FROM event_log "
-                + "WHERE task_id = ? AND type = 'SEND_SUCCESS'", String.class, task))
+        assertThat(f.jdbc().queryForList("SELECT id || ' ' || message_id FROM deliveries "
+                + "WHERE task_id = ? AND status = 'SENT'", String.class, task))
                 .containsExactly(ids.get(0) + " <m0@x>");
         assertThat(sentInCampaign()).isEqualTo(1);
-        // a provider webhook naming the message finds the delivery through its send event (V150)
-        assertThat(new org.edm.domain.tracking.EngagementEvents(harness.jdbc).byProviderMessageId("p0"))
-                .hasValueSatisfying(d -> assertThat(d.id()).isEqualTo(ids.get(0)));
-        assertThat(new org.edm.domain.tracking.EngagementEvents(harness.jdbc).byProviderMessageId("p1")).isEmpty();
+        assertThat(sentThroughBatches(task)).as("open batch, read live").isEqualTo(1);
+        org.edm.domain.tracking.EngagementEvents events = new org.edm.domain.tracking.EngagementEvents(harness.jdbc);
+        // a provider webhook naming the message finds the delivery: live while its batch is open
+        assertThat(events.byProviderMessageId("p0")).hasValueSatisfying(d -> assertThat(d.id()).isEqualTo(ids.get(0)));
+        assertThat(events.byProviderMessageId("p1")).isEmpty();
+        // and through provider_messages once the batch's final count closes it, for a provider with webhooks
+        f.jdbc().update("UPDATE sender_services SET provider = 'ALIYUN_DM' WHERE id = ?", service);
+        assertThat(claims.counts("late").sent()).isEqualTo(1);
+        assertThat(claims.counts("late").sent()).as("closing again is a no-op").isEqualTo(1);
+        assertThat(f.jdbc().queryForList("SELECT delivery_id || ' ' || provider_message_id FROM provider_messages",
+                String.class)).containsExactly(ids.get(0) + " p0");
+        assertThat(sentThroughBatches(task)).as("closed batch, by its count").isEqualTo(1);
+        assertThat(events.byProviderMessageId("p0")).hasValueSatisfying(d -> assertThat(d.id()).isEqualTo(ids.get(0)));
+        assertThat(events.byProviderMessageId("p1")).isEmpty();
     }
 
     /**

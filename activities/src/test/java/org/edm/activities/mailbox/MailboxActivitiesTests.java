@@ -65,17 +65,7 @@ class MailboxActivitiesTests {
                 VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
                 RETURNING id""", Long.class,
                 task, contact, template, token, service, Timestamp.from(Instant.now().minusSeconds(3600)), token);
-        sendEvent(delivery);
         return new Sent(campaign, contact, delivery, token, email);
-    }
-
-    /** The delivery's send event, as the send path writes it with the SENT row. */
-    private static long sendEvent(long delivery) {
-        jdbc.update("""
-                INSERT INTO event_log (delivery_id, task_id, contact_id, sender_service_id, type, machine, occurred_at)
-                SELECT id, task_id, contact_id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at
-                  FROM deliveries WHERE id = ?""", delivery);
-        return delivery;
     }
 
     private void deliver(GreenMailUser user, String fixture, Sent about) throws Exception {
@@ -166,13 +156,17 @@ class MailboxActivitiesTests {
     }
 
     private long delivery(long task, long template, long service, long contact, Instant sentAt) {
+        return delivery(task, template, service, contact, sentAt, "SENT");
+    }
+
+    private long delivery(long task, long template, long service, long contact, Instant sentAt, String status) {
         String token = UUID.randomUUID().toString().replace("-", "");
-        return sendEvent(jdbc.queryForObject("""
+        return jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sender_service_id, sent_at,
                                         message_id, claim_token)
-                VALUES (?, ?, ?, 'SENT', ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
+                VALUES (?, ?, ?, ?, ?, ?, ?, '<' || ? || '@mail.example>', 'test/claim')
                 RETURNING id""", Long.class,
-                task, contact, template, token, service, Timestamp.from(sentAt), token));
+                task, contact, template, status, token, service, Timestamp.from(sentAt), token);
     }
 
     @Test
@@ -195,6 +189,9 @@ class MailboxActivitiesTests {
         long latest = delivery(secondTask, template, service, contact, Instant.now().minusSeconds(3600));
         // the newest mail to this address came through another service: a reply to this mailbox is not about it
         long elsewhere = delivery(otherTask, template, otherService, contact, Instant.now().minusSeconds(60));
+        // a newer delivery through this service that was not sent (an UNKNOWN outcome keeps its attempt's time)
+        long thirdTask = harness.fixtures.task(campaign, 1, "{}", harness.fixtures.templateSet(1, template));
+        long unsent = delivery(thirdTask, template, service, contact, Instant.now().minusSeconds(30), "UNKNOWN");
         Sent replier = new Sent(campaign, contact, latest, "unused", email);
         deliver(user, "reply-without-references.eml", replier);
         MailboxActivitiesImpl activities = new MailboxActivitiesImpl(harness.jdbc, harness.secrets,
@@ -203,8 +200,8 @@ class MailboxActivitiesTests {
         assertThat(activities.pollMailbox(service).replies()).isEqualTo(1);
 
         assertThat(events(replier, "REPLY", false)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id IN (?, ?) AND type = 'REPLY'",
-                Long.class, older, elsewhere)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id IN (?, ?, ?) "
+                + "AND type = 'REPLY'", Long.class, older, elsewhere, unsent)).isZero();
         assertThat(labels(replier).get("replied_at")).isNotNull();
     }
 

@@ -175,8 +175,16 @@ class ContactErasure {
                         SELECT jsonb_agg(jsonb_build_object('type', e.type, 'occurred_at', e.occurred_at,
                                    'delivery_id', e.delivery_id, 'campaign_id', e.campaign_id,
                                    'machine', e.machine, 'user_agent', e.user_agent, 'ip_prefix', e.ip_prefix,
-                                   'details', e.details) ORDER BY e.id)
-                          FROM event_log e WHERE e.contact_id = c.id), '[]'),
+                                   'details', e.details) ORDER BY e.occurred_at, e.sent DESC, e.id)
+                          FROM (SELECT type, occurred_at, delivery_id, campaign_id, machine, user_agent, ip_prefix,
+                                       details, id, FALSE AS sent
+                                  FROM event_log WHERE contact_id = c.id
+                                UNION ALL
+                                -- a campaign send has no event row (issue 12): its delivery is the record
+                                SELECT 'SEND_SUCCESS', d.sent_at, d.id, t.campaign_id, TRUE, NULL, NULL,
+                                       jsonb_build_object('message_id', d.message_id), d.id, TRUE
+                                  FROM deliveries d JOIN tasks t ON t.id = d.task_id
+                                 WHERE d.contact_id = c.id AND d.status = 'SENT') e), '[]'),
                     'campaign_labels', coalesce((
                         SELECT jsonb_agg(to_jsonb(l) - 'contact_id' ORDER BY l.campaign_id)
                           FROM campaign_contact_labels l WHERE l.contact_id = c.id), '[]'))::text

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.edm.domain.sender.QuotaDay;
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.task.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,15 +81,12 @@ class OperationsGauges {
         // PENDING is exactly "no claim token" (PendingQueue), which deliveries_unclaimed holds
         Long pending = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE claim_token IS NULL", Long.class);
         pendingDeliveries.set(pending == null ? 0 : pending);
-        // a task's first send event (event_log_task_type serves it); only the tasks now sending are looked at
+        // a task's first send, read through its send batches (SendBatches); only the tasks now sending are looked at
         Long lag = jdbc.queryForObject("""
-                SELECT coalesce(max(extract(epoch FROM coalesce(
-                           (SELECT min(e.occurred_at) FROM event_log e
-                             WHERE e.task_id = t.id AND e.type = 'SEND_SUCCESS'),
-                           now()) - t.plan_time)), 0)::bigint
+                SELECT coalesce(max(extract(epoch FROM coalesce(%s, now()) - t.plan_time)), 0)::bigint
                 FROM tasks t
                 WHERE t.status = %s AND t.plan_time <= now()
-                """.formatted(TaskStatus.SENDING.sql()), Long.class);
+                """.formatted(SendBatches.taskFirstSent("t.id"), TaskStatus.SENDING.sql()), Long.class);
         firstSendLagSeconds.set(lag == null ? 0 : Math.max(0, lag));
     }
 

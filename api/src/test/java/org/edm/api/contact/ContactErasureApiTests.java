@@ -72,7 +72,13 @@ class ContactErasureApiTests extends ApiTestSupport {
         String export = body(getJson("/v1/contacts/" + contact + "/export").andExpect(status().isOk()));
         assertThat(JsonPath.<String>read(export, "$.contact.email")).isEqualTo(email);
         assertThat(JsonPath.<List<Object>>read(export, "$.deliveries")).hasSize(2);
-        assertThat(JsonPath.<List<String>>read(export, "$.events[*].type")).contains("SEND_SUCCESS", "OPEN");
+        // the send is its delivery (no event row per mail, issue 12), listed as before: at its sent_at, first
+        assertThat(JsonPath.<List<String>>read(export, "$.events[*].type")).containsExactly("SEND_SUCCESS", "OPEN");
+        assertThat(JsonPath.<Number>read(export, "$.events[0].delivery_id").longValue()).isEqualTo(sent.deliveryId());
+        assertThat(JsonPath.<Number>read(export, "$.events[0].campaign_id").longValue()).isEqualTo(campaign);
+        assertThat(JsonPath.<String>read(export, "$.events[0].details.message_id"))
+                .isEqualTo("<" + sent.token() + "@mail.example>");
+        assertThat(JsonPath.<Boolean>read(export, "$.events[0].machine")).isTrue();
         assertThat(JsonPath.<String>read(export, "$.campaign_labels[0].opened_at")).isNotNull();
         assertThat(columnsMentioning(email)).isNotEmpty();
 
@@ -95,9 +101,11 @@ class ContactErasureApiTests extends ApiTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ? AND (contact_id IS "
                 + "NOT NULL OR user_agent IS NOT NULL OR ip_prefix IS NOT NULL OR details IS NOT NULL)", Long.class,
                 sent.deliveryId())).isZero();
-        // reports keep their counts: the rows stay, anonymous
+        // reports keep their counts: the rows stay, anonymous (the open and the bounce; the send is the delivery)
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE delivery_id = ?", Long.class,
-                sent.deliveryId())).isEqualTo(3);
+                sent.deliveryId())).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class,
+                sent.deliveryId())).isEqualTo("SENT");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM campaign_contact_labels WHERE contact_id = ?",
                 Long.class, contact)).isZero();
         assertThat(jdbc.queryForObject("""

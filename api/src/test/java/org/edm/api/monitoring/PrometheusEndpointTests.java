@@ -66,11 +66,15 @@ class PrometheusEndpointTests extends ApiTestSupport {
         // tags stay bounded: no address or name of a user or contact in any series
         assertThat(body).doesNotContain("@example.com").doesNotContain("metrics.example");
 
-        // the first send of the task (its send event, as the send path writes it with the SENT row) ends its lag
-        jdbc.update("UPDATE deliveries SET status = 'SENT', sent_at = plan_time, claim_token = 'test/claim' FROM tasks "
+        // a batch claimed but not sent yet leaves the lag running
+        jdbc.update("UPDATE deliveries SET status = 'SENDING', claim_token = 'test/lag' WHERE task_id = ?", task);
+        jdbc.update("INSERT INTO send_batches (claim_token, task_id) VALUES ('test/lag', ?)", task);
+        gauges.refresh();
+        assertThat(value(scrape(), "edm_task_first_send_lag_seconds", "application=\"edm-api\""))
+                .isGreaterThanOrEqualTo(600);
+        // the first send of the task (in its open send batch, as the send path writes it) ends its lag
+        jdbc.update("UPDATE deliveries SET status = 'SENT', sent_at = plan_time FROM tasks "
                 + "WHERE tasks.id = deliveries.task_id AND deliveries.task_id = ?", task);
-        jdbc.update("INSERT INTO event_log (delivery_id, task_id, type, machine, occurred_at) "
-                + "SELECT id, task_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE task_id = ?", task);
         jdbc.update("UPDATE tasks SET status = 'FINISHED' WHERE status = 'SENDING' AND id <> ?", task);
         gauges.refresh();
         assertThat(value(scrape(), "edm_task_first_send_lag_seconds", "application=\"edm-api\"")).isLessThan(5);

@@ -395,31 +395,52 @@ class SenderServiceApiTests extends ApiTestSupport {
     }
 
     /**
-     * "Sends today" counts the service's SENT deliveries since its quota day started, from their send events (V150:
-     * no index of deliveries holds sent_at): not another service's, not yesterday's, not an API message's.
+     * "Sends today" counts the service's SENT deliveries since its quota day started, through its send batches
+     * (SendBatches: no index of deliveries holds sent_at, and a SENT delivery has no send event): a closed batch by
+     * its count, a batch that straddles the day's start or is still open by its deliveries; not another service's,
+     * not yesterday's, not one that was not sent, not an API message's.
      */
     @Test
     void sendsTodayCountsTheServicesDeliveriesSentSinceItsQuotaDayStarted() throws Exception {
         long id = create("sends-today");
         long other = create("sends-today-other");
-        sentThrough(id, "now()");
-        sentThrough(id, "now()");
-        sentThrough(id, "now() - interval '2 days'");
-        sentThrough(other, "now()");
+        batch(id, true, "SENT now()", "SENT now()");
+        batch(id, true, "SENT now() - interval '2 days'");
+        batch(id, true, "SENT now() - interval '2 days'", "SENT now()");
+        batch(id, false, "SENT now()", "SENDING now()", "FAILED now()");
+        batch(other, true, "SENT now()");
+        batch(other, false, "SENT now()");
         jdbc.update("INSERT INTO event_log (sender_service_id, type, machine, occurred_at) "
                 + "VALUES (?, 'SEND_SUCCESS', TRUE, now())", id);
 
         getJson("/v1/admin/sender-services/" + id).andExpect(status().isOk())
-                .andExpect(jsonPath("$.sends_today").value(2));
+                .andExpect(jsonPath("$.sends_today").value(4));
     }
 
-    /** A SENT delivery through the service with its send event, as the send path writes the two. */
-    private void sentThrough(long service, String at) {
-        long delivery = jdbc.queryForObject("INSERT INTO deliveries (task_id, status, token, sender_service_id, "
-                + "sent_at, claim_token) VALUES (0, 'SENT', ?, ?, " + at + ", 'test/claim') RETURNING id", Long.class,
-                java.util.UUID.randomUUID().toString(), service);
-        jdbc.update("INSERT INTO event_log (delivery_id, sender_service_id, type, machine, occurred_at) "
-                + "SELECT id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE id = ?", delivery);
+    /**
+     * A send batch of the service: deliveries given as "STATUS sent_at", the batch open or closed with its final
+     * count, as the send path writes them (DeliveryClaims.claim and counts).
+     */
+    private void batch(long service, boolean closed, String... deliveries) {
+        String claim = "test/" + java.util.UUID.randomUUID();
+        jdbc.update("INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (?, ?, 0)", claim,
+                service);
+        for (String d : deliveries) {
+            String[] statusAndAt = d.split(" ", 2);
+            jdbc.update("INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, claim_token) "
+                    + "VALUES (0, ?, ?, ?, " + statusAndAt[1] + ", ?)", statusAndAt[0],
+                    java.util.UUID.randomUUID().toString(), service, claim);
+        }
+        if (closed) {
+            jdbc.update("""
+                    UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first,
+                                              last_sent_at = n.last
+                      FROM (SELECT count(*) FILTER (WHERE status = 'SENT') AS sent,
+                                   min(sent_at) FILTER (WHERE status = 'SENT') AS first,
+                                   max(sent_at) FILTER (WHERE status = 'SENT') AS last
+                              FROM deliveries WHERE claim_token = ?) n
+                     WHERE b.claim_token = ?""", claim, claim);
+        }
     }
 
     @Test

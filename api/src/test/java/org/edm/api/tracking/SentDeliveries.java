@@ -56,23 +56,28 @@ public final class SentDeliveries {
                 RETURNING id""", Long.class, email, email);
     }
 
-    /** A SENT delivery of {@code taskId} to the contact, sent at {@code sentAt}, with its send event and label. */
+    /**
+     * A SENT delivery of {@code taskId} to the contact, sent at {@code sentAt}, with its label, as a closed send batch
+     * of its own (SendBatches) of a provider with webhooks (its provider message id in provider_messages).
+     */
     public Sent sent(long campaignId, long taskId, long templateId, long contactId, String status, Instant sentAt) {
         String token = UUID.randomUUID().toString().replace("-", "");
         long delivery = jdbc.queryForObject("""
                 INSERT INTO deliveries (task_id, contact_id, template_id, status, token, sent_at, message_id,
                                         provider_message_id, claim_token)
                 VALUES (?, ?, ?, ?, ?, ?, '<' || ? || '@mail.example>', 'pm-' || ?,
-                        CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL ELSE 'no claim' END)
+                        CASE WHEN CAST(? AS text) = 'PENDING' THEN NULL
+                             WHEN CAST(? AS text) = 'SENT' THEN 'test/' || ? ELSE 'no claim' END)
                 RETURNING id""", Long.class,
                 taskId, contactId, templateId, status, token, sentAt == null ? null : Timestamp.from(sentAt),
-                token, token, status);
+                token, token, status, status, token);
         if ("SENT".equals(status)) {
             jdbc.update("""
-                    INSERT INTO event_log (delivery_id, task_id, campaign_id, contact_id, type, machine, occurred_at,
-                                           provider_message_id)
-                    VALUES (?, ?, ?, ?, 'SEND_SUCCESS', TRUE, ?, 'pm-' || ?)""", delivery, taskId, campaignId,
-                    contactId, Timestamp.from(sentAt), token);
+                    INSERT INTO send_batches (claim_token, task_id, closed_at, sent, first_sent_at, last_sent_at)
+                    VALUES ('test/' || ?, ?, now(), 1, ?, ?)""", token, taskId, Timestamp.from(sentAt),
+                    Timestamp.from(sentAt));
+            jdbc.update("INSERT INTO provider_messages (delivery_id, provider_message_id) VALUES (?, 'pm-' || ?)",
+                    delivery, token);
         }
         String email = jdbc.queryForObject("SELECT email FROM contacts WHERE id = ?", String.class, contactId);
         return new Sent(campaignId, taskId, contactId, delivery, templateId, token, email);

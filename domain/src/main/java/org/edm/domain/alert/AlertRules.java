@@ -1,6 +1,7 @@
 package org.edm.domain.alert;
 
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -65,7 +66,7 @@ public class AlertRules {
 
     /**
      * A service whose last N sends (at least the minimum) bounced more than the rate. The last sends are the
-     * service's last send events of deliveries (event_log_service_sent), one per SENT delivery, at its sent_at.
+     * service's SENT deliveries with the newest sent_at, found through its send batches (SendBatches.lastSent).
      */
     Alerts.Reconciled bounceRate() {
         return alerts.reconcile(AlertKinds.SENDER_BOUNCE_RATE_HIGH, AlertKinds.WARNING, """
@@ -73,7 +74,7 @@ public class AlertRules {
                        s.id AS sender_service_id,
                        'Sender service ' || s.name || ' (' || s.id || '): ' || r.bounces || ' of its last '
                            || r.sends || ' sends bounced (' || round(100.0 * r.bounces / r.sends, 1)
-                           || ' %), above ' || round(100 * CAST(:bounceRate AS numeric), 1) || ' %' AS message,
+                           || ' %%), above ' || round(100 * CAST(:bounceRate AS numeric), 1) || ' %%' AS message,
                        jsonb_build_object('sender_service_id', s.id, 'sends', r.sends, 'bounces', r.bounces,
                                           'rate', round(CAST(r.bounces AS numeric) / r.sends, 4),
                                           'threshold', CAST(:bounceRate AS numeric)) AS details
@@ -83,18 +84,17 @@ public class AlertRules {
                                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM event_log e
                                                                WHERE e.delivery_id = d.id AND e.type = 'BOUNCE'))
                                    AS bounces
-                          FROM (SELECT delivery_id AS id FROM event_log
-                                 WHERE sender_service_id = s.id AND type = 'SEND_SUCCESS' AND delivery_id IS NOT NULL
-                                 ORDER BY occurred_at DESC LIMIT :bounceWindow) d) r
+                          FROM (%s) d) r
                  WHERE r.sends >= :bounceMinSends AND r.bounces > CAST(:bounceRate AS numeric) * r.sends
-                """, new MapSqlParameterSource("bounceWindow", thresholds.bounceWindow())
+                """.formatted(SendBatches.lastSent("s.id")),
+                new MapSqlParameterSource("window", thresholds.bounceWindow())
                 .addValue("bounceMinSends", thresholds.bounceMinSends())
                 .addValue("bounceRate", thresholds.bounceRate()), true);
     }
 
     /**
      * A campaign whose last N finished tasks each had an open rate below the threshold (N in a row). A task's sent
-     * count is its send events (one per SENT delivery, event_log_task_type), so that each round does not read every
+     * count is the sum of its send batches' counts (SendBatches.taskSent), so that each round does not read every
      * delivery row of those tasks (no index of deliveries holds status, V150).
      */
     Alerts.Reconciled openRate() {
@@ -107,8 +107,7 @@ public class AlertRules {
                      WHERE rn <= :openTasks
                 ), rates AS (
                     SELECT l.id, l.campaign_id, l.owner_id,
-                           (SELECT count(*) FROM event_log e
-                             WHERE e.task_id = l.id AND e.type = 'SEND_SUCCESS') AS sent,
+                           %s AS sent,
                            (SELECT count(DISTINCT e.delivery_id) FROM event_log e
                              WHERE e.task_id = l.id AND e.type = 'OPEN' AND NOT e.machine) AS opened
                       FROM last l
@@ -123,7 +122,7 @@ public class AlertRules {
                   FROM rates
                  GROUP BY campaign_id
                 HAVING count(*) = :openTasks AND bool_and(sent > 0 AND opened < CAST(:openRate AS numeric) * sent)
-                """.formatted(TaskStatus.FINISHED.sql()),
+                """.formatted(TaskStatus.FINISHED.sql(), SendBatches.taskSent("l.id")),
                 new MapSqlParameterSource("openTasks", thresholds.openRateTasks())
                 .addValue("openRate", thresholds.openRate()), true);
     }

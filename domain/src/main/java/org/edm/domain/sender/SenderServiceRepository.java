@@ -1,5 +1,6 @@
 package org.edm.domain.sender;
 
+import org.edm.domain.task.SendBatches;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -45,13 +46,9 @@ public interface SenderServiceRepository extends JpaRepository<SenderService, Lo
     int setRemainingToday(@Param("id") long id, @Param("remaining") int remaining, @Param("day") LocalDate day);
 
     /**
-     * Deliveries this service sent since {@code since} (the start of its quota day): their send events, one per SENT
-     * delivery, written with it (event_log_service_sent; no index of deliveries holds the outcome, see PendingQueue).
+     * Deliveries this service sent since {@code since} (the start of its quota day), read through its send batches
+     * (no index of deliveries holds the outcome, and a SENT delivery has no send event: see SendBatches).
      */
-    @Query(value = """
-            select count(*) from event_log
-             where sender_service_id = :id and type = 'SEND_SUCCESS' and delivery_id is not null
-               and occurred_at >= :since
-            """, nativeQuery = true)
-    long countSentSince(@Param("id") long id, @Param("since") Instant since);
+    @Query(value = "select " + SendBatches.SENT_SINCE, nativeQuery = true)
+    long countSentSince(@Param("service") long id, @Param("since") Instant since);
 }

@@ -96,11 +96,15 @@ public class EngagementEvents {
         if (providerMessageId == null || providerMessageId.isBlank()) {
             return Optional.empty();
         }
-        // the delivery's send event holds its provider message id (event_log_provider_message): no index of
-        // deliveries holds an outcome column, so that recording the outcome stays a HOT update (V150)
+        // no index of deliveries holds an outcome column, so that recording the outcome stays a HOT update (V150):
+        // a closed batch of a service with provider webhooks named its sends in provider_messages; an open batch
+        // (in flight, see SendBatches) is read live
         Optional<Delivery> delivery = one(DELIVERY + """
-                 WHERE d.id = (SELECT max(e.delivery_id) FROM event_log e
-                                WHERE e.provider_message_id = :v AND e.type = 'SEND_SUCCESS')""",
+                 WHERE d.id = greatest(
+                         (SELECT max(p.delivery_id) FROM provider_messages p WHERE p.provider_message_id = :v),
+                         (SELECT max(o.id) FROM deliveries o
+                           WHERE o.claim_token IN (SELECT b.claim_token FROM send_batches b WHERE b.closed_at IS NULL)
+                             AND o.provider_message_id = :v AND o.status = 'SENT'))""",
                 providerMessageId);
         return delivery.isPresent() ? delivery
                 : message(MESSAGE + " WHERE m.provider_message_id = :v ORDER BY m.id DESC LIMIT 1", providerMessageId);
@@ -114,16 +118,16 @@ public class EngagementEvents {
     }
 
     /**
-     * The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours): the
-     * service's send events newest first (event_log_service_sent; no index of deliveries holds status or sent_at).
+     * The latest delivery a service sent to this address (when a bounce or reply names no Message-ID of ours): from
+     * the address to its contacts (contacts_lower_email) and their deliveries (deliveries_contact), a few rows per
+     * address; no index of deliveries holds status or sent_at.
      */
     public Optional<Delivery> latestSentTo(long senderServiceId, String email) {
         List<Delivery> rows = jdbc.query(DELIVERY + """
-                 JOIN event_log e ON e.delivery_id = d.id
                  JOIN contacts c ON c.id = d.contact_id
-                WHERE e.sender_service_id = :service AND e.type = 'SEND_SUCCESS' AND e.delivery_id IS NOT NULL
-                  AND lower(c.email) = lower(:email)
-                ORDER BY e.occurred_at DESC, d.id DESC LIMIT 1""",
+                WHERE lower(c.email) = lower(:email)
+                  AND d.sender_service_id = :service AND d.status = 'SENT'
+                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""",
                 Map.of("service", senderServiceId, "email", email), (rs, i) -> delivery(rs));
         return rows.stream().findFirst();
     }
@@ -141,16 +145,14 @@ public class EngagementEvents {
                 .addValue("email", email.trim())
                 .addValue("since", Timestamp.from(since))
                 .addValue("task", taskId);
-        // the provider's services' send events since then (event_log_service_sent), as in latestSentTo
+        // from the address to its contacts' deliveries, as in latestSentTo
         List<Delivery> rows = jdbc.query(DELIVERY + """
-                 JOIN event_log e ON e.delivery_id = d.id
                  JOIN contacts c ON c.id = d.contact_id
-                 JOIN sender_services s ON s.id = e.sender_service_id
-                WHERE s.provider = :provider AND e.type = 'SEND_SUCCESS' AND e.delivery_id IS NOT NULL
-                  AND e.occurred_at >= :since
-                  AND lower(c.email) = lower(:email)
+                 JOIN sender_services s ON s.id = d.sender_service_id
+                WHERE lower(c.email) = lower(:email)
+                  AND s.provider = :provider AND d.status = 'SENT' AND d.sent_at >= :since
                   AND (CAST(:task AS BIGINT) IS NULL OR d.task_id = :task)
-                ORDER BY e.occurred_at DESC, d.id DESC LIMIT 1""", params, (rs, i) -> delivery(rs));
+                ORDER BY d.sent_at DESC, d.id DESC LIMIT 1""", params, (rs, i) -> delivery(rs));
         return rows.stream().findFirst();
     }
 

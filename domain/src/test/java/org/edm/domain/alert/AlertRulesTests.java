@@ -216,24 +216,48 @@ class AlertRulesTests {
     }
 
     /**
-     * {@code n} sends through the service, newer than all before, each with its send event as the send path writes
-     * it (the rule reads those); the first {@code bounced} of them bounced.
+     * {@code n} sends through the service, newer than all before, the first {@code bounced} of them bounced. As the
+     * send path writes them (SendBatches, which the rule reads through): spread over three batches that overlap in
+     * time (lanes), two closed with their count and one still open, each with a newer delivery that was not sent.
      */
     private void sends(long service, int n, int bounced) {
+        List<String> claims = List.of("test/" + UUID.randomUUID(), "test/" + UUID.randomUUID(),
+                "test/" + UUID.randomUUID());
+        for (String claim : claims) {
+            jdbc.update("INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (?, ?, 0)", claim,
+                    service);
+        }
         for (int i = 0; i < n; i++) {
             long delivery = jdbc.queryForObject("""
                     INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, claim_token)
-                    VALUES (0, 'SENT', ?, ?, clock_timestamp(), 'test/claim') RETURNING id""", Long.class,
-                    UUID.randomUUID().toString(), service);
-            jdbc.update("""
-                    INSERT INTO event_log (delivery_id, sender_service_id, type, machine, occurred_at)
-                    SELECT id, sender_service_id, 'SEND_SUCCESS', TRUE, sent_at FROM deliveries WHERE id = ?""",
-                    delivery);
+                    VALUES (0, 'SENT', ?, ?, clock_timestamp(), ?) RETURNING id""", Long.class,
+                    UUID.randomUUID().toString(), service, claims.get(i % claims.size()));
             if (i < bounced) {
                 jdbc.update("INSERT INTO event_log (delivery_id, sender_service_id, type) VALUES (?, ?, 'BOUNCE')",
                         delivery, service);
             }
         }
+        for (String claim : claims) {
+            jdbc.update("""
+                    INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, claim_token)
+                    VALUES (0, 'UNKNOWN', ?, ?, clock_timestamp(), ?)""", UUID.randomUUID().toString(), service,
+                    claim);
+        }
+        for (String claim : claims.subList(0, 2)) {
+            close(claim);
+        }
+    }
+
+    /** Closes a send batch with its final count, as DeliveryClaims.counts does. */
+    private void close(String claim) {
+        jdbc.update("""
+                UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first,
+                                          last_sent_at = n.last
+                  FROM (SELECT count(*) FILTER (WHERE status = 'SENT') AS sent,
+                               min(sent_at) FILTER (WHERE status = 'SENT') AS first,
+                               max(sent_at) FILTER (WHERE status = 'SENT') AS last
+                          FROM deliveries WHERE claim_token = ?) n
+                 WHERE b.claim_token = ?""", claim, claim);
     }
 
     private long campaign(long owner) {
@@ -252,18 +276,24 @@ class AlertRulesTests {
     }
 
     /**
-     * A finished task with {@code sent} sent deliveries and their send events, {@code opened} of them opened (plus a
-     * machine open).
+     * A finished task with {@code sent} sent deliveries in two send batches (one closed with its count, one open)
+     * and one FAILED, {@code opened} of them opened (plus a machine open).
      */
     private void finishedTask(long campaign, long owner, int seq, int sent, int opened) {
         long task = task(campaign, owner, seq, "FINISHED", null);
+        String closed = "test/" + UUID.randomUUID();
+        String open = "test/" + UUID.randomUUID();
+        for (String claim : List.of(closed, open)) {
+            jdbc.update("INSERT INTO send_batches (claim_token, task_id) VALUES (?, ?)", claim, task);
+        }
+        jdbc.update("""
+                INSERT INTO deliveries (task_id, status, token, claim_token)
+                VALUES (?, 'FAILED', ?, ?)""", task, UUID.randomUUID().toString(), open);
         for (int i = 0; i < sent; i++) {
             long delivery = jdbc.queryForObject("""
                     INSERT INTO deliveries (task_id, status, token, sent_at, claim_token)
-                    VALUES (?, 'SENT', ?, now(), 'test/claim') RETURNING id""", Long.class, task,
-                    UUID.randomUUID().toString());
-            jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type, machine, occurred_at) "
-                    + "VALUES (?, ?, ?, 'SEND_SUCCESS', TRUE, now())", delivery, task, campaign);
+                    VALUES (?, 'SENT', ?, now(), ?) RETURNING id""", Long.class, task,
+                    UUID.randomUUID().toString(), i % 2 == 0 ? closed : open);
             if (i < opened) {
                 jdbc.update("INSERT INTO event_log (delivery_id, task_id, campaign_id, type) VALUES (?, ?, ?, 'OPEN')",
                         delivery, task, campaign);
@@ -274,5 +304,6 @@ class AlertRulesTests {
                         + "VALUES (?, ?, ?, 'OPEN', true)", delivery, task, campaign);
             }
         }
+        close(closed);
     }
 }

@@ -1,0 +1,109 @@
+package org.edm.domain.task;
+
+/**
+ * Which deliveries were sent by a service or for a task, without a row per mail besides the delivery itself
+ * (issue 12, V155). No index of deliveries may read an outcome column (the outcome stays a HOT update, see
+ * {@link PendingQueue}), so "SENT since" cannot be an index of deliveries; and a send event per mail cost the send
+ * lanes' statement a heap row and its index entries per mail. Every SENT delivery has a claim token, and a claim is
+ * one batch of one task through one service: {@code send_batches} holds one row per claim, inserted by the claim's
+ * transaction and closed with the batch's final count (which the batch makes anyway, at its end). Readers use a
+ * closed batch's {@code sent}, {@code first_sent_at} and {@code last_sent_at}, and read an open batch (in flight,
+ * or its last attempt died) live through its deliveries ({@code deliveries_claim}). A retry attempt reopens its
+ * batch before it sends, so a closed batch's counts are final.
+ *
+ * <p>The fragments below are SQL expressions for the readers' own statements; parameters are named in each.
+ */
+public final class SendBatches {
+
+    /** Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}); a repeat is a no-op. */
+    public static final String OPEN = """
+            INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (:claim, :serviceId, :taskId)
+            ON CONFLICT (claim_token) DO UPDATE SET closed_at = NULL
+            """;
+
+    /** A retry attempt of the batch {@code :claim} may still send: its counts are read live until it closes again. */
+    public static final String REOPEN = "UPDATE send_batches SET closed_at = NULL WHERE claim_token = :claim";
+
+    private SendBatches() {
+    }
+
+    /**
+     * The number of deliveries the service {@code :service} sent at or after {@code :since}: closed batches whose
+     * sends all fall after it count by their {@code sent}; the others that may hold such a send (open, or straddling
+     * {@code :since}) count their deliveries.
+     */
+    public static final String SENT_SINCE = """
+            ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
+               WHERE b.sender_service_id = :service AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
+                 AND b.last_sent_at >= :since AND b.first_sent_at >= :since)
+             + (SELECT count(*) FROM deliveries d
+                 WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                                          WHERE b.sender_service_id = :service AND b.closed_at IS NULL
+                                         UNION ALL
+                                         SELECT b.claim_token FROM send_batches b
+                                          WHERE b.sender_service_id = :service AND b.closed_at IS NOT NULL
+                                            AND b.last_sent_at IS NOT NULL AND b.last_sent_at >= :since
+                                            AND b.first_sent_at < :since)
+                   AND d.status = 'SENT' AND d.sent_at >= :since))""";
+
+    /**
+     * The ids of the {@code :window} deliveries the service {@code service} sent last, newest first. Exact, in two
+     * steps: the service's open batches and its newest closed batches by last send, as many as hold
+     * {@code :window} sends by their counts (at most {@code :window} batches), hold at least {@code :window} sends,
+     * or all of them; the {@code :window}-th newest among them is
+     * never newer than the true one, so every one of the service's {@code :window} newest sends is in a batch whose
+     * last send is at or after it.
+     */
+    public static String lastSent(String service) {
+        return """
+                SELECT d.id, d.sent_at FROM deliveries d
+                 WHERE d.claim_token IN (
+                         SELECT b.claim_token FROM send_batches b
+                          WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
+                         UNION ALL
+                         SELECT b.claim_token FROM send_batches b
+                          WHERE b.sender_service_id = %1$s AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
+                            AND b.last_sent_at >= (
+                                SELECT coalesce(min(c.sent_at), '-infinity') FROM (
+                                    SELECT s.sent_at FROM deliveries s
+                                     WHERE s.claim_token IN (
+                                             SELECT o.claim_token FROM send_batches o
+                                              WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
+                                             UNION ALL
+                                             SELECT w.claim_token FROM (
+                                                 SELECT n.claim_token, sum(n.sent) OVER (ORDER BY n.last_sent_at DESC,
+                                                            n.claim_token) - n.sent AS before
+                                                   FROM (SELECT n.claim_token, n.sent, n.last_sent_at
+                                                           FROM send_batches n
+                                                          WHERE n.sender_service_id = %1$s
+                                                            AND n.closed_at IS NOT NULL AND n.last_sent_at IS NOT NULL
+                                                          ORDER BY n.last_sent_at DESC LIMIT :window) n) w
+                                              WHERE w.before < :window)
+                                       AND s.status = 'SENT'
+                                     ORDER BY s.sent_at DESC LIMIT :window) c))
+                   AND d.status = 'SENT'
+                 ORDER BY d.sent_at DESC, d.id DESC LIMIT :window""".formatted(service);
+    }
+
+    /** The number of deliveries sent for the task {@code task} (an SQL expression). */
+    public static String taskSent(String task) {
+        return """
+                ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
+                   WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL)
+                 + (SELECT count(*) FROM deliveries d
+                     WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                                              WHERE b.task_id = %1$s AND b.closed_at IS NULL)
+                       AND d.status = 'SENT'))""".formatted(task);
+    }
+
+    /** When the task {@code task} (an SQL expression) first sent, or NULL. */
+    public static String taskFirstSent(String task) {
+        return """
+                least((SELECT min(b.first_sent_at) FROM send_batches b
+                        WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL),
+                      (SELECT min(d.sent_at) FROM deliveries d
+                        WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                                                 WHERE b.task_id = %1$s AND b.closed_at IS NULL)
+                          AND d.status = 'SENT'))""".formatted(task);
+    }
+}
