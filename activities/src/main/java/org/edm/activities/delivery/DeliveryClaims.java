@@ -253,8 +253,9 @@ public class DeliveryClaims {
     }
 
     /**
-     * The claim's deliveries not yet handed to a provider, in id order: a batch reads what rendering needs a page at a
-     * time as its send lanes get there ({@link #unattempted(List, String)}), so what it holds does not grow with it.
+     * The claim's deliveries not yet handed to a provider, in id order, for a retry of the activity and for a throttled
+     * batch (an unthrottled first attempt sends what its claim returned): a retry reads what rendering needs a page at
+     * a time as its send lanes get there ({@link #unattempted(List, String)}), so what it holds does not grow with it.
      */
     public List<Long> unattemptedIds(String claimToken) {
         return jdbc.queryForList("""
@@ -765,6 +766,12 @@ public class DeliveryClaims {
      */
     public record ClaimedRow(long deliveryId, String token, Long templateId, String email, String nickname,
                              Object[] tags, String attributesJson) {
+
+        /** The id only: the rest is personal data (and the token a tracking secret), never for a log line. */
+        @Override
+        public String toString() {
+            return "ClaimedRow[deliveryId=" + deliveryId + "]";
+        }
     }
 
     /** What rendering needs of a claimed delivery, from what the claim returned and the task's names. */
