@@ -317,14 +317,14 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
     /**
      * A first attempt's deliveries as its claim returned them (compact rows, see {@link DeliveryClaims.ClaimedRow}),
-     * handed out a group at a time; a row is dropped once its group is taken. Before each page of groups after the
+     * handed out a group at a time. Before each page of groups after the
      * first (the claim itself saw the task SENDING) one primary-key read asks whether the task is still SENDING: once
      * it is paused or cancelled the rest offers nothing, so the batch stops within the page in flight and gives the
      * rest of its claim back ({@link DeliveryClaims#releaseUnattempted}), as a page read by id used to. A delivery taken
      * from the claim meanwhile is left out by its group's attempted mark, which is conditional on the claim.
      */
     private static final class ClaimedPages implements Groups {
-        private final DeliveryClaims.ClaimedRow[] rows;
+        private final DeliveryClaims.ClaimedRows rows;
         private final DeliveryClaims.TaskNames names;
         private final long taskId;
         private final int groupSize;
@@ -334,24 +334,31 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         private boolean stopped;
 
         ClaimedPages(DeliveryClaims.Claim claim, long taskId, int groupSize, int pageSize, Send send) {
-            this.rows = claim.claimed().toArray(new DeliveryClaims.ClaimedRow[0]);
+            this.rows = claim.claimed();
             this.names = claim.names();
             this.taskId = taskId;
             this.groupSize = groupSize;
             this.pageSize = pageSize;
             this.send = send;
-            send.compile(claim.claimed().stream().map(DeliveryClaims.ClaimedRow::templateId).toList());
+            List<Long> templateIds = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Long id = rows.get(i).templateId();
+                if (id != null && !templateIds.contains(id)) {
+                    templateIds.add(id);
+                }
+            }
+            send.compile(templateIds);
         }
 
         @Override
         public int groups() {
-            return (rows.length + groupSize - 1) / groupSize;
+            return (rows.size() + groupSize - 1) / groupSize;
         }
 
         @Override
         public synchronized List<DeliveryClaims.Unsent> group(int g) {
             int from = g * groupSize;
-            int to = Math.min(rows.length, from + groupSize);
+            int to = Math.min(rows.size(), from + groupSize);
             int page = from / pageSize;
             if (page > checkedPage && !stopped) {
                 checkedPage = page;
@@ -365,8 +372,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             }
             List<DeliveryClaims.Unsent> group = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                group.add(DeliveryClaims.unsent(rows[i], names));
-                rows[i] = null;
+                group.add(DeliveryClaims.unsent(rows.get(i), names));
             }
             return group;
         }

@@ -137,9 +137,9 @@ public class DeliveryClaims {
             // a paused, cancelled or finished task has nothing to claim; its workflow republishes demand on resume
             if (!TaskStatus.SENDING.is(taskStatus) || limit == 0) {
                 rollOver(service, today, used);
-                return new Claim(false, 0, 0, today, List.of(), null);
+                return new Claim(false, 0, 0, today, ClaimedRows.NONE, null);
             }
-            List<ClaimedRow> claimed = new ArrayList<>(limit);
+            ClaimedRows.Builder claimed = new ClaimedRows.Builder();
             int[] skipped = {0};
             jdbc.query(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
@@ -152,8 +152,6 @@ public class DeliveryClaims {
                     skipped[0]++;
                 }
             });
-            // RETURNING comes in no particular order; the lanes take groups in id order as the page reads did
-            claimed.sort(Comparator.comparingLong(ClaimedRow::deliveryId));
             int sending = claimed.size();
             rollOver(service, today, used + sending);
             if (skipped[0] > 0) {
@@ -162,7 +160,7 @@ public class DeliveryClaims {
                         QuotaLedger.SKIP_REFUND, "skipped at claim time (suppressed or contact deleted)");
             }
             Map<String, Object> task = taskRow.get(0);
-            return new Claim(false, sending, skipped[0], today, claimed, new TaskNames((String) task.get("sender_name"),
+            return new Claim(false, sending, skipped[0], today, claimed.build(), new TaskNames((String) task.get("sender_name"),
                     (String) task.get("task_name"), (String) task.get("campaign_name")));
         });
     }
@@ -751,9 +749,128 @@ public class DeliveryClaims {
      * {@code day}: the quota day the claim was counted on. {@code claimed}: the SENDING deliveries the claim took, in id
      * order, with what rendering needs, and {@code names} what every message of the task shows.
      */
-    public record Claim(boolean serviceUnusable, int sending, int skipped, LocalDate day, List<ClaimedRow> claimed,
+    public record Claim(boolean serviceUnusable, int sending, int skipped, LocalDate day, ClaimedRows claimed,
                         TaskNames names) {
-        static final Claim UNUSABLE = new Claim(true, 0, 0, null, List.of(), null);
+        static final Claim UNUSABLE = new Claim(true, 0, 0, null, ClaimedRows.NONE, null);
+    }
+
+    /**
+     * A claim's SENDING deliveries in id order, packed into one byte array while the batch runs (about 100 bytes a
+     * delivery instead of ten objects and ~430 bytes): a batch holds them for a second or so, long enough for young
+     * collections to promote them, and as separate rows 4,000 a batch filled the old generation with dead rows
+     * (worker peak heap 67 -> 109 MB, RSS 285 -> 329 MB at 100,000 contacts).
+     */
+    public static final class ClaimedRows {
+        static final ClaimedRows NONE = new ClaimedRows(new byte[0], new long[0], new int[0]);
+
+        private final byte[] data;
+        private final long[] ids;
+        private final int[] offsets;
+
+        private ClaimedRows(byte[] data, long[] ids, int[] offsets) {
+            this.data = data;
+            this.ids = ids;
+            this.offsets = offsets;
+        }
+
+        public int size() {
+            return ids.length;
+        }
+
+        public boolean isEmpty() {
+            return ids.length == 0;
+        }
+
+        public long deliveryId(int i) {
+            return ids[i];
+        }
+
+        public List<Long> deliveryIds() {
+            List<Long> list = new ArrayList<>(ids.length);
+            for (long id : ids) {
+                list.add(id);
+            }
+            return list;
+        }
+
+        public ClaimedRow get(int i) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data, offsets[i], data.length - offsets[i]);
+            long id = in.getLong();
+            long template = in.getLong();
+            String token = string(in);
+            String email = string(in);
+            String nickname = string(in);
+            String attributes = string(in);
+            int tagCount = in.getInt();
+            Object[] tags = tagCount < 0 ? null : new Object[tagCount];
+            for (int t = 0; t < tagCount; t++) {
+                tags[t] = string(in);
+            }
+            return new ClaimedRow(id, token, template == Long.MIN_VALUE ? null : template, email, nickname, tags,
+                    attributes);
+        }
+
+        private static String string(java.nio.ByteBuffer in) {
+            int length = in.getInt();
+            if (length < 0) {
+                return null;
+            }
+            String s = new String(in.array(), in.position(), length, java.nio.charset.StandardCharsets.UTF_8);
+            in.position(in.position() + length);
+            return s;
+        }
+
+        static final class Builder {
+            private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            private final List<long[]> idAndOffset = new ArrayList<>();
+
+            void add(ClaimedRow row) {
+                idAndOffset.add(new long[] {row.deliveryId(), bytes.size()});
+                java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16);
+                head.putLong(row.deliveryId()).putLong(row.templateId() == null ? Long.MIN_VALUE : row.templateId());
+                bytes.writeBytes(head.array());
+                put(row.token());
+                put(row.email());
+                put(row.nickname());
+                put(row.attributesJson());
+                putInt(row.tags() == null ? -1 : row.tags().length);
+                if (row.tags() != null) {
+                    for (Object tag : row.tags()) {
+                        put(tag == null ? null : tag.toString());
+                    }
+                }
+            }
+
+            private void put(String s) {
+                if (s == null) {
+                    putInt(-1);
+                    return;
+                }
+                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                putInt(b.length);
+                bytes.writeBytes(b);
+            }
+
+            private void putInt(int v) {
+                bytes.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(v).array());
+            }
+
+            int size() {
+                return idAndOffset.size();
+            }
+
+            /** In id order: RETURNING comes in no particular order, the lanes take groups in id order. */
+            ClaimedRows build() {
+                idAndOffset.sort(Comparator.comparingLong(a -> a[0]));
+                long[] ids = new long[idAndOffset.size()];
+                int[] offsets = new int[ids.length];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = idAndOffset.get(i)[0];
+                    offsets[i] = (int) idAndOffset.get(i)[1];
+                }
+                return new ClaimedRows(bytes.toByteArray(), ids, offsets);
+            }
+        }
     }
 
     public record TaskNames(String senderName, String taskName, String campaignName) {

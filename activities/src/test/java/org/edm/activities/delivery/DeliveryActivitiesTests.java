@@ -532,7 +532,8 @@ class DeliveryActivitiesTests {
         assertThat(claim.skipped()).isEqualTo(1);
         List<Long> sending = f.jdbc().queryForList("SELECT id FROM deliveries WHERE task_id = ? AND status = 'SENDING' "
                 + "ORDER BY id", Long.class, task);
-        assertThat(claim.claimed()).extracting(DeliveryClaims.ClaimedRow::deliveryId).isEqualTo(sending);
+        assertThat(claim.claimed().deliveryIds()).isEqualTo(sending);
+        assertThat(claim.claimed().get(0).deliveryId()).isEqualTo(sending.get(0));
         MessageRenderer.Recipient last = DeliveryClaims.unsent(claim.claimed().get(1), claim.names()).recipient();
         assertThat(last.email()).isEqualTo(f.jdbc().queryForObject("SELECT email FROM contacts WHERE id = ?",
                 String.class, contacts.get(2)));
