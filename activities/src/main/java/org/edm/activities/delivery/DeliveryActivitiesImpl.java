@@ -145,17 +145,19 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
         // Claim once per activity: a retry finishes what its earlier attempts claimed instead of taking more.
         LocalDate claimDay = null;
+        // an unthrottled first attempt sends what its claim returned; a retry (or a throttled batch) reads its claim's
+        // unattempted deliveries from the database
+        DeliveryClaims.Claim taken = null;
         if (!claims.hasClaim(claim)) {
-            DeliveryClaims.Claim taken = claims.claim(serviceId, batch.taskId(), batch.maxDeliveries(), claim,
-                    clock.instant(), providers);
+            taken = claims.claim(serviceId, batch.taskId(), batch.maxDeliveries(), claim, clock.instant(), providers);
             if (taken.serviceUnusable()) {
                 return result(claim, batch, true);
             }
             claimDay = taken.day();
         }
-
-        List<Long> unsent = claims.unattemptedIds(claim);
-        if (unsent.isEmpty()) {
+        boolean fromClaim = taken != null && batch.throttleMillis() == 0;
+        List<Long> unsent = fromClaim ? List.of() : claims.unattemptedIds(claim);
+        if (fromClaim ? taken.claimed().isEmpty() : unsent.isEmpty()) {
             return result(claim, batch, false);
         }
         ServiceHealth.Tally tally = new ServiceHealth.Tally();
@@ -166,7 +168,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
                 // a retry may follow its failed attempt within the backoff, sooner than the throttle allows
                 sendPaced(send.read(unsent), send, batch.throttleMillis(), info.getAttempt() > 1);
             } else {
-                sendConcurrently(unsent, send);
+                int groupSize = properties.inFlightGroup();
+                int lanes = Math.min(properties.concurrency(),
+                        ((fromClaim ? taken.claimed().size() : unsent.size()) + groupSize - 1) / groupSize);
+                int pageSize = groupSize * lanes * 4;
+                sendConcurrently(fromClaim
+                        ? new ClaimedPages(taken, batch.taskId(), groupSize, pageSize, send)
+                        : new UnsentPages(unsent, groupSize, pageSize, send), lanes, send);
             }
             if (send.readShort()) {
                 // the task was paused or cancelled mid-batch (or deliveries were taken from the claim): what the batch
@@ -250,11 +258,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
      * a crash leaves at most one group per lane attempted without an outcome (UNKNOWN, never resent). The first
      * failure that stops the batch lets the groups already in flight finish and keeps the next ones from starting.
      */
-    private void sendConcurrently(List<Long> unsent, Send send) {
-        int groupSize = properties.inFlightGroup();
-        int groups = (unsent.size() + groupSize - 1) / groupSize;
-        int threads = Math.min(properties.concurrency(), groups);
-        UnsentPages work = new UnsentPages(unsent, groupSize, groupSize * threads * 4, send);
+    private void sendConcurrently(Groups work, int threads, Send send) {
+        int groups = work.groups();
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "edm-send-" + send.service().id() + "-" + threadNumber.incrementAndGet());
@@ -306,14 +311,85 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
         }
     }
 
+    /** An unthrottled batch's deliveries as the send lanes take them, a group at a time, in id order. */
+    private interface Groups {
+        int groups();
+
+        /** Group {@code g}'s deliveries that are still this claim's to send, in id order (empty once the task stopped). */
+        List<DeliveryClaims.Unsent> group(int g);
+    }
+
     /**
-     * An unthrottled batch's deliveries, read a page (whole groups) at a time as the send lanes take their groups:
+     * A first attempt's deliveries as its claim returned them (compact rows, see {@link DeliveryClaims.ClaimedRow}),
+     * handed out a group at a time. Before each page of groups after the
+     * first (the claim itself saw the task SENDING) one primary-key read asks whether the task is still SENDING: once
+     * it is paused or cancelled the rest offers nothing, so the batch stops within the page in flight and gives the
+     * rest of its claim back ({@link DeliveryClaims#releaseUnattempted}), as a page read by id used to. A delivery taken
+     * from the claim meanwhile is left out by its group's attempted mark, which is conditional on the claim.
+     */
+    private static final class ClaimedPages implements Groups {
+        private final DeliveryClaims.ClaimedRows rows;
+        private final DeliveryClaims.TaskNames names;
+        private final long taskId;
+        private final int groupSize;
+        private final int pageSize;
+        private final Send send;
+        private int checkedPage;
+        private boolean stopped;
+
+        ClaimedPages(DeliveryClaims.Claim claim, long taskId, int groupSize, int pageSize, Send send) {
+            this.rows = claim.claimed();
+            this.names = claim.names();
+            this.taskId = taskId;
+            this.groupSize = groupSize;
+            this.pageSize = pageSize;
+            this.send = send;
+            List<Long> templateIds = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Long id = rows.get(i).templateId();
+                if (id != null && !templateIds.contains(id)) {
+                    templateIds.add(id);
+                }
+            }
+            send.compile(templateIds);
+        }
+
+        @Override
+        public int groups() {
+            return (rows.size() + groupSize - 1) / groupSize;
+        }
+
+        @Override
+        public synchronized List<DeliveryClaims.Unsent> group(int g) {
+            int from = g * groupSize;
+            int to = Math.min(rows.size(), from + groupSize);
+            int page = from / pageSize;
+            if (page > checkedPage && !stopped) {
+                checkedPage = page;
+                if (!send.claims().taskSending(taskId)) {
+                    stopped = true;
+                    send.stoppedShort();
+                }
+            }
+            if (stopped) {
+                return List.of();
+            }
+            List<DeliveryClaims.Unsent> group = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                group.add(DeliveryClaims.unsent(rows.get(i), names));
+            }
+            return group;
+        }
+    }
+
+    /**
+     * A retry's unthrottled deliveries, read a page (whole groups) at a time as the send lanes take their groups:
      * the batch holds about two pages in memory instead of every recipient of the batch, which kept large batches'
      * recipients alive across young collections and into the old generation (worker RSS). Groups are handed out in
      * order, so a page is read when its first group is taken; a lane that comes late to a dropped page reads it again
      * (those of its rows already attempted are no longer there, and they were not the lane's).
      */
-    private static final class UnsentPages {
+    private static final class UnsentPages implements Groups {
         private final List<Long> ids;
         private final int groupSize;
         private final int pageSize;
@@ -327,8 +403,13 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             this.send = send;
         }
 
-        /** Group {@code g}'s deliveries that are still this claim's to send, in id order. */
-        synchronized List<DeliveryClaims.Unsent> group(int g) {
+        @Override
+        public int groups() {
+            return (ids.size() + groupSize - 1) / groupSize;
+        }
+
+        @Override
+        public synchronized List<DeliveryClaims.Unsent> group(int g) {
             int from = g * groupSize;
             int to = Math.min(ids.size(), from + groupSize);
             int page = from / pageSize;
@@ -465,20 +546,37 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
             return readShort;
         }
 
+        DeliveryClaims claims() {
+            return claims;
+        }
+
+        /** The task stopped sending mid-batch: what the batch did not send goes back to the task. */
+        void stoppedShort() {
+            readShort = true;
+        }
+
         /** What rendering these deliveries needs (those still unattempted and this claim's), templates compiled. */
         List<DeliveryClaims.Unsent> read(List<Long> deliveryIds) {
             List<DeliveryClaims.Unsent> rows = claims.unattempted(deliveryIds, claim);
             if (rows.size() < deliveryIds.size()) {
                 readShort = true;
             }
-            List<Long> missing = rows.stream().map(DeliveryClaims.Unsent::templateId).filter(Objects::nonNull)
-                    .distinct().filter(id -> !templates.containsKey(id)).toList();
+            compile(rows.stream().map(DeliveryClaims.Unsent::templateId).toList());
+            return rows;
+        }
+
+        /** Compiles the templates among {@code templateIds} not compiled yet (null ids are deliveries without one). */
+        void compile(List<Long> templateIds) {
+            List<Long> missing = templateIds.stream().filter(Objects::nonNull).distinct()
+                    .filter(id -> !templates.containsKey(id)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
             renderer.templates(missing).forEach((id, template) -> {
                 if (template != null) {
                     templates.put(id, template);
                 }
             });
-            return rows;
         }
 
         private void recordFailed(long deliveryId, String claimToken, String error) {

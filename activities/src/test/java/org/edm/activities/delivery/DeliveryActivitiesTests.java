@@ -492,6 +492,79 @@ class DeliveryActivitiesTests {
     }
 
     /**
+     * A cancel while a large batch sends what its claim returned: the task-status read before the next page of groups
+     * finds the task CANCELLED, so the batch stops within a page or two (here 40 a page) and the rest of its claim goes
+     * back CANCELLED (the task has ended: nothing would ever send it), nobody is mailed twice, nothing is UNKNOWN and
+     * the service's quota is spent only on what was sent.
+     */
+    @Test
+    void aCancelStopsALargeBatchWithinAPageOrTwoAndTheRestEndsCancelled() {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long task = taskWith(200);
+        RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> {
+            if (n == 10) {
+                harness.taskActivities(null).cancelTask(task, "cancelled by operator");
+            }
+            return Fault.NONE;
+        });
+        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+
+        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
+
+        int sent = providers.calls();
+        assertThat(sent).as("the pages read before the cancel: at most two of 40 (and the groups in flight)")
+                .isBetween(10, 80);
+        assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", (long) sent),
+                Map.entry("CANCELLED", 200L - sent));
+        assertThat(result.sent()).isEqualTo(sent);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+    }
+
+    /**
+     * The claim hands rendering what it needs (a first attempt reads no recipient by id afterwards): the SENDING
+     * deliveries only, in id order, each with its contact's address, nickname, tags and attributes, and the task's
+     * names once; a suppressed contact's delivery is SKIPPED and not among them.
+     */
+    @Test
+    void theClaimReturnsWhatRenderingNeedsForTheDeliveriesItWillSend() {
+        long task = taskWith(3);
+        List<Long> contacts = f.jdbc().queryForList("SELECT id FROM contacts ORDER BY id", Long.class);
+        f.jdbc().update("UPDATE contacts SET nickname = 'Ann', tags = ARRAY['vip','b'], attributes = "
+                + "'{\"city\": \"Hangzhou\", \"n\": 3}' WHERE id = ?", contacts.get(2));
+        f.suppress(owner, f.jdbc().queryForObject("SELECT email FROM contacts WHERE id = ?", String.class,
+                contacts.get(0)));
+        long service = service(1000, 0);
+        DeliveryClaims claims = new DeliveryClaims(harness.jdbc, harness.tx);
+
+        DeliveryClaims.Claim claim = claims.claim(service, task, 10, "returning", Instant.now(),
+                harness.providerRegistry);
+
+        assertThat(claim.sending()).isEqualTo(2);
+        assertThat(claim.skipped()).isEqualTo(1);
+        List<Long> sending = f.jdbc().queryForList("SELECT id FROM deliveries WHERE task_id = ? AND status = 'SENDING' "
+                + "ORDER BY id", Long.class, task);
+        assertThat(claim.claimed().deliveryIds()).isEqualTo(sending);
+        assertThat(claim.claimed().get(0).deliveryId()).isEqualTo(sending.get(0));
+        MessageRenderer.Recipient last = DeliveryClaims.unsent(claim.claimed().get(1), claim.names()).recipient();
+        assertThat(last.email()).isEqualTo(f.jdbc().queryForObject("SELECT email FROM contacts WHERE id = ?",
+                String.class, contacts.get(2)));
+        assertThat(last.nickname()).isEqualTo("Ann");
+        assertThat(last.tags()).containsExactlyInAnyOrder("vip", "b");
+        assertThat(last.attributes()).containsOnly(Map.entry("city", "Hangzhou"), Map.entry("n", "3"));
+        assertThat(last.token()).isEqualTo(f.jdbc().queryForObject("SELECT token FROM deliveries WHERE id = ?",
+                String.class, sending.get(1)));
+        assertThat(last.taskName()).isEqualTo(f.jdbc().queryForObject("SELECT name FROM tasks WHERE id = ?",
+                String.class, task));
+        assertThat(last.senderName()).isNotBlank();
+        assertThat(last.campaignName()).isEqualTo(f.jdbc().queryForObject("SELECT name FROM campaigns WHERE id = ?",
+                String.class, campaign));
+    }
+
+    /**
      * A lane may hand later messages of its group over ahead of their turn (SMTP CHUNKING writes whole messages
      * ahead). One lane, groups of 5, 10 deliveries; the lane hands each group over whole on its first send, and the
      * connection "breaks" on the group's third message: the first two are SENT, the third is UNKNOWN, and so are the
