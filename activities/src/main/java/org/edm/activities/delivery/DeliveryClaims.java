@@ -639,34 +639,9 @@ public class DeliveryClaims {
      * our token, Message-ID or address). Idempotent: a retry that ends the batch again writes the same.
      */
     public ClaimCounts counts(String claimToken) {
-        return jdbc.queryForObject(CLOSE, Map.of("claim", claimToken), (rs, i) -> new ClaimCounts(rs.getInt("claimed"),
-                rs.getInt("sent"), rs.getInt("failed"), rs.getInt("unknown")));
+        return jdbc.queryForObject(SendBatches.CLOSE, Map.of("claim", claimToken), (rs, i) -> new ClaimCounts(
+                rs.getInt("claimed"), rs.getInt("sent"), rs.getInt("failed"), rs.getInt("unknown")));
     }
-
-    static final String CLOSE = """
-            WITH c AS MATERIALIZED (
-                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries
-                 WHERE claim_token = :claim
-            ), n AS (
-                SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
-                       count(*) FILTER (WHERE status = 'SENT')     AS sent,
-                       count(*) FILTER (WHERE status = 'FAILED')   AS failed,
-                       count(*) FILTER (WHERE status = 'UNKNOWN')  AS unknown,
-                       min(sent_at) FILTER (WHERE status = 'SENT') AS first_sent_at,
-                       max(sent_at) FILTER (WHERE status = 'SENT') AS last_sent_at
-                  FROM c
-            ), closed AS (
-                UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first_sent_at,
-                                          last_sent_at = n.last_sent_at
-                  FROM n WHERE b.claim_token = :claim
-            ), named AS (
-                INSERT INTO provider_messages (delivery_id, provider_message_id)
-                SELECT c.id, c.provider_message_id FROM c JOIN sender_services s ON s.id = c.sender_service_id
-                 WHERE c.status = 'SENT' AND c.provider_message_id IS NOT NULL AND s.provider <> 'SMTP'
-                ON CONFLICT (delivery_id) DO NOTHING
-            )
-            SELECT claimed, sent, failed, unknown FROM n
-            """;
 
     /** A retry attempt may still send: its batch is read live again until the attempt's final count closes it. */
     public void reopen(String claimToken) {

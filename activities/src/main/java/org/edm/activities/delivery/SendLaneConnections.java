@@ -15,8 +15,8 @@ import java.util.List;
  * <p>Why a pool of their own: the worker's other connections plan every execution with its own values
  * ({@code plan_cache_mode=force_custom_plan}, see the worker's application.yaml), because statements that find rows
  * by claim token or task got generic plans that scanned the whole table. But planning the group statement (a CTE
- * over deliveries, event_log and campaign_contact_labels, with their many indexes) on every execution took about a
- * seventh of its time, and it runs once per group of ten mails. The lanes' statements find deliveries (and tasks)
+ * over deliveries, until round 9 also event_log and campaign_contact_labels, with their many indexes) on every
+ * execution took about a seventh of its time, and it runs once per group of ten mails. The lanes' statements find deliveries (and tasks)
  * only by primary key, so one plan per connection can serve every execution: these connections use generic plans,
  * made once per statement and connection. A generic plan is made whatever the table's size at that moment, and kept
  * until the table is next analysed: made on a new installation's few rows, it could keep a sequential scan (or a

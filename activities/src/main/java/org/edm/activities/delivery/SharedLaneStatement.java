@@ -121,7 +121,8 @@ final class SharedLaneStatement {
      * Runs the statement for the carried lanes and settles each (without the lock: until it is taken again, only
      * this thread touches the carried requests' outcomes, and their lanes read them once {@code ended} is set). When
      * a statement for several lanes fails, each lane's writes are run again alone, so a failure caused by one lane's
-     * writes (say, a label for a contact erased meanwhile) fails that lane only, as it did with a statement each.
+     * writes (say, one lane's rows deadlocked with another transaction) fails that lane only, as it did with a
+     * statement each.
      * That is safe for INV-3: a failed statement committed nothing, and if the connection broke at its commit and it
      * did, the rerun marks none of those ids again (they are attempted already, so the lane hands none of them over)
      * and records no outcome twice (those rows are SENT already). Not when the database could not be reached: every

@@ -147,21 +147,7 @@ class TaskQuotaTests {
      */
     @Test
     void aRetryAfterACrashMidAudienceAddsOnlyTheMissingRangesAndChargesOnce() {
-        f.contacts(owner, "low", 10);
-        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 65536 + 10)", Long.class);
-        f.contacts(owner, "high", 10);
-        long task = f.task(campaign, owner, "{}", templateSet);
-        reserve(task);
-        f.jdbc().execute("""
-                CREATE FUNCTION fail_high_range() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.contact_id > 65536 THEN RAISE EXCEPTION 'worker lost mid-insert'; END IF;
-                    RETURN NEW;
-                END $$""");
-        f.jdbc().execute("CREATE TRIGGER fail_high_range BEFORE INSERT ON deliveries FOR EACH ROW "
-                + "EXECUTE FUNCTION fail_high_range()");
-
-        assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
+        long task = stoppedMidAudience();
         assertThat(f.taskStatus(task)).isEqualTo("SENDING");
         assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
                 .isNull();

@@ -432,14 +432,8 @@ class SenderServiceApiTests extends ApiTestSupport {
                     java.util.UUID.randomUUID().toString(), service, claim);
         }
         if (closed) {
-            jdbc.update("""
-                    UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first,
-                                              last_sent_at = n.last
-                      FROM (SELECT count(*) FILTER (WHERE status = 'SENT') AS sent,
-                                   min(sent_at) FILTER (WHERE status = 'SENT') AS first,
-                                   max(sent_at) FILTER (WHERE status = 'SENT') AS last
-                              FROM deliveries WHERE claim_token = ?) n
-                     WHERE b.claim_token = ?""", claim, claim);
+            new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(jdbc)
+                    .queryForMap(org.edm.domain.task.SendBatches.CLOSE, Map.of("claim", claim));
         }
     }
 

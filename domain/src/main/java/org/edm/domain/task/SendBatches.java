@@ -21,6 +21,37 @@ public final class SendBatches {
             ON CONFLICT (claim_token) DO UPDATE SET closed_at = NULL
             """;
 
+    /**
+     * The batch {@code :claim}'s final count (columns claimed, sent, failed, unknown), which closes its row with what
+     * it sent and names the provider message ids of a service with provider webhooks ({@code provider_messages}:
+     * ALIYUN_DM, ENGAGELAB; an SMTP service has none, its bounces and replies name our token, Message-ID or address).
+     * Idempotent: ending the batch again writes the same.
+     */
+    public static final String CLOSE = """
+            WITH c AS MATERIALIZED (
+                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries
+                 WHERE claim_token = :claim
+            ), n AS (
+                SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
+                       count(*) FILTER (WHERE status = 'SENT')     AS sent,
+                       count(*) FILTER (WHERE status = 'FAILED')   AS failed,
+                       count(*) FILTER (WHERE status = 'UNKNOWN')  AS unknown,
+                       min(sent_at) FILTER (WHERE status = 'SENT') AS first_sent_at,
+                       max(sent_at) FILTER (WHERE status = 'SENT') AS last_sent_at
+                  FROM c
+            ), closed AS (
+                UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first_sent_at,
+                                          last_sent_at = n.last_sent_at
+                  FROM n WHERE b.claim_token = :claim
+            ), named AS (
+                INSERT INTO provider_messages (delivery_id, provider_message_id)
+                SELECT c.id, c.provider_message_id FROM c JOIN sender_services s ON s.id = c.sender_service_id
+                 WHERE c.status = 'SENT' AND c.provider_message_id IS NOT NULL AND s.provider <> 'SMTP'
+                ON CONFLICT (delivery_id) DO NOTHING
+            )
+            SELECT claimed, sent, failed, unknown FROM n
+            """;
+
     /** A retry attempt of the batch {@code :claim} may still send: its counts are read live until it closes again. */
     public static final String REOPEN = "UPDATE send_batches SET closed_at = NULL WHERE claim_token = :claim";
 

@@ -2,6 +2,7 @@ package org.edm.domain.alert;
 
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -248,16 +249,9 @@ class AlertRulesTests {
         }
     }
 
-    /** Closes a send batch with its final count, as DeliveryClaims.counts does. */
+    /** Closes a send batch with its final count, as the send path does at the batch's end. */
     private void close(String claim) {
-        jdbc.update("""
-                UPDATE send_batches b SET closed_at = now(), sent = n.sent, first_sent_at = n.first,
-                                          last_sent_at = n.last
-                  FROM (SELECT count(*) FILTER (WHERE status = 'SENT') AS sent,
-                               min(sent_at) FILTER (WHERE status = 'SENT') AS first,
-                               max(sent_at) FILTER (WHERE status = 'SENT') AS last
-                          FROM deliveries WHERE claim_token = ?) n
-                 WHERE b.claim_token = ?""", claim, claim);
+        new NamedParameterJdbcTemplate(jdbc).queryForMap(SendBatches.CLOSE, java.util.Map.of("claim", claim));
     }
 
     private long campaign(long owner) {
