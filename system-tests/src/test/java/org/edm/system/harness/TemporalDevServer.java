@@ -26,24 +26,52 @@ public final class TemporalDevServer implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Starts the server, up to three times: the dev server picks free ports for its internal services itself, and
+     * one of those can be the frontend port chosen here but not yet bound (it then panics on "address already in
+     * use" right after its frontend opened), so a start counts only once the server is still alive a moment after.
+     */
     public static TemporalDevServer start(Path workDir) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
+        IllegalStateException failed = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startOnce(workDir, attempt);
+            } catch (IllegalStateException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        throw failed;
+    }
+
+    private static TemporalDevServer startOnce(Path workDir, int attempt) throws IOException, InterruptedException {
+        Path db = workDir.resolve("temporal.db");
+        Files.deleteIfExists(db);
         int port = FreePorts.next();
         List<String> command = new ArrayList<>(List.of(cli(), "server", "start-dev", "--headless",
                 "--ip", "127.0.0.1", "--port", String.valueOf(port),
                 "--http-port", String.valueOf(FreePorts.next()),
                 "--metrics-port", String.valueOf(FreePorts.next()),
-                "--db-filename", workDir.resolve("temporal.db").toString(), "--log-level", "warn"));
+                "--db-filename", db.toString(), "--log-level", "warn"));
         EdmSearchAttributes.ALL.forEach(key -> {
             command.add("--search-attribute");
             command.add(key.getName() + "=" + (key.getValueType() == io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT ? "Int" : "Keyword"));
         });
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("temporal.log").toFile())
+                .redirectOutput(workDir.resolve(attempt == 1 ? "temporal.log" : "temporal-" + attempt + ".log").toFile())
                 .start();
         TemporalDevServer server = new TemporalDevServer(process, port);
-        server.awaitPort(Duration.ofSeconds(60));
+        try {
+            server.awaitPort(Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -68,7 +96,11 @@ public final class TemporalDevServer implements AutoCloseable {
                 throw new IllegalStateException("temporal server exited with " + process.exitValue());
             }
             try (Socket ignored = new Socket("127.0.0.1", port)) {
-                Thread.sleep(500); // the frontend accepts before the namespace is ready
+                Thread.sleep(1000); // the frontend accepts before the namespace and the internal services are ready
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("temporal server exited with " + process.exitValue()
+                            + " after opening port " + port);
+                }
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(200);
