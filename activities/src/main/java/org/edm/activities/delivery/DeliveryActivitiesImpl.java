@@ -315,6 +315,11 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
     private interface Groups {
         int groups();
 
+        /** How many groups of {@code groupSize} hold {@code deliveries}. */
+        static int count(int deliveries, int groupSize) {
+            return (deliveries + groupSize - 1) / groupSize;
+        }
+
         /** Group {@code g}'s deliveries that are still this claim's to send, in id order (empty once the task stopped). */
         List<DeliveryClaims.Unsent> group(int g);
     }
@@ -356,7 +361,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         @Override
         public int groups() {
-            return (rows.size() + groupSize - 1) / groupSize;
+            return Groups.count(rows.size(), groupSize);
         }
 
         @Override
@@ -405,7 +410,7 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
 
         @Override
         public int groups() {
-            return (ids.size() + groupSize - 1) / groupSize;
+            return Groups.count(ids.size(), groupSize);
         }
 
         @Override

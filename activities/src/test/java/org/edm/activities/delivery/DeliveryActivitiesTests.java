@@ -465,30 +465,19 @@ class DeliveryActivitiesTests {
      */
     @Test
     void aPauseStopsALargeBatchWithinAPageOrTwoAndTheRestGoesBack() {
-        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
-                false)));
-        long service = service(1000, 0);
-        long task = taskWith(200);
-        RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> {
-            if (n == 10) {
-                harness.taskActivities(null).pauseTask(task, "paused by operator: test");
-            }
-            return Fault.NONE;
-        });
-        DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
+        StoppedBatch stopped = stopALargeBatchAtItsTenthMail(
+                task -> harness.taskActivities(null).pauseTask(task, "paused by operator: test"));
 
-        DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
-
-        int sent = providers.calls();
+        int sent = stopped.sent();
         assertThat(sent).as("the pages read before the pause: at most two of 40 (and the groups in flight)")
                 .isBetween(10, 80);
         assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
-        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", (long) sent),
+        assertThat(f.deliveryStatuses(stopped.task())).containsOnly(Map.entry("SENT", (long) sent),
                 Map.entry("PENDING", 200L - sent));
-        assertThat(result.sent()).isEqualTo(sent);
-        assertThat(result.taskDrained()).as("a paused task offers nothing until it resumes").isTrue();
+        assertThat(stopped.result().sent()).isEqualTo(sent);
+        assertThat(stopped.result().taskDrained()).as("a paused task offers nothing until it resumes").isTrue();
         assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
-                service)).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+                stopped.service())).as("the service's quota is spent only on what was sent").isEqualTo(sent);
     }
 
     /**
@@ -499,29 +488,41 @@ class DeliveryActivitiesTests {
      */
     @Test
     void aCancelStopsALargeBatchWithinAPageOrTwoAndTheRestEndsCancelled() {
+        StoppedBatch stopped = stopALargeBatchAtItsTenthMail(
+                task -> harness.taskActivities(null).cancelTask(task, "cancelled by operator"));
+
+        int sent = stopped.sent();
+        assertThat(sent).as("the pages read before the cancel: at most two of 40 (and the groups in flight)")
+                .isBetween(10, 80);
+        assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(f.deliveryStatuses(stopped.task())).containsOnly(Map.entry("SENT", (long) sent),
+                Map.entry("CANCELLED", 200L - sent));
+        assertThat(stopped.result().sent()).isEqualTo(sent);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                stopped.service())).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+    }
+
+    private record StoppedBatch(long service, long task, int sent, DeliveryBatchResult result) {
+    }
+
+    /**
+     * One batch of a 200-delivery task sent in pages of 40 (group 5, 8 lanes), with {@code stop} applied to the task
+     * when the provider is called for the tenth time.
+     */
+    private StoppedBatch stopALargeBatchAtItsTenthMail(java.util.function.LongConsumer stop) {
         useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 2, java.time.Duration.ofMinutes(30), 5, 8,
                 false)));
         long service = service(1000, 0);
         long task = taskWith(200);
         RecordingProviders providers = new RecordingProviders(harness.providerRegistry, n -> {
             if (n == 10) {
-                harness.taskActivities(null).cancelTask(task, "cancelled by operator");
+                stop.accept(task);
             }
             return Fault.NONE;
         });
         DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> providers);
-
         DeliveryBatchResult result = deliver(activities, service, task, 1000, 0);
-
-        int sent = providers.calls();
-        assertThat(sent).as("the pages read before the cancel: at most two of 40 (and the groups in flight)")
-                .isBetween(10, 80);
-        assertThat(mailsPerRecipient()).hasSize(sent).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
-        assertThat(f.deliveryStatuses(task)).containsOnly(Map.entry("SENT", (long) sent),
-                Map.entry("CANCELLED", 200L - sent));
-        assertThat(result.sent()).isEqualTo(sent);
-        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
-                service)).as("the service's quota is spent only on what was sent").isEqualTo(sent);
+        return new StoppedBatch(service, task, providers.calls(), result);
     }
 
     /**
