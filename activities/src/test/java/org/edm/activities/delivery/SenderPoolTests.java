@@ -214,11 +214,12 @@ class SenderPoolTests {
         f.grant(owner, large);
         long task = taskFor(owner, campaign, templateSet, 40);
 
-        TaskWorkflow workflow = startTask(task, campaign);
-        io.temporal.client.WorkflowStub.fromTyped(workflow).getResult(60, TimeUnit.SECONDS,
-                org.edm.workflows.task.TaskOutcome.class);
+        startTask(task, campaign);
+        // Waited for in real time, not through the workflow's result: the test server skips time only while the test
+        // blocks on a result or a sleep, and then the small service, waiting for its quota reset, woke on the next
+        // day and rolled its counter over to 0 (seen once under load: used_today 0 where 3 were sent).
+        awaitTaskStatus(task, "FINISHED");
 
-        assertThat(f.taskStatus(task)).isEqualTo("FINISHED");
         assertThat(f.deliveryStatuses(task)).containsExactly(Map.entry("SENT", 40L));
         // How the 40 split between the services is a race (under load the large one may claim them all before the
         // small one starts); what is guaranteed: the small one never goes past its quota, its counter matches what
