@@ -292,14 +292,27 @@ public class TaskActivitiesImpl implements TaskActivities {
                         }
                     }));
                 }
+                // On a failure the other workers stop after their current range, and the attempt fails only once
+                // they have: a range still being inserted when the activity had already failed could commit after
+                // its retry began (harmless, the unique constraint sorts it out, but the attempt's end should be
+                // its end; a test saw the committed range missing right after the failure).
+                RuntimeException failure = null;
                 for (Future<?> worker : workers) {
                     try {
                         worker.get();
                     } catch (ExecutionException e) {
-                        next.set(last + 1); // the other workers stop after their current range
-                        throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        next.set(last + 1);
+                        RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
                                 : new IllegalStateException(e.getCause());
+                        if (failure == null) {
+                            failure = cause;
+                        } else {
+                            failure.addSuppressed(cause);
+                        }
                     }
+                }
+                if (failure != null) {
+                    throw failure;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
