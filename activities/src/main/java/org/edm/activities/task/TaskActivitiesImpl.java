@@ -49,12 +49,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 @Component("taskActivities")
 public class TaskActivitiesImpl implements TaskActivities {
@@ -99,12 +100,12 @@ public class TaskActivitiesImpl implements TaskActivities {
      * Starts the task (SCHEDULED to SENDING) and resolves its audience into deliveries, once. Three steps, so the
      * insert can use more than one core: (1) one transaction checks the rule and template set and starts the task,
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
-     * ({@link AudienceProperties#rangesPerConnection()} ranges per connection, on
-     * {@link AudienceProperties#parallelism()} connections), each range in its own transaction, counting what it
+     * (on {@link AudienceProperties#parallelism()} connections, ranges cut as they ask, see {@link RangeCutter}),
+     * each range in its own transaction, counting what it
      * inserts; (3) one transaction records the sum as {@code audience_size} and turns the quota reservation into the
      * actual audience. {@code audience_size} stays NULL until (3) commits, which is how a retry after a crash in (2)
      * knows to insert the ranges still missing; ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}),
-     * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose. Nothing
+     * so a retry finds each sub-range wholly there or not at all, whatever ranges either attempt cut. Nothing
      * is sent before (3): the demand goes out after this activity returns.
      */
     /**
@@ -220,26 +221,54 @@ public class TaskActivitiesImpl implements TaskActivities {
     /**
      * Contact ids per sub-range. A range is a whole number of sub-ranges, aligned on them, and is inserted in one
      * transaction, so what any attempt committed is a set of whole sub-ranges ({@code [k × SUB_RANGE_IDS,
-     * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt choose its range size from the
-     * owner's contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges.
+     * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt cut its ranges from the owner's
+     * contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges. Releases before issue 12's
+     * start round used 8,192: a multiple of this size, so what one of their attempts committed is still a set of
+     * whole sub-ranges here.
      */
-    static final long SUB_RANGE_IDS = 8_192;
-    /** The largest range (a million-contact audience in 16 ranges, as when every range was this size). */
+    static final long SUB_RANGE_IDS = 1_024;
+    /** The largest range (a million-contact audience in about 16 of them first, as when every range was this size). */
     static final long MAX_RANGE_IDS = 65_536;
+
     /**
-     * The range size for contact ids {@code lo..hi}: a power-of-two multiple of the sub-range, at most the maximum,
-     * giving about {@code rangesPerConnection} ranges per connection. The connections take ranges as they finish one,
-     * so with about four each (the default) they end within a range's time of each other. With one size for all, a
-     * 100,000-contact audience was one range of 65,535 contacts and one of 34,465, and a 20,000-contact one a single
-     * range on one connection: the first mail waited for the larger range while the second core idled.
+     * Cuts contact ids {@code lo..hi} into ranges as the connections ask for them (guided self-scheduling): each range
+     * is about {@code 1 / (parallelism × rangesPerConnection)} of the sub-ranges still left, between one sub-range and
+     * {@link #MAX_RANGE_IDS}. The first ranges are large (few transactions), the last ones a single sub-range, so the
+     * connections end within a sub-range's time of each other. With equal ranges of 8,192 ids, a 20,000-contact
+     * audience was three ranges (8,191, 8,192 and 3,617 contacts) on two connections: the third ran alone while
+     * the second connection idled (issue 12: ~60 ms of a 2.4 s send).
      */
-    static long rangeIds(long lo, long hi, int parallelism, int rangesPerConnection) {
-        long wanted = (long) parallelism * rangesPerConnection;
-        long size = SUB_RANGE_IDS;
-        while (size < MAX_RANGE_IDS && hi / size - lo / size + 1 > wanted) {
-            size *= 2;
+    static final class RangeCutter {
+        private final long lastSub;
+        private final long divisor;
+        private long nextSub;
+
+        RangeCutter(long lo, long hi, int parallelism, int rangesPerConnection) {
+            this.nextSub = lo / SUB_RANGE_IDS;
+            this.lastSub = hi / SUB_RANGE_IDS;
+            this.divisor = (long) parallelism * rangesPerConnection;
         }
-        return size;
+
+        synchronized long subRanges() {
+            return lastSub - nextSub + 1;
+        }
+
+        /** The next range's first and last contact id, or null when none is left (or {@link #stop} was called). */
+        synchronized long[] next() {
+            if (nextSub > lastSub) {
+                return null;
+            }
+            long left = lastSub - nextSub + 1;
+            long take = Math.max(1, Math.min(MAX_RANGE_IDS / SUB_RANGE_IDS, left / divisor));
+            long[] range = {nextSub * SUB_RANGE_IDS, (nextSub + take) * SUB_RANGE_IDS - 1};
+            nextSub += take;
+            return range;
+        }
+
+        /** No further range: the other connections stop after their current one. */
+        synchronized void stop() {
+            nextSub = lastSub + 1;
+        }
     }
 
     /**
@@ -255,29 +284,29 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         long lo = ((Number) bounds.get("lo")).longValue();
         long hi = ((Number) bounds.get("hi")).longValue();
-        long size = rangeIds(lo, hi, audienceProperties.parallelism(), audienceProperties.rangesPerConnection());
-        long first = lo / size;
-        long last = hi / size;
-        int threads = (int) Math.min(audienceProperties.parallelism(), last - first + 1);
+        RangeCutter cutter = new RangeCutter(lo, hi, audienceProperties.parallelism(),
+                audienceProperties.rangesPerConnection());
+        int threads = (int) Math.min(audienceProperties.parallelism(), cutter.subRanges());
         long started = System.nanoTime();
         AtomicLong total = new AtomicLong();
         AtomicLong pending = new AtomicLong();
+        AtomicLong ranges = new AtomicLong();
         AtomicBoolean leftOut = new AtomicBoolean();
-        LongConsumer insert = range -> {
-            Counted counted = insertRange(task, rule, range * size, range * size + size - 1);
-            if (counted == null) {
-                leftOut.set(true);
-            } else {
-                total.addAndGet(counted.total());
-                pending.addAndGet(counted.pending());
+        Runnable insertRanges = () -> {
+            for (long[] range = cutter.next(); range != null; range = cutter.next()) {
+                ranges.incrementAndGet();
+                Counted counted = insertRange(task, rule, range[0], range[1]);
+                if (counted == null) {
+                    leftOut.set(true);
+                } else {
+                    total.addAndGet(counted.total());
+                    pending.addAndGet(counted.pending());
+                }
             }
         };
         if (threads == 1) {
-            for (long range = first; range <= last; range++) {
-                insert.accept(range);
-            }
+            insertRanges.run();
         } else {
-            AtomicLong next = new AtomicLong(first);
             ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
                 Thread thread = new Thread(runnable, "edm-audience-" + task.id());
                 thread.setDaemon(true);
@@ -286,17 +315,13 @@ public class TaskActivitiesImpl implements TaskActivities {
             try {
                 List<Future<?>> workers = new ArrayList<>();
                 for (int i = 0; i < threads; i++) {
-                    workers.add(pool.submit(() -> {
-                        for (long range = next.getAndIncrement(); range <= last; range = next.getAndIncrement()) {
-                            insert.accept(range);
-                        }
-                    }));
+                    workers.add(pool.submit(insertRanges));
                 }
                 for (Future<?> worker : workers) {
                     try {
                         worker.get();
                     } catch (ExecutionException e) {
-                        next.set(last + 1); // the other workers stop after their current range
+                        cutter.stop(); // the other workers stop after their current range
                         throw e.getCause() instanceof RuntimeException runtime ? runtime
                                 : new IllegalStateException(e.getCause());
                     }
@@ -308,9 +333,9 @@ public class TaskActivitiesImpl implements TaskActivities {
                 pool.shutdownNow();
             }
         }
-        log.debug("task {}: {} contact-id ranges of {} ids inserted in {} ms on {} connection(s)", task.id(),
-                last - first + 1, size, (System.nanoTime() - started) / 1_000_000, threads);
-        return new Inserted(first * size, last * size + size - 1,
+        log.debug("task {}: {} contact-id ranges inserted in {} ms on {} connection(s)", task.id(), ranges.get(),
+                (System.nanoTime() - started) / 1_000_000, threads);
+        return new Inserted(lo / SUB_RANGE_IDS * SUB_RANGE_IDS, hi / SUB_RANGE_IDS * SUB_RANGE_IDS + SUB_RANGE_IDS - 1,
                 leftOut.get() ? null : new Counted(total.get(), pending.get()));
     }
 
@@ -446,27 +471,46 @@ public class TaskActivitiesImpl implements TaskActivities {
                 """.formatted(SenderService.USABLE_SQL), Map.of("ownerId", demand.ownerId()), rs -> {
             services.put(rs.getLong("id"), rs.getString("name"));
         });
+        // The services are signalled at once, not one after the other: each signal-with-start is a round trip
+        // that Temporal persists (5-15 ms), and the first mail waits for the last of them (issue 12).
+        List<CompletableFuture<Void>> signals = new ArrayList<>();
         for (Map.Entry<Long, String> entry : services.entrySet()) {
-            long serviceId = entry.getKey();
-            // Signal-with-start: the service's workflow may not run yet (first task ever, or it was terminated);
-            // either way exactly one run per service exists afterwards, because the workflow id is the service id.
-            SenderServiceWorkflow service = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
-                    WorkflowOptions.newBuilder()
-                            .setWorkflowId(WorkflowIds.senderService(serviceId))
-                            .setTaskQueue(TaskQueues.EDM)
-                            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                                    .set(EdmSearchAttributes.SENDER_SERVICE_ID, serviceId)
-                                    .build())
-                            // the admin's label for the service, shown in the Web UI's list (set when it starts)
-                            .setMemo(Map.of("name", entry.getValue()))
-                            .build());
-            BatchRequest request = workflowClient.newSignalWithStartRequest();
-            request.add(service::run, SenderServiceState.fresh(serviceId));
-            request.add(service::demand, demand);
-            workflowClient.signalWithStart(request);
+            signals.add(CompletableFuture.runAsync(() -> signalDemand(demand, entry.getKey(), entry.getValue()),
+                    DEMAND_SIGNALS));
+        }
+        try {
+            CompletableFuture.allOf(signals.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
         log.info("task {}: demand published to {} sender service(s)", demand.taskId(), services.size());
         return services.size();
+    }
+
+    /** Threads for {@link #publishDemand}'s signals (idle ones end after a minute). */
+    private static final ExecutorService DEMAND_SIGNALS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "edm-demand-signal");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private void signalDemand(TaskDemand demand, long serviceId, String serviceName) {
+        // Signal-with-start: the service's workflow may not run yet (first task ever, or it was terminated);
+        // either way exactly one run per service exists afterwards, because the workflow id is the service id.
+        SenderServiceWorkflow service = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(WorkflowIds.senderService(serviceId))
+                        .setTaskQueue(TaskQueues.EDM)
+                        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                                .set(EdmSearchAttributes.SENDER_SERVICE_ID, serviceId)
+                                .build())
+                        // the admin's label for the service, shown in the Web UI's list (set when it starts)
+                        .setMemo(Map.of("name", serviceName))
+                        .build());
+        BatchRequest request = workflowClient.newSignalWithStartRequest();
+        request.add(service::run, SenderServiceState.fresh(serviceId));
+        request.add(service::demand, demand);
+        workflowClient.signalWithStart(request);
     }
 
     @Override
