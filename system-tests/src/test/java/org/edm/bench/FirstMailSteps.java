@@ -87,6 +87,28 @@ final class FirstMailSteps {
                 s.steps.add(new Step(millis(e), workflowTask));
             }
         }
+        // demand → first mail: the first sender service's workflow task on the demand signal and its first batch
+        int serviceSteps = 0;
+        for (HistoryEvent e : client.fetchHistory(WorkflowIds.senderService(1)).getEvents()) {
+            if (millis(e) < fromMillis || serviceSteps >= 6) {
+                continue;
+            }
+            String name = switch (e.getEventType()) {
+                case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> "service 1 signalled: "
+                        + e.getWorkflowExecutionSignaledEventAttributes().getSignalName();
+                case EVENT_TYPE_WORKFLOW_TASK_SCHEDULED -> "  service 1 workflow task scheduled";
+                case EVENT_TYPE_WORKFLOW_TASK_STARTED -> "    started";
+                case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> "    completed";
+                case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> "  service 1 activity scheduled: "
+                        + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+                case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "    started";
+                default -> null;
+            };
+            if (name != null) {
+                serviceSteps++;
+                s.steps.add(new Step(millis(e), name));
+            }
+        }
         try (Connection c = ds.getConnection()) {
             // one created_at per transaction: each audience range is its own
             try (PreparedStatement ps = c.prepareStatement("""
