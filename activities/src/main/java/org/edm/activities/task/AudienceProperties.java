@@ -9,15 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param parallelism          how many contact-id ranges are inserted at once, each on its own database connection;
  *                             about the number of cores PostgreSQL may spend on one task start (1: one range after
  *                             the other)
- * @param rangesPerConnection  how finely the contact ids are cut: each range is about
- *                             {@code 1 / (parallelism × rangesPerConnection)} of the ids still left (1,024 to 65,536
- *                             ids, see {@link TaskActivitiesImpl.RangeCutter}), so the first ranges are large and the
- *                             last ones small and the connections finish together
+ * @param rangesPerConnection  how many ranges per connection the contact ids are cut into (ranges of 8,192 to 65,536
+ *                             ids, see {@link TaskActivitiesImpl#rangeIds}): more let the connections finish closer
+ *                             together; 1 gives about the one-size ranges of before (two of 65,536 ids at 100,000)
  */
 @ConfigurationProperties("edm.audience")
-public record AudienceProperties(@DefaultValue("2") int parallelism, @DefaultValue("2") int rangesPerConnection) {
+public record AudienceProperties(@DefaultValue("2") int parallelism, @DefaultValue("4") int rangesPerConnection) {
 
-    public static final AudienceProperties DEFAULTS = new AudienceProperties(2, 2);
+    public static final AudienceProperties DEFAULTS = new AudienceProperties(2, 4);
 
     public AudienceProperties {
         if (parallelism < 1) {

@@ -56,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 @Component("taskActivities")
 public class TaskActivitiesImpl implements TaskActivities {
@@ -100,12 +101,12 @@ public class TaskActivitiesImpl implements TaskActivities {
      * Starts the task (SCHEDULED to SENDING) and resolves its audience into deliveries, once. Three steps, so the
      * insert can use more than one core: (1) one transaction checks the rule and template set and starts the task,
      * after which the api no longer lets anyone change or delete it; (2) the contacts are inserted range by range
-     * (on {@link AudienceProperties#parallelism()} connections, ranges cut as they ask, see {@link RangeCutter}),
-     * each range in its own transaction, counting what it
+     * ({@link AudienceProperties#rangesPerConnection()} ranges per connection, on
+     * {@link AudienceProperties#parallelism()} connections), each range in its own transaction, counting what it
      * inserts; (3) one transaction records the sum as {@code audience_size} and turns the quota reservation into the
      * actual audience. {@code audience_size} stays NULL until (3) commits, which is how a retry after a crash in (2)
      * knows to insert the ranges still missing; ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}),
-     * so a retry finds each sub-range wholly there or not at all, whatever ranges either attempt cut. Nothing
+     * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose. Nothing
      * is sent before (3): the demand goes out after this activity returns.
      */
     /**
@@ -221,54 +222,26 @@ public class TaskActivitiesImpl implements TaskActivities {
     /**
      * Contact ids per sub-range. A range is a whole number of sub-ranges, aligned on them, and is inserted in one
      * transaction, so what any attempt committed is a set of whole sub-ranges ({@code [k × SUB_RANGE_IDS,
-     * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt cut its ranges from the owner's
-     * contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges. Releases before issue 12's
-     * start round used 8,192: a multiple of this size, so what one of their attempts committed is still a set of
-     * whole sub-ranges here.
+     * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt choose its range size from the
+     * owner's contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges.
      */
-    static final long SUB_RANGE_IDS = 1_024;
-    /** The largest range (a million-contact audience in about 16 of them first, as when every range was this size). */
+    static final long SUB_RANGE_IDS = 8_192;
+    /** The largest range (a million-contact audience in 16 ranges, as when every range was this size). */
     static final long MAX_RANGE_IDS = 65_536;
-
     /**
-     * Cuts contact ids {@code lo..hi} into ranges as the connections ask for them (guided self-scheduling): each range
-     * is about {@code 1 / (parallelism × rangesPerConnection)} of the sub-ranges still left, between one sub-range and
-     * {@link #MAX_RANGE_IDS}. The first ranges are large (few transactions), the last ones a single sub-range, so the
-     * connections end within a sub-range's time of each other. With equal ranges of 8,192 ids, a 20,000-contact
-     * audience was three ranges (8,191, 8,192 and 3,617 contacts) on two connections: the third ran alone while
-     * the second connection idled (issue 12: ~60 ms of a 2.4 s send).
+     * The range size for contact ids {@code lo..hi}: a power-of-two multiple of the sub-range, at most the maximum,
+     * giving about {@code rangesPerConnection} ranges per connection. The connections take ranges as they finish one,
+     * so with about four each (the default) they end within a range's time of each other. With one size for all, a
+     * 100,000-contact audience was one range of 65,535 contacts and one of 34,465, and a 20,000-contact one a single
+     * range on one connection: the first mail waited for the larger range while the second core idled.
      */
-    static final class RangeCutter {
-        private final long lastSub;
-        private final long divisor;
-        private long nextSub;
-
-        RangeCutter(long lo, long hi, int parallelism, int rangesPerConnection) {
-            this.nextSub = lo / SUB_RANGE_IDS;
-            this.lastSub = hi / SUB_RANGE_IDS;
-            this.divisor = (long) parallelism * rangesPerConnection;
+    static long rangeIds(long lo, long hi, int parallelism, int rangesPerConnection) {
+        long wanted = (long) parallelism * rangesPerConnection;
+        long size = SUB_RANGE_IDS;
+        while (size < MAX_RANGE_IDS && hi / size - lo / size + 1 > wanted) {
+            size *= 2;
         }
-
-        synchronized long subRanges() {
-            return lastSub - nextSub + 1;
-        }
-
-        /** The next range's first and last contact id, or null when none is left (or {@link #stop} was called). */
-        synchronized long[] next() {
-            if (nextSub > lastSub) {
-                return null;
-            }
-            long left = lastSub - nextSub + 1;
-            long take = Math.max(1, Math.min(MAX_RANGE_IDS / SUB_RANGE_IDS, left / divisor));
-            long[] range = {nextSub * SUB_RANGE_IDS, (nextSub + take) * SUB_RANGE_IDS - 1};
-            nextSub += take;
-            return range;
-        }
-
-        /** No further range: the other connections stop after their current one. */
-        synchronized void stop() {
-            nextSub = lastSub + 1;
-        }
+        return size;
     }
 
     /**
@@ -284,29 +257,29 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
         long lo = ((Number) bounds.get("lo")).longValue();
         long hi = ((Number) bounds.get("hi")).longValue();
-        RangeCutter cutter = new RangeCutter(lo, hi, audienceProperties.parallelism(),
-                audienceProperties.rangesPerConnection());
-        int threads = (int) Math.min(audienceProperties.parallelism(), cutter.subRanges());
+        long size = rangeIds(lo, hi, audienceProperties.parallelism(), audienceProperties.rangesPerConnection());
+        long first = lo / size;
+        long last = hi / size;
+        int threads = (int) Math.min(audienceProperties.parallelism(), last - first + 1);
         long started = System.nanoTime();
         AtomicLong total = new AtomicLong();
         AtomicLong pending = new AtomicLong();
-        AtomicLong ranges = new AtomicLong();
         AtomicBoolean leftOut = new AtomicBoolean();
-        Runnable insertRanges = () -> {
-            for (long[] range = cutter.next(); range != null; range = cutter.next()) {
-                ranges.incrementAndGet();
-                Counted counted = insertRange(task, rule, range[0], range[1]);
-                if (counted == null) {
-                    leftOut.set(true);
-                } else {
-                    total.addAndGet(counted.total());
-                    pending.addAndGet(counted.pending());
-                }
+        LongConsumer insert = range -> {
+            Counted counted = insertRange(task, rule, range * size, range * size + size - 1);
+            if (counted == null) {
+                leftOut.set(true);
+            } else {
+                total.addAndGet(counted.total());
+                pending.addAndGet(counted.pending());
             }
         };
         if (threads == 1) {
-            insertRanges.run();
+            for (long range = first; range <= last; range++) {
+                insert.accept(range);
+            }
         } else {
+            AtomicLong next = new AtomicLong(first);
             ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
                 Thread thread = new Thread(runnable, "edm-audience-" + task.id());
                 thread.setDaemon(true);
@@ -315,13 +288,17 @@ public class TaskActivitiesImpl implements TaskActivities {
             try {
                 List<Future<?>> workers = new ArrayList<>();
                 for (int i = 0; i < threads; i++) {
-                    workers.add(pool.submit(insertRanges));
+                    workers.add(pool.submit(() -> {
+                        for (long range = next.getAndIncrement(); range <= last; range = next.getAndIncrement()) {
+                            insert.accept(range);
+                        }
+                    }));
                 }
                 for (Future<?> worker : workers) {
                     try {
                         worker.get();
                     } catch (ExecutionException e) {
-                        cutter.stop(); // the other workers stop after their current range
+                        next.set(last + 1); // the other workers stop after their current range
                         throw e.getCause() instanceof RuntimeException runtime ? runtime
                                 : new IllegalStateException(e.getCause());
                     }
@@ -333,9 +310,9 @@ public class TaskActivitiesImpl implements TaskActivities {
                 pool.shutdownNow();
             }
         }
-        log.debug("task {}: {} contact-id ranges inserted in {} ms on {} connection(s)", task.id(), ranges.get(),
-                (System.nanoTime() - started) / 1_000_000, threads);
-        return new Inserted(lo / SUB_RANGE_IDS * SUB_RANGE_IDS, hi / SUB_RANGE_IDS * SUB_RANGE_IDS + SUB_RANGE_IDS - 1,
+        log.debug("task {}: {} contact-id ranges of {} ids inserted in {} ms on {} connection(s)", task.id(),
+                last - first + 1, size, (System.nanoTime() - started) / 1_000_000, threads);
+        return new Inserted(first * size, last * size + size - 1,
                 leftOut.get() ? null : new Counted(total.get(), pending.get()));
     }
 
@@ -472,7 +449,7 @@ public class TaskActivitiesImpl implements TaskActivities {
             services.put(rs.getLong("id"), rs.getString("name"));
         });
         // The services are signalled at once, not one after the other: each signal-with-start is a round trip
-        // that Temporal persists (5-15 ms), and the first mail waits for the last of them (issue 12).
+        // that Temporal persists, and a service's first mail waits for its signal (issue 12).
         List<CompletableFuture<Void>> signals = new ArrayList<>();
         for (Map.Entry<Long, String> entry : services.entrySet()) {
             signals.add(CompletableFuture.runAsync(() -> signalDemand(demand, entry.getKey(), entry.getValue()),

@@ -254,9 +254,9 @@ class TaskQuotaTests {
     }
 
     /**
-     * Each attempt cuts its ranges from the owner's contact ids as they are then, so a retry may cut larger ranges
-     * than the attempt that crashed (here contacts were added far out in between: one-sub-range ranges first, ten
-     * sub-ranges after). The retry's first range holds a committed sub-range and a missing one: it inserts the missing one and
+     * Each attempt sizes its ranges from the owner's contact ids as they are then, so a retry may cut larger ranges
+     * than the attempt that crashed (here contacts were added far out in between: 8,192-id ranges first, 65,536
+     * after). The retry's first range holds a committed sub-range and a missing one: it inserts the missing one and
      * keeps the committed one as it was, every contact once, charged once.
      */
     @Test
@@ -274,8 +274,8 @@ class TaskQuotaTests {
                     RETURN NEW;
                 END $$""".formatted(TaskActivitiesImpl.SUB_RANGE_IDS));
         f.jdbc().execute("CREATE TRIGGER fail_b BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_b()");
-        assertThat(new TaskActivitiesImpl.RangeCutter(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 2).next())
-                .containsExactly(0, TaskActivitiesImpl.SUB_RANGE_IDS - 1);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
+                .isEqualTo(TaskActivitiesImpl.SUB_RANGE_IDS);
 
         assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
         List<String> firstTokens = f.jdbc().queryForList(
@@ -286,9 +286,9 @@ class TaskQuotaTests {
         f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 40 * ?)", Long.class,
                 TaskActivitiesImpl.SUB_RANGE_IDS);
         f.contacts(owner, "c", 10);
-        assertThat(new TaskActivitiesImpl.RangeCutter(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 2).next())
+        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
                 .as("the retry's first range spans both the committed and the missing sub-range")
-                .containsExactly(0, 10 * TaskActivitiesImpl.SUB_RANGE_IDS - 1);
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
         TaskAudience audience = activities.materializeDeliveries(task);
 
         assertThat(audience.audienceSize()).isEqualTo(30);
@@ -301,41 +301,6 @@ class TaskQuotaTests {
         assertThat(ledger()).as("reserved at activation, the contacts added since charged once at the start")
                 .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task,
                         "TASK_RECONCILE -10 task:" + task);
-    }
-
-    /**
-     * An attempt of a release before the 1,024-id sub-ranges committed a whole 8,192-id range and crashed. Its range
-     * is eight whole sub-ranges now (one with contacts, seven empty), so the retry keeps it as it was and inserts the
-     * rest: every contact once, charged once.
-     */
-    @Test
-    void aRetryFindsTheWholeRangeAnEarlierReleaseCommitted() {
-        f.contacts(owner, "a", 10);
-        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 8192 + 2000)", Long.class);
-        f.contacts(owner, "b", 10);
-        long task = f.task(campaign, owner, "{}", templateSet);
-        reserve(task);
-        f.jdbc().update("UPDATE tasks SET status = 'SENDING' WHERE id = ?", task);
-        // what the earlier release's first range (contact ids 0..8191) left committed
-        f.jdbc().update("""
-                INSERT INTO deliveries (task_id, contact_id, template_id, status, token)
-                SELECT ?, c.id, (SELECT template_id FROM template_set_items WHERE template_set_id = ? LIMIT 1),
-                       'PENDING', 'earlier-release-' || c.id
-                  FROM contacts c WHERE c.owner_id = ? AND c.id BETWEEN 0 AND 8191""", task, templateSet, owner);
-        assertThat(new TaskActivitiesImpl.RangeCutter(1, 8192 + 2010, 2, 2).next())
-                .as("the retry's first range: part of the earlier release's range")
-                .containsExactly(0, 2 * TaskActivitiesImpl.SUB_RANGE_IDS - 1);
-
-        TaskAudience audience = activities.materializeDeliveries(task);
-
-        assertThat(audience.audienceSize()).isEqualTo(20);
-        assertThat(audience.pending()).isEqualTo(20);
-        assertThat(f.jdbc().queryForObject("SELECT count(DISTINCT contact_id) FROM deliveries WHERE task_id = ?",
-                Integer.class, task)).isEqualTo(20);
-        assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ? AND token LIKE "
-                + "'earlier-release-%'", Integer.class, task)).as("the committed range kept as it was").isEqualTo(10);
-        assertThat(ledger()).as("reserved at activation, nothing more to charge")
-                .containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task);
     }
 
     /**
@@ -366,47 +331,16 @@ class TaskQuotaTests {
         assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -11 task:" + task);
     }
 
-    /**
-     * Ranges are cut as the connections ask (guided self-scheduling): whole aligned sub-ranges, every id once, large
-     * ones first and single sub-ranges last, so two connections end within a sub-range of each other.
-     */
     @Test
-    void rangesShrinkTowardsTheEndAndCoverEveryIdOnce() {
+    void rangesAreSizedForAFewPerConnectionWithinTheirBounds() {
         long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
-        List<long[]> ranges = cut(1, 40_000, 2, 2);
-        assertThat(ranges.get(0)).as("a quarter of what is left first").containsExactly(0, 10 * sub - 1);
-        assertThat(ranges.get(ranges.size() - 1)).as("the last: one sub-range")
-                .containsExactly(39 * sub, 40 * sub - 1);
-        assertThat(ranges).as("40 sub-ranges in a few ranges, not 40").hasSizeBetween(10, 16);
-        long expected = 0;
-        for (long[] range : ranges) {
-            assertThat(range[0]).as("contiguous, aligned").isEqualTo(expected);
-            assertThat((range[1] + 1) % sub).isZero();
-            expected = range[1] + 1;
-        }
-        assertThat(expected).isEqualTo(40 * sub);
-
-        List<long[]> million = cut(1, 1_000_000, 2, 2);
-        assertThat(million).allSatisfy(range -> assertThat(range[1] - range[0] + 1)
-                .isLessThanOrEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS));
-        assertThat(million.get(0)[1] + 1).as("a million: the largest size first").isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
-        assertThat(million).hasSizeBetween(16, 40);
-        assertThat(cut(5, 5, 2, 2)).as("one contact: one sub-range").hasSize(1);
-
-        TaskActivitiesImpl.RangeCutter stopped = new TaskActivitiesImpl.RangeCutter(1, 40_000, 2, 2);
-        stopped.next();
-        stopped.stop();
-        assertThat(stopped.next()).as("stopped: no further range").isNull();
-    }
-
-    private static List<long[]> cut(long lo, long hi, int parallelism, int rangesPerConnection) {
-        TaskActivitiesImpl.RangeCutter cutter = new TaskActivitiesImpl.RangeCutter(lo, hi, parallelism,
-                rangesPerConnection);
-        List<long[]> ranges = new ArrayList<>();
-        for (long[] range = cutter.next(); range != null; range = cutter.next()) {
-            ranges.add(range);
-        }
-        return ranges;
+        assertThat(TaskActivitiesImpl.rangeIds(1, 20_000, 2, 4)).as("20,000 contacts: 3 ranges").isEqualTo(sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 4)).as("120,000: 8 ranges").isEqualTo(2 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 1_000_000, 2, 4)).as("a million: 16 ranges, the largest size")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 1, 4)).as("one connection: 4 ranges").isEqualTo(4 * sub);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 1)).as("one per connection: the ranges of before")
+                .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
     }
 
     @Test
