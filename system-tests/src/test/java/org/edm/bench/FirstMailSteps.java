@@ -37,14 +37,33 @@ final class FirstMailSteps {
     static void print(WorkflowClient client, DataSource ds, long campaignId, long taskId, long fromMillis,
                       String from, Long firstMailMillis) throws SQLException {
         FirstMailSteps s = new FirstMailSteps();
+        boolean childInitiated = false;
         for (HistoryEvent e : client.fetchHistory(WorkflowIds.campaign(campaignId)).getEvents()) {
             if (e.getEventType() == EventType.EVENT_TYPE_TIMER_FIRED) {
                 s.once("campaign timer fired", millis(e));
             } else if (e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
                 s.once("task workflow start initiated", millis(e));
+                childInitiated = true;
+            } else if (!childInitiated) {
+                // the campaign's own steps up to the task's start: its workflow tasks and the plan's activity
+                String name = switch (e.getEventType()) {
+                    case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> "campaign workflow started";
+                    case EVENT_TYPE_WORKFLOW_TASK_SCHEDULED -> "  campaign workflow task scheduled";
+                    case EVENT_TYPE_WORKFLOW_TASK_STARTED -> "    started";
+                    case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> "    completed";
+                    case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> "  campaign activity scheduled: "
+                            + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+                    case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "    started";
+                    case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "    completed";
+                    default -> null;
+                };
+                if (name != null) {
+                    s.steps.add(new Step(millis(e), name));
+                }
             }
         }
         int activities = 0;
+        int workflowTasks = 0;
         for (HistoryEvent e : client.fetchHistory(WorkflowIds.task(taskId)).getEvents()) {
             String name = switch (e.getEventType()) {
                 case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> "task workflow started";
@@ -55,6 +74,38 @@ final class FirstMailSteps {
                 default -> null;
             };
             if (name != null && activities++ < 8) {
+                s.steps.add(new Step(millis(e), name));
+            }
+            // the task's first workflow task: from its start to its first activity
+            String workflowTask = switch (e.getEventType()) {
+                case EVENT_TYPE_WORKFLOW_TASK_SCHEDULED -> "  task workflow task scheduled";
+                case EVENT_TYPE_WORKFLOW_TASK_STARTED -> "    started";
+                case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> "    completed";
+                default -> null;
+            };
+            if (workflowTask != null && workflowTasks++ < 3) {
+                s.steps.add(new Step(millis(e), workflowTask));
+            }
+        }
+        // demand → first mail: the first sender service's workflow task on the demand signal and its first batch
+        int serviceSteps = 0;
+        for (HistoryEvent e : client.fetchHistory(WorkflowIds.senderService(1)).getEvents()) {
+            if (millis(e) < fromMillis || serviceSteps >= 6) {
+                continue;
+            }
+            String name = switch (e.getEventType()) {
+                case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> "service 1 signalled: "
+                        + e.getWorkflowExecutionSignaledEventAttributes().getSignalName();
+                case EVENT_TYPE_WORKFLOW_TASK_SCHEDULED -> "  service 1 workflow task scheduled";
+                case EVENT_TYPE_WORKFLOW_TASK_STARTED -> "    started";
+                case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> "    completed";
+                case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> "  service 1 activity scheduled: "
+                        + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+                case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "    started";
+                default -> null;
+            };
+            if (name != null) {
+                serviceSteps++;
                 s.steps.add(new Step(millis(e), name));
             }
         }

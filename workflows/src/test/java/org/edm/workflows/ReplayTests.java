@@ -22,6 +22,7 @@ class ReplayTests {
             "histories/campaign-pause-resume-cancel.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/campaign-replanned.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/campaign-findable.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
+            "histories/campaign-plan-locally.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/task.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-demand-with-audience.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-findable.json, org.edm.workflows.task.TaskWorkflowImpl",

@@ -48,6 +48,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -459,27 +461,46 @@ public class TaskActivitiesImpl implements TaskActivities {
                 """.formatted(SenderService.USABLE_SQL), Map.of("ownerId", demand.ownerId()), rs -> {
             services.put(rs.getLong("id"), rs.getString("name"));
         });
+        // The services are signalled at once, not one after the other: each signal-with-start is a round trip
+        // that Temporal persists, and a service's first mail waits for its signal (issue 12).
+        List<CompletableFuture<Void>> signals = new ArrayList<>();
         for (Map.Entry<Long, String> entry : services.entrySet()) {
-            long serviceId = entry.getKey();
-            // Signal-with-start: the service's workflow may not run yet (first task ever, or it was terminated);
-            // either way exactly one run per service exists afterwards, because the workflow id is the service id.
-            SenderServiceWorkflow service = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
-                    WorkflowOptions.newBuilder()
-                            .setWorkflowId(WorkflowIds.senderService(serviceId))
-                            .setTaskQueue(TaskQueues.EDM)
-                            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                                    .set(EdmSearchAttributes.SENDER_SERVICE_ID, serviceId)
-                                    .build())
-                            // the admin's label for the service, shown in the Web UI's list (set when it starts)
-                            .setMemo(Map.of("name", entry.getValue()))
-                            .build());
-            BatchRequest request = workflowClient.newSignalWithStartRequest();
-            request.add(service::run, SenderServiceState.fresh(serviceId));
-            request.add(service::demand, demand);
-            workflowClient.signalWithStart(request);
+            signals.add(CompletableFuture.runAsync(() -> signalDemand(demand, entry.getKey(), entry.getValue()),
+                    DEMAND_SIGNALS));
+        }
+        try {
+            CompletableFuture.allOf(signals.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
         log.info("task {}: demand published to {} sender service(s)", demand.taskId(), services.size());
         return services.size();
+    }
+
+    /** Threads for {@link #publishDemand}'s signals (idle ones end after a minute). */
+    private static final ExecutorService DEMAND_SIGNALS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "edm-demand-signal");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private void signalDemand(TaskDemand demand, long serviceId, String serviceName) {
+        // Signal-with-start: the service's workflow may not run yet (first task ever, or it was terminated);
+        // either way exactly one run per service exists afterwards, because the workflow id is the service id.
+        SenderServiceWorkflow service = workflowClient.newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(WorkflowIds.senderService(serviceId))
+                        .setTaskQueue(TaskQueues.EDM)
+                        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                                .set(EdmSearchAttributes.SENDER_SERVICE_ID, serviceId)
+                                .build())
+                        // the admin's label for the service, shown in the Web UI's list (set when it starts)
+                        .setMemo(Map.of("name", serviceName))
+                        .build());
+        BatchRequest request = workflowClient.newSignalWithStartRequest();
+        request.add(service::run, SenderServiceState.fresh(serviceId));
+        request.add(service::demand, demand);
+        workflowClient.signalWithStart(request);
     }
 
     @Override

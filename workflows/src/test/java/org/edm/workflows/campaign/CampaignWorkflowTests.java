@@ -1,5 +1,6 @@
 package org.edm.workflows.campaign;
 
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.History;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -89,6 +90,38 @@ class CampaignWorkflowTests {
         WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-2", "task-without-audience.json");
     }
 
+    /**
+     * Activation → first mail (issue 12): the plan is read by a local activity inside the campaign's first workflow
+     * task, which also starts the due task; no activity round trip and no second workflow task before it.
+     */
+    @Test
+    void aDueTaskStartsInTheCampaignsFirstWorkflowTask() {
+        CampaignWorkflow campaign = campaign();
+        env.sleep(Duration.between(WorkflowTestEnvironments.START, T).plusMinutes(1));
+        WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
+        env.sleep(Duration.ofSeconds(1));
+        assertThat(tasks.startOrder).containsExactly(1L);
+
+        History history = env.getWorkflowClient().fetchHistory("campaign-" + CAMPAIGN).getHistory();
+        List<EventType> untilTheTaskStarts = new ArrayList<>();
+        for (var event : history.getEventsList()) {
+            untilTheTaskStarts.add(event.getEventType());
+            if (event.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
+                break;
+            }
+        }
+        assertThat(untilTheTaskStarts).as("the plan's read is a marker, not an activity")
+                .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .contains(EventType.EVENT_TYPE_MARKER_RECORDED)
+                .filteredOn(type -> type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).hasSize(1);
+
+        env.sleep(Duration.ofDays(5));
+        WorkflowStub.fromTyped(campaign).getResult(Void.class);
+        assertThat(tasks.startOrder).containsExactly(1L, 2L, 3L);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "campaign-" + CAMPAIGN,
+                "campaign-plan-locally.json");
+    }
+
     @Test
     void cancelWhileSleepingStartsNoFurtherTask() {
         CampaignWorkflow campaign = campaign();
@@ -119,7 +152,9 @@ class CampaignWorkflowTests {
         CampaignWorkflow campaign = campaign();
         WorkflowClient.start(campaign::run, new CampaignInput(CAMPAIGN));
 
-        env.sleep(Duration.ofHours(75));
+        // half an hour past task 74's plan time, not on it: a pause that lands in the workflow task of task 74's
+        // timer wins, and then only 73 have started (seen once in a full module run on a loaded machine)
+        env.sleep(Duration.ofHours(75).plusMinutes(30));
         campaign.pause("paused by operator");
         env.sleep(Duration.ofHours(10));
         assertThat(tasks.startOrder).as("nothing starts while paused").hasSize(74);
