@@ -142,11 +142,14 @@ public class DeliveryClaims {
             }
             ClaimedRows.Builder claimed = new ClaimedRows.Builder();
             int[] skipped = {0};
+            long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
             jdbc.query(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
                     .addValue("limit", limit)
                     .addValue("serviceId", serviceId)
                     .addValue("claim", claimToken), rs -> {
+                range[0] = Math.min(range[0], rs.getLong("id"));
+                range[1] = Math.max(range[1], rs.getLong("id"));
                 if ("SENDING".equals(rs.getString("status"))) {
                     claimed.add(claimedRow(rs));
                 } else {
@@ -160,7 +163,9 @@ public class DeliveryClaims {
                 jdbc.update(SendBatches.OPEN, new MapSqlParameterSource()
                         .addValue("claim", claimToken)
                         .addValue("serviceId", serviceId)
-                        .addValue("taskId", taskId));
+                        .addValue("taskId", taskId)
+                        .addValue("firstId", range[0])
+                        .addValue("lastId", range[1]));
             }
             if (skipped[0] > 0) {
                 // never sent: the owner's quota unit comes back (only attempts cost quota)
@@ -186,6 +191,7 @@ public class DeliveryClaims {
             WITH claimable AS (
                 SELECT id, contact_id FROM deliveries
                  WHERE task_id = :taskId AND claim_token IS NULL
+                   AND id > coalesce((SELECT max(b.last_id) FROM send_batches b WHERE b.task_id = :taskId), 0)
                  ORDER BY id
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED
@@ -243,7 +249,7 @@ public class DeliveryClaims {
     /** Whether an earlier attempt of this activity already claimed (a retry must not claim a second batch). */
     public boolean hasClaim(String claimToken) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE claim_token = :claim)",
+                "SELECT EXISTS (SELECT 1 FROM send_batches WHERE claim_token = :claim)",
                 Map.of("claim", claimToken), Boolean.class));
     }
 
@@ -253,8 +259,9 @@ public class DeliveryClaims {
      */
     public int markInterruptedAsUnknown(String claimToken) {
         return jdbc.update("""
-                UPDATE deliveries SET status = 'UNKNOWN', error = :error, updated_at = now()
-                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NOT NULL
+                UPDATE deliveries d SET status = 'UNKNOWN', error = :error, updated_at = now()
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND status = 'SENDING' AND attempted_at IS NOT NULL
                 """, Map.of("claim", claimToken, "error", UNKNOWN_OUTCOME));
     }
 
@@ -265,8 +272,9 @@ public class DeliveryClaims {
      */
     public List<Long> unattemptedIds(String claimToken) {
         return jdbc.queryForList("""
-                SELECT id FROM deliveries
-                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                SELECT id FROM deliveries d
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND status = 'SENDING' AND attempted_at IS NULL
                  ORDER BY id
                 """, Map.of("claim", claimToken), Long.class);
     }
@@ -581,7 +589,7 @@ public class DeliveryClaims {
             // the claim's task, locked shared like the claim itself (see claim): see releasedWhileNotHolding
             List<Map<String, Object>> tasks = jdbc.queryForList("""
                     SELECT id, owner_id, status, pause_reason FROM tasks
-                     WHERE id IN (SELECT task_id FROM deliveries WHERE claim_token = :claim)
+                     WHERE id IN (SELECT task_id FROM send_batches WHERE claim_token = :claim)
                      ORDER BY id FOR SHARE
                     """, Map.of("claim", claimToken));
             // to a task that has ended meanwhile (cancelled while this claim was out) it goes back CANCELLED, not
@@ -596,7 +604,8 @@ public class DeliveryClaims {
                            claim_token = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN :noClaim END,
                            sender_service_id = NULL, updated_at = now()
                       FROM tasks t
-                     WHERE t.id = d.task_id AND d.claim_token = :claim AND d.status = 'SENDING'
+                     WHERE t.id = d.task_id AND """ + SendBatches.ofClaim("d") + """
+                   AND d.status = 'SENDING'
                        AND d.attempted_at IS NULL
                     RETURNING d.task_id
                     """, Map.of("claim", claimToken, "noClaim", PendingQueue.NO_CLAIM), Long.class);
@@ -652,7 +661,9 @@ public class DeliveryClaims {
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
-                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING')
+                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING'
+                                  AND d.id > coalesce((SELECT max(b.last_id) FROM send_batches b
+                                                        WHERE b.task_id = :taskId), 0))
                 """, Map.of("taskId", taskId), Boolean.class));
     }
 
@@ -676,7 +687,8 @@ public class DeliveryClaims {
                        TRUE, d.updated_at, jsonb_build_object('status', d.status, 'error', d.error)
                   FROM deliveries d
                   JOIN tasks t ON t.id = d.task_id
-                 WHERE d.claim_token = :claim AND d.status = 'FAILED'
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND d.status = 'FAILED'
                    AND NOT EXISTS (SELECT 1 FROM event_log e WHERE e.delivery_id = d.id AND e.type = 'SEND_FAIL')
                 RETURNING delivery_id, task_id, campaign_id, sender_service_id, type)
                 SELECT l.delivery_id, l.task_id, l.campaign_id, l.sender_service_id, t.owner_id

@@ -17,7 +17,8 @@ public final class SendBatches {
 
     /** Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}); a repeat is a no-op. */
     public static final String OPEN = """
-            INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (:claim, :serviceId, :taskId)
+            INSERT INTO send_batches (claim_token, sender_service_id, task_id, first_id, last_id)
+            VALUES (:claim, :serviceId, :taskId, :firstId, :lastId)
             ON CONFLICT (claim_token) DO UPDATE SET closed_at = NULL
             """;
 
@@ -29,8 +30,8 @@ public final class SendBatches {
      */
     public static final String CLOSE = """
             WITH c AS MATERIALIZED (
-                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries
-                 WHERE claim_token = :claim
+                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries d
+                 WHERE """ + ofClaim("d") + """
             ), n AS (
                 SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
                        count(*) FILTER (WHERE status = 'SENT')     AS sent,
@@ -56,6 +57,14 @@ public final class SendBatches {
     public static final String REOPEN = "UPDATE send_batches SET closed_at = NULL WHERE claim_token = :claim";
 
     private SendBatches() {
+    }
+
+    /** The rows of the claim {@code :claim}, by its batch's task and id range (alias {@code d}). */
+    public static String ofClaim(String d) {
+        return ("(%1$s.task_id = (SELECT b.task_id FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id >= (SELECT b.first_id FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id <= (SELECT b.last_id FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.claim_token = :claim)").formatted(d);
     }
 
     /**
