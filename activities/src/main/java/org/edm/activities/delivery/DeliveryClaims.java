@@ -143,8 +143,11 @@ public class DeliveryClaims {
             ClaimedRows.Builder claimed = new ClaimedRows.Builder();
             int[] skipped = {0};
             long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+            // the task's position, locked until this claim commits (see PendingQueue)
+            Long from = jdbc.queryForObject(PendingQueue.LOCK_POSITION, Map.of("taskId", taskId), Long.class);
             jdbc.query(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
+                    .addValue("from", from)
                     .addValue("limit", limit)
                     .addValue("serviceId", serviceId)
                     .addValue("claim", claimToken), rs -> {
@@ -158,8 +161,11 @@ public class DeliveryClaims {
             });
             int sending = claimed.size();
             rollOver(service, today, used + sending);
-            if (sending > 0) {
-                // the batch's row: how readers find what this service and task sent (SendBatches), one per claim
+            if (range[1] >= range[0]) {
+                // everything from the position up to the last row taken is claimed or ended now
+                jdbc.update(PendingQueue.ADVANCE, Map.of("taskId", taskId, "below", range[1] + 1));
+                // the batch's row: how readers find what this service and task sent, and the claim's rows by its id
+                // range (SendBatches), one per claim
                 jdbc.update(SendBatches.OPEN, new MapSqlParameterSource()
                         .addValue("claim", claimToken)
                         .addValue("serviceId", serviceId)
@@ -179,9 +185,11 @@ public class DeliveryClaims {
     }
 
     /**
-     * The claim: the task's first {@code :limit} unclaimed deliveries (its pending queue, the index
-     * deliveries_unclaimed: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed
-     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took. The locked
+     * The claim: the task's first {@code :limit} unclaimed deliveries from its position {@code :from} on (its pending
+     * queue: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed or its contact
+     * gone. A HOT update: no index of deliveries reads a column it writes. No SKIP LOCKED: claims of one task take
+     * turns on the position's lock, and a row skipped because another writer held it would stay PENDING below the
+     * position; FOR UPDATE waits for such a writer and rechecks "claim_token IS NULL". The locked
      * rows' contact_id comes with the lock (no second look-up of each delivery), and the verdict is MATERIALIZED:
      * inlined, its CASE (a hash and a suppression probe per row) ran once for each of the three columns that read it.
      * The verdict already reads each contact, so it also hands rendering what it needs from it (RETURNING, SENDING
@@ -190,11 +198,10 @@ public class DeliveryClaims {
     static final String CLAIM = """
             WITH claimable AS (
                 SELECT id, contact_id FROM deliveries
-                 WHERE task_id = :taskId AND claim_token IS NULL
-                   AND id > coalesce((SELECT max(b.last_id) FROM send_batches b WHERE b.task_id = :taskId), 0)
+                 WHERE task_id = :taskId AND id >= :from AND claim_token IS NULL
                  ORDER BY id
                  LIMIT :limit
-                   FOR UPDATE SKIP LOCKED
+                   FOR UPDATE
             ), verdict AS MATERIALIZED (
                 SELECT cl.id, c.email, c.nickname, c.tags, c.attributes,
                        CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
@@ -596,6 +603,7 @@ public class DeliveryClaims {
             // PENDING: nothing would ever send it, and every delivery must reach a terminal state (INV-4). PENDING is
             // exactly "no claim token" (PendingQueue), so a CANCELLED one keeps the no-claim marker instead.
             List<Long> releasedOf = jdbc.queryForList("""
+                    WITH released AS (
                     UPDATE deliveries d
                        SET status = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN 'CANCELLED'
                                          ELSE 'PENDING' END,
@@ -607,7 +615,10 @@ public class DeliveryClaims {
                      WHERE t.id = d.task_id AND """ + SendBatches.ofClaim("d") + """
                    AND d.status = 'SENDING'
                        AND d.attempted_at IS NULL
-                    RETURNING d.task_id
+                    RETURNING d.id, d.task_id, d.status
+                    ), lowered AS (""" + PendingQueue.lowerTo("released", "(SELECT min(task_id) FROM released)") + """
+                    )
+                    SELECT task_id FROM released
                     """, Map.of("claim", claimToken, "noClaim", PendingQueue.NO_CLAIM), Long.class);
             int n = releasedOf.size();
             releasedWhileNotHolding(tasks, releasedOf);
@@ -662,9 +673,8 @@ public class DeliveryClaims {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
                                 WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING'
-                                  AND d.id > coalesce((SELECT max(b.last_id) FROM send_batches b
-                                                        WHERE b.task_id = :taskId), 0))
-                """, Map.of("taskId", taskId), Boolean.class));
+                                  AND d.id >= """ + PendingQueue.claimedBelow(":taskId") + ")",
+                Map.of("taskId", taskId), Boolean.class));
     }
 
     /**

@@ -8,14 +8,17 @@ package org.edm.domain.task;
  * one batch of one task through one service: {@code send_batches} holds one row per claim, inserted by the claim's
  * transaction and closed with the batch's final count (which the batch makes anyway, at its end). Readers use a
  * closed batch's {@code sent}, {@code first_sent_at} and {@code last_sent_at}, and read an open batch (in flight,
- * or its last attempt died) live through its deliveries ({@code deliveries_claim}). A retry attempt reopens its
+ * or its last attempt died) live through its deliveries (its task's rows in the id range the claim took). A retry attempt reopens its
  * batch before it sends, so a closed batch's counts are final.
  *
  * <p>The fragments below are SQL expressions for the readers' own statements; parameters are named in each.
  */
 public final class SendBatches {
 
-    /** Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}); a repeat is a no-op. */
+    /**
+     * Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}, and the first and last id it
+     * took, {@code :firstId} and {@code :lastId}: how its rows are found); a repeat is a no-op.
+     */
     public static final String OPEN = """
             INSERT INTO send_batches (claim_token, sender_service_id, task_id, first_id, last_id)
             VALUES (:claim, :serviceId, :taskId, :firstId, :lastId)
@@ -59,7 +62,16 @@ public final class SendBatches {
     private SendBatches() {
     }
 
-    /** The rows of the claim {@code :claim}, by its batch's task and id range (alias {@code d}). */
+    /** The join condition of a batch {@code b} and its deliveries {@code d}: its task, its id range, its token. */
+    public static String rowsOf(String b, String d) {
+        return "%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN %1$s.first_id AND %1$s.last_id AND %2$s.claim_token = %1$s.claim_token"
+                .formatted(b, d);
+    }
+
+    /**
+     * The rows of the claim {@code :claim} (deliveries as {@code d}), found through its batch: the claim's task and
+     * the id range it took (V156; no index of deliveries reads claim_token, see PendingQueue).
+     */
     public static String ofClaim(String d) {
         return ("(%1$s.task_id = (SELECT b.task_id FROM send_batches b WHERE b.claim_token = :claim)"
                 + " AND %1$s.id >= (SELECT b.first_id FROM send_batches b WHERE b.claim_token = :claim)"
@@ -76,8 +88,9 @@ public final class SendBatches {
             ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                WHERE b.sender_service_id = :service AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                  AND b.last_sent_at >= :since AND b.first_sent_at >= :since)
-             + (SELECT count(*) FROM deliveries d
-                 WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+             + (SELECT count(*) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                 WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                           WHERE b.sender_service_id = :service AND b.closed_at IS NULL
                                          UNION ALL
                                          SELECT b.claim_token FROM send_batches b
@@ -96,8 +109,9 @@ public final class SendBatches {
      */
     public static String lastSent(String service) {
         return """
-                SELECT d.id, d.sent_at FROM deliveries d
-                 WHERE d.claim_token IN (
+                SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                 WHERE db.claim_token IN (
                          SELECT b.claim_token FROM send_batches b
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
                          UNION ALL
@@ -105,8 +119,9 @@ public final class SendBatches {
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                             AND b.last_sent_at >= (
                                 SELECT coalesce(min(c.sent_at), '-infinity') FROM (
-                                    SELECT s.sent_at FROM deliveries s
-                                     WHERE s.claim_token IN (
+                                    SELECT s.sent_at FROM send_batches sb JOIN deliveries s
+                   ON s.task_id = sb.task_id AND s.id BETWEEN sb.first_id AND sb.last_id AND s.claim_token = sb.claim_token
+                                     WHERE sb.claim_token IN (
                                              SELECT o.claim_token FROM send_batches o
                                               WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
                                              UNION ALL
@@ -130,8 +145,9 @@ public final class SendBatches {
         return """
                 ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                    WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL)
-                 + (SELECT count(*) FROM deliveries d
-                     WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                 + (SELECT count(*) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                     WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                               WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                        AND d.status = 'SENT'))""".formatted(task);
     }
@@ -141,8 +157,9 @@ public final class SendBatches {
         return """
                 least((SELECT min(b.first_sent_at) FROM send_batches b
                         WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL),
-                      (SELECT min(d.sent_at) FROM deliveries d
-                        WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                      (SELECT min(d.sent_at) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                        WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                                  WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                           AND d.status = 'SENT'))""".formatted(task);
     }
