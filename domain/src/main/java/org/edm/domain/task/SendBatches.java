@@ -64,8 +64,8 @@ public final class SendBatches {
 
     /** The join condition of a batch {@code b} and its deliveries {@code d}: its task, its id range, its token. */
     public static String rowsOf(String b, String d) {
-        return "%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN %1$s.first_id AND %1$s.last_id AND %2$s.claim_token = %1$s.claim_token"
-                .formatted(b, d);
+        return "(%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN %1$s.first_id AND %1$s.last_id"
+                .formatted(b, d) + " AND %2$s.claim_token = %1$s.claim_token)".formatted(b, d);
     }
 
     /**

@@ -103,7 +103,8 @@ public class EngagementEvents {
         Optional<Delivery> delivery = one(DELIVERY + """
                  WHERE d.id = greatest(
                          (SELECT max(p.delivery_id) FROM provider_messages p WHERE p.provider_message_id = :v),
-                         (SELECT max(o.id) FROM send_batches ob JOIN deliveries o ON """ + SendBatches.rowsOf("ob", "o") + """
+                         (SELECT max(o.id) FROM send_batches ob JOIN deliveries o
+                             ON\s""" + SendBatches.rowsOf("ob", "o") + """
                            WHERE ob.closed_at IS NULL
                              AND o.provider_message_id = :v AND o.status = 'SENT'))""",
                 providerMessageId);
