@@ -5,8 +5,8 @@
 --
 -- Large tables: the index build below reads the whole table and blocks writes to deliveries while it runs (roughly a
 -- second per million rows on the benchmark machine); send_batches' id ranges and the claim positions are one grouped
--- pass each. Stop the workers for the upgrade (a claim made by a worker of the previous version after this migration
--- has no id range and is found by nothing but its rows' claim_token).
+-- pass each. Better stop the workers for the upgrade: a claim made by a worker of the previous version after this
+-- migration has no id range (its rows are then read through its whole task) and does not move the claim position.
 
 -- 1. The plain (task_id, id) index: written once at insert, never by the claim or the outcome.
 CREATE INDEX deliveries_task_id ON deliveries (task_id, id);

@@ -62,10 +62,17 @@ public final class SendBatches {
     private SendBatches() {
     }
 
+    /**
+     * A batch's id range ({@code b}); a batch without one (opened by a worker of a version before V156, after the
+     * migration) is read through its whole task.
+     */
+    private static final String FIRST_ID = "coalesce(b.first_id, 0)";
+    private static final String LAST_ID = "coalesce(b.last_id, 9223372036854775807)";
+
     /** The join condition of a batch {@code b} and its deliveries {@code d}: its task, its id range, its token. */
     public static String rowsOf(String b, String d) {
-        return "(%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN %1$s.first_id AND %1$s.last_id"
-                .formatted(b, d) + " AND %2$s.claim_token = %1$s.claim_token)".formatted(b, d);
+        return ("(%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN " + FIRST_ID.replace("b.", "%1$s.") + " AND "
+                + LAST_ID.replace("b.", "%1$s.") + " AND %2$s.claim_token = %1$s.claim_token)").formatted(b, d);
     }
 
     /**
@@ -74,8 +81,8 @@ public final class SendBatches {
      */
     public static String ofClaim(String d) {
         return ("(%1$s.task_id = (SELECT b.task_id FROM send_batches b WHERE b.claim_token = :claim)"
-                + " AND %1$s.id >= (SELECT b.first_id FROM send_batches b WHERE b.claim_token = :claim)"
-                + " AND %1$s.id <= (SELECT b.last_id FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id >= (SELECT " + FIRST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id <= (SELECT " + LAST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
                 + " AND %1$s.claim_token = :claim)").formatted(d);
     }
 
@@ -89,7 +96,9 @@ public final class SendBatches {
                WHERE b.sender_service_id = :service AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                  AND b.last_sent_at >= :since AND b.first_sent_at >= :since)
              + (SELECT count(*) FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
                  WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                           WHERE b.sender_service_id = :service AND b.closed_at IS NULL
                                          UNION ALL
@@ -110,7 +119,9 @@ public final class SendBatches {
     public static String lastSent(String service) {
         return """
                 SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
                  WHERE db.claim_token IN (
                          SELECT b.claim_token FROM send_batches b
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
@@ -120,7 +131,9 @@ public final class SendBatches {
                             AND b.last_sent_at >= (
                                 SELECT coalesce(min(c.sent_at), '-infinity') FROM (
                                     SELECT s.sent_at FROM send_batches sb JOIN deliveries s
-                   ON s.task_id = sb.task_id AND s.id BETWEEN sb.first_id AND sb.last_id AND s.claim_token = sb.claim_token
+                   ON s.task_id = sb.task_id AND s.id BETWEEN coalesce(sb.first_id, 0)
+                                                     AND coalesce(sb.last_id, 9223372036854775807)
+                  AND s.claim_token = sb.claim_token
                                      WHERE sb.claim_token IN (
                                              SELECT o.claim_token FROM send_batches o
                                               WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
@@ -146,7 +159,9 @@ public final class SendBatches {
                 ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                    WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL)
                  + (SELECT count(*) FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
                      WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                               WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                        AND d.status = 'SENT'))""".formatted(task);
@@ -158,7 +173,9 @@ public final class SendBatches {
                 least((SELECT min(b.first_sent_at) FROM send_batches b
                         WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL),
                       (SELECT min(d.sent_at) FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN db.first_id AND db.last_id AND d.claim_token = db.claim_token
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
                         WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                                  WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                           AND d.status = 'SENT'))""".formatted(task);
