@@ -8,8 +8,8 @@ package org.edm.domain.task;
  * one batch of one task through one service: {@code send_batches} holds one row per claim, inserted by the claim's
  * transaction and closed with the batch's final count (which the batch makes anyway, at its end). Readers use a
  * closed batch's {@code sent}, {@code first_sent_at} and {@code last_sent_at}, and read an open batch (in flight,
- * or its last attempt died) live through its deliveries (its task's rows in the id range the claim took). A retry attempt reopens its
- * batch before it sends, so a closed batch's counts are final.
+ * or its last attempt died) live through its deliveries: its task's rows in the id range the claim took (V156, see
+ * {@link #rowsOf}). A retry attempt reopens its batch before it sends, so a closed batch's counts are final.
  *
  * <p>The fragments below are SQL expressions for the readers' own statements; parameters are named in each.
  */
