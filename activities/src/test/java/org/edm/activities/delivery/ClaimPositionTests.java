@@ -94,6 +94,22 @@ class ClaimPositionTests {
     }
 
     @Test
+    void anAbandonedClaimsUnattemptedRowsSettledBackToPendingAreClaimedAgain() {
+        List<Long> ids = pendingIds();
+        claim("abandoned", 10);
+        claims.markAttempted(ids.get(0), "abandoned");
+        claim("rest", 100);
+        // its activity died for good: untouched for longer than edm.delivery.stale-claim-after
+        f.jdbc().update("UPDATE deliveries SET updated_at = now() - interval '1 day' WHERE claim_token = 'abandoned'");
+
+        assertThat(harness.taskActivities(null).countDeliveries(task).pending()).isEqualTo(9);
+
+        assertThat(claims.hasClaimablePending(task)).isTrue();
+        assertThat(claim("again", 100).claimed().deliveryIds()).isEqualTo(ids.subList(1, 10));
+        assertThat(f.deliveryStatuses(task)).containsEntry("UNKNOWN", 1L).containsEntry("SENDING", 39L);
+    }
+
+    @Test
     void claimsOfOneTaskAtOnceNeverTakeARowTwiceNorLeaveOneBehind() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Callable<List<Long>>> claimers = new ArrayList<>();
