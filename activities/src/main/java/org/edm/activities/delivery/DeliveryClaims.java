@@ -107,8 +107,8 @@ public class DeliveryClaims {
     /**
      * Takes up to {@code max} pending deliveries of the task for the service, within the service's remaining
      * daily quota, in one transaction holding the service row: two workers can never both spend the last unit of
-     * quota (INV-1), and SKIP LOCKED lets services claim from one task side by side without waiting on each
-     * other. Deliveries whose address got suppressed since the task started are skipped here, at the last moment
+     * quota (INV-1); services claiming from one task take turns on the task's claim position (a few tens of
+     * milliseconds each, see PendingQueue), and then send side by side. Deliveries whose address got suppressed since the task started are skipped here, at the last moment
      * before sending (INV-7), and cost no quota.
      */
     public Claim claim(long serviceId, long taskId, int max, String claimToken, Instant now,
@@ -142,11 +142,17 @@ public class DeliveryClaims {
             }
             ClaimedRows.Builder claimed = new ClaimedRows.Builder();
             int[] skipped = {0};
+            long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+            // the task's position, locked until this claim commits (see PendingQueue)
+            Long from = jdbc.queryForObject(PendingQueue.LOCK_POSITION, Map.of("taskId", taskId), Long.class);
             jdbc.query(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
+                    .addValue("from", from)
                     .addValue("limit", limit)
                     .addValue("serviceId", serviceId)
                     .addValue("claim", claimToken), rs -> {
+                range[0] = Math.min(range[0], rs.getLong("id"));
+                range[1] = Math.max(range[1], rs.getLong("id"));
                 if ("SENDING".equals(rs.getString("status"))) {
                     claimed.add(claimedRow(rs));
                 } else {
@@ -155,12 +161,17 @@ public class DeliveryClaims {
             });
             int sending = claimed.size();
             rollOver(service, today, used + sending);
-            if (sending > 0) {
-                // the batch's row: how readers find what this service and task sent (SendBatches), one per claim
+            if (range[1] >= range[0]) {
+                // everything from the position up to the last row taken is claimed or ended now
+                jdbc.update(PendingQueue.ADVANCE, Map.of("taskId", taskId, "below", range[1] + 1));
+                // the batch's row: how readers find what this service and task sent, and the claim's rows by its id
+                // range (SendBatches), one per claim
                 jdbc.update(SendBatches.OPEN, new MapSqlParameterSource()
                         .addValue("claim", claimToken)
                         .addValue("serviceId", serviceId)
-                        .addValue("taskId", taskId));
+                        .addValue("taskId", taskId)
+                        .addValue("firstId", range[0])
+                        .addValue("lastId", range[1]));
             }
             if (skipped[0] > 0) {
                 // never sent: the owner's quota unit comes back (only attempts cost quota)
@@ -174,9 +185,11 @@ public class DeliveryClaims {
     }
 
     /**
-     * The claim: the task's first {@code :limit} unclaimed deliveries (its pending queue, the index
-     * deliveries_unclaimed: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed
-     * or its contact gone. SKIP LOCKED rechecks "claim_token IS NULL" on a row another claim just took. The locked
+     * The claim: the task's first {@code :limit} unclaimed deliveries from its position {@code :from} on (its pending
+     * queue: see PendingQueue), each SENDING for the service or SKIPPED when its address is suppressed or its contact
+     * gone. A HOT update: no index of deliveries reads a column it writes. No SKIP LOCKED: claims of one task take
+     * turns on the position's lock, and a row skipped because another writer held it would stay PENDING below the
+     * position; FOR UPDATE waits for such a writer and rechecks "claim_token IS NULL". The locked
      * rows' contact_id comes with the lock (no second look-up of each delivery), and the verdict is MATERIALIZED:
      * inlined, its CASE (a hash and a suppression probe per row) ran once for each of the three columns that read it.
      * The verdict already reads each contact, so it also hands rendering what it needs from it (RETURNING, SENDING
@@ -185,10 +198,10 @@ public class DeliveryClaims {
     static final String CLAIM = """
             WITH claimable AS (
                 SELECT id, contact_id FROM deliveries
-                 WHERE task_id = :taskId AND claim_token IS NULL
+                 WHERE task_id = :taskId AND id >= :from AND claim_token IS NULL
                  ORDER BY id
                  LIMIT :limit
-                   FOR UPDATE SKIP LOCKED
+                   FOR UPDATE
             ), verdict AS MATERIALIZED (
                 SELECT cl.id, c.email, c.nickname, c.tags, c.attributes,
                        CASE WHEN c.id IS NULL THEN 'CONTACT_DELETED'
@@ -243,7 +256,7 @@ public class DeliveryClaims {
     /** Whether an earlier attempt of this activity already claimed (a retry must not claim a second batch). */
     public boolean hasClaim(String claimToken) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE claim_token = :claim)",
+                "SELECT EXISTS (SELECT 1 FROM send_batches WHERE claim_token = :claim)",
                 Map.of("claim", claimToken), Boolean.class));
     }
 
@@ -253,8 +266,9 @@ public class DeliveryClaims {
      */
     public int markInterruptedAsUnknown(String claimToken) {
         return jdbc.update("""
-                UPDATE deliveries SET status = 'UNKNOWN', error = :error, updated_at = now()
-                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NOT NULL
+                UPDATE deliveries d SET status = 'UNKNOWN', error = :error, updated_at = now()
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND status = 'SENDING' AND attempted_at IS NOT NULL
                 """, Map.of("claim", claimToken, "error", UNKNOWN_OUTCOME));
     }
 
@@ -265,8 +279,9 @@ public class DeliveryClaims {
      */
     public List<Long> unattemptedIds(String claimToken) {
         return jdbc.queryForList("""
-                SELECT id FROM deliveries
-                 WHERE claim_token = :claim AND status = 'SENDING' AND attempted_at IS NULL
+                SELECT id FROM deliveries d
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND status = 'SENDING' AND attempted_at IS NULL
                  ORDER BY id
                 """, Map.of("claim", claimToken), Long.class);
     }
@@ -585,13 +600,14 @@ public class DeliveryClaims {
             // the claim's task, locked shared like the claim itself (see claim): see releasedWhileNotHolding
             List<Map<String, Object>> tasks = jdbc.queryForList("""
                     SELECT id, owner_id, status, pause_reason FROM tasks
-                     WHERE id IN (SELECT task_id FROM deliveries WHERE claim_token = :claim)
+                     WHERE id IN (SELECT task_id FROM send_batches WHERE claim_token = :claim)
                      ORDER BY id FOR SHARE
                     """, Map.of("claim", claimToken));
             // to a task that has ended meanwhile (cancelled while this claim was out) it goes back CANCELLED, not
             // PENDING: nothing would ever send it, and every delivery must reach a terminal state (INV-4). PENDING is
             // exactly "no claim token" (PendingQueue), so a CANCELLED one keeps the no-claim marker instead.
             List<Long> releasedOf = jdbc.queryForList("""
+                    WITH released AS (
                     UPDATE deliveries d
                        SET status = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN 'CANCELLED'
                                          ELSE 'PENDING' END,
@@ -600,9 +616,13 @@ public class DeliveryClaims {
                            claim_token = CASE WHEN t.status IN ('CANCELLED', 'FINISHED', 'FAILED') THEN :noClaim END,
                            sender_service_id = NULL, updated_at = now()
                       FROM tasks t
-                     WHERE t.id = d.task_id AND d.claim_token = :claim AND d.status = 'SENDING'
+                     WHERE t.id = d.task_id AND """ + SendBatches.ofClaim("d") + """
+                   AND d.status = 'SENDING'
                        AND d.attempted_at IS NULL
-                    RETURNING d.task_id
+                    RETURNING d.id, d.task_id, d.status
+                    ), lowered AS (""" + PendingQueue.lowerTo("released", "(SELECT min(task_id) FROM released)") + """
+                    )
+                    SELECT task_id FROM released
                     """, Map.of("claim", claimToken, "noClaim", PendingQueue.NO_CLAIM), Long.class);
             int n = releasedOf.size();
             releasedWhileNotHolding(tasks, releasedOf);
@@ -656,8 +676,9 @@ public class DeliveryClaims {
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
-                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING')
-                """, Map.of("taskId", taskId), Boolean.class));
+                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING'
+                                  AND d.id >= """ + PendingQueue.claimedBelow(":taskId") + ")",
+                Map.of("taskId", taskId), Boolean.class));
     }
 
     /**
@@ -680,7 +701,8 @@ public class DeliveryClaims {
                        TRUE, d.updated_at, jsonb_build_object('status', d.status, 'error', d.error)
                   FROM deliveries d
                   JOIN tasks t ON t.id = d.task_id
-                 WHERE d.claim_token = :claim AND d.status = 'FAILED'
+                 WHERE """ + SendBatches.ofClaim("d") + """
+                   AND d.status = 'FAILED'
                    AND NOT EXISTS (SELECT 1 FROM event_log e WHERE e.delivery_id = d.id AND e.type = 'SEND_FAIL')
                 RETURNING delivery_id, task_id, campaign_id, sender_service_id, type)
                 SELECT l.delivery_id, l.task_id, l.campaign_id, l.sender_service_id, t.owner_id

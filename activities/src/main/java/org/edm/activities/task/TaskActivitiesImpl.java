@@ -434,10 +434,14 @@ public class TaskActivitiesImpl implements TaskActivities {
                          WHERE c.owner_id = :ownerId AND c.id BETWEEN :lo AND :hi
                            %s
                      ) a
-                    RETURNING status
+                    RETURNING id, status
+                ), lowered AS (%s
                 )
                 SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending FROM inserted
-                """.formatted(rule.audienceJoins(), rule.sqlConditions()), params, Counted.ROW);
+                """.formatted(rule.audienceJoins(), rule.sqlConditions(),
+                // a claim of the task (a stale attempt's range can commit after the task started sending) could
+                // have moved past these rows
+                PendingQueue.lowerTo("inserted", ":taskId")), params, Counted.ROW);
     }
 
     @Override
@@ -545,6 +549,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         List<Map<String, Object>> task = jdbc.queryForList(
                 "SELECT owner_id, status, pause_reason FROM tasks WHERE id = :id FOR SHARE", Map.of("id", taskId));
         List<String> settledTo = jdbc.queryForList("""
+                WITH settled AS (
                 UPDATE deliveries
                    SET status = CASE WHEN attempted_at IS NULL THEN 'PENDING' ELSE 'UNKNOWN' END,
                        claim_token = CASE WHEN attempted_at IS NULL THEN NULL ELSE claim_token END,
@@ -554,7 +559,10 @@ public class TaskActivitiesImpl implements TaskActivities {
                        updated_at = now()
                  WHERE task_id = :taskId AND status = 'SENDING'
                    AND updated_at < now() - make_interval(secs => :staleSeconds)
-                RETURNING status
+                RETURNING id, status
+                ), lowered AS (""" + PendingQueue.lowerTo("settled", ":taskId") + """
+                )
+                SELECT status FROM settled
                 """, new MapSqlParameterSource()
                 .addValue("taskId", taskId)
                 .addValue("staleSeconds", (double) deliveryProperties.staleClaimAfter().toSeconds()), String.class);

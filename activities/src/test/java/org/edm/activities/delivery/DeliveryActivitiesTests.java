@@ -705,20 +705,23 @@ class DeliveryActivitiesTests {
     }
 
     /**
-     * The claim reads the task's pending queue through deliveries_unclaimed (claim_token IS NULL), not the task's
+     * The claim reads the task's pending queue from the task's claim position on (PendingQueue, V156), not the task's
      * other rows: on a task whose sent deliveries far outnumber its pending ones, with fresh statistics.
      */
     @Test
-    void theClaimFindsPendingDeliveriesThroughTheUnclaimedIndex() {
+    void theClaimFindsPendingDeliveriesFromTheTasksClaimPosition() {
         long task = taskWith(3000);
         f.jdbc().update("UPDATE deliveries SET status = 'SENT', claim_token = 'w/r/1' WHERE task_id = ? "
                 + "AND id < (SELECT max(id) - 20 FROM deliveries WHERE task_id = ?)", task, task);
         f.jdbc().execute("ANALYZE deliveries");
         List<String> plan = harness.jdbc.queryForList("EXPLAIN " + DeliveryClaims.CLAIM,
                 new org.springframework.jdbc.core.namedparam.MapSqlParameterSource("taskId", task)
+                        .addValue("from", f.jdbc().queryForObject("SELECT max(id) - 20 FROM deliveries", Long.class))
                         .addValue("limit", 100).addValue("serviceId", 1L).addValue("claim", "w/r/2"), String.class);
         assertThat(String.join("\n", plan)).as(String.join("\n", plan))
-                .contains("deliveries_unclaimed").doesNotContain("Seq Scan on deliveries");
+                // an index range from the position (deliveries_task_id or the primary key), not the task's claimed rows
+                .containsPattern("Index Cond: \\(.*\\bid >= '?\\d+")
+                .doesNotContain("Seq Scan on deliveries");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.edm.domain.sender.QuotaDay;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.SendBatches;
 import org.edm.domain.task.TaskStatus;
 import org.slf4j.Logger;
@@ -78,8 +79,11 @@ class OperationsGauges {
     }
 
     private void refreshDeliveries() {
-        // PENDING is exactly "no claim token" (PendingQueue), which deliveries_unclaimed holds
-        Long pending = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE claim_token IS NULL", Long.class);
+        // PENDING is exactly "no claim token", each task's from its claim position on (PendingQueue)
+        Long pending = jdbc.queryForObject("""
+                SELECT coalesce(sum((SELECT count(*) FROM deliveries d
+                                      WHERE d.task_id = t.id AND d.id >= %s AND d.claim_token IS NULL)), 0)
+                  FROM tasks t""".formatted(PendingQueue.claimedBelow("t.id")), Long.class);
         pendingDeliveries.set(pending == null ? 0 : pending);
         // a task's first send, read through its send batches (SendBatches); only the tasks now sending are looked at
         Long lag = jdbc.queryForObject("""

@@ -12,6 +12,7 @@ import org.edm.api.temporal.TemporalGateway;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.QuotaShortfallException;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.TaskStatus;
 import org.edm.workflows.WorkflowIds;
 import org.edm.workflows.task.TaskWorkflow;
@@ -137,12 +138,13 @@ class QuotaAccounts {
                        (SELECT coalesce(sum(t.quota_reserved), 0) FROM tasks t
                          WHERE t.owner_id = u.id AND t.status IN %s) AS unstarted,
                        (SELECT count(*) FROM tasks t JOIN deliveries d ON d.task_id = t.id AND d.claim_token IS NULL
+                                                                 AND d.id >= %s
                          WHERE t.owner_id = u.id
                            AND (t.status = %s OR (t.status = %s AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), TaskStatus.SENDING.sql(),
-                        TaskStatus.PAUSED.sql()),
+                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), PendingQueue.claimedBelow("t.id"),
+                        TaskStatus.SENDING.sql(), TaskStatus.PAUSED.sql()),
                 new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();
         return new QuotaView(userId, balance, ((Number) row.get("unstarted")).longValue(),

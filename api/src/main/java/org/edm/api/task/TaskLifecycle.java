@@ -6,6 +6,7 @@ import org.edm.api.support.ConflictException;
 import org.edm.api.support.TemporalUnavailableException;
 import org.edm.domain.quota.QuotaLedger;
 import org.edm.domain.quota.TaskQuota;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.Task;
 import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
@@ -139,11 +140,17 @@ class TaskLifecycle {
                         + "; failed deliveries can be retried for a SENDING, PAUSED or FINISHED task");
             }
             chargeRetry(id, current);
-            int count = jdbc.update("""
+            // back below the task's claim position: it is lowered to them (PendingQueue)
+            Integer count = jdbc.queryForObject("""
+                    WITH reopened AS (
                     UPDATE deliveries SET status = 'PENDING', claim_token = NULL, attempted_at = NULL,
                                           sender_service_id = NULL, updated_at = now()
                      WHERE task_id = :id AND status = 'FAILED'
-                    """, Map.of("id", id));
+                    RETURNING id, status
+                    ), lowered AS (""" + PendingQueue.lowerTo("reopened", ":id") + """
+                    )
+                    SELECT count(*) FROM reopened
+                    """, Map.of("id", id), Integer.class);
             if (count == 0) {
                 throw new ConflictException("task " + id + " has no failed deliveries to retry");
             }

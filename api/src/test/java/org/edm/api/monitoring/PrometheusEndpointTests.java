@@ -68,7 +68,8 @@ class PrometheusEndpointTests extends ApiTestSupport {
 
         // a batch claimed but not sent yet leaves the lag running
         jdbc.update("UPDATE deliveries SET status = 'SENDING', claim_token = 'test/lag' WHERE task_id = ?", task);
-        jdbc.update("INSERT INTO send_batches (claim_token, task_id) VALUES ('test/lag', ?)", task);
+        jdbc.update("INSERT INTO send_batches (claim_token, task_id, first_id, last_id) "
+                + "SELECT 'test/lag', ?, min(id), max(id) FROM deliveries WHERE task_id = ?", task, task);
         gauges.refresh();
         assertThat(value(scrape(), "edm_task_first_send_lag_seconds", "application=\"edm-api\""))
                 .isGreaterThanOrEqualTo(600);

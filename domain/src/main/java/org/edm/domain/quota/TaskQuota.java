@@ -3,6 +3,7 @@ package org.edm.domain.quota;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.edm.domain.task.PauseReason;
+import org.edm.domain.task.PendingQueue;
 import org.edm.domain.task.RecipientRule;
 import org.edm.domain.task.TaskStatus;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -183,9 +184,9 @@ public class TaskQuota {
     // --- after the start: the PENDING deliveries ---------------------------------------------------------------------
 
     public long pendingDeliveries(long taskId) {
-        // the task's pending queue (PendingQueue): its index holds nothing else
-        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL",
-                Map.of("id", taskId), Long.class);
+        // the task's pending queue, from its claim position on (PendingQueue)
+        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL"
+                + " AND id >= " + PendingQueue.claimedBelow(":id"), Map.of("id", taskId), Long.class);
         return n == null ? 0 : n;
     }
 

@@ -2,7 +2,17 @@ package org.edm.domain.task;
 
 /**
  * A task's queue of deliveries to send is its rows without a claim token: {@code status = 'PENDING'} exactly when
- * {@code claim_token IS NULL} (the CHECK constraint {@code deliveries_pending_iff_unclaimed}, V150).
+ * {@code claim_token IS NULL} (the CHECK constraint {@code deliveries_pending_iff_unclaimed}, V150), read from the
+ * task's claim position on: every delivery of the task with an id below {@code task_claim_positions.claimed_below}
+ * has been claimed or ended (V156).
+ *
+ * <p>Why a position and not an index on the token: the claim writes claim_token, and no index of deliveries may
+ * read a column the claim writes, or the claim could not be a HOT update (each claimed delivery got a new entry in
+ * all five indexes). The claim reads the plain {@code (task_id, id)} index from the position on, under the position
+ * row's lock (claims of one task take turns, each a few tens of milliseconds), and moves the position past what it
+ * took; a claim that rolls back rolls its move back with it. Every writer that makes a delivery PENDING again
+ * (a released or abandoned claim, a retry, an audience insert that a claim could have overtaken) lowers the position
+ * to it in the same transaction ({@link #lowerTo}).
  *
  * <p>Why not by status: the send path writes each delivery three more times after its claim (attempted, then
  * SENT / FAILED / UNKNOWN), and PostgreSQL writes such a version without touching any index (a HOT update) only when
@@ -20,6 +30,43 @@ public final class PendingQueue {
      * "workflowId/runId/activityId" and always contain a slash, so no claim ever equals this one.
      */
     public static final String NO_CLAIM = "no claim";
+
+    /**
+     * The task {@code task}'s position (an SQL expression): no delivery of it below this id is PENDING. A task without
+     * a row has never been claimed from.
+     */
+    public static String claimedBelow(String task) {
+        return "coalesce((SELECT p.claimed_below FROM task_claim_positions p WHERE p.task_id = " + task + "), 0)";
+    }
+
+    /**
+     * The claim's first step, in its transaction: creates the task {@code :taskId}'s position if needed, locks it
+     * until the claim commits (claims of one task take turns: none can take a row another one is taking, and a
+     * claim that rolls back leaves the position where it was), and returns it.
+     */
+    public static final String LOCK_POSITION = """
+            INSERT INTO task_claim_positions (task_id, claimed_below) VALUES (:taskId, 0)
+            ON CONFLICT (task_id) DO UPDATE SET claimed_below = task_claim_positions.claimed_below
+            RETURNING claimed_below
+            """;
+
+    /** The claim's last step: everything of the task {@code :taskId} below {@code :below} is claimed or ended. */
+    public static final String ADVANCE = """
+            UPDATE task_claim_positions SET claimed_below = :below WHERE task_id = :taskId AND claimed_below < :below
+            """;
+
+    /**
+     * A CTE (name it with {@code lowered AS (...)}) for a statement that makes deliveries PENDING: lowers the position
+     * of the task {@code task} to the smallest {@code id} of the rows {@code rows} (a CTE with the columns id and
+     * status) that are PENDING. Taken after the rows, like every writer (task row, deliveries, position), so it waits
+     * for a claim that holds the position and then moves it below what that claim could not see.
+     */
+    public static String lowerTo(String rows, String task) {
+        return """
+                UPDATE task_claim_positions p SET claimed_below = r.lo
+                  FROM (SELECT min(id) AS lo FROM %1$s WHERE status = 'PENDING') r
+                 WHERE p.task_id = %2$s AND p.claimed_below > r.lo""".formatted(rows, task);
+    }
 
     private PendingQueue() {
     }

@@ -8,16 +8,20 @@ package org.edm.domain.task;
  * one batch of one task through one service: {@code send_batches} holds one row per claim, inserted by the claim's
  * transaction and closed with the batch's final count (which the batch makes anyway, at its end). Readers use a
  * closed batch's {@code sent}, {@code first_sent_at} and {@code last_sent_at}, and read an open batch (in flight,
- * or its last attempt died) live through its deliveries ({@code deliveries_claim}). A retry attempt reopens its
- * batch before it sends, so a closed batch's counts are final.
+ * or its last attempt died) live through its deliveries: its task's rows in the id range the claim took (V156, see
+ * {@link #rowsOf}). A retry attempt reopens its batch before it sends, so a closed batch's counts are final.
  *
  * <p>The fragments below are SQL expressions for the readers' own statements; parameters are named in each.
  */
 public final class SendBatches {
 
-    /** Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}); a repeat is a no-op. */
+    /**
+     * Opens the batch of a claim ({@code :claim}, {@code :serviceId}, {@code :taskId}, and the first and last id it
+     * took, {@code :firstId} and {@code :lastId}: how its rows are found); a repeat is a no-op.
+     */
     public static final String OPEN = """
-            INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (:claim, :serviceId, :taskId)
+            INSERT INTO send_batches (claim_token, sender_service_id, task_id, first_id, last_id)
+            VALUES (:claim, :serviceId, :taskId, :firstId, :lastId)
             ON CONFLICT (claim_token) DO UPDATE SET closed_at = NULL
             """;
 
@@ -29,8 +33,8 @@ public final class SendBatches {
      */
     public static final String CLOSE = """
             WITH c AS MATERIALIZED (
-                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries
-                 WHERE claim_token = :claim
+                SELECT id, status, sent_at, provider_message_id, sender_service_id FROM deliveries d
+                 WHERE """ + ofClaim("d") + """
             ), n AS (
                 SELECT count(*) FILTER (WHERE status <> 'SKIPPED') AS claimed,
                        count(*) FILTER (WHERE status = 'SENT')     AS sent,
@@ -59,6 +63,30 @@ public final class SendBatches {
     }
 
     /**
+     * A batch's id range ({@code b}); a batch without one (opened by a worker of a version before V156, after the
+     * migration) is read through its whole task.
+     */
+    private static final String FIRST_ID = "coalesce(b.first_id, 0)";
+    private static final String LAST_ID = "coalesce(b.last_id, 9223372036854775807)";
+
+    /** The join condition of a batch {@code b} and its deliveries {@code d}: its task, its id range, its token. */
+    public static String rowsOf(String b, String d) {
+        return ("(%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN " + FIRST_ID.replace("b.", "%1$s.") + " AND "
+                + LAST_ID.replace("b.", "%1$s.") + " AND %2$s.claim_token = %1$s.claim_token)").formatted(b, d);
+    }
+
+    /**
+     * The rows of the claim {@code :claim} (deliveries as {@code d}), found through its batch: the claim's task and
+     * the id range it took (V156; no index of deliveries reads claim_token, see PendingQueue).
+     */
+    public static String ofClaim(String d) {
+        return ("(%1$s.task_id = (SELECT b.task_id FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id >= (SELECT " + FIRST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id <= (SELECT " + LAST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.claim_token = :claim)").formatted(d);
+    }
+
+    /**
      * The number of deliveries the service {@code :service} sent at or after {@code :since}: closed batches whose
      * sends all fall after it count by their {@code sent}; the others that may hold such a send (open, or straddling
      * {@code :since}) count their deliveries.
@@ -67,8 +95,11 @@ public final class SendBatches {
             ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                WHERE b.sender_service_id = :service AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                  AND b.last_sent_at >= :since AND b.first_sent_at >= :since)
-             + (SELECT count(*) FROM deliveries d
-                 WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+             + (SELECT count(*) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
+                 WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                           WHERE b.sender_service_id = :service AND b.closed_at IS NULL
                                          UNION ALL
                                          SELECT b.claim_token FROM send_batches b
@@ -87,8 +118,11 @@ public final class SendBatches {
      */
     public static String lastSent(String service) {
         return """
-                SELECT d.id, d.sent_at FROM deliveries d
-                 WHERE d.claim_token IN (
+                SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
+                 WHERE db.claim_token IN (
                          SELECT b.claim_token FROM send_batches b
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
                          UNION ALL
@@ -96,8 +130,11 @@ public final class SendBatches {
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                             AND b.last_sent_at >= (
                                 SELECT coalesce(min(c.sent_at), '-infinity') FROM (
-                                    SELECT s.sent_at FROM deliveries s
-                                     WHERE s.claim_token IN (
+                                    SELECT s.sent_at FROM send_batches sb JOIN deliveries s
+                   ON s.task_id = sb.task_id AND s.id BETWEEN coalesce(sb.first_id, 0)
+                                                     AND coalesce(sb.last_id, 9223372036854775807)
+                  AND s.claim_token = sb.claim_token
+                                     WHERE sb.claim_token IN (
                                              SELECT o.claim_token FROM send_batches o
                                               WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
                                              UNION ALL
@@ -121,8 +158,11 @@ public final class SendBatches {
         return """
                 ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                    WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL)
-                 + (SELECT count(*) FROM deliveries d
-                     WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                 + (SELECT count(*) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
+                     WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                               WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                        AND d.status = 'SENT'))""".formatted(task);
     }
@@ -132,8 +172,11 @@ public final class SendBatches {
         return """
                 least((SELECT min(b.first_sent_at) FROM send_batches b
                         WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL),
-                      (SELECT min(d.sent_at) FROM deliveries d
-                        WHERE d.claim_token IN (SELECT b.claim_token FROM send_batches b
+                      (SELECT min(d.sent_at) FROM send_batches db JOIN deliveries d
+                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
+                                                     AND coalesce(db.last_id, 9223372036854775807)
+                  AND d.claim_token = db.claim_token
+                        WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                                  WHERE b.task_id = %1$s AND b.closed_at IS NULL)
                           AND d.status = 'SENT'))""".formatted(task);
     }

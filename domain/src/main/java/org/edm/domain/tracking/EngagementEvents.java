@@ -1,5 +1,6 @@
 package org.edm.domain.tracking;
 
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.webhook.OutgoingEvents;
 import org.edm.domain.webhook.WebhookEventType;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -102,8 +103,9 @@ public class EngagementEvents {
         Optional<Delivery> delivery = one(DELIVERY + """
                  WHERE d.id = greatest(
                          (SELECT max(p.delivery_id) FROM provider_messages p WHERE p.provider_message_id = :v),
-                         (SELECT max(o.id) FROM deliveries o
-                           WHERE o.claim_token IN (SELECT b.claim_token FROM send_batches b WHERE b.closed_at IS NULL)
+                         (SELECT max(o.id) FROM send_batches ob JOIN deliveries o
+                             ON\s""" + SendBatches.rowsOf("ob", "o") + """
+                           WHERE ob.closed_at IS NULL
                              AND o.provider_message_id = :v AND o.status = 'SENT'))""",
                 providerMessageId);
         return delivery.isPresent() ? delivery

@@ -17,14 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The send path's outcome versions of a delivery are HOT updates (V150): no index of deliveries may read a column the
- * outcome writes, and the pending queue is "no claim token", kept equal to PENDING by a constraint.
+ * The send path's versions of a delivery after its insert, the claim (V156) and the outcomes (V150), are HOT updates:
+ * no index of deliveries may read a column they write, and the pending queue is "no claim token" from the task's
+ * claim position on, kept equal to PENDING by a constraint.
  */
 class PendingQueueTests {
 
     /** What recording an outcome (attempted, SENT, FAILED, UNKNOWN) writes after the claim. */
     private static final List<String> OUTCOME_COLUMNS = List.of("status", "sent_at", "message_id",
             "provider_message_id", "error", "attempted_at", "updated_at");
+
+    /** What the claim writes (DeliveryClaims.CLAIM), and what a release of a claim writes back. */
+    private static final List<String> CLAIM_COLUMNS = List.of("status", "skip_reason", "sender_service_id",
+            "claim_token", "updated_at");
 
     private JdbcTemplate jdbc;
     private TransactionTemplate tx;
@@ -37,7 +42,7 @@ class PendingQueueTests {
     }
 
     @Test
-    void noIndexOfDeliveriesReadsAColumnThatTheOutcomeWrites() {
+    void noIndexOfDeliveriesReadsAColumnThatTheClaimOrTheOutcomeWrites() {
         List<Map<String, Object>> indexes = jdbc.queryForList("""
                 SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
                   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -54,6 +59,12 @@ class PendingQueueTests {
                                 index.get("name"), column, definition)
                         .isFalse();
             }
+            for (String column : CLAIM_COLUMNS) {
+                assertThat(Pattern.compile("\\b" + column + "\\b").matcher(body).find())
+                        .as("%s reads %s, so the claim could not be a HOT update: %s",
+                                index.get("name"), column, definition)
+                        .isFalse();
+            }
         }
     }
 
@@ -63,8 +74,14 @@ class PendingQueueTests {
         Map<String, Object> counts = tx.execute(status -> {
             long delivery = jdbc.queryForObject("INSERT INTO deliveries (task_id, token) VALUES (?, ?) RETURNING id",
                     Long.class, task, UUID.randomUUID().toString());
-            jdbc.update("UPDATE deliveries SET status = 'SENDING', claim_token = 'w/r/1' WHERE id = ?", delivery);
+            Map<String, Object> afterInsert = xactCounts();
+            jdbc.update("""
+                    UPDATE deliveries SET status = 'SENDING', skip_reason = NULL, sender_service_id = NULL,
+                                          claim_token = 'w/r/1', updated_at = now()
+                     WHERE id = ?""", delivery);
             Map<String, Object> afterClaim = xactCounts();
+            assertThat(count(afterClaim, "hot") - count(afterInsert, "hot")).as("the claim is a HOT update")
+                    .isEqualTo(1);
             jdbc.update("UPDATE deliveries SET attempted_at = now(), updated_at = now() WHERE id = ?", delivery);
             jdbc.update("""
                     UPDATE deliveries SET status = 'SENT', sent_at = now(), message_id = '<m@x>',
