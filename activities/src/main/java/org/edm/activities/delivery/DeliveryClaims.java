@@ -108,8 +108,8 @@ public class DeliveryClaims {
      * Takes up to {@code max} pending deliveries of the task for the service, within the service's remaining
      * daily quota, in one transaction holding the service row: two workers can never both spend the last unit of
      * quota (INV-1); services claiming from one task take turns on the task's claim position (a few tens of
-     * milliseconds each, see PendingQueue), and then send side by side. Deliveries whose address got suppressed since the task started are skipped here, at the last moment
-     * before sending (INV-7), and cost no quota.
+     * milliseconds each, see PendingQueue), and then send side by side. Deliveries whose address got suppressed
+     * since the task started are skipped here, at the last moment before sending (INV-7), and cost no quota.
      */
     public Claim claim(long serviceId, long taskId, int max, String claimToken, Instant now,
                        MailProviders providers) {
