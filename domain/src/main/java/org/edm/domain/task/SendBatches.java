@@ -63,16 +63,21 @@ public final class SendBatches {
     }
 
     /**
-     * A batch's id range ({@code b}); a batch without one (opened by a worker of a version before V156, after the
-     * migration) is read through its whole task.
+     * The first and last id of the batch {@code b}'s range; a batch without one (opened by a worker of a version
+     * before V156, after the migration) is read through its whole task.
      */
-    private static final String FIRST_ID = "coalesce(b.first_id, 0)";
-    private static final String LAST_ID = "coalesce(b.last_id, 9223372036854775807)";
+    private static String firstId(String b) {
+        return "coalesce(" + b + ".first_id, 0)";
+    }
+
+    private static String lastId(String b) {
+        return "coalesce(" + b + ".last_id, 9223372036854775807)";
+    }
 
     /** The join condition of a batch {@code b} and its deliveries {@code d}: its task, its id range, its token. */
     public static String rowsOf(String b, String d) {
-        return ("(%2$s.task_id = %1$s.task_id AND %2$s.id BETWEEN " + FIRST_ID.replace("b.", "%1$s.") + " AND "
-                + LAST_ID.replace("b.", "%1$s.") + " AND %2$s.claim_token = %1$s.claim_token)").formatted(b, d);
+        return "(" + d + ".task_id = " + b + ".task_id AND " + d + ".id BETWEEN " + firstId(b) + " AND " + lastId(b)
+                + " AND " + d + ".claim_token = " + b + ".claim_token)";
     }
 
     /**
@@ -81,15 +86,16 @@ public final class SendBatches {
      */
     public static String ofClaim(String d) {
         return ("(%1$s.task_id = (SELECT b.task_id FROM send_batches b WHERE b.claim_token = :claim)"
-                + " AND %1$s.id >= (SELECT " + FIRST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
-                + " AND %1$s.id <= (SELECT " + LAST_ID + " FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id >= (SELECT " + firstId("b") + " FROM send_batches b WHERE b.claim_token = :claim)"
+                + " AND %1$s.id <= (SELECT " + lastId("b") + " FROM send_batches b WHERE b.claim_token = :claim)"
                 + " AND %1$s.claim_token = :claim)").formatted(d);
     }
 
     /**
      * The number of deliveries the service {@code :service} sent at or after {@code :since}: closed batches whose
      * sends all fall after it count by their {@code sent}; the others that may hold such a send (open, or straddling
-     * {@code :since}) count their deliveries.
+     * {@code :since}) count their deliveries. A constant (a repository's {@code @Query} reads it), so its join is
+     * {@link #rowsOf} written out.
      */
     public static final String SENT_SINCE = """
             ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
@@ -117,11 +123,8 @@ public final class SendBatches {
      * last send is at or after it.
      */
     public static String lastSent(String service) {
-        return """
-                SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
-                                                     AND coalesce(db.last_id, 9223372036854775807)
-                  AND d.claim_token = db.claim_token
+        return ("""
+                SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d ON """ + rowsOf("db", "d") + """
                  WHERE db.claim_token IN (
                          SELECT b.claim_token FROM send_batches b
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
@@ -130,10 +133,8 @@ public final class SendBatches {
                           WHERE b.sender_service_id = %1$s AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
                             AND b.last_sent_at >= (
                                 SELECT coalesce(min(c.sent_at), '-infinity') FROM (
-                                    SELECT s.sent_at FROM send_batches sb JOIN deliveries s
-                   ON s.task_id = sb.task_id AND s.id BETWEEN coalesce(sb.first_id, 0)
-                                                     AND coalesce(sb.last_id, 9223372036854775807)
-                  AND s.claim_token = sb.claim_token
+                                    SELECT s.sent_at FROM send_batches sb JOIN deliveries s ON """
+                + rowsOf("sb", "s") + """
                                      WHERE sb.claim_token IN (
                                              SELECT o.claim_token FROM send_batches o
                                               WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
@@ -150,34 +151,28 @@ public final class SendBatches {
                                        AND s.status = 'SENT'
                                      ORDER BY s.sent_at DESC LIMIT :window) c))
                    AND d.status = 'SENT'
-                 ORDER BY d.sent_at DESC, d.id DESC LIMIT :window""".formatted(service);
+                 ORDER BY d.sent_at DESC, d.id DESC LIMIT :window""").formatted(service);
     }
 
     /** The number of deliveries sent for the task {@code task} (an SQL expression). */
     public static String taskSent(String task) {
-        return """
+        return ("""
                 ((SELECT coalesce(sum(b.sent), 0) FROM send_batches b
                    WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL)
-                 + (SELECT count(*) FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
-                                                     AND coalesce(db.last_id, 9223372036854775807)
-                  AND d.claim_token = db.claim_token
+                 + (SELECT count(*) FROM send_batches db JOIN deliveries d ON """ + rowsOf("db", "d") + """
                      WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                               WHERE b.task_id = %1$s AND b.closed_at IS NULL)
-                       AND d.status = 'SENT'))""".formatted(task);
+                       AND d.status = 'SENT'))""").formatted(task);
     }
 
     /** When the task {@code task} (an SQL expression) first sent, or NULL. */
     public static String taskFirstSent(String task) {
-        return """
+        return ("""
                 least((SELECT min(b.first_sent_at) FROM send_batches b
                         WHERE b.task_id = %1$s AND b.closed_at IS NOT NULL),
-                      (SELECT min(d.sent_at) FROM send_batches db JOIN deliveries d
-                   ON d.task_id = db.task_id AND d.id BETWEEN coalesce(db.first_id, 0)
-                                                     AND coalesce(db.last_id, 9223372036854775807)
-                  AND d.claim_token = db.claim_token
+                      (SELECT min(d.sent_at) FROM send_batches db JOIN deliveries d ON """ + rowsOf("db", "d") + """
                         WHERE db.claim_token IN (SELECT b.claim_token FROM send_batches b
                                                  WHERE b.task_id = %1$s AND b.closed_at IS NULL)
-                          AND d.status = 'SENT'))""".formatted(task);
+                          AND d.status = 'SENT'))""").formatted(task);
     }
 }
