@@ -109,7 +109,9 @@ public class DeliveryClaims {
      * daily quota, in one transaction holding the service row: two workers can never both spend the last unit of
      * quota (INV-1); services claiming from one task take turns on the task's claim position (a few tens of
      * milliseconds each, see PendingQueue), and then send side by side. Deliveries whose address got suppressed
-     * since the task started are skipped here, at the last moment before sending (INV-7), and cost no quota.
+     * since the task started are skipped here (INV-7), and cost no quota; one suppressed after this claim and before
+     * its group's mark is stopped by the suppressing transaction itself (AddressSuppression), and the mark, which
+     * takes only SENDING rows not yet attempted, leaves it out of the lane's group.
      */
     public Claim claim(long serviceId, long taskId, int max, String claimToken, Instant now,
                        MailProviders providers) {

@@ -898,6 +898,92 @@ class DeliveryActivitiesTests {
                 service)).as("a skipped delivery costs no quota").isEqualTo(2);
     }
 
+    /**
+     * INV-7 while a batch runs: a batch claims all ten deliveries (one lane, groups of five), and while the provider
+     * takes the first group's first mail, two recipients are suppressed: one of the first group, already marked
+     * attempted, and one of the second group, claimed but not yet marked. The first gets exactly its one mail; the
+     * second gets none, its delivery ends SKIPPED with the reason of its path, counted, its quota unit back.
+     */
+    @ParameterizedTest(name = "suppressed by {0}")
+    @ValueSource(strings = {"erase", "unsubscribe", "hard bounce"})
+    void aRecipientSuppressedWhileItsDeliveryIsClaimedGetsNoMailOnceItsGroupIsNotYetMarked(String path) {
+        useHarness(new ActivitiesHarness(new DeliveryProperties(1000, 1, java.time.Duration.ofMinutes(30), 5, 8,
+                false)));
+        long service = service(1000, 0);
+        long before = f.quotaBalance(owner);
+        long task = taskWith(10);
+        List<Map<String, Object>> rows = f.jdbc().queryForList("""
+                SELECT d.id, d.contact_id, d.token, c.email FROM deliveries d JOIN contacts c ON c.id = d.contact_id
+                 WHERE d.task_id = ? ORDER BY d.id""", task);
+        Map<String, Object> marked = rows.get(1);
+        Map<String, Object> claimedOnly = rows.get(7);
+        org.edm.domain.tracking.EngagementEvents events = new org.edm.domain.tracking.EngagementEvents(harness.jdbc);
+        org.edm.domain.contact.AddressSuppression suppression =
+                new org.edm.domain.contact.AddressSuppression(harness.jdbc);
+        java.util.function.Consumer<Map<String, Object>> suppress = row -> {
+            switch (path) {
+                case "erase" -> suppression.suppress(owner, (Long) row.get("contact_id"),
+                        org.edm.domain.contact.AddressSuppression.ERASED);
+                case "unsubscribe" -> events.record(events.byToken((String) row.get("token")).orElseThrow(),
+                        new org.edm.domain.tracking.EngagementEvents.Event(
+                                org.edm.domain.tracking.EventType.UNSUBSCRIBE, false, Instant.now(), null, null, null,
+                                null, false));
+                default -> events.record(events.byToken((String) row.get("token")).orElseThrow(),
+                        new org.edm.domain.tracking.EngagementEvents.Event(
+                                org.edm.domain.tracking.EventType.BOUNCE, false, Instant.now(), null, null, null,
+                                null, true));
+            }
+        };
+        long first = (Long) rows.get(0).get("id");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        MailProviders suppressingMidBatch = new MailProviders() {
+            @Override
+            public boolean supports(String providerType) {
+                return harness.providerRegistry.supports(providerType);
+            }
+
+            @Override
+            public MailProvider forService(SenderServiceAccount account) {
+                MailProvider real = harness.providerRegistry.forService(account);
+                return mail -> {
+                    if (mail.deliveryId() == first && done.compareAndSet(false, true)) {
+                        suppress.accept(marked);
+                        suppress.accept(claimedOnly);
+                    }
+                    return real.send(mail);
+                };
+            }
+        };
+
+        DeliveryBatchResult result = deliver(harness.deliveryActivities(Clock.systemUTC(),
+                providers -> suppressingMidBatch), service, task, 100, 0);
+
+        assertThat(done).isTrue();
+        Map<String, Long> mails = mailsPerRecipient();
+        assertThat(mails.get((String) marked.get("email"))).as("marked before the suppression: its one mail")
+                .isEqualTo(1L);
+        assertThat(mails).as("claimed, not yet marked: no mail").doesNotContainKey((String) claimedOnly.get("email"));
+        assertThat(mails.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9);
+        assertThat(f.jdbc().queryForMap("SELECT status, skip_reason, attempted_at FROM deliveries WHERE id = ?",
+                claimedOnly.get("id")))
+                .containsEntry("status", "SKIPPED")
+                .containsEntry("skip_reason", path.equals("erase") ? "ERASED" : "SUPPRESSED")
+                .containsEntry("attempted_at", null);
+        assertThat(f.deliveryStatuses(task)).as("every delivery ended, counts add up (INV-4)")
+                .containsOnly(Map.entry("SENT", 9L), Map.entry("SKIPPED", 1L));
+        assertThat(result.claimed()).isEqualTo(9);
+        assertThat(result.sent()).isEqualTo(9);
+        assertThat(sentThroughBatches(task)).isEqualTo(9);
+        // quota (INV-1): ten charged at the start, the stopped one's unit back, and the ledger adds up to the balance
+        assertThat(f.quotaBalance(owner)).isEqualTo(before - 9);
+        assertThat(f.jdbc().queryForObject("SELECT sum(delta) FROM user_quota_ledger WHERE user_id = ?", Long.class,
+                owner)).isEqualTo(f.quotaBalance(owner));
+        assertThat(f.jdbc().queryForList("SELECT delta FROM user_quota_ledger WHERE user_id = ? AND reason = 'SKIP_REFUND'",
+                Long.class, owner)).containsExactly(1L);
+        assertThat(f.jdbc().queryForObject("SELECT used_today FROM sender_services WHERE id = ?", Integer.class,
+                service)).as("the service's quota stays spent: it can only send less").isEqualTo(10);
+    }
+
     @Test
     void theClaimSkipsSuppressedAndDeletedContactsAndSendsTheRest() {
         long service = service(1000, 0);

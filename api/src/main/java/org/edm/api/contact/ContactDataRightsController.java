@@ -26,7 +26,11 @@ class ContactDataRightsController {
 
     @DeleteMapping("/{id:\\d+}")
     @Operation(summary = "Erase a contact everywhere (GDPR)",
-            description = "Cancels the contact's pending deliveries, removes the contact and its labels, strips "
+            description = "Stops the contact's deliveries that no provider has been handed yet: pending ones end "
+                    + "CANCELLED, ones a send batch has claimed but not yet marked attempted end SKIPPED (both with "
+                    + "reason ERASED, their quota units refunded); a mail already handed to a provider when the "
+                    + "erase commits may still arrive (at most that one per running task). Removes the contact "
+                    + "and its labels, strips "
                     + "the contact link and personal fields (error texts, user agents, IP prefixes, event details) "
                     + "from its deliveries and events, and keeps only a SHA-256 of the address as a suppression "
                     + "(reason ERASED) so it is never mailed again. The owner's transactional messages (POST "

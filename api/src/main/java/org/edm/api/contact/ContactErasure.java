@@ -2,17 +2,13 @@ package org.edm.api.contact;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.edm.api.security.CurrentUser;
-import org.edm.domain.quota.QuotaLedger;
-import org.edm.domain.quota.TaskQuota;
-import org.edm.domain.task.PendingQueue;
-import org.edm.domain.task.TaskStatus;
+import org.edm.domain.contact.AddressSuppression;
 import org.edm.api.support.NotFoundException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,12 +23,12 @@ class ContactErasure {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final CurrentUser currentUser;
-    private final TaskQuota taskQuota;
+    private final AddressSuppression suppression;
 
-    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, TaskQuota taskQuota) {
+    ContactErasure(NamedParameterJdbcTemplate jdbc, CurrentUser currentUser, AddressSuppression suppression) {
         this.jdbc = jdbc;
         this.currentUser = currentUser;
-        this.taskQuota = taskQuota;
+        this.suppression = suppression;
     }
 
     /**
@@ -41,7 +37,13 @@ class ContactErasure {
      */
     static final String ERASED_ADDRESS = "erased@erased.invalid";
 
-    record Erased(long contactId, int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised,
+    record Erased(long contactId,
+                  @Schema(description = "deliveries to the contact that will not be sent: PENDING ones (now "
+                          + "CANCELLED, reason ERASED) and ones a send batch had claimed but not yet handed to a "
+                          + "provider (now SKIPPED, reason ERASED); their quota units go back to the owner. A delivery "
+                          + "already handed to a provider when the erase commits is not counted: that one mail may "
+                          + "still arrive")
+                  int pendingDeliveriesCancelled, int deliveriesAnonymised, int eventsAnonymised,
                   @Schema(description = "the owner's transactional messages (POST /api/v1/send) to the address, "
                           + "which keep their rows and counts but no longer show it; queued ones are not sent")
                   int apiMessagesRedacted) {
@@ -50,8 +52,7 @@ class ContactErasure {
     @Transactional
     Erased erase(long contactId) {
         MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", contactId)
-                .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin())
-                .addValue("noClaim", PendingQueue.NO_CLAIM);
+                .addValue("user", currentUser.id()).addValue("admin", currentUser.isAdmin());
         // lock the row: a concurrent import or claim of this contact waits for the erase to finish
         List<Map<String, Object>> contact = jdbc.queryForList("""
                 SELECT owner_id, email FROM contacts WHERE id = :id AND (owner_id = :user OR :admin) FOR UPDATE
@@ -60,37 +61,11 @@ class ContactErasure {
             throw NotFoundException.of("contact", contactId);
         }
         p.addValue("owner", contact.get(0).get("owner_id"));
-        // first the tombstone, while the address is still here to hash
-        jdbc.update("""
-                INSERT INTO suppressions (owner_id, email_hash, reason)
-                SELECT owner_id, sha256(convert_to(lower(email), 'UTF8')), 'ERASED' FROM contacts WHERE id = :id
-                ON CONFLICT (owner_id, email_hash) DO UPDATE SET reason = 'ERASED'
-                """, p);
-        // a running task must not send to it: its pending delivery is cancelled before anything else changes. The
-        // tasks' rows are locked first, as pause and cancel do, so no claim takes the delivery meanwhile; a task that
-        // holds quota for its PENDING deliveries gives this one's unit back to its owner (F23, TaskQuota)
-        Map<Long, Map<String, Object>> tasks = new HashMap<>();
-        jdbc.queryForList("""
-                SELECT id, owner_id, status, pause_reason, audience_size FROM tasks
-                 WHERE id IN (SELECT task_id FROM deliveries WHERE contact_id = :id AND claim_token IS NULL)
-                 ORDER BY id FOR UPDATE
-                """, p).forEach(row -> tasks.put(((Number) row.get("id")).longValue(), row));
-        List<Long> cancelledIn = jdbc.queryForList("""
-                UPDATE deliveries SET status = 'CANCELLED', skip_reason = 'ERASED', claim_token = :noClaim,
-                                      updated_at = now()
-                 WHERE contact_id = :id AND claim_token IS NULL RETURNING task_id
-                """, p, Long.class);
-        for (Long taskId : cancelledIn) {
-            Map<String, Object> task = tasks.get(taskId);
-            // a task whose audience is still being inserted holds its reservation, which its start turns into the
-            // PENDING deliveries it then counts, this one no longer among them: nothing to refund here
-            if (task != null && TaskQuota.holdsPending((String) task.get("status"), (String) task.get("pause_reason"),
-                    (Integer) task.get("audience_size"))) {
-                taskQuota.refund(taskId, ((Number) task.get("owner_id")).longValue(), 1, QuotaLedger.CANCEL_REFUND,
-                        "a recipient was erased");
-            }
-        }
-        int cancelled = cancelledIn.size();
+        // first the tombstone, while the address is still here to hash, with it every delivery to the contact not yet
+        // handed to a provider stopped: PENDING ones and those a send batch claimed but has not marked attempted
+        // (AddressSuppression), so a running task sends it nothing more
+        int cancelled = suppression.suppress(((Number) contact.get(0).get("owner_id")).longValue(), contactId,
+                AddressSuppression.ERASED).total();
         // the deliveries' ids as an array, not "IN (subquery)": an OR with a subquery cannot use an index and read all
         // of event_log, this is two index scans (event_log_contact, event_log_delivery)
         int events = jdbc.update("""

@@ -151,7 +151,9 @@ class TrackingController {
     @PostMapping(value = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
     @Operation(summary = "Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click, or the page's button)",
             description = "Suppresses the address for the sending user: no later task of any of the user's "
-                    + "campaigns sends to it. Repeating it changes nothing. Over the per-address rate limit "
+                    + "campaigns sends to it, and running tasks send it nothing more (deliveries to it that no "
+                    + "provider has been handed yet end SKIPPED, reason SUPPRESSED; a mail already handed to a "
+                    + "provider may still arrive). Repeating it changes nothing. Over the per-address rate limit "
                     + "(edm.tracking.rate-limit.unsubscribe-*) the answer is 429 with Retry-After.")
     @ApiResponse(responseCode = "200", description = "unsubscribed (an HTML page)",
             content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))

@@ -126,6 +126,45 @@ class ContactErasureApiTests extends ApiTestSupport {
     }
 
     /**
+     * INV-7 while a send batch holds the contact's delivery: claimed (SENDING) but its group not yet marked
+     * attempted, the erase stops it (SKIPPED, ERASED: the batch's lane finds it no longer its own and sends nothing),
+     * counts it among the deliveries not sent and gives its unit back (the claim had consumed it). One marked attempted
+     * already may have reached the provider: the erase leaves its outcome to the send (at most that one mail).
+     */
+    @Test
+    void eraseStopsADeliveryASendBatchClaimedButHasNotHandedToTheProvider() throws Exception {
+        SentDeliveries f = new SentDeliveries(jdbc);
+        long contact = f.contact("erase-claimed-" + System.nanoTime() + "@example.test");
+        long template = f.template("tpl");
+        long campaign = f.campaign("claimed");
+        long set = f.templateSet(template);
+        long claimedTask = f.task(campaign, 1, set);
+        long attemptedTask = f.task(campaign, 2, set);
+        long claimed = f.sent(campaign, claimedTask, template, contact, "PENDING", null).deliveryId();
+        long attempted = f.sent(campaign, attemptedTask, template, contact, "PENDING", null).deliveryId();
+        jdbc.update("UPDATE tasks SET audience_size = 1 WHERE id IN (?, ?)", claimedTask, attemptedTask);
+        // as a send batch's claim leaves them; the second's group is marked attempted already
+        jdbc.update("UPDATE deliveries SET status = 'SENDING', claim_token = 'sender-service-1/run/' || id "
+                + "WHERE id IN (?, ?)", claimed, attempted);
+        jdbc.update("UPDATE deliveries SET attempted_at = now() WHERE id = ?", attempted);
+        long balance = jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class);
+
+        deleteJson("/v1/contacts/" + contact).andExpect(status().isOk())
+                .andExpect(jsonPath("$.pending_deliveries_cancelled").value(1));
+
+        assertThat(jdbc.queryForMap("SELECT status, skip_reason, attempted_at, contact_id FROM deliveries WHERE id = ?",
+                claimed)).containsEntry("status", "SKIPPED").containsEntry("skip_reason", "ERASED")
+                .containsEntry("attempted_at", null).containsEntry("contact_id", null);
+        assertThat(jdbc.queryForMap("SELECT status, skip_reason FROM deliveries WHERE id = ?", attempted))
+                .containsEntry("status", "SENDING").containsEntry("skip_reason", null);
+        assertThat(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class))
+                .isEqualTo(balance + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM user_quota_ledger WHERE user_id = 1 "
+                + "AND reason = 'SKIP_REFUND' AND delta = 1 AND reference = ?", Long.class, "task:" + claimedTask))
+                .isEqualTo(1);
+    }
+
+    /**
      * Erased while the running task's audience is still being inserted: the task holds its reservation, which its
      * start turns into the PENDING deliveries it counts then, the erased one no longer among them. So the erase
      * refunds nothing and the unit comes back once, at the start (before, it came back twice: here and there).

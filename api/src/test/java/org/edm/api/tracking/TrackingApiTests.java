@@ -10,6 +10,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -184,6 +185,60 @@ class TrackingApiTests extends ApiTestSupport {
                    AND email_hash = sha256(convert_to(lower(?), 'UTF8'))""", Long.class, sent.email())).isEqualTo(1);
         mvc.perform(post("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
         mvc.perform(get("/unsubscribe/nosuchtoken")).andExpect(status().isNotFound());
+    }
+
+    /**
+     * INV-7 for a running task: the one-click unsubscribe of last week's mail also stops this week's task's delivery
+     * to the address, whether it is still PENDING or already claimed by a send batch that has not marked it attempted
+     * (its lane finds it no longer its own). A delivery already marked attempted is the one mail that may still go.
+     * Each stopped one ends SKIPPED (SUPPRESSED) with its quota unit back in the ledger.
+     */
+    @Test
+    void unsubscribingStopsTheRunningTasksDeliveriesNotYetHandedToAProvider() throws Exception {
+        SentDeliveries.Sent lastWeek = fixtures.oneSent("unsub-running-" + System.nanoTime() + "@example.test");
+        long template = fixtures.template("tpl");
+        long campaign = fixtures.campaign("this week");
+        long set = fixtures.templateSet(template);
+        long pendingTask = fixtures.task(campaign, 1, set);
+        long claimedTask = fixtures.task(campaign, 2, set);
+        long attemptedTask = fixtures.task(campaign, 3, set);
+        for (long task : List.of(pendingTask, claimedTask, attemptedTask)) {
+            jdbc.update("UPDATE tasks SET audience_size = 1 WHERE id = ?", task); // resolved: it holds its PENDING
+        }
+        long pending = fixtures.sent(campaign, pendingTask, template, lastWeek.contactId(), "PENDING", null)
+                .deliveryId();
+        long claimed = fixtures.sent(campaign, claimedTask, template, lastWeek.contactId(), "PENDING", null)
+                .deliveryId();
+        long attempted = fixtures.sent(campaign, attemptedTask, template, lastWeek.contactId(), "PENDING", null)
+                .deliveryId();
+        // as a send batch's claim leaves them; the third's group is marked attempted already
+        jdbc.update("UPDATE deliveries SET status = 'SENDING', claim_token = 'sender-service-1/run/' || id "
+                + "WHERE id IN (?, ?)", claimed, attempted);
+        jdbc.update("UPDATE deliveries SET attempted_at = now() WHERE id = ?", attempted);
+        long balance = jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class);
+
+        mvc.perform(post(URI.create(urls.unsubscribe(lastWeek.token())).getRawPath())
+                        .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                        .content("List-Unsubscribe=One-Click"))
+                .andExpect(status().isOk());
+
+        assertThat(jdbc.queryForMap("SELECT status, skip_reason, claim_token FROM deliveries WHERE id = ?", pending))
+                .containsEntry("status", "SKIPPED").containsEntry("skip_reason", "SUPPRESSED")
+                .containsEntry("claim_token", "no claim");
+        assertThat(jdbc.queryForMap("SELECT status, skip_reason, attempted_at FROM deliveries WHERE id = ?", claimed))
+                .containsEntry("status", "SKIPPED").containsEntry("skip_reason", "SUPPRESSED")
+                .containsEntry("attempted_at", null);
+        assertThat(jdbc.queryForMap("SELECT status, skip_reason FROM deliveries WHERE id = ?", attempted))
+                .as("handed to the provider already: its outcome is the send's")
+                .containsEntry("status", "SENDING").containsEntry("skip_reason", null);
+        assertThat(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class))
+                .as("two units back: the PENDING one's and the claimed one's").isEqualTo(balance + 2);
+        assertThat(jdbc.queryForList("SELECT reference FROM user_quota_ledger WHERE user_id = 1 "
+                + "AND reason = 'SKIP_REFUND' AND delta = 1 AND reference IN (?, ?, ?)", String.class,
+                "task:" + pendingTask, "task:" + claimedTask, "task:" + attemptedTask))
+                .containsExactlyInAnyOrder("task:" + pendingTask, "task:" + claimedTask);
+        assertThat(jdbc.queryForObject("SELECT sum(delta) FROM user_quota_ledger WHERE user_id = 1", Long.class))
+                .isEqualTo(jdbc.queryForObject("SELECT quota_balance FROM users WHERE id = 1", Long.class));
     }
 
     @Test

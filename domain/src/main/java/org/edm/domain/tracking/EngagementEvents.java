@@ -1,5 +1,6 @@
 package org.edm.domain.tracking;
 
+import org.edm.domain.contact.AddressSuppression;
 import org.edm.domain.task.SendBatches;
 import org.edm.domain.webhook.OutgoingEvents;
 import org.edm.domain.webhook.WebhookEventType;
@@ -28,15 +29,17 @@ public class EngagementEvents {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final OutgoingEvents outgoing;
+    private final AddressSuppression suppression;
 
     @Autowired
-    public EngagementEvents(NamedParameterJdbcTemplate jdbc, OutgoingEvents outgoing) {
+    public EngagementEvents(NamedParameterJdbcTemplate jdbc, OutgoingEvents outgoing, AddressSuppression suppression) {
         this.jdbc = jdbc;
         this.outgoing = outgoing;
+        this.suppression = suppression;
     }
 
     public EngagementEvents(NamedParameterJdbcTemplate jdbc) {
-        this(jdbc, new OutgoingEvents(jdbc));
+        this(jdbc, new OutgoingEvents(jdbc), new AddressSuppression(jdbc));
     }
 
     /**
@@ -212,7 +215,8 @@ public class EngagementEvents {
             setLabel(delivery, EventType.OPEN, event.at());
         }
         if (event.type() == EventType.UNSUBSCRIBE || (event.type() == EventType.BOUNCE && event.hardBounce())) {
-            suppress(delivery, event.type() == EventType.UNSUBSCRIBE ? "UNSUBSCRIBED" : "BOUNCED");
+            suppress(delivery, event.type() == EventType.UNSUBSCRIBE ? AddressSuppression.UNSUBSCRIBED
+                    : AddressSuppression.BOUNCED);
         }
         return true;
     }
@@ -250,17 +254,12 @@ public class EngagementEvents {
                 .addValue("at", Timestamp.from(at)));
     }
 
-    /** The sending user never mails this address again, in any campaign (INV-7). */
+    /**
+     * The sending user never mails this address again, in any campaign (INV-7), and running tasks stop their
+     * deliveries to it that no provider has been handed yet ({@link AddressSuppression}).
+     */
     private void suppress(Delivery delivery, String reason) {
-        jdbc.update("""
-                INSERT INTO suppressions (owner_id, email_hash, reason)
-                SELECT :owner, sha256(convert_to(lower(c.email), 'UTF8')), :reason
-                  FROM contacts c WHERE c.id = :contact
-                ON CONFLICT (owner_id, email_hash) DO NOTHING
-                """, new MapSqlParameterSource()
-                .addValue("owner", delivery.ownerId())
-                .addValue("contact", delivery.contactId())
-                .addValue("reason", reason));
+        suppression.suppress(delivery.ownerId(), delivery.contactId(), reason);
     }
 
     private static String truncate(String s, int max) {
