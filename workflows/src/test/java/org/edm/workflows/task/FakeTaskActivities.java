@@ -65,6 +65,15 @@ public class FakeTaskActivities implements TaskActivities {
         return new DeliveryCounts(left, 0, audiencePerTask - left - cancelled, 0, 0, cancelled, 0);
     }
 
+    /** Rechecks that counted only what is outstanding. */
+    public final List<Long> outstandingCounts = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public DeliveryCounts countOutstanding(long taskId) {
+        outstandingCounts.add(taskId);
+        return new DeliveryCounts(outstanding.getOrDefault(taskId, 0L), 0, 0, 0, 0, 0, 0);
+    }
+
     /** Every pause/resume/cancel/refund as "taskId STATE reason", in order. */
     public final List<String> controls = Collections.synchronizedList(new ArrayList<>());
 
