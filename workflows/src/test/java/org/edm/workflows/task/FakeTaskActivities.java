@@ -58,8 +58,12 @@ public class FakeTaskActivities implements TaskActivities {
         return 1;
     }
 
+    /** Full counts (every delivery read), in order. */
+    public final List<Long> fullCounts = Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public DeliveryCounts countDeliveries(long taskId) {
+        fullCounts.add(taskId);
         long left = outstanding.getOrDefault(taskId, 0L);
         long cancelled = cancelledDeliveries.getOrDefault(taskId, 0L);
         return new DeliveryCounts(left, 0, audiencePerTask - left - cancelled, 0, 0, cancelled, 0);
