@@ -259,6 +259,15 @@ public final class ReadersBenchmark {
                 () -> { activities.countDeliveries(task); return 1; },
                 COUNT_DELIVERIES, one));
 
+        list.add(new Reader("countOutstanding (the recheck now)", "workflow recheck",
+                () -> { activities.countOutstanding(task); return 1; }, """
+                SELECT (SELECT count(*) FROM deliveries d
+                         WHERE d.task_id = :taskId AND d.id >= %s AND d.claim_token IS NULL) AS pending,
+                       (SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
+                         WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING') AS sending
+                """.formatted(org.edm.domain.task.PendingQueue.claimedBelow(":taskId"),
+                SendBatches.rowsOf("b", "d")), one));
+
         Method q = TaskRepository.class.getMethod("countDeliveriesByStatus", Collection.class);
         String byStatus = q.getAnnotation(Query.class).value();
         list.add(reader("TaskViews: one task (task page)", "api task page", byStatus, one));
