@@ -261,8 +261,8 @@ public final class ReadersBenchmark {
 
         list.add(new Reader("countOutstanding (the recheck now)", "workflow recheck",
                 () -> { activities.countOutstanding(task); return 1; }, """
-                SELECT (SELECT count(*) FROM deliveries d
-                         WHERE d.task_id = :taskId AND d.id >= %s AND d.claim_token IS NULL) AS pending,
+                SELECT (SELECT count(*) FROM deliveries WHERE task_id = :taskId AND claim_token IS NULL
+                           AND id >= %s) AS pending,
                        (SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
                          WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING') AS sending
                 """.formatted(org.edm.domain.task.PendingQueue.claimedBelow(":taskId"),
@@ -351,7 +351,8 @@ public final class ReadersBenchmark {
         list.add(new Reader("TaskQuota.pendingDeliveries", "finish/cancel", () -> {
             quota.pendingDeliveries(task);
             return 1;
-        }, "SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL", one));
+        }, "SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL AND id >= "
+                + org.edm.domain.task.PendingQueue.claimedBelow(":id"), one));
 
         AlertRules rules = new AlertRules(new Alerts(jdbc), AlertRules.Thresholds.DEFAULTS);
         list.add(new Reader("AlertRules.evaluate (all rules)", "alert sweep", () -> {

@@ -541,8 +541,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
 
     /**
-     * The recheck's count (issue plans12): PENDING exactly, from the task's claim position on (PendingQueue: none is
-     * below it; the gauges count the same way), and the SENDING rows of its open send batches, where a claim's
+     * The recheck's count (issue plans12): PENDING exactly, from the task's claim position on (TaskQuota's count:
+     * none is below it, see PendingQueue), and the SENDING rows of its open send batches, where a claim's
      * SENDING rows are until the batch closes (SendBatches). Neither reads the task's settled rows, so a recheck of a
      * task of a million deliveries reads the tail still to claim and the batches in flight, not the million.
      * Abandoned claims are settled here too, within the open batches (where an abandoned activity leaves them). The
@@ -554,14 +554,11 @@ public class TaskActivitiesImpl implements TaskActivities {
         // the same lock as countDeliveries, for the same reason (a retry's reopened deliveries)
         jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
         tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId, true));
-        return jdbc.queryForObject("""
-                SELECT (SELECT count(*) FROM deliveries d
-                         WHERE d.task_id = :taskId AND d.id >= %s AND d.claim_token IS NULL) AS pending,
-                       (SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
-                         WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING') AS sending
-                """.formatted(PendingQueue.claimedBelow(":taskId"), SendBatches.rowsOf("b", "d")),
-                Map.of("taskId", taskId), (rs, i) -> new DeliveryCounts(rs.getLong("pending"), rs.getLong("sending"),
-                        0, 0, 0, 0, 0));
+        Long sending = jdbc.queryForObject("""
+                SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
+                 WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING'
+                """.formatted(SendBatches.rowsOf("b", "d")), Map.of("taskId", taskId), Long.class);
+        return new DeliveryCounts(quota.pendingDeliveries(taskId), sending == null ? 0 : sending, 0, 0, 0, 0, 0);
     }
 
     /**
