@@ -387,6 +387,18 @@ public final class ReadersBenchmark {
             }, null, null));
         }
 
+        // the gauges' two delivery statements as OperationsGauges writes them (text blocks inside its methods)
+        list.add(reader("gauges: pending, all tasks", "prometheus", """
+                SELECT coalesce(sum((SELECT count(*) FROM deliveries d
+                                      WHERE d.task_id = t.id AND d.id >= %s AND d.claim_token IS NULL)), 0)
+                  FROM tasks t""".formatted(org.edm.domain.task.PendingQueue.claimedBelow("t.id")),
+                new MapSqlParameterSource()));
+        list.add(reader("gauges: first-send lag", "prometheus", """
+                SELECT coalesce(max(extract(epoch FROM coalesce(%s, now()) - t.plan_time)), 0)::bigint
+                FROM tasks t
+                WHERE t.status = %s AND t.plan_time <= now()
+                """.formatted(SendBatches.taskFirstSent("t.id"), TaskStatus.SENDING.sql()),
+                new MapSqlParameterSource()));
         Class<?> gaugesClass = Class.forName("org.edm.api.monitoring.OperationsGauges");
         Constructor<?> gc = gaugesClass.getDeclaredConstructor(JdbcTemplate.class,
                 io.micrometer.core.instrument.MeterRegistry.class, Optional.class);
