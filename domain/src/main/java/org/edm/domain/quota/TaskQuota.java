@@ -186,8 +186,8 @@ public class TaskQuota {
     /**
      * The PENDING deliveries of the task {@code :id}: its pending queue, from its claim position on (PendingQueue).
      */
-    public static final String PENDING_COUNT = "SELECT count(*) FROM deliveries WHERE task_id = :id"
-            + " AND claim_token IS NULL AND id >= " + PendingQueue.claimedBelow(":id");
+    public static final String PENDING_COUNT = "SELECT count(*) FROM deliveries d WHERE "
+            + PendingQueue.fromPosition("d", ":id") + " AND d.claim_token IS NULL";
 
     public long pendingDeliveries(long taskId) {
         Long n = jdbc.queryForObject(PENDING_COUNT, Map.of("id", taskId), Long.class);
