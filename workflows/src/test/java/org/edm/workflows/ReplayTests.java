@@ -33,6 +33,7 @@ class ReplayTests {
             "histories/task-quota-granted.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-continued-as-new-first-run.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/task-continued-as-new-last-run.json, org.edm.workflows.task.TaskWorkflowImpl",
+            "histories/task-outstanding-first.json, org.edm.workflows.task.TaskWorkflowImpl",
             "histories/campaign-continued-as-new-first-run.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/campaign-continued-as-new-last-run.json, org.edm.workflows.campaign.CampaignWorkflowImpl",
             "histories/sender-service.json, org.edm.workflows.sender.SenderServiceWorkflowImpl",

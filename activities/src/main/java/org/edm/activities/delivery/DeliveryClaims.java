@@ -678,8 +678,8 @@ public class DeliveryClaims {
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
-                                WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING'
-                                  AND d.id >= """ + PendingQueue.claimedBelow(":taskId") + ")",
+                                WHERE d.claim_token IS NULL AND t.status = 'SENDING'
+                                  AND """ + PendingQueue.fromPosition("d", ":taskId") + ")",
                 Map.of("taskId", taskId), Boolean.class));
     }
 

@@ -18,6 +18,7 @@ import org.edm.domain.quota.TaskQuota;
 import org.edm.domain.sender.SenderService;
 import org.edm.domain.task.PauseReason;
 import org.edm.domain.task.PendingQueue;
+import org.edm.domain.task.SendBatches;
 import org.edm.domain.task.RecipientRule;
 import org.edm.domain.task.TaskStatus;
 import org.edm.domain.task.TaskTransitions;
@@ -536,7 +537,28 @@ public class TaskActivitiesImpl implements TaskActivities {
      * is cleared on the PENDING ones, so a late zombie of the old activity can no longer mark them attempted.
      */
     private void settleAbandonedClaims(long taskId) {
-        tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId));
+        tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId, false));
+    }
+
+    /**
+     * The recheck's count (issue plans12): PENDING exactly, from the task's claim position on (TaskQuota's count:
+     * none is below it, see PendingQueue), and the SENDING rows of its open send batches, where a claim's
+     * SENDING rows are until the batch closes (SendBatches). Neither reads the task's settled rows, so a recheck of a
+     * task of a million deliveries reads the tail still to claim and the batches in flight, not the million.
+     * Abandoned claims are settled here too, within the open batches (where an abandoned activity leaves them). The
+     * other counts stay 0: the workflow asks {@link #countDeliveries} when this finds nothing outstanding, and that
+     * full count (which also settles SENDING rows wherever they are) decides whether the task is done.
+     */
+    @Override
+    public DeliveryCounts countOutstanding(long taskId) {
+        // the same lock as countDeliveries, for the same reason (a retry's reopened deliveries)
+        jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
+        tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId, true));
+        Long sending = jdbc.queryForObject("""
+                SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
+                 WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING'
+                """.formatted(SendBatches.rowsOf("b", "d")), Map.of("taskId", taskId), Long.class);
+        return new DeliveryCounts(quota.pendingDeliveries(taskId), sending == null ? 0 : sending, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -545,21 +567,24 @@ public class TaskActivitiesImpl implements TaskActivities {
      * claimed back from the abandoned activity is refunded here. The task row is locked (shared) so this serialises
      * with a pause or cancel that counts PENDING deliveries.
      */
-    private void settleAbandonedClaimsLocked(long taskId) {
+    private void settleAbandonedClaimsLocked(long taskId, boolean openBatchesOnly) {
         List<Map<String, Object>> task = jdbc.queryForList(
                 "SELECT owner_id, status, pause_reason FROM tasks WHERE id = :id FOR SHARE", Map.of("id", taskId));
         List<String> settledTo = jdbc.queryForList("""
                 WITH settled AS (
-                UPDATE deliveries
-                   SET status = CASE WHEN attempted_at IS NULL THEN 'PENDING' ELSE 'UNKNOWN' END,
-                       claim_token = CASE WHEN attempted_at IS NULL THEN NULL ELSE claim_token END,
-                       sender_service_id = CASE WHEN attempted_at IS NULL THEN NULL ELSE sender_service_id END,
-                       error = CASE WHEN attempted_at IS NULL THEN error
+                UPDATE deliveries d
+                   SET status = CASE WHEN d.attempted_at IS NULL THEN 'PENDING' ELSE 'UNKNOWN' END,
+                       claim_token = CASE WHEN d.attempted_at IS NULL THEN NULL ELSE d.claim_token END,
+                       sender_service_id = CASE WHEN d.attempted_at IS NULL THEN NULL ELSE d.sender_service_id END,
+                       error = CASE WHEN d.attempted_at IS NULL THEN d.error
                                     ELSE 'outcome unknown: the send activity was abandoned after calling the provider' END,
                        updated_at = now()
-                 WHERE task_id = :taskId AND status = 'SENDING'
-                   AND updated_at < now() - make_interval(secs => :staleSeconds)
-                RETURNING id, status
+                """ + (openBatchesOnly ? " FROM send_batches b" : "") + """
+                 WHERE d.task_id = :taskId AND d.status = 'SENDING'
+                   AND d.updated_at < now() - make_interval(secs => :staleSeconds)
+                """ + (openBatchesOnly ? " AND b.task_id = :taskId AND b.closed_at IS NULL AND "
+                        + SendBatches.rowsOf("b", "d") : "") + """
+                RETURNING d.id, d.status
                 ), lowered AS (""" + PendingQueue.lowerTo("settled", ":taskId") + """
                 )
                 SELECT status FROM settled

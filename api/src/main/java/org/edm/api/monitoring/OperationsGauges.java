@@ -82,8 +82,8 @@ class OperationsGauges {
         // PENDING is exactly "no claim token", each task's from its claim position on (PendingQueue)
         Long pending = jdbc.queryForObject("""
                 SELECT coalesce(sum((SELECT count(*) FROM deliveries d
-                                      WHERE d.task_id = t.id AND d.id >= %s AND d.claim_token IS NULL)), 0)
-                  FROM tasks t""".formatted(PendingQueue.claimedBelow("t.id")), Long.class);
+                                      WHERE %s AND d.claim_token IS NULL)), 0)
+                  FROM tasks t""".formatted(PendingQueue.fromPosition("d", "t.id")), Long.class);
         pendingDeliveries.set(pending == null ? 0 : pending);
         // a task's first send, read through its send batches (SendBatches); only the tasks now sending are looked at
         Long lag = jdbc.queryForObject("""

@@ -137,13 +137,12 @@ class QuotaAccounts {
                 SELECT u.quota_balance,
                        (SELECT coalesce(sum(t.quota_reserved), 0) FROM tasks t
                          WHERE t.owner_id = u.id AND t.status IN %s) AS unstarted,
-                       (SELECT count(*) FROM tasks t JOIN deliveries d ON d.task_id = t.id AND d.claim_token IS NULL
-                                                                 AND d.id >= %s
+                       (SELECT count(*) FROM tasks t JOIN deliveries d ON %s AND d.claim_token IS NULL
                          WHERE t.owner_id = u.id
                            AND (t.status = %s OR (t.status = %s AND t.pause_reason IN (:holding))))
                            AS running
                   FROM users u WHERE u.id = :id
-                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), PendingQueue.claimedBelow("t.id"),
+                """.formatted(TaskStatus.sql(TaskStatus.NOT_STARTED), PendingQueue.fromPosition("d", "t.id"),
                         TaskStatus.SENDING.sql(), TaskStatus.PAUSED.sql()),
                 new MapSqlParameterSource("id", userId).addValue("holding", PauseReason.holdingQuotaTexts()));
         long balance = ((Number) row.get("quota_balance")).longValue();

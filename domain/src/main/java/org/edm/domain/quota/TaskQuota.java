@@ -183,10 +183,14 @@ public class TaskQuota {
 
     // --- after the start: the PENDING deliveries ---------------------------------------------------------------------
 
+    /**
+     * The PENDING deliveries of the task {@code :id}: its pending queue, from its claim position on (PendingQueue).
+     */
+    public static final String PENDING_COUNT = "SELECT count(*) FROM deliveries d WHERE "
+            + PendingQueue.fromPosition("d", ":id") + " AND d.claim_token IS NULL";
+
     public long pendingDeliveries(long taskId) {
-        // the task's pending queue, from its claim position on (PendingQueue)
-        Long n = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE task_id = :id AND claim_token IS NULL"
-                + " AND id >= " + PendingQueue.claimedBelow(":id"), Map.of("id", taskId), Long.class);
+        Long n = jdbc.queryForObject(PENDING_COUNT, Map.of("id", taskId), Long.class);
         return n == null ? 0 : n;
     }
 

@@ -40,6 +40,17 @@ public final class PendingQueue {
     }
 
     /**
+     * The condition "the delivery {@code d} is of the task {@code task} at or above its claim position" (where all of
+     * its PENDING rows are). Written as a row comparison so that only the (task_id, id) index can bound it: with
+     * {@code d.id >= position} the planner read the primary key from the position on, through the deliveries of
+     * every task materialised after this one (the gauges' pending count took 17 s at five million deliveries).
+     */
+    public static String fromPosition(String d, String task) {
+        return "(" + d + ".task_id = " + task + " AND (" + d + ".task_id, " + d + ".id) >= (" + task + ", "
+                + claimedBelow(task) + "))";
+    }
+
+    /**
      * The claim's first step, in its transaction: creates the task {@code :taskId}'s position if needed, locks it
      * until the claim commits (claims of one task take turns: none can take a row another one is taking, and a
      * claim that rolls back leaves the position where it was), and returns it.

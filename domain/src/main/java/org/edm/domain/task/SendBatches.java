@@ -121,37 +121,46 @@ public final class SendBatches {
      * or all of them; the {@code :window}-th newest among them is
      * never newer than the true one, so every one of the service's {@code :window} newest sends is in a batch whose
      * last send is at or after it.
+     *
+     * <p>{@code service} is read inside the fragment's subqueries, so the fragment's own aliases all start with
+     * {@code ls_}: a caller's alias cannot be taken for one of them. (Before, the alert rule's {@code s.id} was
+     * read as the inner deliveries {@code s}: the window step found nothing, every closed batch of the service was
+     * read, and each delivery row ran the window subquery again; same answer, but a sweep read every delivery.)
      */
     public static String lastSent(String service) {
         return ("""
-                SELECT d.id, d.sent_at FROM send_batches db JOIN deliveries d ON """ + rowsOf("db", "d") + """
-                 WHERE db.claim_token IN (
-                         SELECT b.claim_token FROM send_batches b
-                          WHERE b.sender_service_id = %1$s AND b.closed_at IS NULL
+                SELECT ls_d.id, ls_d.sent_at FROM send_batches ls_db JOIN deliveries ls_d ON """
+                + rowsOf("ls_db", "ls_d") + """
+                 WHERE ls_db.claim_token IN (
+                         SELECT ls_b.claim_token FROM send_batches ls_b
+                          WHERE ls_b.sender_service_id = %1$s AND ls_b.closed_at IS NULL
                          UNION ALL
-                         SELECT b.claim_token FROM send_batches b
-                          WHERE b.sender_service_id = %1$s AND b.closed_at IS NOT NULL AND b.last_sent_at IS NOT NULL
-                            AND b.last_sent_at >= (
-                                SELECT coalesce(min(c.sent_at), '-infinity') FROM (
-                                    SELECT s.sent_at FROM send_batches sb JOIN deliveries s ON """
-                + rowsOf("sb", "s") + """
-                                     WHERE sb.claim_token IN (
-                                             SELECT o.claim_token FROM send_batches o
-                                              WHERE o.sender_service_id = %1$s AND o.closed_at IS NULL
+                         SELECT ls_b.claim_token FROM send_batches ls_b
+                          WHERE ls_b.sender_service_id = %1$s AND ls_b.closed_at IS NOT NULL
+                            AND ls_b.last_sent_at IS NOT NULL
+                            AND ls_b.last_sent_at >= (
+                                SELECT coalesce(min(ls_c.sent_at), '-infinity') FROM (
+                                    SELECT ls_s.sent_at FROM send_batches ls_sb JOIN deliveries ls_s ON """
+                + rowsOf("ls_sb", "ls_s") + """
+                                     WHERE ls_sb.claim_token IN (
+                                             SELECT ls_o.claim_token FROM send_batches ls_o
+                                              WHERE ls_o.sender_service_id = %1$s AND ls_o.closed_at IS NULL
                                              UNION ALL
-                                             SELECT w.claim_token FROM (
-                                                 SELECT n.claim_token, sum(n.sent) OVER (ORDER BY n.last_sent_at DESC,
-                                                            n.claim_token) - n.sent AS before
-                                                   FROM (SELECT n.claim_token, n.sent, n.last_sent_at
-                                                           FROM send_batches n
-                                                          WHERE n.sender_service_id = %1$s
-                                                            AND n.closed_at IS NOT NULL AND n.last_sent_at IS NOT NULL
-                                                          ORDER BY n.last_sent_at DESC LIMIT :window) n) w
-                                              WHERE w.before < :window)
-                                       AND s.status = 'SENT'
-                                     ORDER BY s.sent_at DESC LIMIT :window) c))
-                   AND d.status = 'SENT'
-                 ORDER BY d.sent_at DESC, d.id DESC LIMIT :window""").formatted(service);
+                                             SELECT ls_w.claim_token FROM (
+                                                 SELECT ls_n.claim_token, sum(ls_n.sent) OVER (
+                                                            ORDER BY ls_n.last_sent_at DESC, ls_n.claim_token)
+                                                            - ls_n.sent AS before
+                                                   FROM (SELECT ls_n.claim_token, ls_n.sent, ls_n.last_sent_at
+                                                           FROM send_batches ls_n
+                                                          WHERE ls_n.sender_service_id = %1$s
+                                                            AND ls_n.closed_at IS NOT NULL
+                                                            AND ls_n.last_sent_at IS NOT NULL
+                                                          ORDER BY ls_n.last_sent_at DESC LIMIT :window) ls_n) ls_w
+                                              WHERE ls_w.before < :window)
+                                       AND ls_s.status = 'SENT'
+                                     ORDER BY ls_s.sent_at DESC LIMIT :window) ls_c))
+                   AND ls_d.status = 'SENT'
+                 ORDER BY ls_d.sent_at DESC, ls_d.id DESC LIMIT :window""").formatted(service);
     }
 
     /** The number of deliveries sent for the task {@code task} (an SQL expression). */

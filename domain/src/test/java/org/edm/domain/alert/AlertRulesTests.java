@@ -81,6 +81,63 @@ class AlertRulesTests {
                 "raised SENDER_BOUNCE_RATE_HIGH sender-service-" + bad);
     }
 
+    /**
+     * The rule reads a service's last sends through its newest batches only (SendBatches.lastSent), also when it
+     * names the service by the alias of its own statement ({@code s.id}): 20 closed batches of 30 sends, a window
+     * of 50, and the statement reads the deliveries of two or three batches, not all 600.
+     */
+    @Test
+    void theBounceRuleReadsTheNewestBatchesOfAServiceNotAllItSent() throws Exception {
+        long busy = service("busy");
+        long task = 4242;
+        for (int batch = 0; batch < 20; batch++) {
+            closedBatch(busy, task, 30);
+        }
+        NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(jdbc);
+        java.util.Map<String, Object> params = java.util.Map.of("window", 50, "service", busy);
+        String asTheRuleReadsIt = "SELECT r.sends FROM sender_services s CROSS JOIN LATERAL (SELECT count(*) AS sends"
+                + " FROM (" + SendBatches.lastSent("s.id") + ") d) r WHERE s.id = :service";
+
+        assertThat(named.queryForObject(asTheRuleReadsIt, params, Long.class)).isEqualTo(50);
+        assertThat(named.queryForList(SendBatches.lastSent(":service"), params)).hasSize(50);
+        String plan = named.queryForObject("EXPLAIN (ANALYZE, FORMAT JSON) " + asTheRuleReadsIt, params,
+                String.class);
+        long read = rowsRead(new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan).get(0).get("Plan"),
+                "deliveries");
+        assertThat(read).as("deliveries rows the statement read").isBetween(50L, 200L);
+    }
+
+    /** Rows that the plan's scans of {@code table} returned, over all their loops. */
+    private static long rowsRead(com.fasterxml.jackson.databind.JsonNode node, String table) {
+        long rows = table.equals(node.path("Relation Name").asText())
+                ? node.path("Actual Rows").asLong() * node.path("Actual Loops").asLong() : 0;
+        for (com.fasterxml.jackson.databind.JsonNode child : node.path("Plans")) {
+            rows += rowsRead(child, table);
+        }
+        return rows;
+    }
+
+    /**
+     * A batch of {@code n} sends of the task through the service, as the send path writes it since V156: its id
+     * range, then closed with its count.
+     */
+    private void closedBatch(long service, long task, int n) {
+        String claim = "test/" + UUID.randomUUID();
+        jdbc.update("INSERT INTO send_batches (claim_token, sender_service_id, task_id) VALUES (?, ?, ?)", claim,
+                service, task);
+        for (int i = 0; i < n; i++) {
+            jdbc.update("""
+                    INSERT INTO deliveries (task_id, status, token, sender_service_id, sent_at, claim_token)
+                    VALUES (?, 'SENT', ?, ?, clock_timestamp(), ?)""", task, UUID.randomUUID().toString(), service,
+                    claim);
+        }
+        jdbc.update("""
+                UPDATE send_batches b SET first_id = r.lo, last_id = r.hi
+                  FROM (SELECT min(id) AS lo, max(id) AS hi FROM deliveries WHERE claim_token = ?) r
+                 WHERE b.claim_token = ?""", claim, claim);
+        close(claim);
+    }
+
     @Test
     void threeTasksInARowWithALowOpenRateAlertTheCampaignUntilATaskIsOpenedAgain() {
         long low = campaign(operator);

@@ -36,6 +36,13 @@ public interface TaskActivities {
     DeliveryCounts countDeliveries(long taskId);
 
     /**
+     * The recheck's cheap look: PENDING and SENDING only (the other counts 0), read without the task's settled
+     * deliveries. When it finds nothing outstanding, {@link #countDeliveries} decides.
+     */
+    @ActivityMethod
+    DeliveryCounts countOutstanding(long taskId);
+
+    /**
      * SENDING (or PAUSED) → PAUSED with {@code reason} as the pause reason, with an execution-log row; the quota
      * of its PENDING deliveries goes back to the owner. Returns whether the task is paused afterwards (false when it
      * has already ended).

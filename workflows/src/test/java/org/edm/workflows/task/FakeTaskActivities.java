@@ -58,11 +58,24 @@ public class FakeTaskActivities implements TaskActivities {
         return 1;
     }
 
+    /** Full counts (every delivery read), in order. */
+    public final List<Long> fullCounts = Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public DeliveryCounts countDeliveries(long taskId) {
+        fullCounts.add(taskId);
         long left = outstanding.getOrDefault(taskId, 0L);
         long cancelled = cancelledDeliveries.getOrDefault(taskId, 0L);
         return new DeliveryCounts(left, 0, audiencePerTask - left - cancelled, 0, 0, cancelled, 0);
+    }
+
+    /** Rechecks that counted only what is outstanding. */
+    public final List<Long> outstandingCounts = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public DeliveryCounts countOutstanding(long taskId) {
+        outstandingCounts.add(taskId);
+        return new DeliveryCounts(outstanding.getOrDefault(taskId, 0L), 0, 0, 0, 0, 0, 0);
     }
 
     /** Every pause/resume/cancel/refund as "taskId STATE reason", in order. */

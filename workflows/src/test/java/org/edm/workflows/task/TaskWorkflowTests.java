@@ -40,6 +40,32 @@ class TaskWorkflowTests {
                 WorkflowOptions.newBuilder().setWorkflowId("task-" + id).setTaskQueue(TaskQueues.EDM).build());
     }
 
+    /** A recheck reads every delivery only once nothing is outstanding: the cheap count decides while some are. */
+    @Test
+    void rechecksCountWhatIsOutstandingAndEveryDeliveryOnlyAtTheEnd() {
+        TaskWorkflow task = task(31);
+        WorkflowClient.start(task::run, new TaskInput(31, 1));
+        env.sleep(Duration.ofSeconds(5));
+
+        activities.outstanding.put(31L, 3L);
+        task.serviceDrained(1);
+        env.sleep(Duration.ofSeconds(5));
+        env.sleep(Duration.ofMinutes(3)); // and a recheck without a signal
+        assertThat(activities.outstandingCounts).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(activities.fullCounts).isEmpty();
+        assertThat(task.progress().lastCounts().pending()).isEqualTo(3);
+        assertThat(task.progress().state()).isEqualTo("SENDING");
+
+        activities.outstanding.put(31L, 0L);
+        task.serviceDrained(2);
+        TaskOutcome outcome = WorkflowStub.fromTyped(task).getResult(TaskOutcome.class);
+
+        assertThat(outcome.status()).isEqualTo("FINISHED");
+        assertThat(outcome.counts().sent()).isEqualTo(50);
+        assertThat(activities.fullCounts).as("the last recheck and the outcome").containsExactly(31L, 31L);
+        WorkflowTestEnvironments.recordHistory(env.getWorkflowClient(), "task-31", "task-outstanding-first.json");
+    }
+
     @Test
     void finishesOnlyWhenEveryDeliveryIsDecided() {
         TaskWorkflow task = task(5);
