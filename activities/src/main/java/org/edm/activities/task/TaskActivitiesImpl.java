@@ -265,14 +265,8 @@ public class TaskActivitiesImpl implements TaskActivities {
         AtomicLong total = new AtomicLong();
         AtomicLong pending = new AtomicLong();
         AtomicBoolean leftOut = new AtomicBoolean();
-        AtomicBoolean demandOut = new AtomicBoolean();
         LongConsumer insert = range -> {
             Counted counted = insertRange(task, rule, range * size, range * size + size - 1);
-            if (counted != null && counted.pending() > 0 && demandOut.compareAndSet(false, true)) {
-                // PRICING HACK (issue 12): demand right after the first range, quota ignored
-                CompletableFuture.runAsync(() -> publishDemand(new TaskDemand(task.id(), task.ownerId(),
-                        task.createdAt().getTime())), DEMAND_SIGNALS);
-            }
             if (counted == null) {
                 leftOut.set(true);
             } else {
