@@ -50,6 +50,17 @@ public final class PendingQueue {
             RETURNING claimed_below
             """;
 
+    /**
+     * Opens the task {@code :taskId}'s position before its audience is inserted (the start): its ranges commit while
+     * claims already run (issue 12), and each range lowers the position below its rows ({@link #lowerTo}). That
+     * UPDATE sees only a row that existed when its statement began; had the first claim created the row meanwhile and
+     * moved it past the range's ids (two ranges on two connections draw interleaved ids), the range's rows would stay
+     * below the position, never claimed.
+     */
+    public static final String OPEN_POSITION = """
+            INSERT INTO task_claim_positions (task_id, claimed_below) VALUES (:taskId, 0) ON CONFLICT (task_id) DO NOTHING
+            """;
+
     /** The claim's last step: everything of the task {@code :taskId} below {@code :below} is claimed or ended. */
     public static final String ADVANCE = """
             UPDATE task_claim_positions SET claimed_below = :below WHERE task_id = :taskId AND claimed_below < :below
