@@ -240,7 +240,10 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
     }
 
-    /** Deliveries, and the PENDING ones among them. */
+    /**
+     * Deliveries, and the PENDING ones among them: as inserted when a range counts them (claims may have taken some
+     * since), PENDING now when the whole task is counted.
+     */
     private record Counted(long total, long pending) {
         static final RowMapper<Counted> ROW = (rs, n) -> new Counted(rs.getLong("total"), rs.getLong("pending"));
 
@@ -435,10 +438,13 @@ public class TaskActivitiesImpl implements TaskActivities {
                     if (from < sub * SUB_RANGE_IDS) {
                         counted = counted.plus(insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1));
                     }
+                    // PENDING as inserted: claims may have taken some since (no claim token: PENDING now)
                     counted = counted.plus(jdbc.queryForObject("""
-                            SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
+                            SELECT count(*) AS total, count(*) FILTER (WHERE claim_token IS DISTINCT FROM :noClaim)
+                                   AS pending
                               FROM deliveries WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi
                             """, new MapSqlParameterSource().addValue("taskId", task.id())
+                            .addValue("noClaim", PendingQueue.NO_CLAIM)
                             .addValue("lo", sub * SUB_RANGE_IDS)
                             .addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1), Counted.ROW));
                     from = (sub + 1) * SUB_RANGE_IDS;
