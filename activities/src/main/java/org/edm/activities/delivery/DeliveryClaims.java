@@ -691,11 +691,15 @@ public class DeliveryClaims {
         jdbc.update(SendBatches.REOPEN, Map.of("claim", claimToken));
     }
 
-    /** Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer). */
+    /**
+     * Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer, nor one
+     * whose audience is still being inserted and whose reservation its claims have spent, see {@link #claim}).
+     */
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
                                 WHERE d.task_id = :taskId AND d.claim_token IS NULL AND t.status = 'SENDING'
+                                  AND """ + TaskQuota.quotaLetsClaim("t") + """
                                   AND d.id >= """ + PendingQueue.claimedBelow(":taskId") + ")",
                 Map.of("taskId", taskId), Boolean.class));
     }

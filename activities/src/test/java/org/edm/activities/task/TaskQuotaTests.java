@@ -249,6 +249,7 @@ class TaskQuotaTests {
 
         assertThat(claim(service, task, 25, "early-1")).as("the reservation's 20, not the 28 in").isEqualTo(20);
         assertThat(claim(service, task, 25, "early-2")).isZero();
+        assertThat(claims.hasClaimablePending(task)).as("the service takes the task as drained for now").isFalse();
         assertThat(f.quotaBalance(owner)).as("a claim moves nothing").isEqualTo(80);
 
         f.jdbc().execute("DROP TRIGGER fail_high_range ON deliveries");
@@ -259,6 +260,7 @@ class TaskQuotaTests {
         assertThat(f.taskStatus(task)).isEqualTo("SENDING");
         assertThat(ledger()).containsExactly("ADMIN_ADJUST +100", "TASK_RESERVE -20 task:" + task,
                 "TASK_RECONCILE -18 task:" + task);
+        assertThat(claims.hasClaimablePending(task)).isTrue();
         assertThat(claim(service, task, 100, "after")).as("every other delivery, once").isEqualTo(18);
         assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ? AND status = 'SENDING'",
                 Integer.class, task)).isEqualTo(38);

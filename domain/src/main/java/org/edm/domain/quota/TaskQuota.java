@@ -206,6 +206,16 @@ public class TaskQuota {
         return left == null ? 0 : Math.max(0, left);
     }
 
+    /**
+     * Whether the quota lets the task {@code t} (an alias of tasks) be claimed from now (an SQL condition): always
+     * once its audience is in, and before that while its reservation is not spent. A service that finds nothing it
+     * may claim treats the task as drained, and gets its demand again once the audience is in.
+     */
+    public static String quotaLetsClaim(String t) {
+        return "(" + t + ".audience_size IS NOT NULL OR " + t + ".quota_reserved > "
+                + CLAIMED_ON_RESERVATION.formatted(t + ".id") + ")";
+    }
+
     /** A claim took {@code n} deliveries (sent or skipped alike) while the task's audience was being inserted. */
     public void spendReservation(long taskId, long n) {
         jdbc.update("UPDATE task_claim_positions SET claimed_on_reservation = claimed_on_reservation + :n"
