@@ -73,10 +73,16 @@ public final class PendingQueue {
      * for a claim that holds the position and then moves it below what that claim could not see.
      */
     public static String lowerTo(String rows, String task) {
+        // least() rather than "WHERE p.claimed_below > r.lo": the condition must not read the position. The statement
+        // sees the position as it was when the statement began; a claim that moved it past these rows since (or is
+        // moving it now) is only seen when the row is locked, and an UPDATE locks only the rows its WHERE accepts on
+        // that old version. With the condition, a range of the audience inserted while the first claims ran
+        // (issue 12) was skipped whenever the position it began with was still below it, and its rows stayed
+        // PENDING below the position the claims had moved on.
         return """
-                UPDATE task_claim_positions p SET claimed_below = r.lo
+                UPDATE task_claim_positions p SET claimed_below = least(p.claimed_below, r.lo)
                   FROM (SELECT min(id) AS lo FROM %1$s WHERE status = 'PENDING') r
-                 WHERE p.task_id = %2$s AND p.claimed_below > r.lo""".formatted(rows, task);
+                 WHERE p.task_id = %2$s AND r.lo IS NOT NULL""".formatted(rows, task);
     }
 
     private PendingQueue() {
