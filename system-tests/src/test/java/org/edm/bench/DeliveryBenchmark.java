@@ -338,7 +338,16 @@ public final class DeliveryBenchmark {
                            (2, 1, 0, 'warm-up', now(), '{"include_tags":["warm"]}', 1, 'news', 'DRAFT')
                     RETURNING id""")) {
                 rs.next();
-                return rs.getLong(1);
+                long taskId = rs.getLong(1);
+                // each task reserves its planned audience, as the campaign's activation does (TaskQuota.reservePlanned):
+                // the send path spends the reservation while the audience is still being inserted (issue 12)
+                s.execute("UPDATE tasks SET quota_reserved = CASE WHEN id = " + taskId + " THEN " + contacts
+                        + " ELSE " + warmUp + " END");
+                s.execute("WITH changed AS (UPDATE users SET quota_balance = quota_balance - " + grant
+                        + " WHERE id = 1 RETURNING id, quota_balance) INSERT INTO user_quota_ledger (user_id, delta, "
+                        + "reason, balance_after, note) SELECT id, -" + grant + ", 'TASK_RESERVE', quota_balance, "
+                        + "'benchmark: both tasks activated' FROM changed");
+                return taskId;
             }
         }
     }

@@ -127,7 +127,8 @@ public class DeliveryClaims {
             // with what every message of the task shows (its sender name, task and campaign names): read once per
             // batch here instead of with every page of recipients
             List<Map<String, Object>> taskRow = jdbc.queryForList("""
-                    SELECT t.status, t.owner_id, t.sender_name, t.name AS task_name, cp.name AS campaign_name
+                    SELECT t.status, t.owner_id, t.sender_name, t.name AS task_name, cp.name AS campaign_name,
+                           t.audience_size IS NULL AS on_reservation
                       FROM tasks t LEFT JOIN campaigns cp ON cp.id = t.campaign_id
                      WHERE t.id = :id FOR SHARE OF t
                     """, Map.of("id", taskId));
@@ -147,6 +148,16 @@ public class DeliveryClaims {
             long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
             // the task's position, locked until this claim commits (see PendingQueue)
             Long from = jdbc.queryForObject(PendingQueue.LOCK_POSITION, Map.of("taskId", taskId), Long.class);
+            // the task's audience is still being inserted (issue 12): its quota is its reservation, and the claims
+            // spend no more than that until the audience is in and reconciled (TaskQuota)
+            boolean onReservation = Boolean.TRUE.equals(taskRow.get(0).get("on_reservation"));
+            if (onReservation) {
+                limit = (int) Math.min(limit, quota.reservationLeft(taskId));
+                if (limit == 0) {
+                    rollOver(service, today, used);
+                    return new Claim(false, 0, 0, today, ClaimedRows.NONE, null);
+                }
+            }
             jdbc.query(CLAIM, new MapSqlParameterSource()
                     .addValue("taskId", taskId)
                     .addValue("from", from)
@@ -163,6 +174,9 @@ public class DeliveryClaims {
             });
             int sending = claimed.size();
             rollOver(service, today, used + sending);
+            if (onReservation && sending + skipped[0] > 0) {
+                quota.spendReservation(taskId, sending + skipped[0]);
+            }
             if (range[1] >= range[0]) {
                 // everything from the position up to the last row taken is claimed or ended now
                 jdbc.update(PendingQueue.ADVANCE, Map.of("taskId", taskId, "below", range[1] + 1));
@@ -601,7 +615,7 @@ public class DeliveryClaims {
         Integer released = tx.execute(status -> {
             // the claim's task, locked shared like the claim itself (see claim): see releasedWhileNotHolding
             List<Map<String, Object>> tasks = jdbc.queryForList("""
-                    SELECT id, owner_id, status, pause_reason FROM tasks
+                    SELECT id, owner_id, status, pause_reason, audience_size FROM tasks
                      WHERE id IN (SELECT task_id FROM send_batches WHERE claim_token = :claim)
                      ORDER BY id FOR SHARE
                     """, Map.of("claim", claimToken));
@@ -645,13 +659,18 @@ public class DeliveryClaims {
     /**
      * Quota: a claimed delivery's unit was consumed by the claim. Given back as PENDING, it is held again by a task
      * that holds its PENDING deliveries (SENDING); a task that does not (paused by an operator, cancelled) had
-     * refunded its PENDING deliveries when it stopped holding, so this one is refunded now.
+     * refunded its PENDING deliveries when it stopped holding, so this one is refunded now. A task whose audience is
+     * still being inserted holds its reservation, paused or not: the unit goes back into it (TaskQuota).
      */
     private void releasedWhileNotHolding(List<Map<String, Object>> tasks, List<Long> releasedOf) {
         for (Map<String, Object> task : tasks) {
             long taskId = ((Number) task.get("id")).longValue();
             long n = releasedOf.stream().filter(id -> id == taskId).count();
-            if (n > 0 && !TaskStatus.holdsQuota((String) task.get("status"), (String) task.get("pause_reason"))) {
+            String status = (String) task.get("status");
+            if (n > 0 && task.get("audience_size") == null
+                    && (TaskStatus.SENDING.is(status) || TaskStatus.PAUSED.is(status))) {
+                quota.returnToReservation(taskId, n);
+            } else if (n > 0 && !TaskStatus.holdsQuota(status, (String) task.get("pause_reason"))) {
                 quota.refund(taskId, ((Number) task.get("owner_id")).longValue(), n, QuotaLedger.RELEASE_REFUND,
                         n + " claimed but never sent deliveries returned while the task holds no quota");
             }
@@ -674,12 +693,16 @@ public class DeliveryClaims {
         jdbc.update(SendBatches.REOPEN, Map.of("claim", claimToken));
     }
 
-    /** Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer). */
+    /**
+     * Whether the task still has deliveries nobody has claimed (a paused or ended task has none to offer, nor one
+     * whose audience is still being inserted and whose reservation its claims have spent, see {@link #claim}).
+     */
     public boolean hasClaimablePending(long taskId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM deliveries d JOIN tasks t ON t.id = d.task_id
-                                WHERE d.claim_token IS NULL AND t.status = 'SENDING'
-                                  AND """ + PendingQueue.fromPosition("d", ":taskId") + ")",
+                               WHERE d.claim_token IS NULL AND t.status = 'SENDING'
+                                 AND """ + TaskQuota.quotaLetsClaim("t") + """
+                                 AND """ + PendingQueue.fromPosition("d", ":taskId") + ")",
                 Map.of("taskId", taskId), Boolean.class));
     }
 

@@ -57,6 +57,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 @Component("taskActivities")
@@ -107,8 +109,14 @@ public class TaskActivitiesImpl implements TaskActivities {
      * inserts; (3) one transaction records the sum as {@code audience_size} and turns the quota reservation into the
      * actual audience. {@code audience_size} stays NULL until (3) commits, which is how a retry after a crash in (2)
      * knows to insert the ranges still missing; ranges are whole sub-ranges of contact ids ({@link #SUB_RANGE_IDS}),
-     * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose. Nothing
-     * is sent before (3): the demand goes out after this activity returns.
+     * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose.
+     *
+     * <p>Called from {@link #startSending} (issue 12), the task's demand goes out as soon as the first range with
+     * PENDING deliveries has committed, so the first mail does not wait for the whole audience: the services claim
+     * the ranges that are in while the others are inserted (a range committed after a claim moved past its ids lowers
+     * the claim position, see PendingQueue), spending only the task's reservation until (3) reconciles it with the
+     * audience (TaskQuota). The demand goes out again after (3): a service that drained the task before the last
+     * range was in pulls again. Called alone (runs recorded before DEMAND_WITH_AUDIENCE), nothing is sent before (3).
      */
     /**
      * The states in which a started task's audience is still inserted: a pause meanwhile does not cut the audience
@@ -119,6 +127,10 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     @Override
     public TaskAudience materializeDeliveries(long taskId) {
+        return materializeDeliveries(taskId, false);
+    }
+
+    private TaskAudience materializeDeliveries(long taskId, boolean demandEarly) {
         Resolve resolve = tx.execute(status -> {
             TaskRow task = lockTask(taskId);
             // The audience is resolved once, when the task starts. A later run of the task's workflow (a retry of
@@ -135,9 +147,19 @@ public class TaskActivitiesImpl implements TaskActivities {
                 transitions.moveTask(taskId, TaskStatus.NOT_STARTED, TaskStatus.SENDING,
                         "plan time reached: audience materialised", TaskChange.startSending());
             }
-            return new Resolve(task, rule);
+            // before any range: a range that commits after the first claim must find the position to lower it
+            jdbc.update(PendingQueue.OPEN_POSITION, Map.of("taskId", taskId));
+            return new Resolve(task, rule, demandEarly && quota.reservationLeft(taskId) > 0);
         });
-        Inserted inserted = resolve.rule() == null ? null : insertDeliveries(resolve.task(), resolve.rule());
+        EarlyDemand early = new EarlyDemand(resolve.demandEarly() ? new TaskDemand(taskId, resolve.task().ownerId(),
+                resolve.task().createdAt().getTime()) : null);
+        Inserted inserted;
+        try {
+            inserted = resolve.rule() == null ? null : insertDeliveries(resolve.task(), resolve.rule(), early::rangeIn);
+        } finally {
+            // the attempt ends once its signals are out, whether its ranges all went in or not
+            early.awaitSent();
+        }
         return tx.execute(status -> {
             TaskRow task = lockTask(taskId);
             boolean resolvedNow = resolve.rule() != null && TaskStatus.SENDING.name().equals(task.status())
@@ -146,8 +168,12 @@ public class TaskActivitiesImpl implements TaskActivities {
             // came in: still resolving (no pause or cancel in between) and no row outside the ranges (a stale
             // attempt that saw more contacts, an erased contact). Else count; at a million deliveries the count was
             // a second, most of it the first read of the new rows.
+            // Claims may have taken some of them already (issue 12): PENDING is what the ranges inserted as such less
+            // what the claims took (and did not hand back).
+            long claimedEarly = quota.claimedOnReservation(taskId);
             Counted counted = resolvedNow && inserted != null && inserted.counted() != null
-                    && !rowsOutside(taskId, inserted) ? inserted.counted()
+                    && !rowsOutside(taskId, inserted)
+                    ? new Counted(inserted.counted().total(), inserted.counted().pending() - claimedEarly)
                     : jdbc.queryForObject("""
                             SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
                               FROM deliveries WHERE task_id = :taskId
@@ -168,15 +194,57 @@ public class TaskActivitiesImpl implements TaskActivities {
                 quota.releaseTask(taskId, QuotaLedger.PAUSE_REFUND, null,
                         "audience in while the task holds no quota (" + task.status().toLowerCase() + ")");
             }
-            log.info("task {} audience materialised: {} deliveries, {} pending", taskId, total, pending);
-            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total, pending, task.name());
+            log.info("task {} audience materialised: {} deliveries, {} pending, {} claimed before it was in", taskId,
+                    total, pending, claimedEarly);
+            // to send: the PENDING ones and those already claimed, which the task still waits for
+            return new TaskAudience(taskId, task.ownerId(), task.createdAt().getTime(), total,
+                    Math.toIntExact(pending + claimedEarly), task.name());
         });
     }
 
-    private record Resolve(TaskRow task, RecipientRule rule) {
+    private record Resolve(TaskRow task, RecipientRule rule, boolean demandEarly) {
+        Resolve(TaskRow task, RecipientRule rule) {
+            this(task, rule, false);
+        }
     }
 
-    /** Deliveries, and the PENDING ones among them. */
+    /**
+     * The demand published once, after the first range with PENDING deliveries, on the signal threads so the insert
+     * goes on meanwhile. Its failure only delays the first mail: the demand goes out again once the audience is in.
+     */
+    private final class EarlyDemand {
+        private final TaskDemand demand;
+        private final AtomicBoolean published = new AtomicBoolean();
+        private volatile CompletableFuture<Integer> sent;
+
+        EarlyDemand(TaskDemand demand) {
+            this.demand = demand;
+        }
+
+        void rangeIn(Counted counted) {
+            if (demand != null && counted.pending() > 0 && published.compareAndSet(false, true)) {
+                sent = CompletableFuture.supplyAsync(() -> publishDemand(demand), DEMAND_SIGNALS);
+            }
+        }
+
+        void awaitSent() {
+            CompletableFuture<Integer> signals = sent;
+            if (signals == null) {
+                return;
+            }
+            try {
+                signals.join();
+            } catch (CompletionException | CancellationException e) {
+                log.warn("task {}: early demand not published ({}); it goes out once the audience is in",
+                        demand.taskId(), e.getCause() == null ? e.toString() : e.getCause().toString());
+            }
+        }
+    }
+
+    /**
+     * Deliveries, and the PENDING ones among them: as inserted when a range counts them (claims may have taken some
+     * since), PENDING now when the whole task is counted.
+     */
     private record Counted(long total, long pending) {
         static final RowMapper<Counted> ROW = (rs, n) -> new Counted(rs.getLong("total"), rs.getLong("pending"));
 
@@ -249,7 +317,7 @@ public class TaskActivitiesImpl implements TaskActivities {
      * The task's contacts, range by range, on up to {@code parallelism} connections at once; null when the owner has
      * no contacts (deliveries of an earlier attempt may still be there: counted, not summed).
      */
-    private Inserted insertDeliveries(TaskRow task, RecipientRule rule) {
+    private Inserted insertDeliveries(TaskRow task, RecipientRule rule, Consumer<Counted> rangeIn) {
         Map<String, Object> bounds = jdbc.queryForMap(
                 "SELECT min(id) AS lo, max(id) AS hi FROM contacts WHERE owner_id = :ownerId",
                 Map.of("ownerId", task.ownerId()));
@@ -273,6 +341,7 @@ public class TaskActivitiesImpl implements TaskActivities {
             } else {
                 total.addAndGet(counted.total());
                 pending.addAndGet(counted.pending());
+                rangeIn.accept(counted);
             }
         };
         if (threads == 1) {
@@ -370,10 +439,13 @@ public class TaskActivitiesImpl implements TaskActivities {
                     if (from < sub * SUB_RANGE_IDS) {
                         counted = counted.plus(insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1));
                     }
+                    // PENDING as inserted: claims may have taken some since (no claim token: PENDING now)
                     counted = counted.plus(jdbc.queryForObject("""
-                            SELECT count(*) AS total, count(*) FILTER (WHERE status = 'PENDING') AS pending
+                            SELECT count(*) AS total, count(*) FILTER (WHERE claim_token IS DISTINCT FROM :noClaim)
+                                   AS pending
                               FROM deliveries WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi
                             """, new MapSqlParameterSource().addValue("taskId", task.id())
+                            .addValue("noClaim", PendingQueue.NO_CLAIM)
                             .addValue("lo", sub * SUB_RANGE_IDS)
                             .addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1), Counted.ROW));
                     from = (sub + 1) * SUB_RANGE_IDS;
@@ -447,7 +519,7 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     @Override
     public TaskAudience startSending(long taskId) {
-        TaskAudience audience = materializeDeliveries(taskId);
+        TaskAudience audience = materializeDeliveries(taskId, true);
         if (audience.pending() > 0) {
             publishDemand(new TaskDemand(taskId, audience.ownerId(), audience.taskCreatedAtEpochMillis()));
         }

@@ -29,8 +29,12 @@ import java.util.Map;
  *   <li>Started while its audience is still being inserted ({@code audience_size} NULL): its reservation, whatever
  *       happens meanwhile. A pause, a resume or a PENDING delivery cancelled (contact erased) moves nothing; the
  *       audience's resolution settles the reservation once: {@link #reconcileAtStart} when the task still holds, the
- *       whole reservation back when it does not; a cancel gives the reservation back at once
- *       ({@link #holdsPending}).</li>
+ *       unused reservation back when it does not; a cancel gives the unused reservation back at once
+ *       ({@link #holdsPending}). The send path already claims the ranges that are in (issue 12: the first mail does
+ *       not wait for the whole audience), but only within the reservation: what the claims took from it
+ *       ({@link #spendReservation}, {@code task_claim_positions.claimed_on_reservation}) is used, the rest unused.
+ *       So a task whose actual audience exceeds its reservation and whose owner cannot pay the extra ends up paused
+ *       (NO_USER_QUOTA) holding exactly what it has used, as after an operator pause.</li>
  * </ul>
  * Every method here expects the caller's transaction to hold the task's row lock ({@code FOR UPDATE}) when it moves
  * the task, and the send path's claim to hold it {@code FOR SHARE} while it turns PENDING into SENDING: the two
@@ -163,22 +167,71 @@ public class TaskQuota {
         return release("campaign_id = :scope", campaignId, reason, actorId, note);
     }
 
+    /** The unused part of each reservation: less what claims took from it while the audience was inserted. */
     private long release(String scope, long scopeId, String reason, Long actorId, String note) {
         List<Map<String, Object>> released = jdbc.queryForList("""
                 UPDATE tasks t SET quota_reserved = 0
                   FROM (SELECT id, owner_id, quota_reserved FROM tasks
                          WHERE %s AND quota_reserved > 0 ORDER BY id FOR UPDATE) o
                  WHERE t.id = o.id
-                RETURNING t.id, o.owner_id, o.quota_reserved
-                """.formatted(scope), Map.of("scope", scopeId));
+                RETURNING t.id, o.owner_id, o.quota_reserved - %s AS unused
+                """.formatted(scope, CLAIMED_ON_RESERVATION.formatted("t.id")), Map.of("scope", scopeId));
         long total = 0;
         for (Map<String, Object> r : released) {
-            long amount = ((Number) r.get("quota_reserved")).longValue();
-            ledger.credit(((Number) r.get("owner_id")).longValue(), amount, reason,
-                    reference(((Number) r.get("id")).longValue()), actorId, note);
-            total += amount;
+            long amount = ((Number) r.get("unused")).longValue();
+            if (amount > 0) {
+                ledger.credit(((Number) r.get("owner_id")).longValue(), amount, reason,
+                        reference(((Number) r.get("id")).longValue()), actorId, note);
+                total += amount;
+            }
         }
         return total;
+    }
+
+    // --- while the audience is inserted: claims spend the reservation (issue 12) -----------------------------------
+
+    /** What claims took from the task {@code %s}'s reservation (an SQL expression). */
+    private static final String CLAIMED_ON_RESERVATION =
+            "coalesce((SELECT p.claimed_on_reservation FROM task_claim_positions p WHERE p.task_id = %s), 0)";
+
+    /**
+     * How many more deliveries a started task whose audience is still being inserted may claim: its reservation less
+     * what claims took from it. The claim asks under the claim position's lock (claims of a task take turns on it)
+     * and the task row's share lock (which the reconciliation and a release take exclusively), so no two claims spend
+     * the same unit and none spends one that was given back.
+     */
+    public long reservationLeft(long taskId) {
+        Long left = jdbc.queryForObject("SELECT quota_reserved - " + CLAIMED_ON_RESERVATION.formatted(":id")
+                + " FROM tasks WHERE id = :id", Map.of("id", taskId), Long.class);
+        return left == null ? 0 : Math.max(0, left);
+    }
+
+    /**
+     * Whether the quota lets the task {@code t} (an alias of tasks) be claimed from now (an SQL condition): always
+     * once its audience is in, and before that while its reservation is not spent. A service that finds nothing it
+     * may claim treats the task as drained, and gets its demand again once the audience is in.
+     */
+    public static String quotaLetsClaim(String t) {
+        return "(" + t + ".audience_size IS NOT NULL OR " + t + ".quota_reserved > "
+                + CLAIMED_ON_RESERVATION.formatted(t + ".id") + ")";
+    }
+
+    /** A claim took {@code n} deliveries (sent or skipped alike) while the task's audience was being inserted. */
+    public void spendReservation(long taskId, long n) {
+        jdbc.update("UPDATE task_claim_positions SET claimed_on_reservation = claimed_on_reservation + :n"
+                + " WHERE task_id = :id", Map.of("n", n, "id", taskId));
+    }
+
+    /** {@code n} such deliveries were handed back unsent, PENDING again: the reservation covers them again. */
+    public void returnToReservation(long taskId, long n) {
+        jdbc.update("UPDATE task_claim_positions SET claimed_on_reservation = claimed_on_reservation - :n"
+                + " WHERE task_id = :id", Map.of("n", n, "id", taskId));
+    }
+
+    public long claimedOnReservation(long taskId) {
+        Long n = jdbc.queryForObject("SELECT " + CLAIMED_ON_RESERVATION.formatted(":id"), Map.of("id", taskId),
+                Long.class);
+        return n == null ? 0 : n;
     }
 
     // --- after the start: the PENDING deliveries ---------------------------------------------------------------------
@@ -195,23 +248,30 @@ public class TaskQuota {
     }
 
     /**
-     * The start: the reservation becomes the actual audience ({@code pending}). The difference is refunded or
-     * charged (TASK_RECONCILE). If the extra cannot be charged, the whole reservation goes back (the task will be
-     * paused for want of quota) and false is returned.
+     * The audience is in: the reservation becomes the actual audience, its {@code pending} deliveries (PENDING now)
+     * and those claims already took from the reservation. The difference is refunded or charged (TASK_RECONCILE).
+     * If the extra cannot be charged, the unused reservation goes back (the task will be paused for want of quota,
+     * holding exactly what its claims used) and false is returned.
      */
     public boolean reconcileAtStart(long taskId, long ownerId, long pending) {
         Long reserved = jdbc.queryForObject("SELECT quota_reserved FROM tasks WHERE id = :id", Map.of("id", taskId),
                 Long.class);
         long held = reserved == null ? 0 : reserved;
+        long claimed = claimedOnReservation(taskId);
+        long audience = pending + claimed;
         jdbc.update("UPDATE tasks SET quota_reserved = 0 WHERE id = :id", Map.of("id", taskId));
+        String sentEarly = claimed == 0 ? "" : " (" + claimed + " of them claimed while it was being inserted)";
         try {
-            ledger.change(ownerId, held - pending, QuotaLedger.TASK_RECONCILE, reference(taskId), null,
-                    "started: reserved " + held + ", actual audience " + pending);
+            ledger.change(ownerId, held - audience, QuotaLedger.TASK_RECONCILE, reference(taskId), null,
+                    "started: reserved " + held + ", actual audience " + audience + sentEarly);
             return true;
         } catch (QuotaShortfallException e) {
-            ledger.credit(ownerId, held, QuotaLedger.PAUSE_REFUND, reference(taskId), null,
-                    "started with " + pending + " to send but only " + (held + e.balance())
-                            + " quota: reservation returned, task paused (" + PauseReason.NO_USER_QUOTA.text() + ")");
+            if (held - claimed > 0) {
+                ledger.credit(ownerId, held - claimed, QuotaLedger.PAUSE_REFUND, reference(taskId), null,
+                        "started with " + audience + " to send" + sentEarly + " but only " + (held + e.balance())
+                                + " quota: unused reservation returned, task paused ("
+                                + PauseReason.NO_USER_QUOTA.text() + ")");
+            }
             return false;
         }
     }

@@ -61,6 +61,17 @@ public final class PendingQueue {
             RETURNING claimed_below
             """;
 
+    /**
+     * Opens the task {@code :taskId}'s position before its audience is inserted (the start): its ranges commit while
+     * claims already run (issue 12), and each range lowers the position below its rows ({@link #lowerTo}). That
+     * UPDATE sees only a row that existed when its statement began; had the first claim created the row meanwhile and
+     * moved it past the range's ids (two ranges on two connections draw interleaved ids), the range's rows would stay
+     * below the position, never claimed.
+     */
+    public static final String OPEN_POSITION = """
+            INSERT INTO task_claim_positions (task_id, claimed_below) VALUES (:taskId, 0) ON CONFLICT (task_id) DO NOTHING
+            """;
+
     /** The claim's last step: everything of the task {@code :taskId} below {@code :below} is claimed or ended. */
     public static final String ADVANCE = """
             UPDATE task_claim_positions SET claimed_below = :below WHERE task_id = :taskId AND claimed_below < :below
@@ -73,10 +84,16 @@ public final class PendingQueue {
      * for a claim that holds the position and then moves it below what that claim could not see.
      */
     public static String lowerTo(String rows, String task) {
+        // least() rather than "WHERE p.claimed_below > r.lo": the condition must not read the position. The statement
+        // sees the position as it was when the statement began; a claim that moved it past these rows since (or is
+        // moving it now) is only seen when the row is locked, and an UPDATE locks only the rows its WHERE accepts on
+        // that old version. With the condition, a range of the audience inserted while the first claims ran
+        // (issue 12) was skipped whenever the position it began with was still below it, and its rows stayed
+        // PENDING below the position the claims had moved on.
         return """
-                UPDATE task_claim_positions p SET claimed_below = r.lo
+                UPDATE task_claim_positions p SET claimed_below = least(p.claimed_below, r.lo)
                   FROM (SELECT min(id) AS lo FROM %1$s WHERE status = 'PENDING') r
-                 WHERE p.task_id = %2$s AND p.claimed_below > r.lo""".formatted(rows, task);
+                 WHERE p.task_id = %2$s AND r.lo IS NOT NULL""".formatted(rows, task);
     }
 
     private PendingQueue() {

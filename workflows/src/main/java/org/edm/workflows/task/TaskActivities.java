@@ -18,9 +18,11 @@ public interface TaskActivities {
     TaskAudience materializeDeliveries(long taskId);
 
     /**
-     * {@link #materializeDeliveries}, then, when the task has PENDING deliveries, {@link #publishDemand} for it, in
-     * one activity: the first batch starts one workflow round trip sooner. A retry publishes again, which the
-     * services take as the same demand.
+     * {@link #materializeDeliveries}, publishing the demand ({@link #publishDemand}) as soon as the first contact
+     * range with PENDING deliveries is in, so the first mail does not wait for the whole audience (its claims spend
+     * only the task's reservation until the audience is in and reconciled), and again once it is all in when the task
+     * has deliveries to send: one activity, no workflow round trip before the first batch. A retry publishes again,
+     * which the services take as the same demand. {@link TaskAudience#pending()} counts those claimed meanwhile.
      */
     @ActivityMethod
     TaskAudience startSending(long taskId);
