@@ -272,8 +272,8 @@ class TaskActivitiesTests {
         batch(task, "t/closed", ids.subList(0, 3), "SENT", true);
         batch(task, "t/open", ids.subList(3, 6), "SENDING", false);
         f.jdbc().update("UPDATE deliveries SET updated_at = now() - interval '2 hours' WHERE id = ?", ids.get(5));
-        f.jdbc().update("INSERT INTO task_claim_positions (task_id, claimed_below) VALUES (?, ?)", task,
-                ids.get(6));
+        // the task's start opened its position at 0
+        f.jdbc().update("UPDATE task_claim_positions SET claimed_below = ? WHERE task_id = ?", ids.get(6), task);
 
         DeliveryCounts outstanding = activities.countOutstanding(task);
         DeliveryCounts full = activities.countDeliveries(task);
