@@ -257,39 +257,23 @@ public final class ReadersBenchmark {
         TaskActivitiesImpl activities = harness.taskActivities(null);
         list.add(new Reader("countDeliveries (task now sending)", "workflow recheck",
                 () -> { activities.countDeliveries(task); return 1; },
-                COUNT_DELIVERIES, one));
+                constant(TaskActivitiesImpl.class, "COUNT_DELIVERIES"), one));
 
         list.add(new Reader("countOutstanding (the recheck now)", "workflow recheck",
-                () -> { activities.countOutstanding(task); return 1; }, """
-                SELECT (SELECT count(*) FROM deliveries WHERE task_id = :taskId AND claim_token IS NULL
-                           AND id >= %s) AS pending,
-                       (SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
-                         WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING') AS sending
-                """.formatted(org.edm.domain.task.PendingQueue.claimedBelow(":taskId"),
-                SendBatches.rowsOf("b", "d")), one));
+                () -> { activities.countOutstanding(task); return 1; },
+                "SELECT (" + TaskQuota.PENDING_COUNT + ") AS pending, ("
+                        + constant(TaskActivitiesImpl.class, "OPEN_BATCHES_SENDING") + ") AS sending", one));
 
         Method q = TaskRepository.class.getMethod("countDeliveriesByStatus", Collection.class);
         String byStatus = q.getAnnotation(Query.class).value();
         list.add(reader("TaskViews: one task (task page)", "api task page", byStatus, one));
         list.add(reader("TaskViews: campaign's tasks", "api campaign page", byStatus, all));
 
-        list.add(reader("TaskReads.progress by template", "api progress", """
-                SELECT d.template_id, t.name, count(*) AS total,
-                       count(*) FILTER (WHERE d.status = 'SENT') AS sent,
-                       count(*) FILTER (WHERE d.status = 'FAILED') AS failed
-                  FROM deliveries d LEFT JOIN templates t ON t.id = d.template_id
-                 WHERE d.task_id = :id
-                 GROUP BY d.template_id, t.name ORDER BY d.template_id
-                """, one));
-        list.add(reader("TaskReads.failures (CSV)", "api failures", """
-                SELECT c.email, c.nickname, d.error, d.updated_at
-                  FROM deliveries d LEFT JOIN contacts c ON c.id = d.contact_id
-                 WHERE d.task_id = :id AND d.status = 'FAILED'
-                 ORDER BY d.id
-                """, one));
-        list.add(reader("TaskReads.log (execution log)", "api log", """
-                SELECT id, from_status, to_status, reason, at FROM task_execution_log WHERE task_id = :id ORDER BY id
-                """, one));
+        Class<?> taskReads = Class.forName("org.edm.api.task.TaskReads");
+        list.add(reader("TaskReads.progress by template", "api progress",
+                constant(taskReads, "PROGRESS_BY_TEMPLATE"), one));
+        list.add(reader("TaskReads.failures (CSV)", "api failures", constant(taskReads, "FAILURES"), one));
+        list.add(reader("TaskReads.log (execution log)", "api log", constant(taskReads, "LOG"), one));
 
         // the dashboard, through its controller (package-private: reflection), and its two delivery statements
         Class<?> dashboardClass = Class.forName("org.edm.api.dashboard.DashboardController");
@@ -315,25 +299,8 @@ public final class ReadersBenchmark {
             return 1;
         }, null, null));
         MapSqlParameterSource me = new MapSqlParameterSource("user", in.owner()).addValue("since", today);
-        list.add(reader("dashboard: today", "api dashboard", """
-                SELECT count(*) FILTER (WHERE d.status = 'SENT' AND d.sent_at >= :since),
-                       count(*) FILTER (WHERE d.status = 'FAILED' AND d.updated_at >= :since),
-                       count(*) FILTER (WHERE d.status = 'UNKNOWN' AND d.updated_at >= :since)
-                  FROM tasks t JOIN deliveries d ON d.task_id = t.id
-                 WHERE t.owner_id = :user AND t.actual_start_time IS NOT NULL
-                   AND (t.actual_end_time IS NULL OR t.actual_end_time >= :since)
-                   AND d.status IN ('SENT', 'FAILED', 'UNKNOWN')
-                """, me));
-        list.add(reader("dashboard: running tasks", "api dashboard", """
-                SELECT t.id, t.campaign_id, c.name, t.name, t.status, t.pause_reason, t.actual_start_time,
-                       count(d.id) FILTER (WHERE d.status = 'PENDING'),
-                       count(d.id) FILTER (WHERE d.status = 'SENT'),
-                       count(d.id) FILTER (WHERE d.status = 'FAILED')
-                  FROM tasks t JOIN campaigns c ON c.id = t.campaign_id
-                  LEFT JOIN deliveries d ON d.task_id = t.id
-                 WHERE t.owner_id = :user AND t.status IN %s
-                 GROUP BY t.id, c.name ORDER BY t.actual_start_time NULLS LAST, t.id LIMIT 100
-                """.formatted(TaskStatus.sql(TaskStatus.RUNNING)), me));
+        list.add(reader("dashboard: today", "api dashboard", constant(dashboardClass, "TODAY"), me));
+        list.add(reader("dashboard: running tasks", "api dashboard", constant(dashboardClass, "RUNNING_TASKS"), me));
 
         Class<?> reports = Class.forName("org.edm.api.report.Reports");
         list.add(reader("Reports: campaign counts", "api report", constant(reports, "COUNTS"), all));
@@ -387,19 +354,12 @@ public final class ReadersBenchmark {
             }, null, null));
         }
 
-        // the gauges' two delivery statements as OperationsGauges writes them (text blocks inside its methods)
-        list.add(reader("gauges: pending, all tasks", "prometheus", """
-                SELECT coalesce(sum((SELECT count(*) FROM deliveries d
-                                      WHERE d.task_id = t.id AND d.id >= %s AND d.claim_token IS NULL)), 0)
-                  FROM tasks t""".formatted(org.edm.domain.task.PendingQueue.claimedBelow("t.id")),
-                new MapSqlParameterSource()));
-        list.add(reader("gauges: first-send lag", "prometheus", """
-                SELECT coalesce(max(extract(epoch FROM coalesce(%s, now()) - t.plan_time)), 0)::bigint
-                FROM tasks t
-                WHERE t.status = %s AND t.plan_time <= now()
-                """.formatted(SendBatches.taskFirstSent("t.id"), TaskStatus.SENDING.sql()),
-                new MapSqlParameterSource()));
+        // the gauges: their two delivery statements, then the whole refresh through the class (package-private)
         Class<?> gaugesClass = Class.forName("org.edm.api.monitoring.OperationsGauges");
+        list.add(reader("gauges: pending, all tasks", "prometheus", constant(gaugesClass, "PENDING"),
+                new MapSqlParameterSource()));
+        list.add(reader("gauges: first-send lag", "prometheus", constant(gaugesClass, "FIRST_SEND_LAG"),
+                new MapSqlParameterSource()));
         Constructor<?> gc = gaugesClass.getDeclaredConstructor(JdbcTemplate.class,
                 io.micrometer.core.instrument.MeterRegistry.class, Optional.class);
         gc.setAccessible(true);
@@ -424,18 +384,6 @@ public final class ReadersBenchmark {
         field.setAccessible(true);
         return (String) field.get(null);
     }
-
-    /** countDeliveries' statement as the activity writes it (a text block inside a method: not reachable). */
-    private static final String COUNT_DELIVERIES = """
-            SELECT count(*) FILTER (WHERE status = 'PENDING')   AS pending,
-                   count(*) FILTER (WHERE status = 'SENDING')   AS sending,
-                   count(*) FILTER (WHERE status = 'SENT')      AS sent,
-                   count(*) FILTER (WHERE status = 'FAILED')    AS failed,
-                   count(*) FILTER (WHERE status = 'UNKNOWN')   AS unknown,
-                   count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled,
-                   count(*) FILTER (WHERE status = 'SKIPPED')   AS skipped
-              FROM deliveries WHERE task_id = :taskId
-            """;
 
     // ---------------------------------------------------------------------------------------------- measuring
 

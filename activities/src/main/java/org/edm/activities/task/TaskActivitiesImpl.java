@@ -580,6 +580,18 @@ public class TaskActivitiesImpl implements TaskActivities {
         workflowClient.signalWithStart(request);
     }
 
+    /** Every delivery of the task {@code :taskId} by status (a constant so that bin/bench readers times this one). */
+    static final String COUNT_DELIVERIES = """
+            SELECT count(*) FILTER (WHERE status = 'PENDING')   AS pending,
+                   count(*) FILTER (WHERE status = 'SENDING')   AS sending,
+                   count(*) FILTER (WHERE status = 'SENT')      AS sent,
+                   count(*) FILTER (WHERE status = 'FAILED')    AS failed,
+                   count(*) FILTER (WHERE status = 'UNKNOWN')   AS unknown,
+                   count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled,
+                   count(*) FILTER (WHERE status = 'SKIPPED')   AS skipped
+              FROM deliveries WHERE task_id = :taskId
+            """;
+
     @Override
     public DeliveryCounts countDeliveries(long taskId) {
         // A retry reopens FAILED deliveries in a transaction that holds this row until Temporal has taken its signal
@@ -587,16 +599,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         // deliveries, and the task cannot finish with PENDING ones the count missed.
         jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
         settleAbandonedClaims(taskId);
-        return jdbc.queryForObject("""
-                SELECT count(*) FILTER (WHERE status = 'PENDING')   AS pending,
-                       count(*) FILTER (WHERE status = 'SENDING')   AS sending,
-                       count(*) FILTER (WHERE status = 'SENT')      AS sent,
-                       count(*) FILTER (WHERE status = 'FAILED')    AS failed,
-                       count(*) FILTER (WHERE status = 'UNKNOWN')   AS unknown,
-                       count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled,
-                       count(*) FILTER (WHERE status = 'SKIPPED')   AS skipped
-                  FROM deliveries WHERE task_id = :taskId
-                """, Map.of("taskId", taskId), (rs, i) -> new DeliveryCounts(rs.getLong("pending"),
+        return jdbc.queryForObject(COUNT_DELIVERIES, Map.of("taskId", taskId), (rs, i) -> new DeliveryCounts(rs.getLong("pending"),
                 rs.getLong("sending"), rs.getLong("sent"), rs.getLong("failed"), rs.getLong("unknown"),
                 rs.getLong("cancelled"), rs.getLong("skipped")));
     }
@@ -612,6 +615,12 @@ public class TaskActivitiesImpl implements TaskActivities {
         tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId, false));
     }
 
+    /** The deliveries of the task {@code :taskId} being sent: SENDING in its open batches. */
+    static final String OPEN_BATCHES_SENDING = """
+            SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
+             WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING'
+            """.formatted(SendBatches.rowsOf("b", "d"));
+
     /**
      * The recheck's count (issue plans12): PENDING exactly, from the task's claim position on (TaskQuota's count:
      * none is below it, see PendingQueue), and the SENDING rows of its open send batches, where a claim's
@@ -626,10 +635,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         // the same lock as countDeliveries, for the same reason (a retry's reopened deliveries)
         jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
         tx.executeWithoutResult(status -> settleAbandonedClaimsLocked(taskId, true));
-        Long sending = jdbc.queryForObject("""
-                SELECT count(*) FROM send_batches b JOIN deliveries d ON %s
-                 WHERE b.task_id = :taskId AND b.closed_at IS NULL AND d.status = 'SENDING'
-                """.formatted(SendBatches.rowsOf("b", "d")), Map.of("taskId", taskId), Long.class);
+        Long sending = jdbc.queryForObject(OPEN_BATCHES_SENDING, Map.of("taskId", taskId), Long.class);
         return new DeliveryCounts(quota.pendingDeliveries(taskId), sending == null ? 0 : sending, 0, 0, 0, 0, 0);
     }
 

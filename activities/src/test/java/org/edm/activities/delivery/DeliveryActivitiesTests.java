@@ -578,50 +578,39 @@ class DeliveryActivitiesTests {
         long service = service(1000, 0);
         long task = taskWith(10);
         java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
-        MailProviders writingAhead = new MailProviders() {
+        MailProviders writingAhead = providersWrapping(real -> new MailProvider() {
             @Override
-            public boolean supports(String providerType) {
-                return harness.providerRegistry.supports(providerType);
+            public String send(OutgoingMail mail) {
+                return real.send(mail);
             }
 
             @Override
-            public MailProvider forService(SenderServiceAccount account) {
-                MailProvider real = harness.providerRegistry.forService(account);
-                return new MailProvider() {
+            public Lane lane() {
+                List<OutgoingMail> ahead = new java.util.ArrayList<>();
+                return new Lane() {
                     @Override
-                    public String send(OutgoingMail mail) {
-                        return real.send(mail);
+                    public String send(OutgoingMail mail, List<OutgoingMail> following) {
+                        String id = ahead.contains(mail) ? "ahead" : real.send(mail);
+                        for (OutgoingMail next : following) {
+                            if (!ahead.contains(next)) {
+                                ahead.add(next);
+                                real.send(next);
+                            }
+                        }
+                        if (sends.incrementAndGet() == 3) {
+                            throw new MailSendException(MailSendException.Kind.UNCERTAIN,
+                                    "injected: connection reset before the replies were read");
+                        }
+                        return id;
                     }
 
                     @Override
-                    public Lane lane() {
-                        List<OutgoingMail> ahead = new java.util.ArrayList<>();
-                        return new Lane() {
-                            @Override
-                            public String send(OutgoingMail mail, List<OutgoingMail> following) {
-                                String id = ahead.contains(mail) ? "ahead" : real.send(mail);
-                                for (OutgoingMail next : following) {
-                                    if (!ahead.contains(next)) {
-                                        ahead.add(next);
-                                        real.send(next);
-                                    }
-                                }
-                                if (sends.incrementAndGet() == 3) {
-                                    throw new MailSendException(MailSendException.Kind.UNCERTAIN,
-                                            "injected: connection reset before the replies were read");
-                                }
-                                return id;
-                            }
-
-                            @Override
-                            public boolean handedOverAhead(OutgoingMail mail) {
-                                return ahead.contains(mail);
-                            }
-                        };
+                    public boolean handedOverAhead(OutgoingMail mail) {
+                        return ahead.contains(mail);
                     }
                 };
             }
-        };
+        });
         DeliveryActivitiesImpl activities = harness.deliveryActivities(Clock.systemUTC(), p -> writingAhead);
 
         DeliveryBatchResult result = deliver(activities, service, task, 100, 0);
@@ -936,24 +925,13 @@ class DeliveryActivitiesTests {
         };
         long first = (Long) rows.get(0).get("id");
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        MailProviders suppressingMidBatch = new MailProviders() {
-            @Override
-            public boolean supports(String providerType) {
-                return harness.providerRegistry.supports(providerType);
+        MailProviders suppressingMidBatch = providersWrapping(real -> mail -> {
+            if (mail.deliveryId() == first && done.compareAndSet(false, true)) {
+                suppress.accept(marked);
+                suppress.accept(claimedOnly);
             }
-
-            @Override
-            public MailProvider forService(SenderServiceAccount account) {
-                MailProvider real = harness.providerRegistry.forService(account);
-                return mail -> {
-                    if (mail.deliveryId() == first && done.compareAndSet(false, true)) {
-                        suppress.accept(marked);
-                        suppress.accept(claimedOnly);
-                    }
-                    return real.send(mail);
-                };
-            }
-        };
+            return real.send(mail);
+        });
 
         DeliveryBatchResult result = deliver(harness.deliveryActivities(Clock.systemUTC(),
                 providers -> suppressingMidBatch), service, task, 100, 0);
@@ -1034,5 +1012,20 @@ class DeliveryActivitiesTests {
         assertThat(pace.apply(90.0)).extracting(ServicePace::throttleMillis, ServicePace::batchSize)
                 .containsExactly(90_000L, 1);
         assertThat(activities.loadServicePace(424242).usable()).isFalse();
+    }
+
+    /** The harness's providers, each service's provider wrapped by {@code wrap} (to inject what a test needs). */
+    private MailProviders providersWrapping(java.util.function.UnaryOperator<MailProvider> wrap) {
+        return new MailProviders() {
+            @Override
+            public boolean supports(String providerType) {
+                return harness.providerRegistry.supports(providerType);
+            }
+
+            @Override
+            public MailProvider forService(SenderServiceAccount account) {
+                return wrap.apply(harness.providerRegistry.forService(account));
+            }
+        };
     }
 }

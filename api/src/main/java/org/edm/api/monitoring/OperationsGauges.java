@@ -36,6 +36,19 @@ class OperationsGauges {
     private static final List<String> TASK_STATUSES =
             java.util.Arrays.stream(TaskStatus.values()).map(TaskStatus::name).toList();
 
+    // The delivery statements are constants so that bin/bench readers times exactly these (ReadersBenchmark).
+    /** PENDING is exactly "no claim token", each task's from its claim position on (PendingQueue). */
+    static final String PENDING = """
+            SELECT coalesce(sum((SELECT count(*) FROM deliveries d
+                                  WHERE %s AND d.claim_token IS NULL)), 0)
+              FROM tasks t""".formatted(PendingQueue.fromPosition("d", "t.id"));
+    /** A task's first send, read through its send batches (SendBatches); only the tasks now sending are looked at. */
+    static final String FIRST_SEND_LAG = """
+            SELECT coalesce(max(extract(epoch FROM coalesce(%s, now()) - t.plan_time)), 0)::bigint
+            FROM tasks t
+            WHERE t.status = %s AND t.plan_time <= now()
+            """.formatted(SendBatches.taskFirstSent("t.id"), TaskStatus.SENDING.sql());
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final AtomicLong pendingDeliveries = new AtomicLong();
@@ -79,18 +92,9 @@ class OperationsGauges {
     }
 
     private void refreshDeliveries() {
-        // PENDING is exactly "no claim token", each task's from its claim position on (PendingQueue)
-        Long pending = jdbc.queryForObject("""
-                SELECT coalesce(sum((SELECT count(*) FROM deliveries d
-                                      WHERE %s AND d.claim_token IS NULL)), 0)
-                  FROM tasks t""".formatted(PendingQueue.fromPosition("d", "t.id")), Long.class);
+        Long pending = jdbc.queryForObject(PENDING, Long.class);
         pendingDeliveries.set(pending == null ? 0 : pending);
-        // a task's first send, read through its send batches (SendBatches); only the tasks now sending are looked at
-        Long lag = jdbc.queryForObject("""
-                SELECT coalesce(max(extract(epoch FROM coalesce(%s, now()) - t.plan_time)), 0)::bigint
-                FROM tasks t
-                WHERE t.status = %s AND t.plan_time <= now()
-                """.formatted(SendBatches.taskFirstSent("t.id"), TaskStatus.SENDING.sql()), Long.class);
+        Long lag = jdbc.queryForObject(FIRST_SEND_LAG, Long.class);
         firstSendLagSeconds.set(lag == null ? 0 : Math.max(0, lag));
     }
 
