@@ -599,9 +599,9 @@ public class TaskActivitiesImpl implements TaskActivities {
         // deliveries, and the task cannot finish with PENDING ones the count missed.
         jdbc.queryForList("SELECT id FROM tasks WHERE id = :taskId FOR SHARE", Map.of("taskId", taskId), Long.class);
         settleAbandonedClaims(taskId);
-        return jdbc.queryForObject(COUNT_DELIVERIES, Map.of("taskId", taskId), (rs, i) -> new DeliveryCounts(rs.getLong("pending"),
-                rs.getLong("sending"), rs.getLong("sent"), rs.getLong("failed"), rs.getLong("unknown"),
-                rs.getLong("cancelled"), rs.getLong("skipped")));
+        return jdbc.queryForObject(COUNT_DELIVERIES, Map.of("taskId", taskId), (rs, i) -> new DeliveryCounts(
+                rs.getLong("pending"), rs.getLong("sending"), rs.getLong("sent"), rs.getLong("failed"),
+                rs.getLong("unknown"), rs.getLong("cancelled"), rs.getLong("skipped")));
     }
 
     /**
