@@ -10,7 +10,10 @@ import org.edm.workflows.task.TaskInput;
 import org.edm.workflows.task.TaskWorkflow;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -135,10 +138,13 @@ class QuotaApiTests extends ApiTestSupport {
 
         adjust(user, 100, "top up").andExpect(status().isCreated());
 
-        assertThat(workflowClient.fetchHistory(WorkflowIds.task(waiting)).getEvents().stream()
-                .filter(e -> e.hasWorkflowExecutionSignaledEventAttributes())
-                .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
-                .containsExactly("quotaGranted");
+        // a signal that arrives while the run's first workflow task is in flight is written to the history only when
+        // that task completes, so it may show a moment after the grant's response
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                workflowClient.fetchHistory(WorkflowIds.task(waiting)).getEvents().stream()
+                        .filter(e -> e.hasWorkflowExecutionSignaledEventAttributes())
+                        .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+                .containsExactly("quotaGranted"));
         assertThat(withoutRun).as("a task without a run does not fail the grant").isPositive();
     }
 
