@@ -34,10 +34,10 @@ class ConsoleBrowserEndToEndTests {
     void everyBrowserSpecPassesOnTheRealStack() throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "e2e", "console-" + System.currentTimeMillis()));
         buildConsoleIfMissing(logs);
-        try (EndToEndStack stack = new EndToEndStack("console", Map.of(
+        try (EndToEndStack stack = EndToEndStack.withWorker("console", Map.of(
                 "EDM_CONSOLE_DIR", CONSOLE.resolve("dist").toString(),
-                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"));
-             var worker = stack.startWorker()) {
+                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"), s -> Map.of());
+             var worker = stack.worker()) {
             assertThat(worker.isAlive()).isTrue();
             Path output = logs.resolve("playwright.log");
             int exit = run(logs, output, Duration.ofMinutes(15), Map.of(

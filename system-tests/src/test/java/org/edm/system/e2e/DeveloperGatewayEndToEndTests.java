@@ -66,16 +66,16 @@ class DeveloperGatewayEndToEndTests {
         dns = new LoopbackDnsServer();
         directMail = new FakeHttpApi();
         directMail.answer(this::directMailAnswer);
-        stack = new EndToEndStack("developer-gateway");
-        worker = stack.startWorker(Map.of(
+        stack = EndToEndStack.withWorker("developer-gateway", Map.of(), s -> Map.of(
                 "EDM_DNS_RESOLVER", dns.address(),
                 "EDM_ALIYUN_DM_ACCESS_KEY_ID", ALIYUN_KEY_ID,
                 "EDM_ALIYUN_DM_ACCESS_KEY_SECRET", ALIYUN_KEY_SECRET,
                 "EDM_ALIYUN_DM_ENDPOINT", "127.0.0.1:" + directMail.port(),
                 // DirectMail's SMTP interface is the test's SMTP server, without TLS
                 "EDM_API_SEND_SMTP_HOST", "127.0.0.1",
-                "EDM_API_SEND_SMTP_PORT", String.valueOf(stack.smtp.getSmtp().getPort()),
+                "EDM_API_SEND_SMTP_PORT", String.valueOf(s.smtp.getSmtp().getPort()),
                 "EDM_API_SEND_SMTP_SSL", "false"));
+        worker = stack.worker();
     }
 
     @AfterAll

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The whole system as in production, on this machine: PostgreSQL, the real Temporal dev server, an SMTP server
@@ -48,6 +49,8 @@ final class EndToEndStack implements AutoCloseable {
     private final String token;
     private final ObjectMapper json = new ObjectMapper();
     private int workers;
+    /** The worker started beside the api, if this stack was made with one ({@link #withWorker}). */
+    private AppProcess firstWorker;
 
     EndToEndStack(String name) throws Exception {
         this(name, Map.of());
@@ -55,6 +58,22 @@ final class EndToEndStack implements AutoCloseable {
 
     /** With extra environment variables for the api (e.g. EDM_WEBHOOKS_ALLOW_PRIVATE). */
     EndToEndStack(String name, Map<String, String> apiEnv) throws Exception {
+        this(name, apiEnv, null);
+    }
+
+    /**
+     * A stack whose first worker JVM starts at the same time as the api JVM, as the two start in production (each
+     * needs only PostgreSQL and Temporal, not the other): the two Spring Boot start-ups overlap instead of following
+     * each other. {@code workerEnv} gives the worker's extra environment from the stack (e.g. its SMTP port); the
+     * worker is {@link #worker()} and stops with the stack.
+     */
+    static EndToEndStack withWorker(String name, Map<String, String> apiEnv,
+                                    Function<EndToEndStack, Map<String, String>> workerEnv) throws Exception {
+        return new EndToEndStack(name, apiEnv, workerEnv);
+    }
+
+    private EndToEndStack(String name, Map<String, String> apiEnv,
+                          Function<EndToEndStack, Map<String, String>> workerEnv) throws Exception {
         Path work = Files.createDirectories(Path.of("target", "e2e", name + "-" + System.currentTimeMillis()));
         logs = work.resolve("logs");
         smtp.start();
@@ -64,10 +83,16 @@ final class EndToEndStack implements AutoCloseable {
         apiSettings.putAll(apiEnv);
         api = AppProcess.start("api", AppProcess.jar("api"), env(apiSettings), logs, JVM_ARGS);
         try {
+            if (workerEnv != null) {
+                firstWorker = launchWorker(workerEnv.apply(this));
+            }
             // generous: on a 2-core machine shared with parallel builds a Spring Boot start took over 2 minutes
             api.awaitLog("Started ApiApplication", STARTUP);
-        } catch (RuntimeException | InterruptedException notStarted) {
-            close(); // nothing else would stop the api and Temporal started for this stack
+            if (firstWorker != null) {
+                firstWorker.awaitLog("Started WorkerApplication", STARTUP);
+            }
+        } catch (RuntimeException | IOException | InterruptedException notStarted) {
+            close(); // nothing else would stop the api, worker and Temporal started for this stack
             throw notStarted;
         }
         // the first admin comes from EDM_ADMIN_*; every call below acts as it (tracking links stay public)
@@ -127,10 +152,21 @@ final class EndToEndStack implements AutoCloseable {
 
     /** A worker JVM with extra environment variables (e.g. where API messages go: EDM_API_SEND_SMTP_*). */
     AppProcess startWorker(Map<String, String> extraEnv) throws Exception {
-        AppProcess worker = AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs,
-                JVM_ARGS);
+        AppProcess worker = launchWorker(extraEnv);
         worker.awaitLog("Started WorkerApplication", STARTUP);
         return worker;
+    }
+
+    /** The worker started beside the api ({@link #withWorker}). */
+    AppProcess worker() {
+        if (firstWorker == null) {
+            throw new IllegalStateException("this stack was started without a worker: use withWorker or startWorker");
+        }
+        return firstWorker;
+    }
+
+    private AppProcess launchWorker(Map<String, String> extraEnv) throws IOException {
+        return AppProcess.start("worker-" + (++workers), AppProcess.jar("worker"), env(extraEnv), logs, JVM_ARGS);
     }
 
     private Map<String, String> env(Map<String, String> extra) {
@@ -181,6 +217,9 @@ final class EndToEndStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (firstWorker != null) {
+            firstWorker.close();
+        }
         api.close();
         temporal.close();
         smtp.stop();

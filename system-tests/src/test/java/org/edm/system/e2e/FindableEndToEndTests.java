@@ -37,7 +37,8 @@ class FindableEndToEndTests {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = new EndToEndStack("findable");
+        // the api's gauges refresh every 2 s instead of every 15 s (edm.metrics.refresh): the test's wait for them
+        stack = EndToEndStack.withWorker("findable", Map.of("EDM_METRICS_REFRESH", "PT2S"), s -> Map.of());
         temporal = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(stack.temporal.address()).build());
     }
@@ -54,7 +55,7 @@ class FindableEndToEndTests {
 
     @Test
     void pausedTasksOfAUserAndActiveServicesAreOneQueryAway() throws Exception {
-        AppProcess worker = stack.startWorker();
+        AppProcess worker = stack.worker();
         try {
             // a throttle of one second: the task is still sending when it is paused
             long campaignId = stack.createCampaign("findable", 30, 1.0);
@@ -79,7 +80,7 @@ class FindableEndToEndTests {
             assertThat(list("EdmServiceState = \"FROZEN\"")).as("frozen services").isEmpty();
             await("EdmCampaignId = " + campaignId + " AND EdmCampaignStatus = \"RUNNING\"", runs -> runs.size() == 1);
 
-            // the api's gauges (refreshed every 15 s) count the paused task
+            // the api's gauges (refreshed every 2 s here) count the paused task
             assertThat(awaitGauge("edm_tasks", "status=\"PAUSED\"", v -> v >= 1)).isEqualTo(1);
 
             stack.post("/v1/tasks/" + taskId + "/cancel", Map.of());

@@ -42,8 +42,8 @@ class OutgoingWebhooksEndToEndTests {
     @BeforeAll
     void startStack() throws Exception {
         receiver = new FakeHttpApi();
-        stack = new EndToEndStack("webhooks", ALLOW_PRIVATE);
-        worker = stack.startWorker(WORKER);
+        stack = EndToEndStack.withWorker("webhooks", ALLOW_PRIVATE, s -> WORKER);
+        worker = stack.worker();
         db = new JdbcTemplate(stack.db.dataSource());
     }
 

@@ -41,8 +41,8 @@ class TrackingEndToEndTests {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = new EndToEndStack("tracking");
-        worker = stack.startWorker();
+        stack = EndToEndStack.withWorker("tracking", Map.of(), s -> Map.of());
+        worker = stack.worker();
         db = new JdbcTemplate(stack.db.dataSource());
     }
 
