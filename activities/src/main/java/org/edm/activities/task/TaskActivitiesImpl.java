@@ -113,7 +113,8 @@ public class TaskActivitiesImpl implements TaskActivities {
      * so a retry finds each sub-range wholly there or not at all, whatever range size either attempt chose.
      *
      * <p>Called from {@link #startSending} (issue 12), the task's demand goes out as soon as the first range with
-     * PENDING deliveries has committed, so the first mail does not wait for the whole audience: the services claim
+     * PENDING deliveries has committed, so the first mail does not wait for the whole audience (and the first range
+     * is one sub-range, {@link #FIRST_RANGE_IDS}, so it does not wait for a large range either): the services claim
      * the ranges that are in while the others are inserted (a range committed after a claim moved past its ids lowers
      * the claim position, see PendingQueue), spending only the task's reservation until (3) reconciles it with the
      * audience (TaskQuota). The demand goes out again after (3): a service that drained the task before the last
@@ -293,7 +294,9 @@ public class TaskActivitiesImpl implements TaskActivities {
      * Contact ids per sub-range. A range is a whole number of sub-ranges, aligned on them, and is inserted in one
      * transaction, so what any attempt committed is a set of whole sub-ranges ({@code [k × SUB_RANGE_IDS,
      * (k+1) × SUB_RANGE_IDS)}), never derived from the data. That lets each attempt choose its range size from the
-     * owner's contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges.
+     * owner's contact ids as they are then: a retry looks at the sub-ranges, not at its own ranges. (8,192 before
+     * the first range became one sub-range: what an attempt of that build committed is whole sub-ranges of this size
+     * too, but not the other way round, so a worker of that build must not retry an attempt of this one.)
      */
     static final long SUB_RANGE_IDS = 1_024;
     /**
