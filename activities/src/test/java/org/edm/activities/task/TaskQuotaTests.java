@@ -403,7 +403,8 @@ class TaskQuotaTests {
                 TaskActivitiesImpl.FIRST_RANGE_IDS + 100);
         f.contacts(owner, "rest", 10);
         assertThat(TaskActivitiesImpl.rangeIds(1, TaskActivitiesImpl.FIRST_RANGE_IDS + 110, 2, 4))
-                .as("before issue 12's first range, all 20 were in one range").isEqualTo(TaskActivitiesImpl.MIN_RANGE_IDS);
+                .as("before issue 12's first range, all 20 were in one range")
+                .isEqualTo(TaskActivitiesImpl.MIN_RANGE_IDS);
         long task = f.task(campaign, owner, "{}", templateSet);
         reserve(task);
         f.jdbc().execute("""
@@ -415,17 +416,21 @@ class TaskQuotaTests {
                     END IF;
                     RETURN NEW;
                 END $$""".formatted(TaskActivitiesImpl.FIRST_RANGE_IDS));
-        f.jdbc().execute("CREATE TRIGGER hold_rest BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION hold_rest()");
+        f.jdbc().execute("CREATE TRIGGER hold_rest BEFORE INSERT ON deliveries FOR EACH ROW "
+                + "EXECUTE FUNCTION hold_rest()");
         // the recording service outlives a test, and ids start again in each test's database
         SenderServiceWorkflow recorder = temporal.client().newWorkflowStub(SenderServiceWorkflow.class,
                 WorkflowIds.senderService(service));
         List<Long> waiting = demands(recorder);
         int before = waiting.size();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Connection holder = harness.dataSource.getConnection()) {
+        // a session lock: it stays with the pooled connection until unlocked, whatever happens
+        Connection holder = harness.dataSource.getConnection();
+        try {
             holder.createStatement().execute("SELECT pg_advisory_lock(4213)");
             Future<TaskAudience> starting = pool.submit(() -> activities.startSending(task));
-            for (long end = System.nanoTime() + 10_000_000_000L; waiting.size() == before && System.nanoTime() < end; ) {
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (waiting.size() == before && System.nanoTime() < end) {
                 Thread.sleep(50);
                 waiting = demands(recorder);
             }
@@ -440,7 +445,10 @@ class TaskQuotaTests {
             assertThat(audience.audienceSize()).isEqualTo(20);
             assertThat(audience.pending()).isEqualTo(20);
         } finally {
-            pool.shutdownNow();
+            holder.createStatement().execute("SELECT pg_advisory_unlock_all()");
+            holder.close();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             f.jdbc().execute("DROP TRIGGER hold_rest ON deliveries");
         }
     }
