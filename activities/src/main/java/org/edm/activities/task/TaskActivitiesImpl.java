@@ -326,8 +326,9 @@ public class TaskActivitiesImpl implements TaskActivities {
 
     /**
      * The contact-id ranges {@code [from, to]} covering {@code lo..hi}, in order: the first sub-range alone
-     * ({@link #FIRST_RANGE_IDS}), so the demand goes out after a small insert, then the rest of its {@code size}-aligned
-     * range, then whole ranges of {@code size} ids. Every range is a whole number of sub-ranges, aligned on them.
+     * ({@link #FIRST_RANGE_IDS}), so the demand goes out after a small insert, then the rest of its
+     * {@code size}-aligned range, then whole ranges of {@code size} ids. Every range is a whole number of sub-ranges,
+     * aligned on them.
      */
     static List<long[]> ranges(long lo, long hi, long size) {
         List<long[]> ranges = new ArrayList<>();
