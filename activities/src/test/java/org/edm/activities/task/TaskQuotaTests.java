@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 
@@ -373,12 +375,107 @@ class TaskQuotaTests {
     void startSendingPublishesTheDemandOnceTheFirstRangeIsInNotAfterTheWholeAudience() {
         long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
         f.grant(owner, service);
+        // the recording service outlives a test, and ids start again in each test's database
+        SenderServiceWorkflow recorder = temporal.client().newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowIds.senderService(service));
+        int before = demands(recorder).size();
         long task = stoppedMidAudience(0, activities::startSending);
 
         assertThat(f.jdbc().queryForObject("SELECT audience_size FROM tasks WHERE id = ?", Integer.class, task))
                 .isNull();
-        assertThat(temporal.client().newWorkflowStub(SenderServiceWorkflow.class, WorkflowIds.senderService(service))
-                .status().waitingTaskIds()).containsExactly(task);
+        List<Long> waiting = demands(recorder);
+        assertThat(waiting.subList(before, waiting.size())).containsExactly(task);
+    }
+
+    /**
+     * The demand does not wait for a large range: the first range of a start is one sub-range of contact ids
+     * (1,024), so at any audience size the first mail waits for about a thousand rows, not for a range of 8,192 to
+     * 65,536 ids (issue 12: at 100,000 contacts the first 16,384-id ranges held the demand back ~0.75 s). Here the
+     * rest of the first 8,192 ids is held mid-insert (a lock the test holds): the demand is out all the same, and
+     * once the insert goes on the audience is whole.
+     */
+    @Test
+    void theDemandGoesOutAfterTheFirstThousandIdsWhileTheRestOfTheFirstRangeIsStillInserted() throws Exception {
+        long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
+        f.grant(owner, service);
+        f.contacts(owner, "first", 10);
+        f.jdbc().queryForObject("SELECT setval('contacts_id_seq', ?)", Long.class,
+                TaskActivitiesImpl.FIRST_RANGE_IDS + 100);
+        f.contacts(owner, "rest", 10);
+        assertThat(TaskActivitiesImpl.rangeIds(1, TaskActivitiesImpl.FIRST_RANGE_IDS + 110, 2, 4))
+                .as("before issue 12's first range, all 20 were in one range")
+                .isEqualTo(TaskActivitiesImpl.MIN_RANGE_IDS);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        reserve(task);
+        f.jdbc().execute("""
+                CREATE FUNCTION hold_rest() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.contact_id >= %d THEN
+                        PERFORM pg_advisory_lock_shared(4213);
+                        PERFORM pg_advisory_unlock_shared(4213);
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(TaskActivitiesImpl.FIRST_RANGE_IDS));
+        f.jdbc().execute("CREATE TRIGGER hold_rest BEFORE INSERT ON deliveries FOR EACH ROW "
+                + "EXECUTE FUNCTION hold_rest()");
+        // the recording service outlives a test, and ids start again in each test's database
+        SenderServiceWorkflow recorder = temporal.client().newWorkflowStub(SenderServiceWorkflow.class,
+                WorkflowIds.senderService(service));
+        List<Long> waiting = demands(recorder);
+        int before = waiting.size();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        // a session lock: it stays with the pooled connection until unlocked, whatever happens
+        Connection holder = harness.dataSource.getConnection();
+        try {
+            holder.createStatement().execute("SELECT pg_advisory_lock(4213)");
+            Future<TaskAudience> starting = pool.submit(() -> activities.startSending(task));
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (waiting.size() == before && System.nanoTime() < end) {
+                Thread.sleep(50);
+                waiting = demands(recorder);
+            }
+            assertThat(waiting.subList(before, waiting.size()))
+                    .as("the demand is out while the rest of the first 8,192 ids is held").containsExactly(task);
+            assertThat(starting).isNotDone();
+            assertThat(f.jdbc().queryForObject("SELECT count(*) FROM deliveries WHERE task_id = ?", Integer.class,
+                    task)).as("the first 1,024 ids are in").isEqualTo(10);
+            holder.createStatement().execute("SELECT pg_advisory_unlock(4213)");
+
+            TaskAudience audience = starting.get(30, TimeUnit.SECONDS);
+            assertThat(audience.audienceSize()).isEqualTo(20);
+            assertThat(audience.pending()).isEqualTo(20);
+        } finally {
+            holder.createStatement().execute("SELECT pg_advisory_unlock_all()");
+            holder.close();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            f.jdbc().execute("DROP TRIGGER hold_rest ON deliveries");
+        }
+    }
+
+    /** The demands the recording service was signalled so far (none before its workflow starts with the first). */
+    private static List<Long> demands(SenderServiceWorkflow recorder) {
+        try {
+            return recorder.status().waitingTaskIds();
+        } catch (RuntimeException notStartedYet) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void theFirstRangeIsOneSubRangeAndTheRestWholeAlignedRanges() {
+        long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
+        long size = TaskActivitiesImpl.MIN_RANGE_IDS;
+        assertThat(TaskActivitiesImpl.ranges(1, 20_000, size)).as("the contacts of a 20,000 audience")
+                .containsExactly(new long[] {0, sub - 1}, new long[] {sub, size - 1}, new long[] {size, 2 * size - 1},
+                        new long[] {2 * size, 3 * size - 1});
+        assertThat(TaskActivitiesImpl.ranges(10_000, 10_500, size)).as("a first contact past the first sub-range")
+                .containsExactly(new long[] {9 * sub, 10 * sub - 1}, new long[] {10 * sub, 2 * size - 1});
+        assertThat(TaskActivitiesImpl.ranges(5, 7, size)).as("a few contacts: one range")
+                .containsExactly(new long[] {0, sub - 1});
+        assertThat(TaskActivitiesImpl.ranges(1, 1_000_000, TaskActivitiesImpl.MAX_RANGE_IDS)).as("a million")
+                .hasSize(17).allSatisfy(range -> assertThat(range[0] % sub).isZero())
+                .allSatisfy(range -> assertThat((range[1] + 1) % sub).isZero());
     }
 
     /**
@@ -487,7 +584,7 @@ class TaskQuotaTests {
     void aRetryWithLargerRangesStillAddsTheSubRangesTheCrashedAttemptMissed() {
         f.contacts(owner, "a", 10);
         f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 3 * ?)", Long.class,
-                TaskActivitiesImpl.SUB_RANGE_IDS);
+                TaskActivitiesImpl.MIN_RANGE_IDS);
         f.contacts(owner, "b", 10);
         long task = f.task(campaign, owner, "{}", templateSet);
         reserve(task);
@@ -496,10 +593,10 @@ class TaskQuotaTests {
                 BEGIN
                     IF NEW.contact_id > %d THEN RAISE EXCEPTION 'worker lost mid-insert'; END IF;
                     RETURN NEW;
-                END $$""".formatted(TaskActivitiesImpl.SUB_RANGE_IDS));
+                END $$""".formatted(TaskActivitiesImpl.MIN_RANGE_IDS));
         f.jdbc().execute("CREATE TRIGGER fail_b BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_b()");
-        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
-                .isEqualTo(TaskActivitiesImpl.SUB_RANGE_IDS);
+        assertThat(TaskActivitiesImpl.rangeIds(1, 3 * TaskActivitiesImpl.MIN_RANGE_IDS + 10, 2, 4))
+                .isEqualTo(TaskActivitiesImpl.MIN_RANGE_IDS);
 
         assertThatThrownBy(() -> activities.materializeDeliveries(task)).hasMessageContaining("worker lost");
         List<String> firstTokens = f.jdbc().queryForList(
@@ -508,9 +605,9 @@ class TaskQuotaTests {
 
         f.jdbc().execute("DROP TRIGGER fail_b ON deliveries");
         f.jdbc().queryForObject("SELECT setval('contacts_id_seq', 40 * ?)", Long.class,
-                TaskActivitiesImpl.SUB_RANGE_IDS);
+                TaskActivitiesImpl.MIN_RANGE_IDS);
         f.contacts(owner, "c", 10);
-        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.SUB_RANGE_IDS + 10, 2, 4))
+        assertThat(TaskActivitiesImpl.rangeIds(1, 40 * TaskActivitiesImpl.MIN_RANGE_IDS + 10, 2, 4))
                 .as("the retry's first range spans both the committed and the missing sub-range")
                 .isEqualTo(TaskActivitiesImpl.MAX_RANGE_IDS);
         TaskAudience audience = activities.materializeDeliveries(task);
@@ -557,7 +654,7 @@ class TaskQuotaTests {
 
     @Test
     void rangesAreSizedForAFewPerConnectionWithinTheirBounds() {
-        long sub = TaskActivitiesImpl.SUB_RANGE_IDS;
+        long sub = TaskActivitiesImpl.MIN_RANGE_IDS;
         assertThat(TaskActivitiesImpl.rangeIds(1, 20_000, 2, 4)).as("20,000 contacts: 3 ranges").isEqualTo(sub);
         assertThat(TaskActivitiesImpl.rangeIds(1, 120_000, 2, 4)).as("120,000: 8 ranges").isEqualTo(2 * sub);
         assertThat(TaskActivitiesImpl.rangeIds(1, 1_000_000, 2, 4)).as("a million: 16 ranges, the largest size")
