@@ -36,7 +36,7 @@ class ConsoleBrowserEndToEndTests {
         buildConsoleIfMissing(logs);
         try (EndToEndStack stack = EndToEndStack.withWorker("console", Map.of(
                 "EDM_CONSOLE_DIR", CONSOLE.resolve("dist").toString(),
-                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"), s -> Map.of());
+                "EDM_TEMPORAL_UI_URL", "http://127.0.0.1:8233"));
              var worker = stack.worker()) {
             assertThat(worker.isAlive()).isTrue();
             Path output = logs.resolve("playwright.log");

@@ -72,6 +72,11 @@ final class EndToEndStack implements AutoCloseable {
         return new EndToEndStack(name, apiEnv, workerEnv);
     }
 
+    /** {@link #withWorker(String, Map, Function)} with a worker that needs no extra environment. */
+    static EndToEndStack withWorker(String name, Map<String, String> apiEnv) throws Exception {
+        return withWorker(name, apiEnv, stack -> Map.of());
+    }
+
     private EndToEndStack(String name, Map<String, String> apiEnv,
                           Function<EndToEndStack, Map<String, String>> workerEnv) throws Exception {
         Path work = Files.createDirectories(Path.of("target", "e2e", name + "-" + System.currentTimeMillis()));

@@ -38,7 +38,7 @@ class FindableEndToEndTests {
     @BeforeAll
     void startStack() throws Exception {
         // the api's gauges refresh every 2 s instead of every 15 s (edm.metrics.refresh): the test's wait for them
-        stack = EndToEndStack.withWorker("findable", Map.of("EDM_METRICS_REFRESH", "PT2S"), s -> Map.of());
+        stack = EndToEndStack.withWorker("findable", Map.of("EDM_METRICS_REFRESH", "PT2S"));
         temporal = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(stack.temporal.address()).build());
     }

@@ -41,7 +41,7 @@ class TrackingEndToEndTests {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = EndToEndStack.withWorker("tracking", Map.of(), s -> Map.of());
+        stack = EndToEndStack.withWorker("tracking", Map.of());
         worker = stack.worker();
         db = new JdbcTemplate(stack.db.dataSource());
     }
