@@ -210,6 +210,38 @@ public class TaskActivitiesImpl implements TaskActivities {
         }
     }
 
+    /*
+     * The three reads below find a task's deliveries by contact id, and each orders by contact id, so the planner
+     * takes the (task_id, contact_id) unique index, which holds that order: any other plan needs a sort on top. Without
+     * the order it took deliveries_task_id (task_id, id) whenever its statistics did not know the task yet (a new
+     * task's rows, estimated at one: both indexes then cost the same) and filtered every delivery of the task on
+     * contact id: at a million contacts the check of a range's sub-ranges took ~0.7 s per range, two thirds of the
+     * audience insert's time (issue 12, bin/bench audience; TaskQuotaTests reproduces those statistics).
+     */
+    /** The sub-ranges ({@code k}) of contact ids {@code lo..hi} that hold a delivery of the task. */
+    static final String COMMITTED_SUB_RANGES = """
+            SELECT k FROM generate_series(CAST(:lo AS bigint) / :sub, CAST(:hi AS bigint) / :sub) k
+             CROSS JOIN LATERAL (SELECT contact_id FROM deliveries
+                                  WHERE task_id = :taskId AND contact_id >= k * :sub
+                                  ORDER BY contact_id LIMIT 1) first
+             WHERE first.contact_id < (k + 1) * :sub
+            """;
+    /** The task's deliveries for contact ids {@code lo..hi}, and those inserted PENDING. */
+    static final String COMMITTED_ROWS = """
+            SELECT count(*) AS total, count(*) FILTER (WHERE claim_token IS DISTINCT FROM :noClaim) AS pending
+              FROM (SELECT claim_token FROM deliveries
+                     WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi ORDER BY contact_id) d
+            """;
+    /** Whether the task has a delivery for a contact id below lo, above hi or none (erased). */
+    static final String ROWS_OUTSIDE = """
+            SELECT EXISTS (SELECT 1 FROM (SELECT contact_id FROM deliveries WHERE task_id = :taskId
+                                           ORDER BY contact_id LIMIT 1) f
+                            WHERE f.contact_id < :lo)
+                OR EXISTS (SELECT 1 FROM (SELECT contact_id FROM deliveries WHERE task_id = :taskId
+                                           ORDER BY contact_id DESC LIMIT 1) l
+                            WHERE l.contact_id IS NULL OR l.contact_id > :hi)
+            """;
+
     /**
      * The demand published once, after the first range with PENDING deliveries, on the signal threads so the insert
      * goes on meanwhile. Its failure only delays the first mail: the demand goes out again once the audience is in.
@@ -262,14 +294,13 @@ public class TaskActivitiesImpl implements TaskActivities {
     private record Inserted(long lo, long hi, Counted counted) {
     }
 
-    /** Whether the task has deliveries the ranges did not count: outside them, or whose contact was erased. */
+    /**
+     * Whether the task has deliveries the ranges did not count: outside them, or whose contact was erased (NULL,
+     * first in descending order). Two probes at the ends of the task's {@code (task_id, contact_id)} index.
+     */
     private boolean rowsOutside(long taskId, Inserted inserted) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id < :lo)
-                    OR EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id > :hi)
-                    OR EXISTS (SELECT 1 FROM deliveries WHERE task_id = :taskId AND contact_id IS NULL)
-                """, new MapSqlParameterSource().addValue("taskId", taskId).addValue("lo", inserted.lo())
-                .addValue("hi", inserted.hi()), Boolean.class));
+        return Boolean.TRUE.equals(jdbc.queryForObject(ROWS_OUTSIDE, new MapSqlParameterSource()
+                .addValue("taskId", taskId).addValue("lo", inserted.lo()).addValue("hi", inserted.hi()), Boolean.class));
     }
 
     private RecipientRule audienceRule(TaskRow task) {
@@ -453,29 +484,22 @@ public class TaskActivitiesImpl implements TaskActivities {
             if (resolving.isEmpty()) {
                 return null;
             }
-            // one index probe per sub-range (a few); a first attempt finds none and inserts the range in one statement
-            List<Long> committed = jdbc.queryForList("""
-                    SELECT k FROM generate_series(CAST(:lo AS bigint) / :sub, CAST(:hi AS bigint) / :sub) k
-                     WHERE EXISTS (SELECT 1 FROM deliveries
-                                    WHERE task_id = :taskId AND contact_id BETWEEN k * :sub AND k * :sub + :sub - 1)
-                    """, new MapSqlParameterSource().addValue("lo", lo).addValue("hi", hi)
-                    .addValue("sub", SUB_RANGE_IDS).addValue("taskId", task.id()), Long.class);
-            Counted counted = new Counted(0, 0);
+            // one index probe per sub-range (its first delivery in contact order, if any); a first attempt finds none
+            // and inserts the range in one statement
+            MapSqlParameterSource params = new MapSqlParameterSource().addValue("lo", lo).addValue("hi", hi)
+                    .addValue("sub", SUB_RANGE_IDS).addValue("taskId", task.id())
+                    .addValue("noClaim", PendingQueue.NO_CLAIM);
+            List<Long> committed = jdbc.queryForList(COMMITTED_SUB_RANGES, params, Long.class);
+            // what the committed sub-ranges hold (the others have no row of the task), PENDING as inserted: claims
+            // may have taken some since (no claim token: PENDING now)
+            Counted counted = committed.isEmpty() ? new Counted(0, 0)
+                    : jdbc.queryForObject(COMMITTED_ROWS, params, Counted.ROW);
             long from = lo;
             for (long sub = lo / SUB_RANGE_IDS; sub <= hi / SUB_RANGE_IDS; sub++) {
                 if (committed.contains(sub)) {
                     if (from < sub * SUB_RANGE_IDS) {
                         counted = counted.plus(insertContacts(task, rule, from, sub * SUB_RANGE_IDS - 1));
                     }
-                    // PENDING as inserted: claims may have taken some since (no claim token: PENDING now)
-                    counted = counted.plus(jdbc.queryForObject("""
-                            SELECT count(*) AS total, count(*) FILTER (WHERE claim_token IS DISTINCT FROM :noClaim)
-                                   AS pending
-                              FROM deliveries WHERE task_id = :taskId AND contact_id BETWEEN :lo AND :hi
-                            """, new MapSqlParameterSource().addValue("taskId", task.id())
-                            .addValue("noClaim", PendingQueue.NO_CLAIM)
-                            .addValue("lo", sub * SUB_RANGE_IDS)
-                            .addValue("hi", sub * SUB_RANGE_IDS + SUB_RANGE_IDS - 1), Counted.ROW));
                     from = (sub + 1) * SUB_RANGE_IDS;
                 }
             }
@@ -485,7 +509,6 @@ public class TaskActivitiesImpl implements TaskActivities {
             return counted;
         });
     }
-
 
     /**
      * The task's deliveries for its contacts with ids {@code lo..hi}, in the caller's transaction; returns how many
