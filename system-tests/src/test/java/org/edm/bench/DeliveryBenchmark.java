@@ -367,10 +367,20 @@ public final class DeliveryBenchmark {
         WorkflowClient.start(campaign::run, new CampaignInput(campaignId));
         long done;
         long lastLook = 0;
+        long received = -1;
+        long receivedChanged = 0;
         while (true) {
-            // the sink's count is free; the database is asked (its CPU is measured) only once the sink has them all,
-            // or every second when some deliveries may not reach it (failed, skipped)
-            if (sink.received.get() < contacts && System.nanoTime() - lastLook < 1_000_000_000L) {
+            // The sink's count is free; the database is asked (its CPU is measured) only once the sink has them all,
+            // or every second once no mail has arrived for a second (some deliveries may not reach it: failed,
+            // skipped). While mails arrive the task is not done. (Until round 13 it was asked every second
+            // throughout: at a million deliveries each count read the whole task, 22-29 % of PostgreSQL's statement
+            // time in the measured phase.)
+            long now = System.nanoTime();
+            if (sink.received.get() != received) {
+                received = sink.received.get();
+                receivedChanged = now;
+            }
+            if (received < contacts && (now - receivedChanged < 1_000_000_000L || now - lastLook < 1_000_000_000L)) {
                 Thread.sleep(10);
                 continue;
             }

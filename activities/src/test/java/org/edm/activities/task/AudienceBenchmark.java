@@ -6,7 +6,17 @@ import org.edm.domain.task.RecipientRule;
 import org.edm.workflows.task.TaskAudience;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
+import javax.sql.DataSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Benchmark program (not a test): materialises the deliveries of one task whose audience is N contacts (default
@@ -17,9 +27,14 @@ import java.util.Map;
  * second task of the same campaign, rolled back), so the two figures share the machine's load. The workflow history
  * is unaffected by N: the activity returns ids and counts only.
  *
+ * <p>Each figure comes with PostgreSQL's CPU seconds meanwhile (all its processes, from {@code /proc}): CPU close to
+ * wall time × connections means the statements are busy, less means they wait.
+ *
  * <p>Run: {@code bin/bench audience [contacts]} ({@code -Dexplain=true} in {@code JAVA_TOOL_OPTIONS} adds EXPLAIN
  * ANALYZE of the baseline and of the sent condition's select over one range and over all contacts;
- * {@code -Dedm.audience.parallelism=N} sets the connections, default 2).
+ * {@code -Dwaits=true} samples the active statements' wait events every 20 ms while the activity runs and prints
+ * them by statement, which is how a check planned on the wrong index showed up; {@code -Dedm.audience.parallelism=N}
+ * sets the connections, default 2).
  *
  * <p>Measured 2026-11-22 on the 2-core dev machine, quiet, embedded PostgreSQL 16 with default memory settings:
  * 950,000 deliveries (1,000,000 contacts, 50,000 excluded by the opened label) in 83.1 s with the per-row foreign
@@ -53,7 +68,66 @@ public final class AudienceBenchmark {
         }
     }
 
-    public static void main(String[] args) {
+    /** CPU seconds of all PostgreSQL processes so far (the benchmark's embedded server is the only one it starts). */
+    private static double postgresCpu() {
+        double ticks = 0;
+        File[] processes = new File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (File process : processes == null ? new File[0] : processes) {
+            try {
+                String stat = Files.readString(process.toPath().resolve("stat"));
+                int name = stat.lastIndexOf(')');
+                if (stat.substring(stat.indexOf('(') + 1, name).startsWith("postgres")) {
+                    String[] fields = stat.substring(name + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended meanwhile
+            }
+        }
+        return ticks / 100; // USER_HZ
+    }
+
+    /** What the other connections' active statements are doing, sampled every 20 ms until closed ({@code -Dwaits}). */
+    private static final class WaitSampler implements AutoCloseable {
+        private final Map<String, Integer> samples = new ConcurrentHashMap<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        WaitSampler(DataSource dataSource) {
+            thread = new Thread(() -> {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    while (!stop.get()) {
+                        try (ResultSet rs = s.executeQuery("""
+                                SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') || '  '
+                                       || left(regexp_replace(query, '\\s+', ' ', 'g'), 60)
+                                  FROM pg_stat_activity
+                                 WHERE state = 'active' AND pid <> pg_backend_pid()
+                                   AND backend_type = 'client backend'
+                                """)) {
+                            while (rs.next()) {
+                                samples.merge(rs.getString(1), 1, Integer::sum);
+                            }
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (SQLException | InterruptedException e) {
+                    System.out.println("wait sampling stopped: " + e);
+                }
+            }, "wait-sampler");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            System.out.println("wait events of the active statements (samples, 20 ms apart, per connection):");
+            samples.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(20)
+                    .forEach(e -> System.out.printf("  %6d  %s%n", e.getValue(), e.getKey()));
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int parallelism = Integer.getInteger("edm.audience.parallelism", AudienceProperties.DEFAULTS.parallelism());
         try (ActivitiesHarness harness = new ActivitiesHarness()) {
@@ -91,7 +165,7 @@ public final class AudienceBenchmark {
 
             // baseline: the previous single statement, for a second task, rolled back so both see the same table
             long baselineTask = f.task(campaign, owner, rule, set);
-            double[] baseline = new double[2];
+            double[] baseline = new double[3];
             harness.tx.executeWithoutResult(status -> {
                 String statement = """
                         WITH template_choice AS (
@@ -112,6 +186,7 @@ public final class AudienceBenchmark {
                         ON CONFLICT (task_id, contact_id) DO NOTHING
                         """.formatted(set, baselineTask, campaign, owner);
                 long t0 = System.nanoTime();
+                baseline[2] = postgresCpu();
                 if (Boolean.getBoolean("explain")) {
                     harness.jdbc.getJdbcTemplate().queryForList("EXPLAIN (ANALYZE, BUFFERS) " + statement, String.class)
                             .forEach(System.out::println);
@@ -119,10 +194,12 @@ public final class AudienceBenchmark {
                     baseline[1] = harness.jdbc.getJdbcTemplate().update(statement);
                 }
                 baseline[0] = (System.nanoTime() - t0) / 1e9;
+                baseline[2] = postgresCpu() - baseline[2];
                 status.setRollbackOnly();
             });
             System.out.printf("baseline (one INSERT .. SELECT, gen_random_uuid() tokens): %,.0f rows in %.1f s = "
-                    + "%,.0f rows/s%n", baseline[1], baseline[0], baseline[1] / baseline[0]);
+                    + "%,.0f rows/s (PostgreSQL CPU %.1f s)%n", baseline[1], baseline[0], baseline[1] / baseline[0],
+                    baseline[2]);
             f.jdbc().execute("VACUUM ANALYZE deliveries");
 
             TaskActivitiesImpl activities = new TaskActivitiesImpl(harness.jdbc, harness.tx,
@@ -132,12 +209,17 @@ public final class AudienceBenchmark {
                     Integer.getInteger("edm.audience.ranges-per-connection",
                             AudienceProperties.DEFAULTS.rangesPerConnection())));
             long all = f.task(campaign, owner, rule, set);
+            double cpu = postgresCpu();
             started = System.nanoTime();
-            TaskAudience audience = activities.materializeDeliveries(all);
+            TaskAudience audience;
+            try (WaitSampler waits = Boolean.getBoolean("waits") ? new WaitSampler(harness.dataSource) : null) {
+                audience = activities.materializeDeliveries(all);
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("materializeDeliveries (ranges on %d connections, keyed-hash tokens): %,d deliveries "
-                    + "(%,d pending) in %.1f s = %,.0f rows/s%n", parallelism, audience.audienceSize(),
-                    audience.pending(), seconds, audience.audienceSize() / seconds);
+                    + "(%,d pending) in %.1f s = %,.0f rows/s (PostgreSQL CPU %.1f s)%n", parallelism,
+                    audience.audienceSize(), audience.pending(), seconds, audience.audienceSize() / seconds,
+                    postgresCpu() - cpu);
             System.out.printf("speed-up over the baseline: %.2f×%n", baseline[0] / seconds);
 
             // a follow-up stage to those sent to and not opened: reads the SENT deliveries of the earlier task

@@ -1,6 +1,7 @@
 package org.edm.activities.task;
 
 import org.edm.activities.delivery.DeliveryClaims;
+import org.edm.activities.delivery.TaskSendabilityCheck;
 import org.edm.activities.testing.ActivitiesHarness;
 import org.edm.activities.testing.BatchDriver;
 import org.edm.activities.testing.Fixtures;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -478,6 +480,39 @@ class TaskQuotaTests {
         assertThat(TaskActivitiesImpl.ranges(1, 1_000_000, TaskActivitiesImpl.MAX_RANGE_IDS)).as("a million")
                 .hasSize(17).allSatisfy(range -> assertThat(range[0] % sub).isZero())
                 .allSatisfy(range -> assertThat((range[1] + 1) % sub).isZero());
+    }
+
+    /**
+     * A refresh of a sending task whose service can send moves nothing and waits for no row lock: while the lanes send
+     * fast, the claims hold the task's row FOR SHARE one after another, and the refresh's FOR UPDATE waited 10-30 s at
+     * a million deliveries. Here a claim's share lock is held throughout: the refresh answers at once. A refresh that
+     * moves the task (its only service disabled) takes the lock, so it waits for the claim, then pauses the task.
+     */
+    @Test
+    void aRefreshThatMovesNothingDoesNotWaitForAClaimsShareLockOfTheTask() throws Exception {
+        long service = f.smtpService("a.example", 2525, 1000, 0, null, null);
+        f.grant(owner, service);
+        long task = f.task(campaign, owner, "{}", templateSet);
+        f.jdbc().update("UPDATE tasks SET status = 'SENDING' WHERE id = ?", task);
+        activities.useSendabilityCheck(new TaskSendabilityCheck(harness.jdbc, harness.tx, claims,
+                harness.providerRegistry, Clock.systemUTC()));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection claim = harness.dataSource.getConnection()) {
+            claim.setAutoCommit(false);
+            claim.createStatement().execute("SELECT id FROM tasks WHERE id = " + task + " FOR SHARE");
+            assertThat(pool.submit(() -> activities.refreshSendability(task)).get(5, TimeUnit.SECONDS).status())
+                    .isEqualTo("SENDING");
+
+            f.jdbc().update("UPDATE sender_services SET enabled = FALSE WHERE id = ?", service);
+            Future<TaskSendability> pausing = pool.submit(() -> activities.refreshSendability(task));
+            Thread.sleep(300);
+            assertThat(pausing).as("a move waits for the claim").isNotDone();
+            claim.rollback();
+            assertThat(pausing.get(5, TimeUnit.SECONDS).status()).isEqualTo("PAUSED");
+            assertThat(f.taskStatus(task)).isEqualTo("PAUSED");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
