@@ -376,8 +376,9 @@ public final class DeliveryBenchmark {
             // throughout: at a million deliveries each count read the whole task, 22-29 % of PostgreSQL's statement
             // time in the measured phase.)
             long now = System.nanoTime();
-            if (sink.received.get() != received) {
-                received = sink.received.get();
+            long arrived = sink.received.get();
+            if (arrived != received) {
+                received = arrived;
                 receivedChanged = now;
             }
             if (received < contacts && (now - receivedChanged < 1_000_000_000L || now - lastLook < 1_000_000_000L)) {

@@ -847,12 +847,12 @@ public class TaskActivitiesImpl implements TaskActivities {
             // FOR SHARE (see TaskSendabilityCheck.refresh)
             List<Map<String, Object>> unlocked = jdbc.queryForList(
                     "SELECT status, pause_reason FROM tasks WHERE id = :taskId", Map.of("taskId", taskId));
-            if (!unlocked.isEmpty() && !(TaskStatus.PAUSED.is((String) unlocked.get(0).get("status"))
-                    && PauseReason.NO_USER_QUOTA.is((String) unlocked.get(0).get("pause_reason")))) {
+            if (!unlocked.isEmpty() && !pausedForQuota((String) unlocked.get(0).get("status"),
+                    (String) unlocked.get(0).get("pause_reason"))) {
                 return false;
             }
             TaskRow task = lockTask(taskId);
-            if (!TaskStatus.PAUSED.is(task.status()) || !PauseReason.NO_USER_QUOTA.is(task.pauseReason())) {
+            if (!pausedForQuota(task.status(), task.pauseReason())) {
                 return false;
             }
             String campaignStatus = jdbc.queryForObject("SELECT status FROM campaigns WHERE id = :id",
@@ -878,6 +878,10 @@ public class TaskActivitiesImpl implements TaskActivities {
             return new org.edm.workflows.task.TaskSendability(TaskStatus.SENDING.name(), null, true, 0);
         }
         return services;
+    }
+
+    private static boolean pausedForQuota(String status, String pauseReason) {
+        return TaskStatus.PAUSED.is(status) && PauseReason.NO_USER_QUOTA.is(pauseReason);
     }
 
     /** The refund happens in {@link #cancelTask}, in the cancel's own transaction; this only logs. */

@@ -559,7 +559,6 @@ class TaskQuotaTests {
         f.jdbc().update("UPDATE deliveries SET contact_id = NULL WHERE task_id = ? AND contact_id = 2500", task);
         assertThat(harness.jdbc.queryForObject(TaskActivitiesImpl.ROWS_OUTSIDE, params, Boolean.class))
                 .as("an erased contact's delivery").isTrue();
-        f.jdbc().execute("ALTER TABLE deliveries RESET (autovacuum_enabled)");
     }
 
     private String explain(String statement, MapSqlParameterSource params) {
